@@ -1,0 +1,1 @@
+"""Loading and validating ``config.yaml`` and ``rules/`` into typed settings."""

@@ -1,0 +1,87 @@
+"""Typed settings built from ``config.yaml`` (see ``config.example.yaml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from worker.core.directory import Directory
+from worker.core.rules import Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    type: str  # "group" | "role"
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class JiraSettings:
+    url_env: str = "JIRA_URL"
+    email_env: str = "JIRA_EMAIL"
+    token_env: str = "JIRA_API_TOKEN"
+    projects: tuple[str, ...] = ()
+    property_key: str = "escalation-worker"
+    sprint_field: str = "customfield_10020"
+    people_issue_visibility: Visibility | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfluenceSettings:
+    url_env: str = "CONFLUENCE_URL"
+    space: str | None = None
+    title: str = "Escalation matrix"
+    parent_id: str | None = None
+    page_id: str | None = None
+    on_manual_edit: str = "overwrite"  # overwrite | skip
+    publish_interval: timedelta = timedelta(minutes=60)
+    restrict_editing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyAt:
+    weekday: int  # 0 = Monday
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyAt:
+    day: int
+    at: time
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleSettings:
+    poll_interval: timedelta = timedelta(minutes=1)
+    full_resync_every: timedelta = timedelta(minutes=10)
+    jitter: timedelta = timedelta(seconds=5)
+    weekly_digest: WeeklyAt = WeeklyAt(0, time(9, 0))
+    monthly_review: MonthlyAt = MonthlyAt(1, time(8, 0))
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    timezone: str
+    hours: Mapping[int, tuple[tuple[time, time], ...]]  # weekday -> windows
+    holiday_country: str | None = None
+    holiday_subdivision: str | None = None
+    holiday_categories: tuple[str, ...] = ("public",)
+    extra_holidays: tuple[date, ...] = ()
+    severity_calendars: Mapping[str, str] = field(default_factory=dict)  # severity id -> always|business
+    sprint_length: timedelta = timedelta(weeks=2)
+    planning_first: datetime | None = None  # aware, local time zone
+    planning_every: timedelta = timedelta(weeks=2)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    rules_dir: Path
+    rules: Rules
+    directory: Directory
+    jira: JiraSettings
+    confluence: ConfluenceSettings
+    schedule: ScheduleSettings
+    calendar: CalendarSettings

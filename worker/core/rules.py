@@ -1,0 +1,206 @@
+"""The escalation rules as typed, immutable data.
+
+``worker.config`` builds a :class:`Rules` from the YAML files in ``rules/`` and validates it;
+everything downstream (``decide``, the Confluence page, reports) reads only these objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+
+class SlaKind(StrEnum):
+    DURATION = "duration"  # elapsed time on the severity's calendar
+    BUSINESS_DAYS = "business_days"  # the same point of the N-th next working day
+    SPRINT = "sprint"  # end of the issue's sprint, else the configured sprint length
+    PLANNING = "planning"  # the next session of the planning cadence
+
+
+@dataclass(frozen=True, slots=True)
+class Sla:
+    kind: SlaKind
+    amount: timedelta | int | None
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)
+_BUSINESS_DAYS = re.compile(r"^\s*(\d+)\s*(bd|business\s+days?)\s*$", re.IGNORECASE)
+_SPRINTS = re.compile(r"^\s*1\s*sprints?\s*$", re.IGNORECASE)
+_PLANNING = re.compile(r"^\s*next\s+planning\s*$", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """Parse ``15m``, ``1h``, ``2 days``, ``2w``; None when the text is not a duration."""
+    m = _DURATION.match(str(text))
+    if not m:
+        return None
+    n, unit = int(m.group(1)), m.group(2).lower()
+    if unit.startswith("m"):
+        return timedelta(minutes=n)
+    if unit.startswith("h"):
+        return timedelta(hours=n)
+    if unit.startswith("d"):
+        return timedelta(days=n)
+    return timedelta(weeks=n)
+
+
+def _human(d: timedelta) -> str:
+    minutes = int(d.total_seconds() // 60)
+    if minutes % 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours % 24 or hours == 0 else f"{hours // 24} d"
+
+
+def parse_sla(text: str) -> Sla | None:
+    """Parse an SLA expression (see ``rules/severities.yaml``); None when it is not one."""
+    text = str(text)
+    d = parse_duration(text)
+    if d is not None:
+        return Sla(SlaKind.DURATION, d, _human(d)) if d > timedelta(0) else None
+    m = _BUSINESS_DAYS.match(text)
+    if m:
+        n = int(m.group(1))
+        if n <= 0:
+            return None
+        return Sla(SlaKind.BUSINESS_DAYS, n, f"{n} business day" + ("s" if n > 1 else ""))
+    if _SPRINTS.match(text):
+        return Sla(SlaKind.SPRINT, 1, "1 sprint")
+    if _PLANNING.match(text):
+        return Sla(SlaKind.PLANNING, None, "next planning")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Severity:
+    id: str
+    rank: int  # 1 is the most severe
+    name: str
+    meaning: str
+    label: str
+    acknowledge: Sla
+    resolve: Sla
+    calendar: str  # "always" | "business"
+    written_trail: bool
+    remind_every: Sla
+
+
+@dataclass(frozen=True, slots=True)
+class IssueType:
+    id: str
+    number: int
+    name: str
+    description: str
+    labels: tuple[str, ...]
+    jira_issue_types: tuple[str, ...]
+    components: tuple[str, ...]
+    sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    id: str
+    name: str
+    scope: str  # "global" | "team"
+    track: str
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    type_id: str
+    severity_id: str
+    handlers: tuple[str, ...]
+    note: str | None = None
+
+    @property
+    def owner(self) -> str:
+        return self.handlers[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelSpec:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPlan:
+    severity_id: str
+    primary: tuple[str, ...]
+    backup: tuple[str, ...]
+    note: str | None = None
+    here: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationPart:
+    id: str
+    title: str
+    markers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Principle:
+    id: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    severities: Mapping[str, Severity]
+    types: Mapping[str, IssueType]
+    roles: Mapping[str, Role]
+    matrix: Mapping[tuple[str, str], Cell]
+    ladder: Mapping[str, str]
+    top_roles: tuple[str, ...]
+    coordinates_with: Mapping[str, tuple[str, ...]]
+    channels: Mapping[str, ChannelSpec]
+    channel_plans: Mapping[str, ChannelPlan]
+    recommendation: tuple[RecommendationPart, ...]
+    principles: tuple[Principle, ...]
+    label_prefix: str
+    type_label_prefix: str
+    default_type: str
+    nudge_at: float
+    source_hash: str
+
+    def cell(self, type_id: str, severity_id: str) -> Cell:
+        return self.matrix[(type_id, severity_id)]
+
+    def escalates_to(self, role_id: str) -> str | None:
+        return self.ladder.get(role_id)
+
+    def chain(self, role_id: str) -> tuple[str, ...]:
+        """The role followed by every role above it, up to the top (validated acyclic)."""
+        out = [role_id]
+        while (nxt := self.ladder.get(out[-1])) is not None and nxt not in out:
+            out.append(nxt)
+        return tuple(out)
+
+    def severity_for_label(self, label: str) -> Severity | None:
+        """Exact label match first, then a case-insensitive one (``Escalation-s2``)."""
+        for sev in self.severities.values():
+            if sev.label == label:
+                return sev
+        low = label.lower()
+        for sev in self.severities.values():
+            if sev.label.lower() == low:
+                return sev
+        return None
+
+    def type_for_label(self, label: str) -> IssueType | None:
+        low = label.lower()
+        for t in self.types.values():
+            if any(lbl.lower() == low for lbl in t.labels):
+                return t
+        return None
