@@ -1,0 +1,76 @@
+"""Typed actions returned by ``decide``. Each has a deterministic id and a reason a person can read.
+
+The shell applies them exactly once: the id is recorded in the issue's record before and after
+the effect, and effects are detected (a comment carrying the id, an assignee already set) when a
+crash happened in between.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from worker.core.messages import Doc
+from worker.core.record import Record
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    id: str
+    issue_key: str
+    account_id: str
+    reason: str
+    kind: str = "assign"
+
+
+@dataclass(frozen=True, slots=True)
+class AddWatcher:
+    id: str
+    issue_key: str
+    account_id: str
+    reason: str
+    kind: str = "watch"
+
+
+@dataclass(frozen=True, slots=True)
+class PostComment:
+    id: str
+    issue_key: str
+    body: Doc
+    purpose: str  # route, escalate, nudge, remind, relabel, multi_label, unknown_label, recommendation, inactive
+    restricted: bool  # people issues: the comment is visible to the configured group/role only
+    reason: str
+    kind: str = "comment"
+
+
+@dataclass(frozen=True, slots=True)
+class Notify:
+    id: str
+    issue_key: str
+    severity: str
+    event: str  # route, escalate, nudge, remind
+    recipients: tuple[str, ...]  # accountIds
+    primary: tuple[str, ...]  # channel ids
+    backup: tuple[str, ...]
+    here: bool
+    title: str
+    text: str
+    sensitive: bool
+    reason: str
+    kind: str = "notify"
+
+
+Action = Assign | AddWatcher | PostComment | Notify
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome of ``decide`` for one issue."""
+
+    issue_key: str
+    actions: tuple[Action, ...]
+    record: Record | None  # the record once every action is applied (None: nothing to remember)
+    changed: bool  # the record differs from the stored one
+    next_step: str  # what happens next, in a few words ("route", "escalate", "wait", ...)
+    reason: str
+    next_at: datetime | None = None  # when something will next be due, if nothing changes
