@@ -1,0 +1,1 @@
+"""Publishing the escalation matrix (and other generated pages) to Confluence Cloud."""
