@@ -72,13 +72,18 @@ class Cadence:
         instant = t.astimezone(timezone.utc)
         local_t = instant.astimezone(self._tz).replace(tzinfo=None)
         elapsed = local_t - self.first.replace(tzinfo=None)
-        index = max(0, elapsed // self.every - 1)
-        # Defensive: step back should an exotic offset change (e.g. a skipped date) have
-        # pushed the estimate past the answer.
-        while index > 0 and self.occurrence(index - 1) > instant:
-            index -= 1
-        while True:
-            candidate = self.occurrence(index)
-            if candidate > instant:
-                return candidate
+        index = max(0, elapsed // self.every)
+        candidate = self.occurrence(index)
+        if candidate > instant:
+            # Usually the answer; step back while the previous occurrence is still after t
+            # (an offset change or a wall-clock overlap can make the estimate one too high).
+            while index > 0:
+                previous = self.occurrence(index - 1)
+                if previous <= instant:
+                    break
+                index, candidate = index - 1, previous
+            return candidate
+        while candidate <= instant:
             index += 1
+            candidate = self.occurrence(index)
+        return candidate
