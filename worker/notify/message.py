@@ -1,0 +1,55 @@
+"""Channel-neutral values exchanged between the core and the notification providers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+DeliveryStatus = Literal["sent", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person to reach, with whatever channel identities the directory knows for them."""
+
+    account_id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    slack_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """One notification, as decided by the core.
+
+    ``id`` is the deterministic dedupe key (e.g. ``"SHOP-12/1/escalate/L1"``); the outbox keys its
+    entries on it, so the same step never produces a second send on the same channel.
+    """
+
+    id: str
+    issue_key: str
+    issue_url: str
+    severity: str
+    event: str  # route | escalate | nudge | remind | digest
+    title: str
+    text: str
+    recipients: tuple[Recipient, ...]
+    team_channel: str | None = None
+    here: bool = False
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened when one channel tried to send one message.
+
+    ``recipients`` lists the account ids actually reached, so a retry can leave them out.
+    ``retry_after`` (seconds) is set when the provider asked us to slow down.
+    """
+
+    channel: str
+    status: DeliveryStatus
+    detail: str
+    recipients: tuple[str, ...] = ()
+    retry_after: float | None = None

@@ -1,0 +1,199 @@
+"""Phone calls and SMS through Twilio's REST API, spoken to with plain ``requests``.
+
+* ``phone``: ``POST {api}/2010-04-01/Accounts/{AccountSid}/Calls.json`` with ``To``, ``From`` and a
+  short ``Twiml`` document (``<Response><Say>...</Say></Response>``).
+* ``sms``: ``POST .../Messages.json`` with ``To``, ``From`` and ``Body``.
+
+Both use HTTP basic auth (AccountSid:AuthToken) and share one :class:`TwilioClient`. One call or
+SMS goes to each recipient with a phone number; the others are named in the delivery detail.
+Environment: ``TWILIO_ACCOUNT_SID``, ``TWILIO_AUTH_TOKEN``, ``TWILIO_FROM`` and, for a sandbox or a
+test double, ``TWILIO_API_URL`` (default ``https://api.twilio.com``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape
+
+import requests
+
+from worker.notify import _env
+from worker.notify.message import Delivery, Message, Recipient
+
+DEFAULT_API_URL = "https://api.twilio.com"
+_SPOKEN_LIMIT = 300
+_SMS_LIMIT = 480
+_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class TwilioSettings:
+    account_sid: str | None = None
+    auth_token: str | None = field(default=None, repr=False)
+    from_number: str | None = None
+    api_url: str = DEFAULT_API_URL
+
+    REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> TwilioSettings:
+        return cls(
+            account_sid=_env.text(environ, "TWILIO_ACCOUNT_SID"),
+            auth_token=_env.text(environ, "TWILIO_AUTH_TOKEN"),
+            from_number=_env.text(environ, "TWILIO_FROM"),
+            api_url=(_env.text(environ, "TWILIO_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        )
+
+    @staticmethod
+    def missing(environ: Mapping[str, str]) -> list[str]:
+        return _env.missing(environ, *TwilioSettings.REQUIRED)
+
+    def complete(self) -> bool:
+        return bool(self.account_sid and self.auth_token and self.from_number)
+
+
+def spoken_text(message: Message) -> str:
+    """The short sentence read out on a call (no link: nobody can click a phone call)."""
+    sentence = (
+        f"Escalation, severity {message.severity}, for issue {message.issue_key}. "
+        f"{message.title}. Please check Jira now."
+    )
+    return sentence if len(sentence) <= _SPOKEN_LIMIT else sentence[: _SPOKEN_LIMIT - 3] + "..."
+
+
+def twiml(message: Message) -> str:
+    """The TwiML document for a call: the sentence, said twice, XML-escaped."""
+    return f'<Response><Say loop="2">{escape(spoken_text(message))}</Say></Response>'
+
+
+def sms_body(message: Message) -> str:
+    body = f"[{message.severity}] {message.issue_key}: {message.title} {message.issue_url}"
+    return body if len(body) <= _SMS_LIMIT else body[: _SMS_LIMIT - 3] + "..."
+
+
+@dataclass(frozen=True)
+class _Result:
+    ok: bool
+    detail: str
+    rate_limited: bool = False
+    retry_after: float | None = None
+
+
+class TwilioClient:
+    """The HTTP side, shared by the phone and SMS channels."""
+
+    def __init__(self, settings: TwilioSettings, session: requests.Session | None = None) -> None:
+        self.settings = settings
+        self._session = session or requests.Session()
+
+    def __repr__(self) -> str:
+        return f"TwilioClient({self.settings!r})"
+
+    def _post(self, resource: str, form: dict[str, str]) -> _Result:
+        s = self.settings
+        url = f"{s.api_url}/2010-04-01/Accounts/{s.account_sid}/{resource}.json"
+        try:
+            response = self._session.post(
+                url, data=form, auth=(s.account_sid or "", s.auth_token or ""), timeout=_TIMEOUT
+            )
+        except requests.RequestException as exc:
+            # The exception text can contain the URL; the type is enough and safe to show.
+            return _Result(False, f"request error {type(exc).__name__}")
+        if response.status_code == 429:
+            return _Result(
+                False,
+                "rate limited by Twilio (429)",
+                True,
+                _env.retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        if not 200 <= response.status_code < 300:
+            detail = f"HTTP {response.status_code}{_twilio_error(response)}"
+            return _Result(False, _env.scrub(detail, s.auth_token))
+        sid = _json(response).get("sid")
+        return _Result(True, f"sid {sid}" if sid else "accepted")
+
+    def call(self, to: str, message: Message) -> _Result:
+        return self._post(
+            "Calls", {"To": to, "From": self.settings.from_number or "", "Twiml": twiml(message)}
+        )
+
+    def sms(self, to: str, message: Message) -> _Result:
+        return self._post(
+            "Messages", {"To": to, "From": self.settings.from_number or "", "Body": sms_body(message)}
+        )
+
+
+def _json(response: requests.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _twilio_error(response: requests.Response) -> str:
+    """Twilio's own error code and message (they never echo credentials)."""
+    data = _json(response)
+    code, text = data.get("code"), data.get("message")
+    parts = [str(p) for p in (code, text) if p]
+    return f" (Twilio {': '.join(parts)})" if parts else ""
+
+
+class _TwilioChannel:
+    id = ""
+
+    def __init__(self, client: TwilioClient) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._client!r})"
+
+    def configured(self) -> bool:
+        return self._client.settings.complete()
+
+    def _one(self, to: str, message: Message) -> _Result:
+        raise NotImplementedError
+
+    def send(self, message: Message) -> Delivery:
+        with_phone: list[Recipient] = [r for r in message.recipients if r.phone]
+        without = [r.name for r in message.recipients if not r.phone]
+        if not with_phone:
+            return Delivery(self.id, "skipped", "no recipient has a phone number")
+        reached: list[str] = []
+        problems: list[str] = []
+        retry_after: float | None = None
+        for recipient in with_phone:
+            result = self._one(recipient.phone or "", message)
+            if result.ok:
+                reached.append(recipient.account_id)
+                continue
+            problems.append(f"{recipient.name}: {result.detail}")
+            if result.rate_limited:
+                retry_after = result.retry_after
+                problems.append("stopped after a rate limit")
+                break
+        notes = [f"reached {len(reached)} of {len(with_phone)}"] + problems
+        if without:
+            notes.append("no phone number for " + ", ".join(without))
+        status = "failed" if problems else "sent"
+        return Delivery(self.id, status, "; ".join(notes), tuple(reached), retry_after)
+
+
+class TwilioCallChannel(_TwilioChannel):
+    """``phone``: one automated voice call per recipient."""
+
+    id = "phone"
+
+    def _one(self, to: str, message: Message) -> _Result:
+        return self._client.call(to, message)
+
+
+class TwilioSmsChannel(_TwilioChannel):
+    """``sms``: one text message per recipient."""
+
+    id = "sms"
+
+    def _one(self, to: str, message: Message) -> _Result:
+        return self._client.sms(to, message)
