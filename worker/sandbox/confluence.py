@@ -197,7 +197,7 @@ def _iso(t: datetime) -> str:
 class ConfluenceSite:
     """Confluence Cloud v2, in memory. ``handle`` answers paths under ``/wiki/api/v2``."""
 
-    def __init__(self, clock: _Clock, *, page_size: int = 25, base_url: str = "https://sandbox.atlassian.net/wiki"):
+    def __init__(self, clock: _Clock, *, page_size: int = 250, base_url: str = "https://sandbox.atlassian.net/wiki"):
         self.clock = clock
         self.page_size = page_size
         self.base_url = base_url
@@ -386,7 +386,7 @@ class ConfluenceSite:
             limit = int(req.arg("limit") or self.page_size)
         except ValueError:
             return _err(400, "limit must be an integer")
-        limit = max(1, min(limit, 250))
+        limit = max(1, min(limit, 250, self.page_size))  # page_size caps every answer, as 250 does on Cloud
         start = 0
         cursor = req.arg("cursor")
         if cursor:
