@@ -1,0 +1,224 @@
+"""Injectable faults and an optional per-endpoint-class rate limiter.
+
+A :class:`FaultPlan` holds rules.  For each request the server asks :meth:`FaultPlan.decide`;
+the first rule whose method and path regex match, and which still has uses left (``times``) and
+wins its coin toss (``probability``), fires.  Kinds:
+
+``status``   answer ``status`` (429/500/502/503...) without touching state; for 429 a
+             ``Retry-After`` header is sent, as seconds (``retry_after``) or, with
+             ``retry_after_http_date=True``, as an HTTP date that many seconds from now (wall clock).
+``latency``  sleep ``seconds`` before handling the request normally.
+``drop``     close the connection without any response (the client sees a connection error).
+``timeout``  handle the request normally (its effect happens!), then sleep ``seconds`` before
+             answering -- set it longer than the client's timeout to model "the write landed but the
+             client never heard back".
+
+Python::
+
+    site.faults.add(FaultRule(kind="status", status=429, retry_after=2, path=r"/search/jql", times=3))
+    site.faults.add(FaultRule(kind="drop", method="POST", path=r"/comment$", times=1))
+    site.faults.rate_limit("search", per_second=5, burst=5)   # 429 + Retry-After beyond that
+    site.faults.clear()
+
+HTTP (sandbox started by hand): ``POST /_sandbox/faults`` with
+``{"rules": [{"kind": "status", "status": 503, "path": "/myself", "times": 2}],
+"rate_limits": {"search": {"per_second": 5, "burst": 5}}, "clear": true}``.
+
+Endpoint classes for the rate limiter: ``search`` (search/jql, bulkfetch), ``write`` (any non-GET),
+``read`` (other GETs); ``*`` limits every request.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from typing import Any
+
+KINDS = ("status", "latency", "drop", "timeout")
+
+
+@dataclass
+class FaultRule:
+    """One fault.  ``times=None`` means unlimited; ``probability`` is checked after the regexes."""
+
+    kind: str
+    path: str = ".*"
+    method: str | None = None
+    status: int = 503
+    retry_after: float | None = None
+    retry_after_http_date: bool = False
+    seconds: float = 0.0
+    times: int | None = 1
+    probability: float = 1.0
+    fired: int = 0
+    _pattern: re.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {KINDS}")
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError("probability must be within [0, 1]")
+        self._pattern = re.compile(self.path)
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self._pattern.search(path) is not None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FaultRule:
+        allowed = {"kind", "path", "method", "status", "retry_after", "retry_after_http_date",
+                   "seconds", "times", "probability"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(f"unknown fault rule fields: {sorted(unknown)}")
+        return cls(**dict(data))
+
+
+@dataclass(frozen=True)
+class FaultAction:
+    """What the server must do for one request."""
+
+    kind: str  # "status" | "latency" | "drop" | "timeout"
+    status: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class _Bucket:
+    per_second: float
+    burst: float
+    tokens: float
+    stamp: float
+
+
+def endpoint_class(method: str, path: str) -> str:
+    """The rate-limit class of a request: ``search``, ``write`` or ``read``."""
+    if path.endswith("/search/jql") or path.endswith("/changelog/bulkfetch"):
+        return "search"
+    return "read" if method.upper() in ("GET", "HEAD") else "write"
+
+
+class FaultPlan:
+    """Thread-safe collection of fault rules and rate limits."""
+
+    def __init__(self, *, rng: random.Random | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+        self._buckets: dict[str, _Bucket] = {}
+        self._rng = rng or random.Random(1234)
+        self._monotonic = monotonic
+        self.injected: list[tuple[str, str, str]] = []  # (kind, method, path) of each fault fired
+
+    def add(self, rule: FaultRule) -> FaultRule:
+        with self._lock:
+            self._rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        """Remove every rule and rate limit."""
+        with self._lock:
+            self._rules.clear()
+            self._buckets.clear()
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules)
+
+    def rate_limit(self, klass: str, *, per_second: float, burst: float | None = None) -> None:
+        """Allow ``per_second`` requests of ``klass`` (``search``/``write``/``read``/``*``)."""
+        cap = burst if burst is not None else per_second
+        with self._lock:
+            self._buckets[klass] = _Bucket(per_second, cap, cap, self._monotonic())
+
+    def remove_rate_limit(self, klass: str) -> None:
+        with self._lock:
+            self._buckets.pop(klass, None)
+
+    def configure(self, data: Mapping[str, Any]) -> None:
+        """Apply the JSON form accepted by ``POST /_sandbox/faults``."""
+        if data.get("clear"):
+            self.clear()
+        for raw in data.get("rules", []):
+            self.add(FaultRule.from_json(raw))
+        for klass, spec in (data.get("rate_limits") or {}).items():
+            if spec is None:
+                self.remove_rate_limit(klass)
+            else:
+                self.rate_limit(klass, per_second=float(spec["per_second"]), burst=spec.get("burst"))
+
+    def describe(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "rules": [
+                    {"kind": r.kind, "method": r.method, "path": r.path, "status": r.status,
+                     "times": r.times, "fired": r.fired, "probability": r.probability}
+                    for r in self._rules
+                ],
+                "rate_limits": {k: {"per_second": b.per_second, "burst": b.burst} for k, b in self._buckets.items()},
+            }
+
+    def decide(self, method: str, path: str) -> FaultAction | None:
+        """The fault to inject for this request, if any (consumes a use of the rule that fires)."""
+        with self._lock:
+            for rule in self._rules:
+                if rule.times is not None and rule.fired >= rule.times:
+                    continue
+                if not rule.matches(method, path):
+                    continue
+                if rule.probability < 1.0 and self._rng.random() >= rule.probability:
+                    continue
+                rule.fired += 1
+                self.injected.append((rule.kind, method, path))
+                return _action_for(rule)
+            limited = self._take_token(method, path)
+            if limited is not None:
+                self.injected.append(("rate_limit", method, path))
+            return limited
+
+    def _take_token(self, method: str, path: str) -> FaultAction | None:
+        now = self._monotonic()
+        for klass in (endpoint_class(method, path), "*"):
+            bucket = self._buckets.get(klass)
+            if bucket is None:
+                continue
+            bucket.tokens = min(bucket.burst, bucket.tokens + (now - bucket.stamp) * bucket.per_second)
+            bucket.stamp = now
+            if bucket.tokens < 1.0:
+                wait = max(1, math.ceil((1.0 - bucket.tokens) / bucket.per_second))
+                return FaultAction("status", 429, {"Retry-After": str(wait)})
+            bucket.tokens -= 1.0
+        return None
+
+
+def _action_for(rule: FaultRule) -> FaultAction:
+    if rule.kind != "status":
+        return FaultAction(rule.kind, seconds=rule.seconds)
+    headers: dict[str, str] = {}
+    if rule.retry_after is not None:
+        if rule.retry_after_http_date:
+            headers["Retry-After"] = formatdate(time.time() + rule.retry_after, usegmt=True)
+        else:
+            headers["Retry-After"] = str(int(math.ceil(rule.retry_after)))
+    elif rule.status == 429:
+        headers["Retry-After"] = "1"
+    return FaultAction("status", rule.status, headers)
+
+
+def fault_body(status: int) -> dict[str, Any]:
+    """The JSON body sent with an injected error status."""
+    messages = {
+        429: "Rate limit exceeded.",
+        500: "Internal server error (injected by the sandbox).",
+        502: "Bad gateway (injected by the sandbox).",
+        503: "Service unavailable (injected by the sandbox).",
+    }
+    return {"errorMessages": [messages.get(status, f"Injected fault {status}.")], "errors": {}}
