@@ -1,0 +1,410 @@
+"""Render the escalation matrix as Confluence storage format, and preview storage as HTML.
+
+Both functions are pure and deterministic: the same rules, directory and hash give the same
+bytes. Every piece of text that comes from configuration is escaped, so a display name such as
+``<b>Eve</b> & "co"`` shows literally. People appear as Confluence user mentions
+(``<ac:link><ri:user ri:account-id="..."/></ac:link>``), which Confluence renders with the
+person's current name; the HTML preview swaps them for the names it is given.
+"""
+
+from __future__ import annotations
+
+import html
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+
+from worker.core.directory import Directory, Person
+from worker.core.rules import Cell, Rules, Severity
+
+AC_NS = "http://atlassian.com/content"
+RI_NS = "http://atlassian.com/resource/identifier"
+WRAP_OPEN = f'<root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}">'
+WRAP_CLOSE = "</root>"
+
+_LOZENGE = {1: "Red", 2: "Yellow", 3: "Blue", 4: "Grey"}
+_CALENDAR_TEXT = {"always": "around the clock", "business": "business hours only"}
+
+
+def _e(text: object) -> str:
+    """Escape text for element content and double-quoted attributes alike."""
+    return html.escape(str(text), quote=True)
+
+
+def _p(inner: str) -> str:
+    return f"<p>{inner}</p>"
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tbody><tr>{head}</tr>{body}</tbody></table>"
+
+
+def _macro(name: str, body: str = "", **params: str) -> str:
+    ps = "".join(f'<ac:parameter ac:name="{_e(k)}">{_e(v)}</ac:parameter>' for k, v in params.items())
+    rich = f"<ac:rich-text-body>{body}</ac:rich-text-body>" if body else ""
+    return f'<ac:structured-macro ac:name="{_e(name)}" ac:schema-version="1">{ps}{rich}</ac:structured-macro>'
+
+
+def mention(person: Person) -> str:
+    """A Confluence user mention of ``person``."""
+    return f'<ac:link><ri:user ri:account-id="{_e(person.account_id)}" /></ac:link>'
+
+
+def _mentions(people: Iterable[Person]) -> str:
+    out = ", ".join(mention(p) for p in people)
+    return out or "<em>nobody assigned yet</em>"
+
+
+def _lozenge(sev: Severity) -> str:
+    return _macro("status", colour=_LOZENGE.get(sev.rank, "Grey"), title=sev.id)
+
+
+def _code(text: str) -> str:
+    return f"<code>{_e(text)}</code>"
+
+
+class _Page:
+    """The pieces of the page, each a method returning storage markup."""
+
+    def __init__(self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, max_teams: int):
+        self.r = rules
+        self.d = directory
+        self.hash = source_hash
+        self.rules_path = rules_path
+        self.max_teams = max_teams
+        self.severities = sorted(rules.severities.values(), key=lambda s: s.rank)
+        self.types = sorted(rules.types.values(), key=lambda t: t.number)
+
+    def role_name(self, role_id: str) -> str:
+        role = self.r.roles.get(role_id)
+        return _e(role.name if role else role_id)
+
+    def people_of(self, role_id: str) -> str:
+        role = self.r.roles.get(role_id)
+        if role is None or role.scope == "global" or not self.d.teams:
+            return _mentions(self.d.people_for(role_id, None))
+        if len(self.d.teams) > self.max_teams:
+            return "<em>per team, see Who is who</em>"
+        parts = [f"{_e(team.name)}: {_mentions(self.d.people_for(role_id, team.id))}" for team in self.d.teams.values()]
+        return "; ".join(parts)
+
+    def escalation_of(self, role_id: str) -> str:
+        chain = self.r.chain(role_id)[1:]
+        if chain:
+            return " then ".join(self.role_name(r) for r in chain)
+        if role_id in self.r.top_roles:
+            peers = self.r.coordinates_with.get(role_id, ())
+            extra = f"; works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
+            return f"nobody: top of the ladder{extra}"
+        return "no further step on the ladder"
+
+    def channels_of(self, severity_id: str) -> tuple[str, str]:
+        plan = self.r.channel_plans.get(severity_id)
+        if plan is None:
+            return "Jira comment only", "none"
+
+        def names(ids: Iterable[str]) -> str:
+            return " + ".join(_e(self.r.channels[c].name if c in self.r.channels else c) for c in ids)
+
+        primary = names(plan.primary) or "Jira comment only"
+        if plan.here:
+            primary += " (with an @here in the team channel)"
+        return primary, names(plan.backup) or "none"
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def panel(self) -> str:
+        body = _p(
+            "The escalation worker writes this page from the files in "
+            f"{_code(self.rules_path)} (severities, kinds, roles, matrix, channels, policy) and from the "
+            "people listed in its configuration. Changes typed here do not last: the next publication "
+            "puts the generated version back or reports the edit. To change anything, edit those files "
+            "through a reviewed change; the page follows within the publish interval."
+        ) + _p(f"Source hash: {_code(self.hash)}")
+        return _macro("info", body, title="Generated page: edit the rules, not this page")
+
+    def how_to(self) -> str:
+        labels = ", ".join(_code(s.label) for s in self.severities)
+        type_labels = ", ".join(_code(lbl) for t in self.types for lbl in t.labels[:1])
+        default = self.r.types.get(self.r.default_type)
+        default_name = _e(default.name if default else self.r.default_type)
+        steps = (
+            f"<li>Pick the severity and put its label on the Jira issue: {labels}.</li>"
+            f"<li>Say what kind of escalation it is with a kind label: {type_labels}. Without one, the "
+            f"issue is handled as <strong>{default_name}</strong>.</li>"
+            "<li>Write a recommendation in the description, covering the four parts below.</li>"
+            "<li>The worker assigns the owner from the matrix, adds the other handlers, posts the "
+            "deadlines, and moves the escalation one level up when nobody acknowledges in time.</li>"
+        )
+        rows = [
+            (f"<strong>{_e(part.title)}</strong>", ", ".join(_code(m) for m in part.markers))
+            for part in self.r.recommendation
+        ]
+        return (
+            "<h2>How to escalate</h2>"
+            f"<ol>{steps}</ol>"
+            "<h3>The four parts of a recommendation</h3>"
+            + _p("The worker looks for these words in the description and asks once for any part it cannot find.")
+            + _table(("Part", "Recognised by any of"), rows)
+        )
+
+    def severities_table(self) -> str:
+        rows = [
+            (
+                f"{_lozenge(s)} {_e(s.name)}",
+                _code(s.label),
+                _e(s.meaning),
+                _e(s.acknowledge.text),
+                _e(s.resolve.text),
+                _e(_CALENDAR_TEXT.get(s.calendar, s.calendar)),
+                "yes" if s.written_trail else "no",
+                _e(s.remind_every.text),
+            )
+            for s in self.severities
+        ]
+        return "<h2>Severities</h2>" + _table(
+            ("Severity", "Label", "Use it when", "Acknowledge within", "Resolve within", "Clocks run",
+             "Written trail", "Reminder once at the top"),
+            rows,
+        )
+
+    def types_table(self) -> str:
+        rows = []
+        for t in self.types:
+            also = [f"Jira issue type {_e(x)}" for x in t.jira_issue_types] + [f"component {_e(c)}" for c in t.components]
+            rows.append(
+                (
+                    _e(t.number),
+                    f"<strong>{_e(t.name)}</strong>",
+                    _e(t.description) + (" <em>Handled confidentially.</em>" if t.sensitive else ""),
+                    ", ".join(_code(lbl) for lbl in t.labels),
+                    ", ".join(also) or "-",
+                )
+            )
+        return "<h2>Kinds of escalation</h2>" + _table(("#", "Kind", "What it covers", "Label", "Also recognised from"), rows)
+
+    def cell(self, cell: Cell) -> str:
+        sev = self.r.severities[cell.severity_id]
+        primary, backup = self.channels_of(cell.severity_id)
+        out = [_p(f"<strong>Owner:</strong> {self.role_name(cell.owner)} ({self.people_of(cell.owner)})")]
+        for other in cell.handlers[1:]:
+            out.append(_p(f"<strong>With:</strong> {self.role_name(other)} ({self.people_of(other)})"))
+        out.append(_p(f"<strong>Escalates to:</strong> {self.escalation_of(cell.owner)}"))
+        out.append(
+            _p(f"<strong>Acknowledge:</strong> {_e(sev.acknowledge.text)} / <strong>Resolve:</strong> {_e(sev.resolve.text)}")
+        )
+        out.append(_p(f"<strong>Channel:</strong> {primary} / <strong>Backup:</strong> {backup}"))
+        if cell.note:
+            out.append(_p(f"<em>{_e(cell.note)}</em>"))
+        return "".join(out)
+
+    def matrix(self) -> str:
+        header = ["Kind"] + [f"{_lozenge(s)} {_e(s.name)}" for s in self.severities]
+        rows = []
+        for t in self.types:
+            row = [f"<strong>{_e(t.number)}. {_e(t.name)}</strong>"]
+            for s in self.severities:
+                c = self.r.matrix.get((t.id, s.id))
+                row.append(self.cell(c) if c is not None else "<em>not covered</em>")
+            rows.append(row)
+        intro = _p(
+            "Find the row for the kind of problem and the column for its severity. The owner receives "
+            "the escalation; the others are kept informed. If the owner does not acknowledge in time, "
+            "it goes to the next role on the ladder."
+        )
+        return "<h2>The matrix</h2>" + intro + _table(header, rows)
+
+    def who_is_who(self) -> str:
+        global_ids = [rid for rid, role in self.r.roles.items() if role.scope == "global"]
+        team_ids = [rid for rid, role in self.r.roles.items() if role.scope == "team"]
+        out = "<h2>Who is who</h2><h3>Organisation-wide roles</h3>"
+        out += _table(
+            ("Role", "Person"), [(self.role_name(r), _mentions(self.d.people_for(r, None))) for r in global_ids]
+        )
+        if self.d.teams:
+            teams = list(self.d.teams.values())
+            out += "<h3>Team roles</h3>"
+            rows: list[list[str]] = [
+                ["Jira projects"] + [", ".join(_code(p) for p in t.projects) or "-" for t in teams],
+            ]
+            if any(t.components for t in teams):
+                rows.append(["Components"] + [", ".join(_e(c) for c in t.components) or "-" for t in teams])
+            if any(t.slack_channel for t in teams):
+                rows.append(["Slack channel"] + [_e(t.slack_channel or "-") for t in teams])
+            for r in team_ids:
+                rows.append([self.role_name(r)] + [_mentions(self.d.people_for(r, t.id)) for t in teams])
+            out += _table(["Role"] + [_e(t.name) for t in teams], rows)
+        return out
+
+    def ladder(self) -> str:
+        rows = [(self.role_name(src), self.role_name(dst)) for src, dst in self.r.ladder.items()]
+        tops = []
+        for top in self.r.top_roles:
+            peers = self.r.coordinates_with.get(top, ())
+            with_ = f" and works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
+            tops.append(f"<li>{self.role_name(top)} is the top of the ladder{with_}.</li>")
+        return (
+            "<h2>The ladder</h2>"
+            + _p("An escalation climbs one step at a time; it never skips a level or moves to a peer.")
+            + _table(("From", "Goes up to"), rows)
+            + (f"<ul>{''.join(tops)}</ul>" if tops else "")
+        )
+
+    def channels(self) -> str:
+        rows = []
+        for s in self.severities:
+            primary, backup = self.channels_of(s.id)
+            plan = self.r.channel_plans.get(s.id)
+            rows.append((f"{_lozenge(s)} {_e(s.name)}", primary, backup, _e(plan.note) if plan and plan.note else "-"))
+        used = [c for c in self.r.channels.values()]
+        defs = "".join(f"<li><strong>{_e(c.name)}</strong>: {_e(c.description)}</li>" for c in used)
+        return (
+            "<h2>Channels by severity</h2>"
+            + _p("The Jira comment is always posted. The backup is used when a primary channel fails or is not set up.")
+            + _table(("Severity", "Primary", "Backup", "Note"), rows)
+            + f"<ul>{defs}</ul>"
+        )
+
+    def principles(self) -> str:
+        items = "".join(f"<li><strong>{_e(p.title)}.</strong> {_e(p.text)}</li>" for p in self.r.principles)
+        return f"<h2>Ground rules</h2><ul>{items}</ul>"
+
+    def footer(self) -> str:
+        return _p(f"<em>Generated from {_code(self.rules_path)}; source hash {_code(self.hash)}.</em>")
+
+
+def render_matrix_page(
+    rules: Rules,
+    directory: Directory,
+    *,
+    source_hash: str,
+    rules_path: str = "rules/",
+    max_teams_in_cells: int = 3,
+) -> str:
+    """The full reference page in Confluence storage format.
+
+    With more than ``max_teams_in_cells`` teams, matrix cells name team roles only and the
+    "Who is who" tables carry the people, so the matrix stays readable.
+    """
+    page = _Page(rules, directory, source_hash, rules_path, max_teams_in_cells)
+    return "".join(
+        (
+            page.panel(),
+            page.how_to(),
+            page.severities_table(),
+            page.types_table(),
+            page.matrix(),
+            page.who_is_who(),
+            page.channels(),
+            page.ladder(),
+            page.principles(),
+            page.footer(),
+        )
+    )
+
+
+def parse_storage(storage: str) -> ET.Element:
+    """Parse storage markup (wrapped in a root declaring the ac:/ri: namespaces)."""
+    return ET.fromstring(WRAP_OPEN + storage + WRAP_CLOSE)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML preview
+# --------------------------------------------------------------------------------------------
+
+_AC = "{%s}" % AC_NS
+_RI = "{%s}" % RI_NS
+_PLAIN_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li",
+    "strong", "em", "b", "i", "u", "code", "pre", "br", "hr", "span", "div", "blockquote", "sub", "sup",
+}
+_KEPT_ATTRS = {"colspan", "rowspan"}
+_PANEL_MACROS = {"info", "note", "warning", "tip", "panel"}
+
+_CSS = """
+body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:2rem auto;max-width:1400px;
+color:#172b4d;line-height:1.45;padding:0 1rem}
+h1{font-size:1.9rem}h2{margin-top:2rem;border-bottom:1px solid #dfe1e6;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0;width:100%}th,td{border:1px solid #c1c7d0;padding:.4rem .5rem;
+vertical-align:top;text-align:left}th{background:#f4f5f7}td p{margin:.15rem 0}
+code{background:#f4f5f7;padding:0 .25rem;border-radius:3px;font-size:.9em}
+.panel{border-left:4px solid #0052cc;background:#deebff;padding:.6rem 1rem;margin:1rem 0;border-radius:3px}
+.panel-note{border-color:#6554c0;background:#eae6ff}.panel-warning{border-color:#ff8b00;background:#fffae6}
+.panel-tip{border-color:#00875a;background:#e3fcef}.panel-title{font-weight:600;margin-bottom:.3rem}
+.mention{background:#ebecf0;border-radius:1em;padding:0 .45rem;white-space:nowrap}
+.lozenge{display:inline-block;border-radius:3px;padding:0 .35rem;font-size:.75rem;font-weight:700;color:#fff;
+text-transform:uppercase}.lozenge-red{background:#de350b}.lozenge-yellow{background:#ff991f;color:#172b4d}
+.lozenge-blue{background:#0052cc}.lozenge-grey{background:#6b778c}.lozenge-green{background:#00875a}
+.lozenge-purple{background:#5243aa}.macro{border:1px dashed #c1c7d0;padding:.3rem;margin:.3rem 0}
+.preview-note{color:#6b778c;font-size:.85rem}
+"""
+
+
+class _Preview:
+    def __init__(self, names: Mapping[str, str]):
+        self.names = names
+
+    def children(self, el: ET.Element) -> str:
+        out = [html.escape(el.text or "", quote=False)]
+        for child in el:
+            out.append(self.element(child))
+            out.append(html.escape(child.tail or "", quote=False))
+        return "".join(out)
+
+    def element(self, el: ET.Element) -> str:
+        tag = el.tag
+        if tag == f"{_AC}structured-macro":
+            return self.macro(el)
+        if tag == f"{_AC}link":
+            user = el.find(f"{_RI}user")
+            if user is not None:
+                account = user.get(f"{_RI}account-id", "")
+                name = self.names.get(account, account)
+                return f'<span class="mention" title="{html.escape(account)}">@{html.escape(name)}</span>'
+            return self.children(el)
+        if isinstance(tag, str) and tag in _PLAIN_TAGS:
+            attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in sorted(el.attrib.items()) if k in _KEPT_ATTRS)
+            if tag in ("br", "hr"):
+                return f"<{tag}{attrs}>"
+            return f"<{tag}{attrs}>{self.children(el)}</{tag}>"
+        if tag == f"{_AC}parameter":
+            return ""
+        return self.children(el)  # unknown wrappers (ac:rich-text-body, ac:image, ...): keep the content
+
+    def macro(self, el: ET.Element) -> str:
+        name = el.get(f"{_AC}name", "")
+        params = {p.get(f"{_AC}name", ""): (p.text or "") for p in el.findall(f"{_AC}parameter")}
+        body = el.find(f"{_AC}rich-text-body")
+        inner = self.children(body) if body is not None else ""
+        if name == "status":
+            colour = params.get("colour", "Grey").lower()
+            return f'<span class="lozenge lozenge-{html.escape(colour)}">{html.escape(params.get("title", ""))}</span>'
+        if name in _PANEL_MACROS:
+            title = params.get("title")
+            head = f'<div class="panel-title">{html.escape(title)}</div>' if title else ""
+            return f'<div class="panel panel-{html.escape(name)}">{head}{inner}</div>'
+        return f'<div class="macro macro-{html.escape(name)}">{inner}</div>'
+
+
+def render_preview_html(storage: str, title: str, *, names: Mapping[str, str] | None = None) -> str:
+    """A standalone HTML page showing ``storage`` roughly as Confluence would.
+
+    ``names`` maps account ids to display names for the mentions (the directory's people);
+    a mention of an unknown account shows the account id.
+    """
+    root = parse_storage(storage)
+    body = _Preview(names or {}).children(root)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>"
+        '<p class="preview-note">Preview of the page the worker would publish to Confluence.</p>'
+        f"{body}</body></html>\n"
+    )
+
+
+def names_from(directory: Directory) -> dict[str, str]:
+    """Account id to display name, for :func:`render_preview_html`."""
+    return {p.account_id: p.name for p in directory.people.values()}
