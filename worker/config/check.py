@@ -1,0 +1,64 @@
+"""``escalation-worker check``: validate a config and its rules, summarise or list problems."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from worker.config.errors import ConfigError
+from worker.config.load import load_config
+from worker.config.model import Config
+
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _ladder_text(config: Config) -> str:
+    rules = config.rules
+    # One chain per ladder start that nobody escalates to (po → product_director → cpo; ...).
+    targets = set(rules.ladder.values())
+    chains = [" → ".join(rules.chain(start)) for start in rules.ladder if start not in targets]
+    text = "ladder " + "; ".join(chains) if chains else "no ladder"
+    tops = ", ".join(rules.top_roles)
+    text += f"; top {tops}"
+    peers = [f"{role} coordinates with {', '.join(with_)}" for role, with_ in rules.coordinates_with.items() if with_]
+    if peers:
+        text += f" ({'; '.join(peers)})"
+    return text
+
+
+def _env_names(config: Config) -> list[str]:
+    names = [config.jira.url_env, config.jira.email_env, config.jira.token_env, config.confluence.url_env]
+    return list(dict.fromkeys(names))
+
+
+def summarise(config: Config, config_path: Path, environ: Mapping[str, str]) -> str:
+    """A few lines saying what was loaded; environment values are never shown, only set/unset."""
+    rules, cal, directory = config.rules, config.calendar, config.directory
+    sev_ids = " ".join(rules.severities)
+    lines = [
+        f"OK {config_path} (rules: {config.rules_dir}/)",
+        f"  {len(rules.severities)} severities ({sev_ids}), {len(rules.types)} types, {len(rules.matrix)} cells, "
+        f"{len(rules.roles)} roles, {_ladder_text(config)}",
+        f"  {len(directory.teams)} teams, {len(directory.people)} people, {len(config.jira.projects)} projects "
+        f"({' '.join(config.jira.projects)})",
+    ]
+    working = [_WEEKDAY_NAMES[d] for d, windows in sorted(cal.hours.items()) if windows]
+    holidays = "no public holidays"
+    if cal.holiday_country:
+        holidays = "holidays " + cal.holiday_country + (f"-{cal.holiday_subdivision}" if cal.holiday_subdivision else "")
+    if cal.extra_holidays:
+        holidays += f" (+{len(cal.extra_holidays)} extra)"
+    lines.append(f"  calendar {cal.timezone}, {len(working)} working days ({' '.join(working)}), {holidays}")
+    env = ", ".join(f"{name} {'set' if environ.get(name) else 'unset'}" for name in _env_names(config))
+    lines.append(f"  environment: {env}")
+    return "\n".join(lines)
+
+
+def run_check(config_path: Path, environ: Mapping[str, str]) -> tuple[int, str]:
+    """(0, summary) when the config and its rules are valid, else (1, every problem + a count)."""
+    try:
+        config = load_config(config_path, environ=environ)
+    except ConfigError as err:
+        n = len(err.issues)
+        return 1, f"{err.render()}\n{n} problem{'s' if n != 1 else ''} found."
+    return 0, summarise(config, config_path, environ)

@@ -1,0 +1,581 @@
+"""Validate ``rules/*.yaml`` and build :class:`worker.core.rules.Rules`.
+
+Every problem is collected (with file, line, key path and a fix) before anything is built.
+:func:`collect_rules` returns the partial facts even when the rules are broken, so that the
+config validation can still check the roles and severities it refers to.
+
+Comparing an acknowledge SLA with a resolve SLA
+------------------------------------------------
+SLA expressions of different kinds are put on one notional, deliberately conservative scale:
+a plain duration counts as its elapsed value, "N business days" counts as N × 8 hours (a
+working day is assumed to hold at most 8 hours, so a 9 h acknowledge against a 1 business
+day resolve is refused), and "1 sprint" and "next planning" lie beyond every duration and
+business-day count, in that order. ``minutes/hours < N business days < 1 sprint < next
+planning``; two expressions of the same kind compare by their amounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from worker.config.errors import ConfigIssue, PathKey
+from worker.config.fields import Reader, closest, one_of
+from worker.config.yamlloc import YamlDoc, read_yaml
+from worker.core.rules import (
+    Cell,
+    ChannelPlan,
+    ChannelSpec,
+    IssueType,
+    Principle,
+    RecommendationPart,
+    Role,
+    Rules,
+    Severity,
+    Sla,
+    SlaKind,
+    parse_sla,
+)
+
+RULE_FILES = ("severities.yaml", "types.yaml", "roles.yaml", "matrix.yaml", "channels.yaml", "policy.yaml")
+
+_SEVERITY_KEYS = ("name", "meaning", "label", "acknowledge", "resolve", "calendar", "written_trail", "remind_every")
+_TYPE_KEYS = ("number", "name", "description", "labels", "jira_issue_types", "components", "sensitive")
+_ROLE_KEYS = ("name", "scope", "track", "rank")
+_CALENDARS = ("always", "business")
+_SCOPES = ("global", "team")
+_SLA_FIX = 'write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"'
+_BUSINESS_DAY = timedelta(hours=8)
+
+
+def sla_order(sla: Sla) -> tuple[int, timedelta]:
+    """Position of an SLA on the conservative scale described in the module docstring."""
+    if sla.kind is SlaKind.DURATION:
+        assert isinstance(sla.amount, timedelta)
+        return (0, sla.amount)
+    if sla.kind is SlaKind.BUSINESS_DAYS:
+        assert isinstance(sla.amount, int)
+        return (0, _BUSINESS_DAY * sla.amount)
+    if sla.kind is SlaKind.SPRINT:
+        return (1, timedelta(0))
+    return (2, timedelta(0))
+
+
+def canonical_hash(contents: dict[str, Any]) -> str:
+    """sha256 over canonical JSON: insensitive to whitespace, comments and key order."""
+    text = json.dumps(contents, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RulesParts:
+    """What could be read from ``rules/``, valid parts only (used even when issues exist)."""
+
+    rules_dir: Path
+    severities: dict[str, Severity] = field(default_factory=dict)
+    types: dict[str, IssueType] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    matrix: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    ladder: dict[str, str] = field(default_factory=dict)
+    top: tuple[str, ...] = ()
+    coordinates_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    channels: dict[str, ChannelSpec] = field(default_factory=dict)
+    plans: dict[str, ChannelPlan] = field(default_factory=dict)
+    recommendation: tuple[RecommendationPart, ...] = ()
+    principles: tuple[Principle, ...] = ()
+    severity_prefix: str = "escalation-"
+    type_prefix: str = "escalation-type-"
+    default_type: str = ""
+    nudge_at: float = 0.75
+    source_hash: str = ""
+    roles_complete: bool = True  # False when roles.yaml could not be read: skip role look-ups
+
+    def file(self, name: str) -> Path:
+        return self.rules_dir / name
+
+    def role_uses(self) -> dict[str, str]:
+        """Every role the rules need a person for -> where it is first needed (for messages)."""
+        uses: dict[str, str] = {}
+        for (type_id, sev_id), cell in self.matrix.items():
+            for role in cell.handlers:
+                uses.setdefault(role, f"handles {type_id} › {sev_id}")
+        for src, dst in self.ladder.items():
+            uses.setdefault(src, "is on the ladder")
+            uses.setdefault(dst, f"is on the ladder above {src}")
+        for role in self.top:
+            uses.setdefault(role, "is a top role")
+        for src, peers in self.coordinates_with.items():
+            for peer in peers:
+                uses.setdefault(peer, f"coordinates with {src}")
+        return uses
+
+
+class _RulesLoader:
+    def __init__(self, rules_dir: Path) -> None:
+        self.parts = RulesParts(rules_dir)
+        self.issues: list[ConfigIssue] = []
+        self.docs: dict[str, YamlDoc] = {}
+        self.readers: dict[str, Reader] = {}
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _open(self, name: str, known: tuple[str, ...] | None) -> tuple[Reader, dict[str, Any] | None]:
+        doc, issues = read_yaml(self.parts.file(name))
+        self.issues.extend(issues)
+        reader = Reader(doc, self.issues)
+        self.docs[name] = doc
+        self.readers[name] = reader
+        if issues:
+            return reader, None
+        if doc.data is None:
+            reader.issue((), "the file is empty.", f"restore {name} from the worker's shipped rules/ folder",
+                         line=1)
+            return reader, None
+        return reader, reader.section((), doc.data, known)
+
+    def _role_ref(self, r: Reader, path: PathKey, value: Any) -> str | None:
+        """A reference to a role: reported when it is not text or not defined in roles.yaml."""
+        if not r.check(path, value, "str"):
+            return None
+        if self.parts.roles_complete and value not in self.parts.roles:
+            r.issue(path, f"unknown role '{value}'.",
+                    one_of(value, self.parts.roles, f"the roles defined in {self.parts.file('roles.yaml')}"))
+            return None
+        return str(value)
+
+    # -- files -----------------------------------------------------------------------------
+    def load(self) -> None:
+        self._policy()
+        self._roles()
+        self._severities()
+        self._types()
+        self._matrix()
+        self._channels()
+        self._labels()
+        self._ladder_reach()
+        contents = {name: doc.data for name, doc in self.docs.items()}
+        self.parts.source_hash = canonical_hash(contents)
+
+    def _policy(self) -> None:
+        r, top = self._open("policy.yaml", ("labels", "nudge_at", "recommendation", "principles"))
+        if top is None:
+            return
+        p = self.parts
+        labels = r.section(("labels",), r.get(top, (), "labels", "map", required=True),
+                           ("severity_prefix", "type_prefix"))
+        p.severity_prefix = r.get(labels, ("labels",), "severity_prefix", "str", required=True,
+                                  default=p.severity_prefix)
+        p.type_prefix = r.get(labels, ("labels",), "type_prefix", "str", required=True, default=p.type_prefix)
+        nudge = r.get(top, (), "nudge_at", "number", default=0.75)
+        if not 0 < nudge < 1:
+            r.issue(("nudge_at",), f"nudge_at must lie strictly between 0 and 1, got {nudge}.",
+                    "write the share of the acknowledge window after which to remind, e.g. 0.75")
+        else:
+            p.nudge_at = float(nudge)
+        parts: list[RecommendationPart] = []
+        items = r.get(top, (), "recommendation", "list", required=True, default=[])
+        for i, item in enumerate(items):
+            path = ("recommendation", i)
+            body = r.section(path, item, ("id", "title", "markers"))
+            if body is None:
+                continue
+            pid = r.get(body, path, "id", "str", required=True)
+            title = r.get(body, path, "title", "str", required=True)
+            markers = r.str_list(body, path, "markers", required=True, non_empty=True)
+            if pid and title and markers:
+                parts.append(RecommendationPart(pid, title, tuple(m.lower() for m in markers)))
+        p.recommendation = tuple(parts)
+        principles: list[Principle] = []
+        for i, item in enumerate(r.get(top, (), "principles", "list", default=[])):
+            path = ("principles", i)
+            body = r.section(path, item, ("id", "title", "text"))
+            if body is None:
+                continue
+            pid = r.get(body, path, "id", "str", required=True)
+            title = r.get(body, path, "title", "str", required=True)
+            text = r.get(body, path, "text", "str", required=True)
+            if pid and title and text:
+                principles.append(Principle(pid, title, text))
+        p.principles = tuple(principles)
+
+    def _roles(self) -> None:
+        r, top = self._open("roles.yaml", ("roles", "ladder", "top", "coordinates_with"))
+        p = self.parts
+        if top is None:
+            p.roles_complete = False
+            return
+        roles = r.section(("roles",), r.get(top, (), "roles", "map", required=True), None)
+        for rid, body in (roles or {}).items():
+            path = ("roles", rid)
+            body = r.section(path, body, _ROLE_KEYS)
+            if body is None:
+                p.roles_complete = False
+                continue
+            name = r.get(body, path, "name", "str", required=True)
+            scope = r.get(body, path, "scope", "str", required=True)
+            if scope is not None and scope not in _SCOPES:
+                r.issue((*path, "scope"), f"unknown scope '{scope}'.", "write 'global' (one person for the whole "
+                        "organisation) or 'team' (one per team)")
+                scope = None
+            track = r.get(body, path, "track", "str", required=True)
+            rank = r.get(body, path, "rank", "int", required=True)
+            if rank is not None and rank < 1:
+                r.issue((*path, "rank"), f"rank must be 1 or more, got {rank}.", "number the ranks from 1 upwards")
+                rank = None
+            if None in (name, scope, track, rank):
+                p.roles_complete = False
+                continue
+            p.roles[rid] = Role(rid, name, scope, track, rank)
+        if roles is None:
+            p.roles_complete = False
+
+        ladder = r.section(("ladder",), r.get(top, (), "ladder", "map", required=True), None) or {}
+        for src, dst in ladder.items():
+            path = ("ladder", src)
+            if self.parts.roles_complete and src not in p.roles:
+                r.issue(path, f"unknown role '{src}'.",
+                        one_of(src, p.roles, f"the roles defined under roles: in {p.file('roles.yaml')}"), key=True)
+                continue
+            target = self._role_ref(r, path, dst)
+            if target is None:
+                continue
+            a, b = p.roles.get(src), p.roles.get(target)
+            if a is not None and b is not None:
+                if a.track != b.track:
+                    r.issue(path, f"the edge {src} → {target} goes across, from the {a.track} track to the "
+                            f"{b.track} track.", "escalate to the next role up on the same track; the top role "
+                            "brings in other tracks through coordinates_with")
+                    continue
+                if b.rank == a.rank:
+                    r.issue(path, f"the edge {src} → {target} goes across: both roles have rank {a.rank}.",
+                            "escalate to a role of strictly higher rank")
+                    continue
+                if b.rank < a.rank:
+                    r.issue(path, f"the edge {src} → {target} goes down, from rank {a.rank} to rank {b.rank}.",
+                            "escalate to a role of strictly higher rank")
+                    continue
+            p.ladder[src] = target
+        self._cycles(r)
+
+        tops = r.get(top, (), "top", "list", required=True, default=[])
+        top_roles: list[str] = []
+        for i, item in enumerate(tops):
+            role = self._role_ref(r, ("top", i), item)
+            if role is not None:
+                top_roles.append(role)
+                if role in p.ladder:
+                    r.issue(("ladder", role), f"'{role}' is a top role but escalates to '{p.ladder[role]}'.",
+                            f"remove the edge '{role}: {p.ladder[role]}' (the top hands nothing further) or "
+                            f"take '{role}' out of top")
+        if isinstance(tops, list) and not tops:
+            r.issue(("top",), "no top role.", "list the role(s) where the ladder ends, e.g. top: [cpo]")
+        p.top = tuple(top_roles)
+
+        coord = r.section(("coordinates_with",), r.get(top, (), "coordinates_with", "map"), None) or {}
+        for src, peers in coord.items():
+            path = ("coordinates_with", src)
+            if self.parts.roles_complete and src not in p.roles:
+                r.issue(path, f"unknown role '{src}'.",
+                        one_of(src, p.roles, f"the roles defined under roles: in {p.file('roles.yaml')}"), key=True)
+                continue
+            if not r.check(path, peers, "list"):
+                continue
+            found = [self._role_ref(r, (*path, i), peer) for i, peer in enumerate(peers)]
+            p.coordinates_with[src] = tuple(x for x in found if x is not None)
+
+    def _cycles(self, r: Reader) -> None:
+        ladder = self.parts.ladder
+        reported: set[str] = set()
+        for start in ladder:
+            seen: list[str] = []
+            node: str | None = start
+            while node is not None and node not in seen:
+                seen.append(node)
+                node = ladder.get(node)
+            if node is None:
+                continue
+            cycle = seen[seen.index(node):]
+            if reported & set(cycle):
+                continue
+            reported.update(cycle)
+            first = min(cycle, key=lambda role: r.doc.line_of(("ladder", role)) or 0)
+            ring = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
+            r.issue(("ladder", first), f"the ladder has a cycle: {' → '.join(ring)}.",
+                    "every chain must end at a top role; remove one of these edges")
+            for role in cycle:
+                ladder.pop(role, None)
+
+    def _severities(self) -> None:
+        r, top = self._open("severities.yaml", ("severities",))
+        if top is None:
+            return
+        sevs = r.section(("severities",), r.get(top, (), "severities", "map", required=True), None) or {}
+        if not sevs and "severities" in top:
+            r.issue(("severities",), "no severity is defined.", "define S1 to S4 from the seed")
+        for rank, (sid, body) in enumerate(sevs.items(), start=1):
+            path = ("severities", sid)
+            body = r.section(path, body, _SEVERITY_KEYS)
+            if body is None:
+                continue
+            name = r.get(body, path, "name", "str", required=True)
+            meaning = r.get(body, path, "meaning", "str", default="")
+            label = r.get(body, path, "label", "str", required=True)
+            ack = self._sla(r, body, path, "acknowledge", required=True)
+            resolve = self._sla(r, body, path, "resolve", required=True)
+            calendar = r.get(body, path, "calendar", "str", required=True)
+            if calendar is not None and calendar not in _CALENDARS:
+                r.issue((*path, "calendar"), f"unknown calendar '{calendar}'.",
+                        "write 'always' (around the clock) or 'business' (working hours of config.yaml)")
+                calendar = None
+            trail = r.get(body, path, "written_trail", "bool", default=False)
+            remind = self._sla(r, body, path, "remind_every", required=False) or ack
+            if remind is not None and remind.kind not in (SlaKind.DURATION, SlaKind.BUSINESS_DAYS):
+                r.issue((*path, "remind_every"), f"remind_every must be a duration or business days, got '{remind}'.",
+                        'write e.g. "15m", "1h" or "1 business day"')
+                remind = None
+            if ack is not None and resolve is not None and sla_order(ack) > sla_order(resolve):
+                r.issue((*path, "acknowledge"),
+                        f"the acknowledge SLA ({ack}) is longer than the resolve SLA ({resolve}).",
+                        "make acknowledge shorter than resolve (order used: minutes/hours < business days "
+                        "(1 ≈ 8 h) < 1 sprint < next planning)")
+                ack = None
+            if None in (name, label, ack, resolve, calendar, remind):
+                continue
+            self.parts.severities[sid] = Severity(sid, rank, name, meaning, label, ack, resolve, calendar,
+                                                  trail, remind)
+
+    def _sla(self, r: Reader, body: dict[str, Any], path: PathKey, key: str, *, required: bool) -> Sla | None:
+        value = r.get(body, path, key, "any", required=required)
+        if value is None:
+            return None
+        sla = parse_sla(str(value)) if isinstance(value, str) else None
+        if sla is None:
+            r.issue((*path, key), f"cannot read the SLA {value!r}.", _SLA_FIX)
+        return sla
+
+    def _types(self) -> None:
+        r, top = self._open("types.yaml", ("default_type", "types"))
+        if top is None:
+            return
+        p = self.parts
+        types = r.section(("types",), r.get(top, (), "types", "map", required=True), None) or {}
+        numbers: dict[int, str] = {}
+        for tid, body in types.items():
+            path = ("types", tid)
+            body = r.section(path, body, _TYPE_KEYS)
+            if body is None:
+                continue
+            number = r.get(body, path, "number", "int", required=True)
+            if number is not None and number in numbers:
+                r.issue((*path, "number"), f"number {number} is already used by type '{numbers[number]}'.",
+                        "give each type its own number")
+            elif number is not None:
+                numbers[number] = tid
+            name = r.get(body, path, "name", "str", required=True)
+            description = r.get(body, path, "description", "str", default="")
+            labels = r.str_list(body, path, "labels", required=True, non_empty=True)
+            issue_types = r.str_list(body, path, "jira_issue_types") or []
+            components = r.str_list(body, path, "components") or []
+            sensitive = r.get(body, path, "sensitive", "bool", default=False)
+            if None in (number, name, labels):
+                continue
+            p.types[tid] = IssueType(tid, number, name, description, tuple(labels or ()), tuple(issue_types),
+                                     tuple(components), sensitive)
+        default = r.get(top, (), "default_type", "str", required=True)
+        if default is not None and types and default not in types:
+            r.issue(("default_type",), f"unknown type '{default}'.",
+                    one_of(default, types, "the types defined under types:"))
+        elif default is not None:
+            p.default_type = default
+
+    def _matrix(self) -> None:
+        r, top = self._open("matrix.yaml", None)
+        if top is None:
+            return
+        p = self.parts
+        types_doc = p.file("types.yaml")
+        sev_ids = list(p.severities) if p.severities else []
+        for tid, row in top.items():
+            path: PathKey = (tid,)
+            if p.types and tid not in p.types:
+                r.issue(path, f"unknown issue type '{tid}'.", one_of(tid, p.types, f"the types defined in {types_doc}"),
+                        key=True)
+                continue
+            row = r.section(path, row, None)
+            if row is None:
+                continue
+            for sid, cell in row.items():
+                cpath = (tid, sid)
+                if sev_ids and sid not in p.severities:
+                    r.issue(cpath, f"unknown severity '{sid}'.",
+                            one_of(sid, sev_ids, f"the severities defined in {p.file('severities.yaml')}"), key=True)
+                    continue
+                body = r.section(cpath, cell, ("handlers", "note"))
+                if body is None:
+                    continue
+                raw = r.get(body, cpath, "handlers", "list", required=True,
+                            fix="add 'handlers: [owner, other roles...]' (the owner first)")
+                note = r.get(body, cpath, "note", "str")
+                if raw is None:
+                    continue
+                if not raw:
+                    r.issue((*cpath, "handlers"), "no handler.", "name at least the owner role")
+                    continue
+                handlers: list[str] = []
+                for i, item in enumerate(raw):
+                    role = self._role_ref(r, (*cpath, "handlers", i), item)
+                    if role is not None and role in handlers:
+                        r.issue((*cpath, "handlers", i), f"role '{role}' is listed twice.", "list each role once")
+                    elif role is not None:
+                        handlers.append(role)
+                if len(handlers) == len(raw):
+                    p.matrix[(tid, sid)] = Cell(tid, sid, tuple(handlers), note)
+            for sid in sev_ids:
+                if sid not in row:
+                    r.issue(path, f"no cell for severity '{sid}'.",
+                            f"add '{sid}: {{handlers: [...]}}' to this row; every type needs a cell for each of "
+                            f"{', '.join(sev_ids)}", line=r.doc.missing_line(path))
+        for tid in p.types:
+            if tid not in top:
+                r.issue((), f"no row for issue type '{tid}'.",
+                        f"add '{tid}:' with a cell for each of {', '.join(sev_ids)}", line=1)
+
+    def _channels(self) -> None:
+        r, top = self._open("channels.yaml", ("channels", "plans"))
+        if top is None:
+            return
+        p = self.parts
+        channels = r.section(("channels",), r.get(top, (), "channels", "map", required=True), None) or {}
+        for cid, body in channels.items():
+            path = ("channels", cid)
+            body = r.section(path, body, ("name", "description"))
+            if body is None:
+                continue
+            name = r.get(body, path, "name", "str", required=True)
+            description = r.get(body, path, "description", "str", default="")
+            if name is not None:
+                p.channels[cid] = ChannelSpec(cid, name, description)
+        plans = r.section(("plans",), r.get(top, (), "plans", "map", required=True), None)
+        if plans is None:
+            return
+        sev_doc = p.file("severities.yaml")
+        for sid, body in plans.items():
+            path = ("plans", sid)
+            if p.severities and sid not in p.severities:
+                r.issue(path, f"unknown severity '{sid}'.", one_of(sid, p.severities, f"the severities defined in "
+                                                                   f"{sev_doc}"), key=True)
+                continue
+            body = r.section(path, body, ("primary", "backup", "here", "note"))
+            if body is None:
+                continue
+            lists: dict[str, tuple[str, ...]] = {}
+            ok = True
+            for key in ("primary", "backup"):
+                items = r.str_list(body, path, key, required=key == "primary", non_empty=key == "primary")
+                ok = ok and (items is not None or key == "backup")
+                for i, cid in enumerate(items or []):
+                    if channels and cid not in channels:
+                        r.issue((*path, key, i), f"unknown channel '{cid}'.",
+                                one_of(cid, channels, "the channels defined under channels:"))
+                        ok = False
+                lists[key] = tuple(items or ())
+            here = r.get(body, path, "here", "bool", default=False)
+            note = r.get(body, path, "note", "str")
+            if ok:
+                p.plans[sid] = ChannelPlan(sid, lists["primary"], lists["backup"], note, here)
+        for sid in p.severities:
+            if sid not in plans:
+                r.issue(("plans",), f"no channel plan for severity '{sid}'.",
+                        f"add '{sid}: {{primary: [...], backup: [...]}}' under plans:",
+                        line=r.doc.missing_line(("plans",)))
+
+    def _labels(self) -> None:
+        """Severity labels carry the prefix; no label is used twice (case-insensitively)."""
+        p = self.parts
+        seen: dict[str, str] = {}
+        sev_r = self.readers.get("severities.yaml")
+        if sev_r is not None:
+            for sid, sev in p.severities.items():
+                path = ("severities", sid, "label")
+                if not sev.label.lower().startswith(p.severity_prefix.lower()):
+                    sev_r.issue(path, f"label '{sev.label}' does not start with the severity label prefix "
+                                      f"'{p.severity_prefix}'.",
+                                f"write '{p.severity_prefix}{sid}' (the prefix is labels.severity_prefix in "
+                                f"{p.file('policy.yaml')})")
+                self._one_label(sev_r, path, sev.label, f"severity {sid}", seen)
+        type_r = self.readers.get("types.yaml")
+        if type_r is not None:
+            for tid, itype in p.types.items():
+                for i, label in enumerate(itype.labels):
+                    self._one_label(type_r, ("types", tid, "labels", i), label, f"type {tid}", seen)
+
+    def _one_label(self, r: Reader, path: PathKey, label: str, owner: str, seen: dict[str, str]) -> None:
+        key = label.lower()
+        if key in seen:
+            r.issue(path, f"duplicate label '{label}': already used by {seen[key]}.",
+                    "give every severity and every type its own label (labels are compared ignoring case)")
+        else:
+            seen[key] = f"{owner} ({r.file}:{r.doc.line_of(path)})"
+
+    def _ladder_reach(self) -> None:
+        """Each owner of a cell must either be a top role or climb the ladder to one."""
+        p = self.parts
+        r = self.readers.get("matrix.yaml")
+        if r is None or not p.top:
+            return
+        reported: set[str] = set()
+        for (tid, sid), cell in p.matrix.items():
+            owner = cell.owner
+            if owner in reported:
+                continue
+            chain = [owner]
+            while chain[-1] in p.ladder and p.ladder[chain[-1]] not in chain:
+                chain.append(p.ladder[chain[-1]])
+            if chain[-1] in p.top:
+                continue
+            reported.add(owner)
+            r.issue((tid, sid, "handlers", 0),
+                    f"owner '{owner}' cannot reach a top role ({', '.join(p.top)}) on the ladder.",
+                    f"add a ladder edge from '{chain[-1]}' in {p.file('roles.yaml')}, or make another role the owner")
+
+
+def collect_rules(rules_dir: Path) -> tuple[RulesParts, list[ConfigIssue]]:
+    """Read and validate every rules file; return what was valid and all problems."""
+    loader = _RulesLoader(rules_dir)
+    if not rules_dir.is_dir():
+        return loader.parts, [ConfigIssue(rules_dir, None, (), "the rules folder does not exist.",
+                                          f"create it with {', '.join(RULE_FILES)}, or point rules_dir at it")]
+    loader.load()
+    return loader.parts, loader.issues
+
+
+def build_rules(parts: RulesParts) -> Rules:
+    """The immutable :class:`Rules` from fully valid parts."""
+    return Rules(
+        severities=dict(parts.severities),
+        types=dict(parts.types),
+        roles=dict(parts.roles),
+        matrix=dict(parts.matrix),
+        ladder=dict(parts.ladder),
+        top_roles=parts.top,
+        coordinates_with=dict(parts.coordinates_with),
+        channels=dict(parts.channels),
+        channel_plans=dict(parts.plans),
+        recommendation=parts.recommendation,
+        principles=parts.principles,
+        label_prefix=parts.severity_prefix,
+        type_label_prefix=parts.type_prefix,
+        default_type=parts.default_type,
+        nudge_at=parts.nudge_at,
+        source_hash=parts.source_hash,
+    )
+
+
+def sort_issues(issues: list[ConfigIssue]) -> list[ConfigIssue]:
+    return sorted(issues, key=ConfigIssue.sort_key)
+
+
+__all__ = ["RULE_FILES", "RulesParts", "build_rules", "canonical_hash", "closest", "collect_rules", "sla_order"]
