@@ -109,6 +109,7 @@ class JiraSite:
         self._next_history_id = 50_000
         self._next_comment_id = 20_000
         self._seq = 0
+        self._latest_write = datetime.min.replace(tzinfo=clock.now().tzinfo)  # newest version time
         self._routes = self._build_routes()
 
     # ------------------------------------------------------------------ seeding API
@@ -169,6 +170,7 @@ class JiraSite:
                 created=when, updated=when, sprint=sprint, properties={}, n_histories=0, n_comments=0,
             )
             self._seq += 1
+            self._latest_write = max(self._latest_write, when)
             self._issues[issue_id] = IssueRecord(versions=[(self._seq, when, state)])
             self._keys[key] = issue_id
             return key
@@ -530,6 +532,8 @@ class JiraSite:
             offset, seq, cutoff, _ = decoded
         else:
             offset, seq, cutoff = 0, self._seq, self.clock.now() - self.staleness
+            if self.staleness <= timedelta(0):  # no lag: even writes seeded "in the future" are indexed
+                cutoff = max(cutoff, self._latest_write)
         ctx = self._eval_context(req)
         try:
             predicate = jql.compile_query(query, ctx)
@@ -537,10 +541,15 @@ class JiraSite:
             return error(400, str(exc))
         account = req.user.account_id if req.user else None
         matches: list[tuple[IssueRecord, IssueState]] = []
+        # Fast path: no lag and no write since the snapshot was taken -> the index is current.
+        fresh = seq == self._seq and cutoff >= self._latest_write
         for rec in self._issues.values():
             if not rec.visible_to(account):
                 continue
-            state = rec.current if rec.versions[0][2].id in reconcile_ids else rec.as_of(seq, cutoff)
+            if fresh or rec.versions[0][2].id in reconcile_ids:
+                state: IssueState | None = rec.current
+            else:
+                state = rec.as_of(seq, cutoff)
             if state is not None and predicate(state):
                 matches.append((rec, state))
         if query.order_by:
@@ -931,6 +940,7 @@ class JiraSite:
 
     def _write(self, rec: IssueRecord, at: datetime, **changes: Any) -> None:
         self._seq += 1
+        self._latest_write = max(self._latest_write, at)
         state = replace(rec.current, n_histories=len(rec.histories), n_comments=len(rec.comments), **changes)
         rec.versions.append((self._seq, at, state))
 

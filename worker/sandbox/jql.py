@@ -575,9 +575,9 @@ def _nullable_single(getter: Callable[[Searchable], object], wanted: set, op: st
 
 def _multi(getter: Callable[[Searchable], Sequence[str]], wanted: set, op: str) -> Predicate:
     if op in ("=", "in"):
-        return lambda i: any(v in wanted for v in getter(i))
+        return lambda i: not wanted.isdisjoint(getter(i))
     # '!=' / NOT IN on a multi-value field: the issue must have values, none of them excluded.
-    return lambda i: bool(getter(i)) and not any(v in wanted for v in getter(i))
+    return lambda i: bool(getter(i)) and wanted.isdisjoint(getter(i))
 
 
 def _compile_date(clause: Clause, ctx: EvalContext) -> Predicate:
