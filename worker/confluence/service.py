@@ -1,0 +1,97 @@
+"""The entry points the CLI and the scheduler call: render, preview, publish the matrix page."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from worker.config.model import Config
+from worker.confluence.client import ConfluenceClient, ConfluencePort
+from worker.confluence.publish import PublishError, PublishResult, publish
+from worker.confluence.render import names_from, render_matrix_page, render_preview_html
+
+
+def content_hash(storage: str) -> str:
+    """The fingerprint kept in the page property: it covers rules, people and the renderer alike."""
+    return hashlib.sha256(storage.encode("utf-8")).hexdigest()
+
+
+def render_matrix(config: Config) -> str:
+    """The matrix page of ``config`` in storage format."""
+    return render_matrix_page(config.rules, config.directory, source_hash=config.rules.source_hash)
+
+
+def write_preview(config: Config, storage: str, output: Path) -> Path:
+    """Write the standalone HTML preview of ``storage`` to ``output``; returns the path."""
+    page = render_preview_html(storage, config.confluence.title, names=names_from(config.directory))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(page, encoding="utf-8")
+    return output
+
+
+def confluence_url(config: Config, environ: Mapping[str, str]) -> str | None:
+    """The Confluence site URL: ``confluence.url_env`` if set, else the Jira URL plus ``/wiki``.
+
+    A Jira URL of the ``https://api.atlassian.com/ex/jira/<cloudId>`` form has no ``/wiki``
+    sibling, so such setups must set the Confluence variable explicitly.
+    """
+    explicit = environ.get(config.confluence.url_env)
+    if explicit:
+        return explicit
+    jira = environ.get(config.jira.url_env)
+    return jira.rstrip("/") + "/wiki" if jira else None
+
+
+def client_from_env(config: Config, environ: Mapping[str, str] | None = None, **kwargs: Any) -> ConfluenceClient:
+    """A client authenticated with the Jira account's email and API token (same Atlassian site)."""
+    env = os.environ if environ is None else environ
+    url = confluence_url(config, env)
+    email = env.get(config.jira.email_env)
+    token = env.get(config.jira.token_env)
+    missing = [
+        name
+        for name, value in (
+            (f"{config.confluence.url_env} or {config.jira.url_env}", url),
+            (config.jira.email_env, email),
+            (config.jira.token_env, token),
+        )
+        if not value
+    ]
+    if missing:
+        raise PublishError(f"cannot reach Confluence: set {', '.join(missing)}")
+    assert url is not None and email is not None and token is not None
+    return ConfluenceClient.with_basic_auth(url, email, token, **kwargs)
+
+
+def publish_matrix(
+    config: Config,
+    client: ConfluencePort | None,
+    *,
+    worker_account_id: str | None = None,
+    dry_run: bool = False,
+    output: Path | None = None,
+) -> PublishResult:
+    """Render the matrix, optionally write the HTML preview to ``output``, and publish it.
+
+    ``escalation-worker publish [--dry-run] [--output FILE]`` maps onto this directly; with
+    ``dry_run`` and no client nothing touches the network.
+    """
+    storage = render_matrix(config)
+    if output is not None:
+        write_preview(config, storage, output)
+    settings = config.confluence
+    return publish(
+        client,
+        space_key=settings.space,
+        title=settings.title,
+        parent_id=settings.parent_id,
+        page_id=settings.page_id,
+        storage=storage,
+        source_hash=content_hash(storage),
+        on_manual_edit=settings.on_manual_edit,
+        worker_account_id=worker_account_id,
+        dry_run=dry_run,
+    )
