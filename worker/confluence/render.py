@@ -177,7 +177,7 @@ class _Page:
                 (
                     _e(t.number),
                     f"<strong>{_e(t.name)}</strong>",
-                    _e(t.description) + (" <em>Handled confidentially.</em>" if t.sensitive else ""),
+                    _e(t.description) + (" <em>(confidential)</em>" if t.sensitive else ""),
                     ", ".join(_code(lbl) for lbl in t.labels),
                     ", ".join(also) or "-",
                 )
