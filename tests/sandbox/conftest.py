@@ -35,6 +35,8 @@ def site(clock: SandboxClock) -> JiraSite:
 def server(site: JiraSite) -> Iterator[SandboxServer]:
     with SandboxServer(site) as srv:
         yield srv
+    # Strict mode turns contract breaches into 400/500 answers; make sure none slipped by unnoticed.
+    assert site.contract_violations == []
 
 
 @pytest.fixture
