@@ -161,7 +161,13 @@ class Reader:
         return default
 
     def missing(self, path: PathKey, key: str, fix: str | None = None) -> None:
-        self.issue(path, f"missing required key '{key}'.", fix or f"add '{key}: ...' here",
+        if not path:
+            where = "at the top level of the file"
+        elif isinstance(path[-1], int):
+            where = "to this entry"
+        else:
+            where = f"under '{path[-1]}'"
+        self.issue(path, f"missing required key '{key}'.", fix or f"add '{key}: ...' {where}",
                    line=self.doc.missing_line(path))
 
     def str_list(

@@ -338,9 +338,9 @@ class _ConfigLoader:
         sev_cals: dict[str, str] = {}
         spath = (*path, "severity_calendars")
         cals = r.section(spath, r.get(body, path, "severity_calendars", "map"), None) or {}
-        known_sevs = self.parts.severities if self.parts else {}
+        known_sevs = self.parts.declared_severities if self.parts else None
         for sid, cal in cals.items():
-            if known_sevs and sid not in known_sevs:
+            if known_sevs is not None and sid not in known_sevs:
                 r.issue((*spath, sid), f"unknown severity '{sid}'.",
                         one_of(sid, known_sevs, "the severities defined in the rules"), key=True)
             elif cal not in ("always", "business"):
@@ -472,7 +472,7 @@ class _ConfigLoader:
         parts = self.parts
         roles_file = parts.file("roles.yaml") if parts else Path("rules/roles.yaml")
         all_roles = parts.roles if parts else {}
-        roles_known = bool(parts and parts.roles_complete)
+        declared_roles = parts.declared_roles if parts else None
 
         # people
         people: dict[str, Person] = {}
@@ -520,8 +520,8 @@ class _ConfigLoader:
         for rid, value in raw_roles.items():
             path = ("roles", rid)
             role = all_roles.get(rid)
-            if roles_known and role is None:
-                r.issue(path, f"unknown role '{rid}'.", one_of(rid, all_roles, f"the roles defined in {roles_file}"),
+            if declared_roles is not None and rid not in declared_roles:
+                r.issue(path, f"unknown role '{rid}'.", one_of(rid, declared_roles, f"the roles defined in {roles_file}"),
                         key=True)
                 continue
             if role is not None and role.scope == "team":
@@ -550,7 +550,7 @@ class _ConfigLoader:
                 if role is not None and role.scope == "global":
                     r.issue((*path, key), f"'{key}' is a global role; it is filled once for everyone.",
                             f"move it under roles: at the top level (roles.{key})", key=True)
-                elif role is None and roles_known:
+                elif declared_roles is not None and key not in declared_roles:
                     r.unknown_key((*path, key), key, [*_TEAM_KEYS, *team_roles],
                                   hint=f"a team holds name, projects, components, slack_channel and the team roles "
                                        f"of {roles_file}")

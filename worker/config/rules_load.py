@@ -92,7 +92,11 @@ class RulesParts:
     default_type: str = ""
     nudge_at: float = 0.75
     source_hash: str = ""
-    roles_complete: bool = True  # False when roles.yaml could not be read: skip role look-ups
+    # Ids declared in the files, valid or not (None: the file could not be read). References are
+    # checked against these so that one broken entry does not make every reference to it fail too.
+    declared_severities: tuple[str, ...] | None = None
+    declared_types: tuple[str, ...] | None = None
+    declared_roles: tuple[str, ...] | None = None
 
     def file(self, name: str) -> Path:
         return self.rules_dir / name
@@ -120,6 +124,7 @@ class _RulesLoader:
         self.issues: list[ConfigIssue] = []
         self.docs: dict[str, YamlDoc] = {}
         self.readers: dict[str, Reader] = {}
+        self.ladder_ok = True
 
     # -- helpers ---------------------------------------------------------------------------
     def _open(self, name: str, known: tuple[str, ...] | None) -> tuple[Reader, dict[str, Any] | None]:
@@ -140,9 +145,10 @@ class _RulesLoader:
         """A reference to a role: reported when it is not text or not defined in roles.yaml."""
         if not r.check(path, value, "str"):
             return None
-        if self.parts.roles_complete and value not in self.parts.roles:
+        known = self.parts.declared_roles
+        if known is not None and value not in known:
             r.issue(path, f"unknown role '{value}'.",
-                    one_of(value, self.parts.roles, f"the roles defined in {self.parts.file('roles.yaml')}"))
+                    one_of(value, known, f"the roles defined in {self.parts.file('roles.yaml')}"))
             return None
         return str(value)
 
@@ -205,14 +211,14 @@ class _RulesLoader:
         r, top = self._open("roles.yaml", ("roles", "ladder", "top", "coordinates_with"))
         p = self.parts
         if top is None:
-            p.roles_complete = False
             return
         roles = r.section(("roles",), r.get(top, (), "roles", "map", required=True), None)
+        if roles is not None:
+            p.declared_roles = tuple(roles)
         for rid, body in (roles or {}).items():
             path = ("roles", rid)
             body = r.section(path, body, _ROLE_KEYS)
             if body is None:
-                p.roles_complete = False
                 continue
             name = r.get(body, path, "name", "str", required=True)
             scope = r.get(body, path, "scope", "str", required=True)
@@ -226,22 +232,23 @@ class _RulesLoader:
                 r.issue((*path, "rank"), f"rank must be 1 or more, got {rank}.", "number the ranks from 1 upwards")
                 rank = None
             if None in (name, scope, track, rank):
-                p.roles_complete = False
                 continue
             p.roles[rid] = Role(rid, name, scope, track, rank)
-        if roles is None:
-            p.roles_complete = False
-
+        before = len(self.issues)
         ladder = r.section(("ladder",), r.get(top, (), "ladder", "map", required=True), None) or {}
+        edges: dict[str, str] = {}
         for src, dst in ladder.items():
             path = ("ladder", src)
-            if self.parts.roles_complete and src not in p.roles:
+            if p.declared_roles is not None and src not in p.declared_roles:
                 r.issue(path, f"unknown role '{src}'.",
-                        one_of(src, p.roles, f"the roles defined under roles: in {p.file('roles.yaml')}"), key=True)
+                        one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"), key=True)
                 continue
             target = self._role_ref(r, path, dst)
-            if target is None:
-                continue
+            if target is not None:
+                edges[src] = target
+        in_cycle = self._cycles(r, edges)
+        for src, target in edges.items():
+            path = ("ladder", src)
             a, b = p.roles.get(src), p.roles.get(target)
             if a is not None and b is not None:
                 if a.track != b.track:
@@ -257,8 +264,9 @@ class _RulesLoader:
                     r.issue(path, f"the edge {src} → {target} goes down, from rank {a.rank} to rank {b.rank}.",
                             "escalate to a role of strictly higher rank")
                     continue
-            p.ladder[src] = target
-        self._cycles(r)
+            if src not in in_cycle:
+                p.ladder[src] = target
+        self.ladder_ok = len(self.issues) == before
 
         tops = r.get(top, (), "top", "list", required=True, default=[])
         top_roles: list[str] = []
@@ -277,42 +285,42 @@ class _RulesLoader:
         coord = r.section(("coordinates_with",), r.get(top, (), "coordinates_with", "map"), None) or {}
         for src, peers in coord.items():
             path = ("coordinates_with", src)
-            if self.parts.roles_complete and src not in p.roles:
+            if p.declared_roles is not None and src not in p.declared_roles:
                 r.issue(path, f"unknown role '{src}'.",
-                        one_of(src, p.roles, f"the roles defined under roles: in {p.file('roles.yaml')}"), key=True)
+                        one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"), key=True)
                 continue
             if not r.check(path, peers, "list"):
                 continue
             found = [self._role_ref(r, (*path, i), peer) for i, peer in enumerate(peers)]
             p.coordinates_with[src] = tuple(x for x in found if x is not None)
 
-    def _cycles(self, r: Reader) -> None:
-        ladder = self.parts.ladder
-        reported: set[str] = set()
-        for start in ladder:
+    def _cycles(self, r: Reader, edges: dict[str, str]) -> set[str]:
+        """Report each cycle of ``edges`` once (at its first line); return the roles on cycles."""
+        on_cycles: set[str] = set()
+        for start in edges:
             seen: list[str] = []
             node: str | None = start
             while node is not None and node not in seen:
                 seen.append(node)
-                node = ladder.get(node)
+                node = edges.get(node)
             if node is None:
                 continue
             cycle = seen[seen.index(node):]
-            if reported & set(cycle):
+            if on_cycles & set(cycle):
                 continue
-            reported.update(cycle)
+            on_cycles.update(cycle)
             first = min(cycle, key=lambda role: r.doc.line_of(("ladder", role)) or 0)
             ring = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
             r.issue(("ladder", first), f"the ladder has a cycle: {' → '.join(ring)}.",
                     "every chain must end at a top role; remove one of these edges")
-            for role in cycle:
-                ladder.pop(role, None)
+        return on_cycles
 
     def _severities(self) -> None:
         r, top = self._open("severities.yaml", ("severities",))
         if top is None:
             return
         sevs = r.section(("severities",), r.get(top, (), "severities", "map", required=True), None) or {}
+        self.parts.declared_severities = tuple(sevs)
         if not sevs and "severities" in top:
             r.issue(("severities",), "no severity is defined.", "define S1 to S4 from the seed")
         for rank, (sid, body) in enumerate(sevs.items(), start=1):
@@ -362,6 +370,7 @@ class _RulesLoader:
             return
         p = self.parts
         types = r.section(("types",), r.get(top, (), "types", "map", required=True), None) or {}
+        p.declared_types = tuple(types)
         numbers: dict[int, str] = {}
         for tid, body in types.items():
             path = ("types", tid)
@@ -387,7 +396,7 @@ class _RulesLoader:
         default = r.get(top, (), "default_type", "str", required=True)
         if default is not None and types and default not in types:
             r.issue(("default_type",), f"unknown type '{default}'.",
-                    one_of(default, types, "the types defined under types:"))
+                    one_of(default, types, f"the types defined under types: in {p.file('types.yaml')}"))
         elif default is not None:
             p.default_type = default
 
@@ -397,11 +406,12 @@ class _RulesLoader:
             return
         p = self.parts
         types_doc = p.file("types.yaml")
-        sev_ids = list(p.severities) if p.severities else []
+        sev_ids = list(p.declared_severities or ())
+        type_ids = p.declared_types
         for tid, row in top.items():
             path: PathKey = (tid,)
-            if p.types and tid not in p.types:
-                r.issue(path, f"unknown issue type '{tid}'.", one_of(tid, p.types, f"the types defined in {types_doc}"),
+            if type_ids is not None and tid not in type_ids:
+                r.issue(path, f"unknown issue type '{tid}'.", one_of(tid, type_ids, f"the types defined in {types_doc}"),
                         key=True)
                 continue
             row = r.section(path, row, None)
@@ -409,7 +419,7 @@ class _RulesLoader:
                 continue
             for sid, cell in row.items():
                 cpath = (tid, sid)
-                if sev_ids and sid not in p.severities:
+                if p.declared_severities is not None and sid not in sev_ids:
                     r.issue(cpath, f"unknown severity '{sid}'.",
                             one_of(sid, sev_ids, f"the severities defined in {p.file('severities.yaml')}"), key=True)
                     continue
@@ -438,7 +448,7 @@ class _RulesLoader:
                     r.issue(path, f"no cell for severity '{sid}'.",
                             f"add '{sid}: {{handlers: [...]}}' to this row; every type needs a cell for each of "
                             f"{', '.join(sev_ids)}", line=r.doc.missing_line(path))
-        for tid in p.types:
+        for tid in type_ids or ():
             if tid not in top:
                 r.issue((), f"no row for issue type '{tid}'.",
                         f"add '{tid}:' with a cell for each of {', '.join(sev_ids)}", line=1)
@@ -464,8 +474,8 @@ class _RulesLoader:
         sev_doc = p.file("severities.yaml")
         for sid, body in plans.items():
             path = ("plans", sid)
-            if p.severities and sid not in p.severities:
-                r.issue(path, f"unknown severity '{sid}'.", one_of(sid, p.severities, f"the severities defined in "
+            if p.declared_severities is not None and sid not in p.declared_severities:
+                r.issue(path, f"unknown severity '{sid}'.", one_of(sid, p.declared_severities, f"the severities defined in "
                                                                    f"{sev_doc}"), key=True)
                 continue
             body = r.section(path, body, ("primary", "backup", "here", "note"))
@@ -486,7 +496,7 @@ class _RulesLoader:
             note = r.get(body, path, "note", "str")
             if ok:
                 p.plans[sid] = ChannelPlan(sid, lists["primary"], lists["backup"], note, here)
-        for sid in p.severities:
+        for sid in p.declared_severities or ():
             if sid not in plans:
                 r.issue(("plans",), f"no channel plan for severity '{sid}'.",
                         f"add '{sid}: {{primary: [...], backup: [...]}}' under plans:",
@@ -524,15 +534,15 @@ class _RulesLoader:
         """Each owner of a cell must either be a top role or climb the ladder to one."""
         p = self.parts
         r = self.readers.get("matrix.yaml")
-        if r is None or not p.top:
-            return
+        if r is None or not p.top or not self.ladder_ok:
+            return  # a broken ladder is reported already; fix it first
         reported: set[str] = set()
         for (tid, sid), cell in p.matrix.items():
             owner = cell.owner
             if owner in reported:
                 continue
             chain = [owner]
-            while chain[-1] in p.ladder and p.ladder[chain[-1]] not in chain:
+            while chain[-1] not in p.top and chain[-1] in p.ladder and p.ladder[chain[-1]] not in chain:
                 chain.append(p.ladder[chain[-1]])
             if chain[-1] in p.top:
                 continue
