@@ -5,7 +5,7 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import Message as MailMessage
 
-from conftest import SmtpServer, free_port
+from notify_smtp import SmtpServer, free_port
 from notify_builders import ALICE, BOB, message
 
 from worker.notify.email import EmailChannel, EmailSettings

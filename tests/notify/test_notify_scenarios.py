@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import responses
-from conftest import SmtpServer
+from notify_smtp import SmtpServer
 from fake_slack import FakeSlack
 from notify_builders import ALICE, BOB, Clock, message
 

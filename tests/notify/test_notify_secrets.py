@@ -7,7 +7,7 @@ import logging
 import pytest
 import requests
 import responses
-from conftest import SmtpServer
+from notify_smtp import SmtpServer
 from fake_slack import Answer, FakeSlack
 from notify_builders import ALICE, Clock, FakeChannel, message
 from structlog.testing import capture_logs
