@@ -21,10 +21,12 @@ from worker.sandbox.server import SandboxServer
     [None, (BOT_EMAIL, "wrong-token"), ("nobody@example.com", "bot-token"), ("dev@example.com", "")],
     ids=["missing", "bad-token", "unknown-email", "user-without-token"],
 )
-def test_bad_credentials_get_401_with_jira_error_shape(server: SandboxServer, auth: tuple[str, str] | None) -> None:
+def test_bad_credentials_get_401_with_jira_error_shape(site: JiraSite, server: SandboxServer,
+                                                       auth: tuple[str, str] | None) -> None:
     resp = requests.get(f"{server.url}/rest/api/3/myself", auth=auth, timeout=5)
     assert resp.status_code == 401
     assert set(resp.json()) == {"errorMessages", "errors"}
+    assert [(r.status, r.user, r.endpoint) for r in site.request_log] == [(401, None, "GET /rest/api/3/myself")]
 
 
 def test_myself_is_the_authenticated_user(server: SandboxServer) -> None:

@@ -73,17 +73,6 @@ def error(status: int, *messages: str, errors: Mapping[str, str] | None = None) 
     return Response(status, {"errorMessages": list(messages), "errors": dict(errors or {})})
 
 
-def query_ints(req: Request, name: str, default: int) -> int:
-    """An integer query parameter; raises ``ValueError`` with a Jira-like message when malformed."""
-    raw = req.arg(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ValueError(f"The value '{raw}' is invalid for parameter '{name}'.") from None
-
-
 def first_match(apps: Sequence[App], req: Request) -> Response | None:
     """Offer ``req`` to each app in order; the first non-``None`` answer wins."""
     for app in apps:

@@ -113,7 +113,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                           {k.lower(): v for k, v in self.headers.items()}, body, user)
             action = None if public or server.faults is None else server.faults.decide(method, parts.path)
             if action is not None:
-                self._log_fault(req, action.kind, action.status)
+                self._log(req, action.status, action.kind)
                 if action.kind == "drop":
                     self._drop()
                     return
@@ -123,9 +123,10 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 if action.kind == "latency":
                     time.sleep(action.seconds)
             if not public and user is None:
-                resp: Response | None = error(
-                    401, "You are not authenticated. Authentication required to perform this operation.")
-                resp.headers["WWW-Authenticate"] = 'Basic realm="sandbox"'  # type: ignore[union-attr]
+                denied = error(401, "You are not authenticated. Authentication required to perform this operation.")
+                denied.headers["WWW-Authenticate"] = 'Basic realm="sandbox"'
+                self._log(req, 401, None)
+                resp: Response | None = denied
             else:
                 resp = first_match(server.apps, req)
             if resp is None:
@@ -137,7 +138,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
 
-        def _log_fault(self, req: Request, kind: str, status: int) -> None:
+        def _log(self, req: Request, status: int, fault: str | None) -> None:
+            """Record a request the apps never saw (an injected fault or a refused login)."""
             if server.site is None:
                 return
             try:
@@ -146,7 +148,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 parsed = None
             server.site.log(LoggedRequest(req.method, req.path, req.query, parsed, status,
                                           server.site.clock.now(), server.site.endpoint_of(req.method, req.path),
-                                          req.user.account_id if req.user else None, fault=kind))
+                                          req.user.account_id if req.user else None, fault=fault))
 
         def _drop(self) -> None:
             self.close_connection = True
