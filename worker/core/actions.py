@@ -57,6 +57,7 @@ class Notify:
     text: str
     sensitive: bool
     reason: str
+    team: str | None = None
     kind: str = "notify"
 
 

@@ -283,6 +283,7 @@ def _notify(
         text=text,
         sensitive=sensitive,
         reason=reason,
+        team=record.team,
     )
 
 

@@ -1,0 +1,1 @@
+"""The imperative shell around ``decide``: gather snapshots, decide, apply each action exactly once, remember."""

@@ -1,0 +1,295 @@
+"""One polling cycle: search -> gather -> decide -> apply -> remember.
+
+Steady state costs what changed, not what exists. A cycle is either
+
+* **full** (first cycle of a process, then every ``full_resync_every``): every open escalation by
+  label, plus everything touched since the last full cycle; changelogs in bulk; or
+* **incremental**: only issues updated since the last cycle (with an overlap margin for search
+  staleness, and the ids the worker just wrote passed as ``reconcileIssues``), plus issues whose
+  next deadline has come, decided from the snapshot already in memory.
+
+``tick`` (cron) starts with empty memory, so each tick is a full cycle: slower, equally correct.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from worker.config.model import Config
+from worker.core.actions import Decision
+from worker.core.clocks import Clocks
+from worker.core.decide import Context, decide
+from worker.cycle.apply import Applier, ApplyResult, Notifier
+from worker.cycle.gather import Gatherer, Loaded, read_record, record_of, relevant
+from worker.jira import jql
+from worker.jira.gateway import JiraGateway
+from worker.jira.http import JiraError
+from worker.jira.mapping import parse_time
+
+log = structlog.get_logger("worker.cycle")
+
+
+@dataclass
+class Cached:
+    loaded: Loaded
+    next_at: datetime | None
+
+
+@dataclass
+class Memory:
+    """What a long-running process keeps between cycles. Losing it costs one full cycle, nothing else."""
+
+    account_id: str | None = None
+    time_zone: str = "UTC"
+    last_cycle_at: datetime | None = None
+    last_full_at: datetime | None = None
+    inactive: frozenset[str] = frozenset()
+    issues: dict[str, Cached] = field(default_factory=dict)
+    recent_writes: dict[str, datetime] = field(default_factory=dict)  # issue id -> when the worker wrote it
+
+
+@dataclass
+class CycleReport:
+    mode: str
+    started_at: datetime
+    duration_s: float = 0.0
+    issues_seen: int = 0
+    decided: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    decisions: list[tuple[Loaded, Decision]] = field(default_factory=list)
+    applied: list[ApplyResult] = field(default_factory=list)
+
+    @property
+    def request_total(self) -> int:
+        return sum(self.requests.values())
+
+
+class Cycle:
+    def __init__(
+        self,
+        config: Config,
+        gateway: JiraGateway,
+        clocks: Clocks,
+        *,
+        now: Callable[[], datetime],
+        memory: Memory | None = None,
+        notifier: Notifier | None = None,
+        site_url: str = "",
+        overlap: timedelta = timedelta(minutes=2),
+        lookback: timedelta = timedelta(days=2),
+        reconcile_window: timedelta = timedelta(minutes=10),
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.should_stop = should_stop
+        self.config = config
+        self.gateway = gateway
+        self.clocks = clocks
+        self.now = now
+        self.memory = memory if memory is not None else Memory()
+        self.notifier = notifier
+        self.site_url = site_url
+        self.overlap = overlap
+        self.lookback = lookback
+        self.reconcile_window = reconcile_window
+        self.gatherer = Gatherer(gateway, config.rules)
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def context(self) -> Context:
+        return Context(
+            rules=self.config.rules,
+            directory=self.config.directory,
+            clocks=self.clocks,
+            worker_account_id=self.memory.account_id,
+            inactive=self.memory.inactive,
+            site_url=self.site_url,
+        )
+
+    def identify(self) -> None:
+        """Learn the worker's own accountId and time zone (JQL dates are read in the user's zone)."""
+        if self.memory.account_id is None:
+            me = self.gateway.myself()
+            self.memory.account_id = str(me.get("accountId") or "") or None
+            self.memory.time_zone = str(me.get("timeZone") or "UTC")
+
+    def refresh_people(self) -> None:
+        ids = [p.account_id for p in self.config.directory.people.values()]
+        active = self.gateway.users_active(ids)
+        self.memory.inactive = frozenset(i for i in ids if not active.get(i, False))
+        if self.memory.inactive:
+            names = sorted(p.name for p in self.config.directory.people.values() if p.account_id in self.memory.inactive)
+            log.warning("inactive_people", people=names, hint="they are skipped; update people: in config.yaml")
+
+    def is_full_due(self, now: datetime) -> bool:
+        m = self.memory
+        return m.last_full_at is None or m.last_cycle_at is None or now - m.last_full_at >= self.config.schedule.full_resync_every
+
+    # -- the cycle ----------------------------------------------------------------------------
+
+    def run(self, *, dry_run: bool = False, keys: list[str] | None = None) -> CycleReport:
+        t0 = time.perf_counter()
+        counts_before = Counter(self.gateway.http.counts)
+        now = self.now()
+        self.identify()
+        full = keys is None and self.is_full_due(now)
+        report = CycleReport("keys" if keys else ("full" if full else "incremental"), now)
+        if full:
+            self.refresh_people()
+        ctx = self.context()
+
+        loaded = self._gather(now, full, keys, report)
+        report.issues_seen = len(loaded)
+        for item in loaded:
+            if self.should_stop():
+                report.errors.append("stopped before the end of the cycle")
+                break
+            try:
+                d = decide(ctx, item.snapshot, item.record, now)
+            except Exception as exc:  # a strange issue must never stop the others
+                report.errors.append(f"{item.snapshot.key}: decide failed: {type(exc).__name__}: {exc}")
+                log.error("decide_failed", issue=item.snapshot.key, error=f"{type(exc).__name__}: {exc}")
+                continue
+            if item.problem:
+                log.warning("record_unreadable", issue=item.snapshot.key, problem=item.problem,
+                            handling="left untouched" if item.blocked else "a fresh record replaces it")
+            report.decided += 1
+            report.decisions.append((item, d))
+            if not dry_run:
+                self._apply(ctx, item, d, now, report)
+            elif keys is None:
+                self._remember(item, d)
+
+        if not dry_run and keys is None:
+            self.memory.last_cycle_at = now
+            if full:
+                self.memory.last_full_at = now
+        report.duration_s = time.perf_counter() - t0
+        report.requests = Counter(self.gateway.http.counts) - counts_before
+        log.info(
+            "cycle",
+            mode=report.mode,
+            issues_seen=report.issues_seen,
+            decided=report.decided,
+            actions=dict(report.actions),
+            requests=dict(report.requests),
+            request_total=report.request_total,
+            errors=len(report.errors),
+            duration_ms=round(report.duration_s * 1000, 1),
+        )
+        return report
+
+    def _gather(self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport) -> list[Loaded]:
+        m = self.memory
+        rules = self.config.rules
+        tz = ZoneInfo(m.time_zone) if m.time_zone else ZoneInfo("UTC")
+        projects = list(self.config.jira.projects)
+        if keys:
+            issues = list(self.gateway.search(jql.by_keys(keys)))
+        else:
+            if full:
+                since = (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
+                query = jql.full_scan(projects, [s.label for s in rules.severities.values()], since, tz)
+            else:
+                assert m.last_cycle_at is not None
+                query = jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
+            recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
+            m.recent_writes = {i: m.recent_writes[i] for i in recent}
+            issues = list(self.gateway.search(query, reconcile=[int(i) for i in recent if i.isdigit()][-50:]))
+
+        fresh: list[dict[str, Any]] = []
+        reuse: list[Loaded] = []
+        seen: set[str] = set()
+        for issue in issues:
+            key = str(issue.get("key"))
+            seen.add(key)
+            rec, _, _ = read_record(record_of(issue, self.gateway.property_key))
+            if not relevant(rules, issue, rec):
+                m.issues.pop(key, None)
+                continue
+            cached = m.issues.get(key)
+            updated = parse_time((issue.get("fields") or {}).get("updated"))
+            if cached is not None and cached.loaded.snapshot.updated == updated and cached.loaded.record == rec:
+                reuse.append(cached.loaded)
+            else:
+                fresh.append(issue)
+        try:
+            loaded = self.gatherer.load(fresh) + reuse
+        except JiraError as exc:
+            report.errors.append(f"gather failed: {exc}")
+            raise
+
+        if keys is None:
+            # issues remembered but not returned by the search: due deadlines, or open records to re-check
+            for key, cached in list(m.issues.items()):
+                if key in seen:
+                    continue
+                rec = cached.loaded.record
+                due = cached.next_at is not None and cached.next_at <= now
+                vanished = full and rec is not None and rec.is_open
+                if due and not full:
+                    loaded.append(cached.loaded)
+                elif vanished:
+                    again = self.gatherer.load_one(key)
+                    if again is None:
+                        log.warning("issue_gone", issue=key, hint="deleted, moved out of scope or no longer visible")
+                        m.issues.pop(key, None)
+                    else:
+                        loaded.append(again)
+        return loaded
+
+    def _apply(self, ctx: Context, item: Loaded, d: Decision, now: datetime, report: CycleReport) -> None:
+        key = item.snapshot.key
+        applier = Applier(
+            self.gateway,
+            self.gatherer,
+            lambda fresh: decide(ctx, fresh.snapshot, fresh.record, now),
+            visibility=self.config.jira.people_issue_visibility,
+            notifier=self.notifier,
+            now=self.now,
+        )
+        try:
+            result = applier.apply(item, d)
+        except JiraError as exc:
+            report.errors.append(f"{key}: {exc}")
+            log.error("apply_failed", issue=key, error=str(exc), hint="retried next cycle")
+            self.memory.issues.pop(key, None)
+            return
+        report.applied.append(result)
+        record = result.record if result.record is not None else d.record
+        for action in result.performed:
+            report.actions[action.kind] += 1
+            log.info(
+                "action",
+                issue=key,
+                action=action.kind,
+                action_id=action.id,
+                reason=action.reason,
+                level=record.level if record else None,
+                owner=record.owner if record else None,
+            )
+        if result.note:
+            log.info("apply_note", issue=key, note=result.note)
+        if result.performed or result.record is not None:
+            self.memory.recent_writes[item.snapshot.id] = now
+        if result.failed or result.note:
+            self.memory.issues.pop(key, None)  # read it fresh next time
+        else:
+            self._remember(Loaded(item.snapshot, record, None, False), d)
+
+    def _remember(self, item: Loaded, d: Decision) -> None:
+        rec = d.record if d.record is not None else item.record
+        if rec is None or rec.status != "open":
+            self.memory.issues.pop(item.snapshot.key, None)
+            if rec is None:
+                return
+        self.memory.issues[item.snapshot.key] = Cached(Loaded(item.snapshot, rec, None, False), d.next_at)

@@ -1,0 +1,189 @@
+"""Jira Cloud REST v3 operations the worker needs: each method is one logical call (paged where Jira pages).
+
+Reads return plain JSON (or core types where the mapping is obvious); writes perform one effect.
+Deciding what to do is not this module's job: see ``worker.core.decide`` and ``worker.cycle``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from worker.core.snapshot import Comment
+from worker.jira.http import JiraError, RetryingHttp
+from worker.jira.mapping import COMMENT_PROPERTY, TRACKED_FIELDS, comment_from_json
+
+API = "/rest/api/3"
+BASE_FIELDS = (
+    "summary", "issuetype", "project", "labels", "components", "assignee", "reporter", "status",
+    "resolution", "resolutiondate", "created", "updated", "description",
+)
+
+
+def _k(key: str) -> str:
+    return quote(key, safe="")
+
+
+class JiraGateway:
+    def __init__(self, http: RetryingHttp, *, property_key: str, sprint_field: str, page_size: int = 100) -> None:
+        self.http = http
+        self.property_key = property_key
+        self.sprint_field = sprint_field
+        self.page_size = page_size
+
+    @property
+    def fields(self) -> list[str]:
+        return [*BASE_FIELDS, self.sprint_field]
+
+    # --- identity and configuration checks ---------------------------------------------------
+
+    def myself(self) -> dict[str, Any]:
+        return dict(self.http.call("GET", f"{API}/myself").body or {})
+
+    def project_exists(self, key: str) -> bool:
+        resp = self.http.call("GET", f"{API}/project/{_k(key)}", allow=(404,))
+        return resp.status == 200
+
+    def users_active(self, account_ids: Sequence[str]) -> dict[str, bool]:
+        """accountId -> active; unknown accounts are absent from the result."""
+        out: dict[str, bool] = {}
+        ids = list(dict.fromkeys(account_ids))
+        for i in range(0, len(ids), 50):
+            chunk = ids[i : i + 50]
+            start = 0
+            while True:
+                resp = self.http.call("GET", f"{API}/user/bulk", params={"accountId": chunk, "startAt": start, "maxResults": 50})
+                body = resp.body or {}
+                for u in body.get("values") or ():
+                    out[str(u.get("accountId"))] = bool(u.get("active", True))
+                if body.get("isLast", True) or not body.get("values"):
+                    break
+                start += len(body["values"])
+        return out
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def search(
+        self, jql: str, *, fields: Sequence[str] | None = None, reconcile: Sequence[int] = (), with_record: bool = True
+    ) -> Iterator[dict[str, Any]]:
+        """All issues matching ``jql`` via ``POST /search/jql``, following ``nextPageToken``."""
+        token: str | None = None
+        while True:
+            body: dict[str, Any] = {
+                "jql": jql,
+                "maxResults": self.page_size,
+                "fields": list(fields if fields is not None else self.fields),
+            }
+            if with_record:
+                body["properties"] = [self.property_key]
+            if reconcile:
+                body["reconcileIssues"] = [int(x) for x in list(reconcile)[:50]]
+            if token:
+                body["nextPageToken"] = token
+            resp = self.http.call("POST", f"{API}/search/jql", json=body, retry_ambiguous=True)
+            page = resp.body or {}
+            yield from page.get("issues") or ()
+            token = page.get("nextPageToken")
+            if not token or page.get("isLast", False):
+                return
+
+    def bulk_changelog(self, issue_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """Full label/assignee/status/resolution history of many issues (1,000 per request)."""
+        out: dict[str, list[dict[str, Any]]] = {str(i): [] for i in issue_ids}
+        ids = list(dict.fromkeys(str(i) for i in issue_ids))
+        for i in range(0, len(ids), 1000):
+            chunk = ids[i : i + 1000]
+            token: str | None = None
+            while True:
+                body: dict[str, Any] = {"issueIdsOrKeys": chunk, "fieldIds": list(TRACKED_FIELDS), "maxResults": 10000}
+                if token:
+                    body["nextPageToken"] = token
+                resp = self.http.call("POST", f"{API}/changelog/bulkfetch", json=body, retry_ambiguous=True)
+                page = resp.body or {}
+                for log in page.get("issueChangeLogs") or ():
+                    out.setdefault(str(log.get("issueId")), []).extend(log.get("changeHistories") or ())
+                token = page.get("nextPageToken")
+                if not token:
+                    break
+        return out
+
+    def changelog(self, key: str) -> list[dict[str, Any]]:
+        histories: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            resp = self.http.call("GET", f"{API}/issue/{_k(key)}/changelog", params={"startAt": start, "maxResults": 100})
+            page = resp.body or {}
+            values = page.get("values") or []
+            histories.extend(values)
+            if page.get("isLast", True) or not values:
+                return histories
+            start += len(values)
+
+    def comments(self, key: str) -> list[Comment]:
+        out: list[Comment] = []
+        start = 0
+        while True:
+            resp = self.http.call(
+                "GET",
+                f"{API}/issue/{_k(key)}/comment",
+                params={"startAt": start, "maxResults": 100, "orderBy": "created", "expand": "properties"},
+            )
+            page = resp.body or {}
+            values = page.get("comments") or []
+            for c in values:
+                parsed = comment_from_json(c)
+                if parsed is not None:
+                    out.append(parsed)
+            start += len(values)
+            if not values or start >= int(page.get("total") or 0):
+                return out
+
+    def issue(self, key: str) -> dict[str, Any] | None:
+        """The issue as it is now (GET by key is never stale), with the worker's record; None if gone."""
+        resp = self.http.call(
+            "GET",
+            f"{API}/issue/{_k(key)}",
+            params={"fields": ",".join(self.fields), "properties": self.property_key},
+            allow=(404, 403),
+        )
+        if resp.status != 200:
+            return None
+        return dict(resp.body or {})
+
+    def record_value(self, key: str) -> Any | None:
+        resp = self.http.call("GET", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", allow=(404,))
+        if resp.status == 404:
+            return None
+        return (resp.body or {}).get("value")
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def put_record(self, key: str, value: Mapping[str, Any]) -> None:
+        self.http.call("PUT", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", json=dict(value))
+
+    def assign(self, key: str, account_id: str) -> None:
+        self.http.call("PUT", f"{API}/issue/{_k(key)}/assignee", json={"accountId": account_id})
+
+    def add_watcher(self, key: str, account_id: str) -> None:
+        # the body is a bare JSON string, not an object
+        self.http.call("POST", f"{API}/issue/{_k(key)}/watchers", json=account_id, retry_ambiguous=True)
+
+    def post_comment(
+        self, key: str, adf: Mapping[str, Any], *, action_id: str, visibility: Mapping[str, str] | None = None
+    ) -> str:
+        body: dict[str, Any] = {"body": dict(adf), "properties": [{"key": COMMENT_PROPERTY, "value": {"id": action_id}}]}
+        if visibility:
+            body["visibility"] = dict(visibility)
+        resp = self.http.call("POST", f"{API}/issue/{_k(key)}/comment", json=body, retry_ambiguous=False)
+        return str((resp.body or {}).get("id", ""))
+
+    def find_comment(self, key: str, action_id: str) -> str | None:
+        """The id of the worker's comment carrying ``action_id``, if one exists (dedupe after a crash)."""
+        for c in self.comments(key):
+            if c.action_id == action_id:
+                return c.id
+        return None
+
+
+__all__ = ["BASE_FIELDS", "JiraError", "JiraGateway"]

@@ -1,0 +1,54 @@
+"""The jobs of ``run``: the polling cycle, the Confluence page, the weekly digest, the monthly review."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+
+from worker.config.model import Config
+from worker.cycle.cycle import Cycle
+from worker.runtime import Loop
+
+log = structlog.get_logger("worker.jobs")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]) -> None:
+    s = loop.scheduler
+    poll = max(5, int(config.schedule.poll_interval.total_seconds()))
+    s.every(poll).seconds.do(loop.guarded("cycle", cycle.run))
+    if config.confluence.space:
+        s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(
+            loop.guarded("publish", lambda: publish_now(cycle, config, env))
+        )
+    tz = config.calendar.timezone
+    weekly = config.schedule.weekly_digest
+    getattr(s.every(), WEEKDAYS[weekly.weekday]).at(weekly.at.strftime("%H:%M"), tz).do(
+        loop.guarded("weekly_digest", lambda: weekly_digest(cycle, config, env))
+    )
+    monthly = config.schedule.monthly_review
+    s.every().day.at(monthly.at.strftime("%H:%M"), tz).do(
+        loop.guarded("monthly_review", lambda: monthly_review_if_due(cycle, config, env))
+    )
+
+
+def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
+    from worker.confluence.service import client_from_env, publish_matrix
+
+    cycle.identify()
+    result = publish_matrix(config, client_from_env(config, env), worker_account_id=cycle.memory.account_id)
+    log.info("publish", action=result.action, page_id=result.page_id, version=result.version, requests=result.requests)
+
+
+def weekly_digest(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
+    from worker.review.digest import send_weekly_digest
+
+    send_weekly_digest(cycle, config, env)
+
+
+def monthly_review_if_due(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
+    from worker.review.monthly import publish_previous_month_if_due
+
+    publish_previous_month_if_due(cycle, config, env)
