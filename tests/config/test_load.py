@@ -182,3 +182,37 @@ def test_a_nine_hour_acknowledge_is_longer_than_one_business_day() -> None:
     nine, bd = parse_sla("9h"), parse_sla("1 business day")
     assert nine is not None and bd is not None
     assert sla_order(nine) > sla_order(bd)
+
+
+def _paths(data: object, prefix: tuple[str | int, ...] = (), depth: int = 2) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    if depth and isinstance(data, dict):
+        for key, value in data.items():
+            out.append((*prefix, key))
+            out.extend(_paths(value, (*prefix, key), depth - 1))
+    return out
+
+
+def test_wrong_shapes_anywhere_are_reported_never_raised(ws: Workspace) -> None:
+    """Put a list or a number in place of each of the first two levels of the config."""
+    import copy
+
+    import yaml
+
+    from worker.config.load import collect_config
+
+    original = yaml.safe_load((ws.root / "config.yaml").read_text(encoding="utf-8"))
+    paths = _paths(original)
+    assert len(paths) > 50
+    for path in paths:
+        for value in ([], 7):
+            data = copy.deepcopy(original)
+            target = data
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            ws.write("config.yaml", yaml.safe_dump(data, allow_unicode=True))
+            config, issues = collect_config(Path("config.yaml"))
+            assert (config is None) == bool(issues), path
+            for issue in issues:
+                assert issue.line is not None and issue.fix and issue.message.endswith("."), issue

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from worker.config.errors import ConfigIssue, PathKey
-from worker.config.fields import Reader, closest, one_of
+from worker.config.fields import Reader, one_of
 from worker.config.yamlloc import YamlDoc, read_yaml
 from worker.core.rules import (
     Cell,
@@ -588,4 +588,4 @@ def sort_issues(issues: list[ConfigIssue]) -> list[ConfigIssue]:
     return sorted(issues, key=ConfigIssue.sort_key)
 
 
-__all__ = ["RULE_FILES", "RulesParts", "build_rules", "canonical_hash", "closest", "collect_rules", "sla_order"]
+__all__ = ["RULE_FILES", "RulesParts", "build_rules", "canonical_hash", "collect_rules", "sla_order", "sort_issues"]
