@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -102,17 +102,9 @@ def severity_labels(rules: Rules, labels: Sequence[str]) -> tuple[list[Severity]
 
 def issue_type(rules: Rules, snap: IssueSnapshot) -> tuple[IssueType, str | None]:
     """The issue's kind: a type label first, then the Jira issue type, then a component, else the default."""
-    for t in rules.types.values():
-        labels = {lbl.lower() for lbl in t.labels}
-        if any(lbl.lower() in labels for lbl in snap.labels):
-            return t, None
-    for t in rules.types.values():
-        if snap.issue_type.lower() in {x.lower() for x in t.jira_issue_types}:
-            return t, None
-    comps = {c.lower() for c in snap.components}
-    for t in rules.types.values():
-        if comps & {x.lower() for x in t.components}:
-            return t, None
+    found = rules.type_signals(snap.labels, snap.issue_type, snap.components)
+    if found is not None:
+        return found, None
     default = rules.types[rules.default_type]
     hints = ", ".join(lbl for t in rules.types.values() for lbl in t.labels[:1])
     return default, f"No kind label was found, so it is treated as a {default.name.lower()}. Kind labels: {hints}."
@@ -175,12 +167,17 @@ def _mention(ctx: Context, account_id: str) -> Mention:
     return Mention(account_id, _name(ctx, account_id))
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _fmt(ctx: Context, at: datetime | None) -> str:
+    """A deadline as people read it: local time of the business calendar, with its zone."""
     if at is None:
         return "—"
     tz: ZoneInfo = ctx.clocks.business.tz
-    local = at.astimezone(tz)
-    return f"{local:%a %d %b %Y %H:%M} ({tz.key})"
+    t = at.astimezone(tz)
+    return f"{_DAYS[t.weekday()]} {t.day:02d} {_MONTHS[t.month - 1]} {t.year} {t.hour:02d}:{t.minute:02d} ({tz.key})"
 
 
 def _prefix(snap: IssueSnapshot, record: Record) -> str:
@@ -324,7 +321,7 @@ def _one_off_comments(
         if key not in notes:
             notes.append(key)
             out.append(_unknown_label_comment(ctx, snap, record.epoch, label, sensitive))
-    return out, replace(record, notes=tuple(notes))
+    return out, record.evolve( notes=tuple(notes))
 
 
 def _unknown_label_comment(ctx: Context, snap: IssueSnapshot, epoch: int, label: str, sensitive: bool) -> PostComment:
@@ -358,7 +355,7 @@ def _no_escalation(
             actions.append(_unknown_label_comment(ctx, snap, base.epoch, label, False))
     if not actions:
         return Decision(snap.key, (), record, False, "none", f"Unknown severity label {unknown[0]}; the reporter was told.")
-    new = replace(base, notes=tuple(notes)).with_events(Event(now, "unknown_label", ", ".join(unknown)))
+    new = base.evolve( notes=tuple(notes)).with_events(Event(now, "unknown_label", ", ".join(unknown)))
     return Decision(snap.key, tuple(actions), new, True, "comment", f"unknown severity label {', '.join(unknown)}")
 
 
@@ -385,7 +382,7 @@ def _route(
     label_at = min(snap.label_added_at(severity.label), now)
 
     if relabel and record is not None:
-        base = replace(record, revision=record.revision + 1)
+        base = record.evolve( revision=record.revision + 1)
         opened_at = record.opened_at or label_at
         started = max(label_at, record.level_started_at or label_at)
         previous = f"{record.severity}/{record.type}"
@@ -403,8 +400,7 @@ def _route(
     level, role, owner, handlers, inactive_notes = _climb(ctx, cell, team, 0, cell.owner)
     ack_due = clocks.due(severity.acknowledge, started, severity)
     resolve_due = clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)
-    rec = replace(
-        base,
+    rec = base.evolve(
         status="open",
         severity=severity.id,
         type=itype.id,
@@ -478,7 +474,7 @@ def _route(
                          + ". Please add them so the owner can act quickly.")
             actions.append(PostComment(f"{snap.key}#{rec.epoch}:note:recommendation", snap.key, Doc((para(*parts),)),
                                        "recommendation", sensitive, "recommendation incomplete: " + ", ".join(missing)))
-            rec = replace(rec, notes=rec.notes + ("recommendation",))
+            rec = rec.evolve( notes=rec.notes + ("recommendation",))
 
     events = []
     if not relabel:
@@ -516,8 +512,7 @@ def _progress(
         ack = find_ack(ctx, snap, rec, now)
         if ack is not None:
             late = rec.ack_due is not None and ack.at > rec.ack_due
-            rec = replace(
-                rec,
+            rec = rec.evolve(
                 acked_at=ack.at,
                 acked_by=ack.by,
                 first_ack_at=rec.first_ack_at or ack.at,
@@ -527,7 +522,7 @@ def _progress(
             detail = f"{_name(ctx, ack.by)} {ack.how}" + (" (after the deadline)" if late else "")
             events = [Event(ack.at, "acknowledged", detail, ack.by, rec.level)]
             if ack.delegate:
-                rec = replace(rec, owner=ack.delegate, handlers=(ack.delegate, *[h for h in rec.handlers if h != ack.delegate]))
+                rec = rec.evolve( owner=ack.delegate, handlers=(ack.delegate, *[h for h in rec.handlers if h != ack.delegate]))
                 events.append(Event(ack.at, "delegated", f"now owned by {_name(ctx, ack.delegate)}", ack.delegate, rec.level))
             rec = rec.with_events(*events)
             steps.append("acknowledged")
@@ -543,7 +538,7 @@ def _progress(
         else:
             # at the top of the ladder: remind, never go further
             if not rec.ack_breached:
-                rec = replace(rec, ack_breached=True)
+                rec = rec.evolve( ack_breached=True)
             due = rec.remind_due or rec.ack_due
             if now >= due:
                 new_actions, rec = _remind(ctx, snap, rec, severity, sensitive, now)
@@ -555,7 +550,7 @@ def _progress(
         steps.append("nudge")
 
     if rec.resolve_due is not None and now >= rec.resolve_due and not rec.resolve_breached:
-        rec = replace(rec, resolve_breached=True).with_events(Event(rec.resolve_due, "resolve_breached", "resolve deadline passed"))
+        rec = rec.evolve( resolve_breached=True).with_events(Event(rec.resolve_due, "resolve_breached", "resolve deadline passed"))
     if (
         not escalated
         and rec.resolve_escalate_due is not None
@@ -574,7 +569,7 @@ def _progress(
                              "the ladder, so the escalation stays here; please record a decision or a fix."),))
             actions.append(PostComment(f"{pid}:comment:resolve-top:L{rec.level}", snap.key, body, "resolve_breach", sensitive,
                                        "resolve deadline passed at the top of the ladder"))
-            rec = replace(rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)).with_events(
+            rec = rec.evolve( resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)).with_events(
                 Event(now, "resolve_breach_at_top", "resolve deadline passed at the top of the ladder", rec.owner, rec.level))
             steps.append("comment")
 
@@ -615,8 +610,7 @@ def _escalate(
     level, new_role, owner, handlers, notes = _climb(ctx, cell, rec.team, rec.level + 1, rules.escalates_to(role) or role)
     previous_owner = rec.owner
     ack_due = clocks.due(severity.acknowledge, now, severity)
-    new = replace(
-        rec,
+    new = rec.evolve(
         level=level,
         owner_role=new_role,
         owner=owner.account_id if owner else None,
@@ -630,8 +624,7 @@ def _escalate(
         ack_breached=rec.ack_breached or why == "acknowledge",
     )
     if why == "resolve":
-        new = replace(
-            new,
+        new = new.evolve(
             resolve_escalated_levels=new.resolve_escalated_levels + (rec.level,),
             resolve_escalate_due=clocks.due(severity.resolve, now, severity),
         )
@@ -685,7 +678,7 @@ def _nudge(
                 sensitive, "Please acknowledge.", reason)
     if n:
         actions.append(n)
-    rec = replace(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
+    rec = rec.evolve( nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
         Event(now, "nudged", reason, rec.owner, rec.level))
     return actions, rec
 
@@ -708,7 +701,7 @@ def _remind(
     if n:
         actions.append(n)
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
-    rec = replace(rec, reminders=n_rem, remind_due=next_due).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
+    rec = rec.evolve( reminders=n_rem, remind_due=next_due).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
     return actions, rec
 
 
@@ -744,7 +737,7 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime, why
         "decision": decision_text,
     }
     detail = f"{'resolved' if why == 'resolved' else 'label removed'}: acknowledge {ack}, resolve {resolve}"
-    rec = replace(record, status="closed", closed_at=at, outcome=outcome).with_events(Event(at, "closed", detail, record.owner, record.level))
+    rec = record.evolve( status="closed", closed_at=at, outcome=outcome).with_events(Event(at, "closed", detail, record.owner, record.level))
     return Decision(snap.key, (), rec, True, "close", detail)
 
 

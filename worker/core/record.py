@@ -78,6 +78,16 @@ class Record:
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def evolve(self, **changes: Any) -> Record:
+        """A copy with ``changes`` applied (``dataclasses.replace`` without its per-field overhead)."""
+        unknown = changes.keys() - _FIELD_NAMES
+        if unknown:
+            raise TypeError(f"unknown Record field(s): {', '.join(sorted(unknown))}")
+        new = object.__new__(Record)
+        new.__dict__.update(self.__dict__)
+        new.__dict__.update(changes)
+        return new
+
     def with_events(self, *events: Event) -> Record:
         timeline = self.timeline + events
         dropped = self.timeline_dropped
@@ -86,15 +96,18 @@ class Record:
             extra = len(timeline) - TIMELINE_LIMIT
             timeline = timeline[:1] + timeline[1 + extra :]
             dropped += extra
-        return replace(self, timeline=timeline, timeline_dropped=dropped)
+        return self.evolve(timeline=timeline, timeline_dropped=dropped)
 
     def with_done(self, *ids: str) -> Record:
         done = tuple(dict.fromkeys(self.done + ids))[-DONE_LIMIT:]
         pending = tuple(p for p in self.pending if p not in ids)
-        return replace(self, done=done, pending=pending)
+        return self.evolve(done=done, pending=pending)
 
     def with_pending(self, *ids: str) -> Record:
-        return replace(self, pending=tuple(dict.fromkeys(self.pending + ids)))
+        return self.evolve(pending=tuple(dict.fromkeys(self.pending + ids)))
+
+
+_FIELD_NAMES = frozenset(Record.__dataclass_fields__)
 
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ everything downstream (``decide``, the Confluence page, reports) reads only thes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import timedelta
 from enum import StrEnum
 
@@ -187,20 +188,44 @@ class Rules:
             out.append(nxt)
         return tuple(out)
 
+    @cached_property
+    def _severity_by_label(self) -> dict[str, Severity]:
+        exact = {s.label: s for s in self.severities.values()}
+        folded = {s.label.lower(): s for s in self.severities.values()}
+        return {**folded, **exact}
+
     def severity_for_label(self, label: str) -> Severity | None:
         """Exact label match first, then a case-insensitive one (``Escalation-s2``)."""
-        for sev in self.severities.values():
-            if sev.label == label:
-                return sev
-        low = label.lower()
-        for sev in self.severities.values():
-            if sev.label.lower() == low:
-                return sev
-        return None
+        table = self._severity_by_label
+        return table.get(label) or table.get(label.lower())
+
+    @cached_property
+    def _type_lookup(self) -> tuple[dict[str, IssueType], dict[str, IssueType], dict[str, IssueType]]:
+        by_label: dict[str, IssueType] = {}
+        by_jira: dict[str, IssueType] = {}
+        by_comp: dict[str, IssueType] = {}
+        for t in self.types.values():  # the first kind listed wins a shared signal
+            for lbl in t.labels:
+                by_label.setdefault(lbl.lower(), t)
+            for name in t.jira_issue_types:
+                by_jira.setdefault(name.lower(), t)
+            for comp in t.components:
+                by_comp.setdefault(comp.lower(), t)
+        return by_label, by_jira, by_comp
 
     def type_for_label(self, label: str) -> IssueType | None:
-        low = label.lower()
-        for t in self.types.values():
-            if any(lbl.lower() == low for lbl in t.labels):
-                return t
+        return self._type_lookup[0].get(label.lower())
+
+    def type_signals(self, labels: Sequence[str], jira_type: str, components: Sequence[str]) -> IssueType | None:
+        """The kind named by the issue's labels (first in rules order), else its Jira type, else a component."""
+        by_label, by_jira, by_comp = self._type_lookup
+        hits = [by_label[x.lower()] for x in labels if x.lower() in by_label]
+        if hits:
+            order = list(self.types)
+            return min(hits, key=lambda t: order.index(t.id))
+        if jira_type.lower() in by_jira:
+            return by_jira[jira_type.lower()]
+        for c in components:
+            if c.lower() in by_comp:
+                return by_comp[c.lower()]
         return None

@@ -23,7 +23,11 @@ class WorkerLogin:
 
 def seed_organisation(site: JiraSite, config: Config, *, token: str = "sandbox-token") -> WorkerLogin:
     """Every person of the directory as an active user, every project in scope, and the worker's login."""
-    site.add_user(WORKER_ACCOUNT, "Escalation Worker", email=WORKER_EMAIL, api_token=token)
+    groups: tuple[str, ...] = ()
+    vis = config.jira.people_issue_visibility
+    if vis is not None and vis.type == "group":
+        groups = (vis.value,)  # the worker must be able to read back its restricted comments
+    site.add_user(WORKER_ACCOUNT, "Escalation Worker", email=WORKER_EMAIL, api_token=token, groups=groups)
     for person in config.directory.people.values():
         site.add_user(person.account_id, person.name, email=person.email)
     components: dict[str, list[str]] = {}
