@@ -84,6 +84,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "JiraSandbox/1.0"
+        disable_nagle_algorithm = True  # one small response must not wait 40 ms for a delayed ACK
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             return  # keep test output quiet; the site's request_log records traffic
