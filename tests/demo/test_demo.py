@@ -1,0 +1,146 @@
+"""The README's first command, end to end: the demo day on the sandbox with the real worker over HTTP.
+
+One in-process run (a fast clock) is shared by the assertions about its outcomes; one subprocess
+run goes through the installed CLI exactly as ``scripts/demo`` does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import CPO, LEAD_DEV, PD, PO, ROOT
+from worker.demo import run_demo
+
+
+@dataclass
+class DemoRun:
+    code: int
+    output: Path
+    printed: str
+    seconds: float
+    threads_before: set[threading.Thread]
+    threads_after: set[threading.Thread]
+
+    @property
+    def issues(self) -> dict[str, dict[str, Any]]:
+        data = json.loads((self.output / "issues.json").read_text(encoding="utf-8"))
+        return {i["summary"]: i for i in data}
+
+    def record(self, summary_start: str) -> dict[str, Any]:
+        (issue,) = [i for s, i in self.issues.items() if s.startswith(summary_start)]
+        rec = issue["record"]
+        assert rec is not None, f"no escalation record on {issue['key']}"
+        return rec
+
+    def kinds(self, summary_start: str) -> list[str]:
+        return [e["kind"] for e in self.record(summary_start)["timeline"]]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    out = tmp_path_factory.mktemp("demo-output")
+    buf = io.StringIO()
+    before = set(threading.enumerate())
+    t0 = time.perf_counter()
+    code = run_demo(out, speed_minutes=15, stream=buf)
+    seconds = time.perf_counter() - t0
+    return DemoRun(code, out, buf.getvalue(), seconds, before, set(threading.enumerate()))
+
+
+def test_the_demo_succeeds_quickly_and_leaves_no_thread_behind(demo: DemoRun) -> None:
+    assert demo.code == 0, demo.printed
+    assert demo.seconds < 30
+    leftover = [t.name for t in demo.threads_after - demo.threads_before if t.is_alive()]
+    assert leftover == []
+
+
+def test_every_issue_is_routed_to_the_owner_the_matrix_names(demo: DemoRun) -> None:
+    issues = demo.issues
+    assert len(issues) == 7
+    assert all(i["record"] and i["record"]["owner"] for i in issues.values())
+    outage = demo.record("Card payments fail")
+    assert outage["severity"] == "S1" and outage["owner"] == CPO
+    assert demo.record("Typo in the order")["owner"] == PO
+
+
+def test_acknowledged_by_comment_in_time(demo: DemoRun) -> None:
+    payouts = demo.record("Payouts blocked")
+    assert payouts["acked_by"] == PD and payouts["level"] == 0 and payouts["ack_breached"] is False
+    assert "escalated" not in demo.kinds("Payouts blocked")
+
+
+def test_the_silent_owner_is_escalated_once_then_reminded_at_the_top(demo: DemoRun) -> None:
+    rec = demo.record("Sales wants bulk discount codes")
+    kinds = demo.kinds("Sales wants bulk discount codes")
+    assert kinds.count("escalated") == 1 and "nudged" in kinds and "reminded" in kinds
+    assert rec["owner"] == CPO and rec["level"] == 1 and rec["ack_breached"] is True
+    assert rec["acked_by"] == CPO  # she answers in the afternoon, late
+    issue = next(i for s, i in demo.issues.items() if s.startswith("Sales wants"))
+    escalations = [c for c in issue["comments"] if c["by_worker"] and "Escalated one level up" in c["text"]]
+    assert len(escalations) == 1 and "Léa Robert (Product Director) did not acknowledge" in escalations[0]["text"]
+
+
+def test_delegation_relabel_resolution_and_people_issue(demo: DemoRun) -> None:
+    reorder = demo.record("One-click reorder")
+    assert reorder["acked_by"] == PO and reorder["owner"] == LEAD_DEV and "delegated" in demo.kinds("One-click reorder")
+
+    release = demo.record("Go/no-go")
+    assert release["severity"] == "S2" and release["revision"] == 1 and release["owner"] == CPO
+    assert "relabelled" in demo.kinds("Go/no-go")
+
+    outage = demo.record("Card payments fail")
+    assert outage["status"] == "closed"
+    assert outage["outcome"]["reason"] == "resolved" and outage["outcome"]["acknowledge"] == "met"
+    assert outage["outcome"]["resolve"] == "met" and "SDK" in outage["outcome"]["decision"]
+
+    people = next(i for s, i in demo.issues.items() if s.startswith("Tension"))
+    worker_comments = [c for c in people["comments"] if c["by_worker"]]
+    assert worker_comments and all(c["visibility"] == {"type": "group", "value": "escalation-people"}
+                                   for c in worker_comments)
+
+
+def test_missing_recommendation_is_asked_for(demo: DemoRun) -> None:
+    typo = next(i for s, i in demo.issues.items() if s.startswith("Typo"))
+    asks = [c for c in typo["comments"] if c["by_worker"] and "recommendation" in c["text"]]
+    assert len(asks) == 1 and "What happened" not in asks[0]["text"]
+
+
+def test_files_written_and_timeline_printed(demo: DemoRun) -> None:
+    page = (demo.output / "matrix-page.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Escalation matrix" in page
+    assert "Camille Durand" in page  # mentions rendered with the directory's names
+    storage = (demo.output / "matrix-page.storage.xml").read_text(encoding="utf-8")
+    assert 'ri:account-id="5b10a2844c20165700ede21a"' in storage
+    for name in ("issues.md", "timeline.txt", "notifications.json", "monthly-review.md"):
+        assert (demo.output / name).stat().st_size > 0, name
+    notes = json.loads((demo.output / "notifications.json").read_text(encoding="utf-8"))
+    assert {"phone", "slack_channel"} <= {n["channel"] for n in notes if n["event"] == "route"}
+    for word in ("routed", "acknowledged", "escalated", "delegated", "relabelled", "closed", "notified"):
+        assert f" {word} " in demo.printed, word
+    assert (demo.output / "timeline.txt").read_text(encoding="utf-8").count("\n") > 30
+
+
+def test_a_nonsense_speed_is_refused(tmp_path: Path) -> None:
+    buf = io.StringIO()
+    assert run_demo(tmp_path / "out", speed_minutes=0, stream=buf) == 2
+    assert "--speed" in buf.getvalue() and not (tmp_path / "out").exists()
+
+
+def test_the_cli_command_runs_the_demo(tmp_path: Path) -> None:
+    out = tmp_path / "demo-output"
+    proc = subprocess.run(
+        [sys.executable, "-m", "worker", "demo", "--output", str(out), "--speed", "60"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert " escalated " in proc.stdout and (out / "matrix-page.html").exists()
