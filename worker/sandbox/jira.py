@@ -59,7 +59,15 @@ SPRINT_FIELD = "customfield_10020"
 ALL_FIELDS = (
     "summary", "issuetype", "project", "labels", "components", "assignee", "reporter", "status",
     "resolution", "resolutiondate", "created", "updated", "description", SPRINT_FIELD, "comment", "watches",
+    "issuelinks",
 )
+# Issue link types of a default Jira Cloud site: name -> (inward phrase, outward phrase)
+LINK_TYPES = {
+    "Blocks": ("is blocked by", "blocks"),
+    "Relates": ("relates to", "relates to"),
+    "Duplicate": ("is duplicated by", "duplicates"),
+    "Cloners": ("is cloned by", "clones"),
+}
 _NOT_FOUND = "Issue does not exist or you do not have permission to see it."
 
 
@@ -110,6 +118,9 @@ class JiraSite:
         self._next_comment_id = 20_000
         self._seq = 0
         self._latest_write = datetime.min.replace(tzinfo=clock.now().tzinfo)  # newest version time
+        self._links: list[tuple[str, str, int, int]] = []  # (link id, type name, outward id, inward id)
+        self._next_link_id = 30_000
+        self._custom: dict[int, dict[str, Any]] = {}  # issue id -> custom field id -> JSON value
         self._routes = self._build_routes()
 
     # ------------------------------------------------------------------ seeding API
@@ -252,6 +263,31 @@ class JiraSite:
                 return False
             self._write(rec, self.clock.now(), properties=props)
             return True
+
+    def link_issues(self, outward_key: str, inward_key: str, link_type: str = "Blocks") -> str:
+        """Link two issues (``outward_key`` *blocks* ``inward_key`` for "Blocks"); returns the link id.
+
+        Links are not versioned: search sees them at once, as with deletions and restrictions.
+        """
+        if link_type not in LINK_TYPES:
+            raise ValueError(f"unknown link type {link_type!r}; the sandbox has {list(LINK_TYPES)}")
+        with self._lock:
+            out_id, in_id = self._record(outward_key).current.id, self._record(inward_key).current.id
+            link_id = str(self._next_link_id)
+            self._next_link_id += 1
+            self._links.append((link_id, link_type, out_id, in_id))
+            return link_id
+
+    def set_custom_field(self, key: str, field_id: str, value: Any) -> None:
+        """Give an issue a custom field value (any JSON: a string, ``{"value": ...}``, a list...).
+
+        Not versioned, like links. Fields never set on an issue read as null.
+        """
+        if not field_id.startswith("customfield_") or field_id == SPRINT_FIELD:
+            raise ValueError(f"{field_id!r} is not a free custom field id")
+        with self._lock:
+            rec = self._record(key)
+            self._custom.setdefault(rec.current.id, {})[field_id] = json.loads(json.dumps(value))
 
     def add_watcher(self, key: str, account_id: str) -> None:
         with self._lock:
@@ -666,13 +702,41 @@ class JiraSite:
             case "watches":
                 return {"self": f"{base}{API}/issue/{s.key}/watchers", "watchCount": len(rec.watchers),
                         "isWatching": bool(req.user and req.user.account_id in rec.watchers)}
+            case "issuelinks":
+                return self._links_json(req, s)
             case "comment":
                 visible = [c for c in rec.comments[:s.n_comments] if self._comment_visible(req, c)]
                 shown = visible[-SEARCH_COMMENT_LIMIT:] if search else visible
                 return {"comments": [self._comment_json(req, s, c, False) for c in shown],
                         "self": f"{base}{API}/issue/{s.id}/comment", "maxResults": len(shown),
                         "total": len(visible), "startAt": len(visible) - len(shown)}
+        if name.startswith("customfield_"):
+            return self._custom.get(s.id, {}).get(name)
         return None
+
+    def _links_json(self, req: Request, s: IssueState) -> list[dict[str, Any]]:
+        """The issue's links as Jira shows them: the other issue under ``inwardIssue``/``outwardIssue``."""
+        base = _base(req)
+        out: list[dict[str, Any]] = []
+        for link_id, type_name, out_id, in_id in self._links:
+            if s.id not in (out_id, in_id):
+                continue
+            inward, outward = LINK_TYPES[type_name]
+            other_id, side = (in_id, "outwardIssue") if s.id == out_id else (out_id, "inwardIssue")
+            other = self._issues[other_id]
+            if not other.visible_to(req.user.account_id if req.user else None):
+                continue
+            o = other.current
+            out.append({
+                "id": link_id, "self": f"{base}{API}/issueLink/{link_id}",
+                "type": {"id": str(list(LINK_TYPES).index(type_name) + 10_000), "name": type_name,
+                         "inward": inward, "outward": outward, "self": f"{base}{API}/issueLinkType/{type_name}"},
+                side: {"id": str(o.id), "key": o.key, "self": f"{base}{API}/issue/{o.id}",
+                       "fields": {"summary": o.summary,
+                                  "status": {"name": o.status, "id": STATUS_ID[o.status]},
+                                  "issuetype": {"name": o.issue_type}}},
+            })
+        return out
 
     # ------------------------------------------------------------------ changelog
 
@@ -1027,7 +1091,7 @@ def _wanted_fields(fields: Sequence[str]) -> list[str]:
     if "*all" in names or "*navigable" in names:
         chosen = [f for f in ALL_FIELDS if not (f == "comment" and "*navigable" in names and "*all" not in names)]
     for name in names:
-        if name in ALL_FIELDS and name not in chosen:
+        if (name in ALL_FIELDS or name.startswith("customfield_")) and name not in chosen:
             chosen.append(name)
     excluded = {n[1:] for n in names if n.startswith("-")}
     return [f for f in chosen if f not in excluded]
