@@ -99,10 +99,12 @@ def build_cycle(
     notifier: Notifier | None = None,
     sleep: Callable[[float], None] | None = None,
     policy: RetryPolicy | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> Cycle:
     http = build_http(conn, sleep=sleep, policy=policy)
     gateway = build_gateway(config, http)
-    return Cycle(config, gateway, build_clocks(config), now=now, memory=memory, notifier=notifier, site_url=conn.jira_url)
+    return Cycle(config, gateway, build_clocks(config), now=now, memory=memory, notifier=notifier,
+                 site_url=conn.jira_url, should_stop=should_stop)
 
 
 def preflight(cycle: Cycle) -> list[str]:

@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     args = build_parser().parse_args(argv)
     from worker import logs
 
-    logs.configure()
+    # run/tick log to stdout (a dyno's log stream); commands that print results keep stdout clean
+    logs.configure(stream=sys.stdout if args.command in ("run", "tick", "demo") else sys.stderr)
     handlers = {
         "check": cmd_check,
         "plan": cmd_plan,
@@ -233,8 +234,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         cycle = _cycle(config, conn, env, notifier=notifier_from_env(config, env), should_stop=loop.stop.is_set)
         for problem in preflight(cycle):
             print(f"warning: {problem}", file=sys.stderr)
-        install_jobs(loop, cycle, config, conn, env)
-        loop.run_forever(initial_jitter=config.schedule.jitter.total_seconds())
+        at_start = install_jobs(loop, cycle, config, conn, env)
+        loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
     except (SetupError, JiraError) as exc:
         return _jira_failure(exc)
     finally:

@@ -14,7 +14,7 @@ import random
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -89,10 +89,14 @@ class Loop:
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
 
-    def run_forever(self, *, initial_jitter: float = 0.0, tick: float = 0.5) -> None:
+    def run_forever(self, *, at_start: Sequence[Callable[[], None]] = (), initial_jitter: float = 0.0, tick: float = 0.5) -> None:
+        """Run ``at_start`` once (after a small random delay, as Atlassian asks of scheduled jobs), then the schedule."""
         if initial_jitter > 0 and self.stop.wait(random.uniform(0, initial_jitter)):
             return
-        self.scheduler.run_all()  # everything once at start (publish, first cycle)
+        for job in at_start:
+            if self.stop.is_set():
+                break
+            job()
         while not self.stop.is_set():
             self.scheduler.run_pending()
             idle = self.scheduler.idle_seconds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
@@ -15,14 +15,17 @@ log = structlog.get_logger("worker.jobs")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]) -> None:
+def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]) -> list[Callable[[], None]]:
+    """Schedule every job; return the ones to run once at start (the first cycle, the page)."""
     s = loop.scheduler
     poll = max(5, int(config.schedule.poll_interval.total_seconds()))
-    s.every(poll).seconds.do(loop.guarded("cycle", cycle.run))
+    run_cycle = loop.guarded("cycle", cycle.run)
+    s.every(poll).seconds.do(run_cycle)
+    at_start = [run_cycle]
     if config.confluence.space:
-        s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(
-            loop.guarded("publish", lambda: publish_now(cycle, config, env))
-        )
+        publish = loop.guarded("publish", lambda: publish_now(cycle, config, env))
+        s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(publish)
+        at_start.insert(0, publish)
     tz = config.calendar.timezone
     weekly = config.schedule.weekly_digest
     getattr(s.every(), WEEKDAYS[weekly.weekday]).at(weekly.at.strftime("%H:%M"), tz).do(
@@ -32,6 +35,7 @@ def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mappi
     s.every().day.at(monthly.at.strftime("%H:%M"), tz).do(
         loop.guarded("monthly_review", lambda: monthly_review_if_due(cycle, config, env))
     )
+    return at_start
 
 
 def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
@@ -43,7 +47,7 @@ def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
 
 
 def weekly_digest(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
-    from worker.review.digest import send_weekly_digest
+    from worker.notify.digest import send_weekly_digest
 
     send_weekly_digest(cycle, config, env)
 

@@ -1,0 +1,127 @@
+"""The command line as a user runs it: real processes, a sandbox site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.harness import World, start_world
+from tests.support import CPO, ROOT, paris
+from worker.config.model import Config
+
+EXE = [sys.executable, "-m", "worker"]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_"))}
+    full_env.update(env or {})
+    return subprocess.run([*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def world(example_config: Config) -> Iterator[World]:
+    yield from start_world(example_config, paris(2026, 3, 2, 9, 0))
+
+
+def test_check_summarises_the_example() -> None:
+    res = run_cli("check", "--config", "config.example.yaml")
+    assert res.returncode == 0, res.stderr
+    assert "4 severities" in res.stdout and "6 types" in res.stdout and "24 cells" in res.stdout
+
+
+def test_check_reports_located_errors_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text((ROOT / "config.example.yaml").read_text().replace("timezone: Europe/Paris", "timezone: Mars/Olympus")
+                   .replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}"))
+    res = run_cli("check", "--config", str(bad))
+    assert res.returncode == 1
+    assert "Mars/Olympus" in res.stdout and "config.yaml:" in res.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    assert run_cli("frobnicate").returncode == 2
+
+
+def test_tick_without_environment_is_a_configuration_error() -> None:
+    res = run_cli("tick", "--config", "config.example.yaml")
+    assert res.returncode == 2
+    assert "missing environment variables JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN" in res.stderr
+
+
+def test_tick_with_unreachable_jira_exits_1() -> None:
+    env = {"JIRA_URL": "http://127.0.0.1:9", "JIRA_EMAIL": "w@example.com", "JIRA_API_TOKEN": "tok-unreachable-123"}
+    res = run_cli("tick", "--config", "config.example.yaml", env=env)
+    assert res.returncode == 1, res.stderr
+    assert "tok-unreachable-123" not in res.stdout + res.stderr
+
+
+def test_tick_with_a_bad_token_exits_1_with_one_clear_line(world: World) -> None:
+    env = world.env() | {"JIRA_API_TOKEN": "wrong-token-456"}
+    res = run_cli("tick", "--config", "config.example.yaml", env=env)
+    assert res.returncode == 1
+    assert "refused the credentials" in res.stderr
+    assert "wrong-token-456" not in res.stdout + res.stderr
+
+
+def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(world: World) -> None:
+    key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
+    env = world.env() | {"ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
+    for _ in range(2):
+        res = run_cli("tick", "--config", "config.example.yaml", env=env)
+        assert res.returncode == 0, res.stderr
+    assert len(world.worker_comments(key)) == 1
+    lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    assert any(line["event"] == "cycle" for line in lines)
+
+    res = run_cli("plan", "--json", "--config", "config.example.yaml", "--at", "2026-03-02T08:20:00Z", env=world.env())
+    assert res.returncode == 0, res.stderr
+    rows = json.loads(res.stdout)
+    (row,) = [r for r in rows if r["key"] == key]
+    assert set(row) >= {"key", "severity", "type", "level", "owner", "ack_due", "resolve_due", "acknowledged_at",
+                        "next_action", "reason"}
+    assert row["severity"] == "S1" and row["owner"] == CPO and row["level"] == 0
+    assert row["ack_due"] == "2026-03-02T08:15:00Z" and row["resolve_due"] == "2026-03-02T12:00:00Z"
+    # the CPO is the top of the ladder: past the deadline the worker reminds, it never climbs further
+    assert row["next_action"] == "remind" and "top of the ladder" in row["reason"]
+    # plan wrote nothing
+    assert len(world.worker_comments(key)) == 1
+
+
+def test_explain_describes_the_cell_and_the_arithmetic(world: World) -> None:
+    key = world.issue()
+    world.tick()
+    res = run_cli("explain", key, "--config", "config.example.yaml", "--at", "2026-03-02T10:00:00Z", env=world.env())
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "scope_disagreement × S3" in out and "Product Owner" in out
+    assert "4 h counted on the business calendar" in out
+    assert "no acknowledgement yet" in out
+
+
+def test_run_stops_within_10_seconds_on_sigterm(world: World) -> None:
+    world.issue()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")} | world.env()
+    proc = subprocess.Popen([*EXE, "run", "--config", "config.example.yaml"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not world.worker_comments(world.site.keys()[0]):
+            time.sleep(0.2)
+        assert world.worker_comments(world.site.keys()[0]), "the first cycle did not run"
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+        assert time.monotonic() - t0 < 10
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
