@@ -39,8 +39,27 @@ def test_summary_in_full(ws: Workspace) -> None:
         "  2 teams, 14 people, 3 projects (SHOP PAY PEOPLE)",
         "  calendar Europe/Paris, 5 working days (mon tue wed thu fri), holidays FR (+2 extra)",
         "  environment: JIRA_URL set, JIRA_EMAIL unset, JIRA_API_TOKEN set, CONFLUENCE_URL unset",
+        "  channels used by the rules:",
+        "    email: not configured (SMTP_HOST, SMTP_FROM unset): skipped with a warning, backup used",
+        "    jira: configured",
+        "    phone: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
+        "    slack_channel: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+        "    slack_dm: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+        "    slack_mention: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+        "    sms: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
+        "    phone: missing a phone number for Chloé Laurent, Jules Michel, Louis Simon, Nathan David (people: in config.yaml)",
+        "    sms: missing a phone number for Chloé Laurent, Jules Michel, Louis Simon, Nathan David (people: in config.yaml)",
     ])
     assert "s3cr3t" not in out and "acme" not in out
+
+
+def test_summary_says_which_channels_are_configured(ws: Workspace) -> None:
+    code, out = ws.check({"SLACK_BOT_TOKEN": "xoxb-secret-777", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tw-secret",
+                          "TWILIO_FROM": "+15550000000"})
+    assert code == 0
+    assert "    slack_dm: configured" in out and "    phone: configured" in out
+    assert "    email: not configured (SMTP_HOST, SMTP_FROM unset)" in out
+    assert "xoxb-secret-777" not in out and "tw-secret" not in out
 
 
 def test_settings_are_typed() -> None:

@@ -61,4 +61,41 @@ def run_check(config_path: Path, environ: Mapping[str, str]) -> tuple[int, str]:
     except ConfigError as err:
         n = len(err.issues)
         return 1, f"{err.render()}\n{n} problem{'s' if n != 1 else ''} found."
-    return 0, summarise(config, config_path, environ)
+    return 0, summarise(config, config_path, environ) + "\n" + channel_summary(config, environ)
+
+
+_IDENTITY = {
+    "phone": ("phone", "a phone number"),
+    "sms": ("phone", "a phone number"),
+    "email": ("email", "an email"),
+    "slack_dm": ("slack", "a Slack id or an email"),
+    "slack_channel": ("slack", "a Slack id or an email"),
+    "slack_mention": ("slack", "a Slack id or an email"),
+}
+
+
+def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
+    """Which channels the rules use, whether their provider is configured, and who lacks an identity for them."""
+    from worker.notify.registry import describe_settings
+
+    used = sorted({c for plan in config.rules.channel_plans.values() for c in (*plan.primary, *plan.backup)})
+    settings = {channel: (ok, missing) for channel, ok, missing in describe_settings(environ)}
+    lines = ["  channels used by the rules:"]
+    for channel in used:
+        ok, missing = settings.get(channel, (True, []))
+        state = "configured" if ok else "not configured (" + ", ".join(missing) + " unset): skipped with a warning, backup used"
+        lines.append(f"    {channel}: {state}")
+    people = list(config.directory.people.values())
+    for channel in used:
+        if channel not in _IDENTITY:
+            continue
+        kind, what = _IDENTITY[channel]
+        if kind == "phone":
+            lacking = [p.name for p in people if not p.phone]
+        elif kind == "email":
+            lacking = [p.name for p in people if not p.email]
+        else:
+            lacking = [p.name for p in people if not (p.slack_id or p.email)]
+        if lacking:
+            lines.append(f"    {channel}: missing {what} for {', '.join(sorted(lacking))} (people: in config.yaml)")
+    return "\n".join(lines)
