@@ -71,6 +71,7 @@ class Record:
     timeline: tuple[Event, ...] = ()
     timeline_dropped: int = 0
     outbox: tuple[Mapping[str, Any], ...] = ()
+    notify_retry: tuple[Mapping[str, Any], ...] = ()  # notifications with a failed channel, re-tried next cycles
     writer: str | None = None  # claim token of the process that last wrote (concurrency check)
     schema: int = SCHEMA
 
@@ -162,7 +163,7 @@ def to_json(record: Record) -> dict[str, Any]:
             out[name] = [
                 {"at": _iso(e.at), "kind": e.kind, "detail": e.detail, "who": e.who, "level": e.level} for e in value
             ]
-        elif name == "outbox":
+        elif name in ("outbox", "notify_retry"):
             out[name] = [dict(e) for e in value]
         elif name == "outcome":
             out[name] = dict(value) if value is not None else None
@@ -199,7 +200,9 @@ def from_json(data: Any) -> Record:
                     assert at is not None
                     events.append(Event(at, str(e["kind"]), str(e.get("detail", "")), e.get("who"), e.get("level")))
                 kwargs[name] = tuple(events)
-            elif name == "outbox":
+            elif name in ("outbox", "notify_retry"):
+                if not isinstance(v, list):
+                    raise RecordError(f"{name}: expected a list")
                 kwargs[name] = tuple(dict(e) for e in v)
             else:
                 kwargs[name] = v

@@ -80,9 +80,17 @@ class Applier:
             result.note = f"record written by a newer worker ({loaded.problem}); left untouched"
             return result
         if not decision.actions:
-            if decision.changed and decision.record is not None:
-                self._write(key, decision.record)
-                result.record = decision.record
+            record = decision.record
+            if record is not None and record.notify_retry and self.notifier is not None:
+                retried = self._retry_notifications(key, record)
+                if retried != record:
+                    self._write(key, retried)
+                    result.record = retried
+                    result.note = f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
+                return result
+            if decision.changed and record is not None:
+                self._write(key, record)
+                result.record = record
             return result
 
         fresh = self.gatherer.load_one(key, with_comments=True)
@@ -124,10 +132,13 @@ class Applier:
             return result
 
         outbox = list((decision.record.outbox if decision.record else ()) or ())
+        retry = list((decision.record.notify_retry if decision.record else ()) or ())
         for action in todo:
             try:
                 if isinstance(action, Notify):
                     outbox = self._notify(key, action, outbox, intent)
+                    if still_failing(outbox, action.id):
+                        retry.append(notify_to_json(action))
                 else:
                     self._perform(fresh, action)
                 done.add(action.id)
@@ -154,13 +165,13 @@ class Applier:
         if result.failed and any(a not in done for a in result.failed):
             # leave the old record with what is done; the next cycle continues from here
             partial = replace(intent, writer=self.claim).with_done(*sorted(done))
-            partial = replace(partial, outbox=tuple(outbox))
+            partial = replace(partial, outbox=tuple(outbox), notify_retry=tuple(retry))
             self._write(key, partial)
             result.record = partial
             return result
 
         assert decision.record is not None
-        final = replace(decision.record, writer=self.claim, outbox=tuple(outbox), pending=()).with_done(
+        final = replace(decision.record, writer=self.claim, outbox=tuple(outbox), notify_retry=tuple(retry), pending=()).with_done(
             *[a.id for a in decision.actions if a.id in done]
         )
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
@@ -202,8 +213,44 @@ class Applier:
 
         return list(self.notifier.deliver(action, outbox, persist))
 
+    def _retry_notifications(self, key: str, record: Record) -> Record:
+        outbox: list[Mapping[str, Any]] = list(record.outbox)
+        keep = []
+        for payload in record.notify_retry:
+            try:
+                action = notify_from_json(payload)
+            except (TypeError, KeyError):
+                continue  # unreadable payload: drop it rather than fail every cycle
+            outbox = self._notify(key, action, outbox, record)
+            if still_failing(outbox, action.id):
+                keep.append(payload)
+        return record.evolve(outbox=tuple(outbox), notify_retry=tuple(keep))
+
     def _write(self, key: str, record: Record) -> None:
         self.gateway.put_record(key, to_json(fit(record)))
+
+
+def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:
+    """A channel of this message failed and may be tried again (the outbox gives up after its attempt limit)."""
+    return any(e.get("message_id") == message_id and e.get("status") == "failed" for e in outbox)
+
+
+def notify_to_json(action: Notify) -> dict[str, Any]:
+    return {
+        "id": action.id, "issue_key": action.issue_key, "severity": action.severity, "event": action.event,
+        "recipients": list(action.recipients), "primary": list(action.primary), "backup": list(action.backup),
+        "here": action.here, "title": action.title, "text": action.text, "sensitive": action.sensitive,
+        "reason": action.reason, "team": action.team,
+    }
+
+
+def notify_from_json(d: Mapping[str, Any]) -> Notify:
+    return Notify(
+        id=str(d["id"]), issue_key=str(d["issue_key"]), severity=str(d["severity"]), event=str(d["event"]),
+        recipients=tuple(d["recipients"]), primary=tuple(d["primary"]), backup=tuple(d["backup"]),
+        here=bool(d["here"]), title=str(d["title"]), text=str(d["text"]), sensitive=bool(d["sensitive"]),
+        reason=str(d.get("reason", "")), team=d.get("team"),
+    )
 
 
 def size_of(record: Record) -> int:

@@ -234,7 +234,7 @@ class Cycle:
                 if key in seen:
                     continue
                 rec = cached.loaded.record
-                due = cached.next_at is not None and cached.next_at <= now
+                due = (cached.next_at is not None and cached.next_at <= now) or bool(rec is not None and rec.notify_retry)
                 vanished = full and rec is not None and rec.is_open
                 if due and not full:
                     loaded.append(cached.loaded)

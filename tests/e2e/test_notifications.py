@@ -1,0 +1,99 @@
+"""Channels by severity through the real worker: sandbox Jira over HTTP, fake Slack, Twilio via ``responses``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+
+from tests.e2e.harness import World
+from tests.notify.fake_slack import FakeSlack
+from tests.support import CPO, CTO, PD
+from worker.cycle.cycle import Memory
+from worker.cycle.notifications import notifier_from_channels
+from worker.notify.registry import build_channels
+
+CALLS = "https://api.twilio.com/2010-04-01/Accounts/AC123/Calls.json"
+MESSAGES = "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json"
+TWILIO = {"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "twilio-secret", "TWILIO_FROM": "+15559990000"}
+PHONES = {CPO: "+33600000001", CTO: "+33600000002", PD: "+33600000005"}
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def to_numbers(url: str) -> list[str]:
+    out = []
+    for call in responses.calls:
+        if call.request.url == url:
+            body = call.request.body
+            out.append(parse_qs(body.decode() if isinstance(body, bytes) else str(body))["To"][0])
+    return out
+
+
+def notifier(world: World, slack: FakeSlack) -> object:
+    channels = build_channels({**TWILIO, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.url})
+    return notifier_from_channels(channels, world.config, now=world.clock.now, site_url=world.server.url)
+
+
+@responses.activate
+def test_s1_calls_each_handler_and_opens_one_dedicated_channel(world: World, slack: FakeSlack) -> None:
+    responses.add_passthru("http://127.0.0.1")
+    responses.post(CALLS, json={"sid": "CA1"}, status=201)
+    responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    n = notifier(world, slack)
+    world.tick(notifier=n)
+    world.tick(notifier=n)  # a second process: nothing is sent twice
+    assert len(world.worker_comments(key)) == 1
+    assert sorted(to_numbers(CALLS)) == sorted([PHONES[CPO], PHONES[CTO]])
+    assert to_numbers(MESSAGES) == []
+    created = slack.calls_to("conversations.create")
+    assert len(created) == 1 and created[0].params["name"] == "esc-" + key.lower()
+    invited = {u for call in slack.calls_to("conversations.invite") for u in call.params["users"].split(",")}
+    assert invited == {"U01CPO", "U01CTO"}
+    rec = world.record(key)
+    assert {e["channel"] for e in rec["outbox"] if e["status"] == "sent"} == {"phone", "slack_channel"}
+
+
+@responses.activate
+def test_s1_with_the_phone_provider_failing_sends_one_sms_each(world: World, slack: FakeSlack) -> None:
+    responses.add_passthru("http://127.0.0.1")
+    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    memory = Memory()
+    n = notifier(world, slack)
+    world.cycle(memory, notifier=n).run()
+    assert sorted(to_numbers(MESSAGES)) == sorted([PHONES[CPO], PHONES[CTO]])
+    # the failed phone calls are retried on later cycles, up to the outbox's limit; the SMS are never re-sent
+    for _ in range(4):
+        world.clock.advance(timedelta(seconds=30))
+        world.cycle(memory, notifier=n).run()
+    assert sorted(to_numbers(MESSAGES)) == sorted([PHONES[CPO], PHONES[CTO]])
+    assert len(to_numbers(CALLS)) == 2 * 3  # two handlers × three attempts
+    assert len(world.worker_comments(key)) == 1
+    assert world.site.issue(key).assignee == CPO
+    rec = world.record(key)
+    assert rec["notify_retry"] == []
+
+
+@responses.activate
+def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(world: World, slack: FakeSlack) -> None:
+    responses.add_passthru("http://127.0.0.1")
+    responses.post(CALLS, body=ConnectionError("twilio down"))
+    responses.post(MESSAGES, body=ConnectionError("twilio down"))
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    report = world.tick(notifier=notifier(world, slack))
+    assert not report.errors
+    assert world.site.issue(key).assignee == CPO
+    assert len(world.worker_comments(key)) == 1
