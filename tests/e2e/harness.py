@@ -97,3 +97,5 @@ def start_world(config: Config, start: datetime) -> Iterator[World]:
     site.add_user(REPORTER, "Rita Reporter", email="rita@example.com")
     with SandboxServer(site) as server:
         yield World(config, site, server, login)
+    # every request the worker sent, and every answer, matched Atlassian's OpenAPI document
+    assert not site.contract_violations, site.contract_violations
