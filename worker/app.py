@@ -63,7 +63,9 @@ def connection(config: Config, environ: Mapping[str, str]) -> Connection:
     email, token = environ[j.email_env], environ[j.token_env]
     register_basic_auth(email, token)
     register(token)
-    conf_url = (environ.get(config.confluence.url_env) or f"{url}/wiki").rstrip("/")
+    from worker.confluence.service import confluence_url
+
+    conf_url = confluence_url(config, environ) or f"{url}/wiki"
     return Connection(url, email, token, conf_url)
 
 

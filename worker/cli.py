@@ -273,7 +273,8 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
         print(f"error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_JIRA
-    print(result.message)
+    print(f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "
+          f"{result.requests} Confluence requests]")
     return EXIT_OK
 
 

@@ -125,3 +125,35 @@ def test_run_stops_within_10_seconds_on_sigterm(world: World) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_publish_twice_against_a_sandbox_started_by_hand(tmp_path: Path) -> None:
+    """`python -m worker.sandbox` in its own process, then `publish` twice: one page, one version, no second write."""
+    sandbox = subprocess.Popen([sys.executable, "-m", "worker.sandbox", "--port", "0"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert sandbox.stdout is not None
+        env: dict[str, str] = {}
+        while len(env) < 4:
+            line = sandbox.stdout.readline()
+            assert line, "the sandbox exited early"
+            if "=" in line:
+                k, v = line.strip().split("=", 1)
+                env[k] = v
+        first = run_cli("publish", "--config", "config.example.yaml", env=env)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.startswith("created:") and "version 1," in first.stdout
+        second = run_cli("publish", "--config", "config.example.yaml", env=env)
+        assert second.returncode == 0, second.stderr
+        assert second.stdout.startswith("unchanged:") and "version 1," in second.stdout
+        assert "2 Confluence requests" in second.stdout  # reads only: the page and its hash property
+        preview = tmp_path / "page.html"
+        dry = run_cli("publish", "--dry-run", "--output", str(preview), "--config", "config.example.yaml")
+        assert dry.returncode == 0, dry.stderr
+        html = preview.read_text()
+        assert html.lstrip().lower().startswith("<!doctype html") and "Escalation matrix" in html
+    finally:
+        sandbox.terminate()
+        sandbox.wait(timeout=10)
+        if sandbox.stdout:
+            sandbox.stdout.close()

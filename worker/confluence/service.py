@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -33,16 +34,22 @@ def write_preview(config: Config, storage: str, output: Path) -> Path:
 
 
 def confluence_url(config: Config, environ: Mapping[str, str]) -> str | None:
-    """The Confluence site URL: ``confluence.url_env`` if set, else the Jira URL plus ``/wiki``.
+    """The Confluence site URL: ``confluence.url_env`` if set, else derived from the Jira URL.
 
-    A Jira URL of the ``https://api.atlassian.com/ex/jira/<cloudId>`` form has no ``/wiki``
-    sibling, so such setups must set the Confluence variable explicitly.
+    ``https://<site>.atlassian.net`` gives ``https://<site>.atlassian.net/wiki``; the scoped-token
+    form ``https://api.atlassian.com/ex/jira/<cloudId>`` gives ``…/ex/confluence/<cloudId>``.
     """
     explicit = environ.get(config.confluence.url_env)
     if explicit:
-        return explicit
+        return explicit.rstrip("/")
     jira = environ.get(config.jira.url_env)
-    return jira.rstrip("/") + "/wiki" if jira else None
+    if not jira:
+        return None
+    jira = jira.rstrip("/")
+    m = re.match(r"^(https://api\.atlassian\.com/ex)/jira/([^/]+)$", jira)
+    if m:
+        return f"{m.group(1)}/confluence/{m.group(2)}"
+    return jira + "/wiki"
 
 
 def client_from_env(config: Config, environ: Mapping[str, str] | None = None, **kwargs: Any) -> ConfluenceClient:

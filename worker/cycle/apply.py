@@ -157,7 +157,8 @@ class Applier:
                 break
             except JiraError as exc:
                 # refused for good (400/403/404): record it and carry on with the other effects
-                log.warning("action_refused", issue=key, action=action.kind, action_id=action.id, error=str(exc))
+                log.warning("action_refused", issue=key, action=action.kind, action_id=action.id, error=str(exc),
+                            hint=refusal_hint(action, exc.status))
                 done.add(action.id)
                 result.failed.append(action.id)
                 intent = intent.with_events(Event(self.now(), "failed", f"{action.kind}: {exc}"[:300]))
@@ -228,6 +229,24 @@ class Applier:
 
     def _write(self, key: str, record: Record) -> None:
         self.gateway.put_record(key, to_json(fit(record)))
+
+
+PERMISSIONS = {
+    "assign": "Assign issues (and the target must be assignable: Assignable user)",
+    "watch": "Manage watcher list",
+    "comment": "Add comments (and, for people issues, membership of the visibility group or role)",
+}
+
+
+def refusal_hint(action: Action, status: int | None) -> str:
+    """What a person should check when Jira refuses an effect for good."""
+    if status == 403:
+        return f"the worker account lacks the project permission: {PERMISSIONS.get(action.kind, 'Edit issues')}"
+    if status == 404:
+        return "the issue was deleted, moved out of scope, or is no longer visible to the worker account"
+    if status == 400 and action.kind == "assign":
+        return "the person cannot be assigned (inactive, or not an Assignable user in this project)"
+    return "see the error text; the action is not repeated"
 
 
 def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:

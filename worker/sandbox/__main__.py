@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from types import FrameType
 
 from worker.sandbox.clock import SandboxClock
+from worker.sandbox.confluence import ConfluenceSite
 from worker.sandbox.control import apply_scenario, parse_duration, parse_time
 from worker.sandbox.jira import JiraSite
 from worker.sandbox.server import SandboxServer
@@ -39,9 +40,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", help="JSON scenario file to load (see worker.sandbox.control)")
     parser.add_argument("--start", help="initial sandbox time, ISO-8601 (default: now)")
     parser.add_argument("--staleness", default="0s", help="search index lag, e.g. 30s")
+    parser.add_argument("--space", action="append", default=None,
+                        help="Confluence space key to create (repeatable; default PROD)")
     args = parser.parse_args(argv)
 
     site = build_site(args.seed, args.start, args.staleness)
+    wiki = ConfluenceSite(site.clock)
+    for key in args.space or ["PROD"]:
+        wiki.add_space(key)
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -49,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    with SandboxServer(site, port=args.port) as server:
+    with SandboxServer(site, wiki, port=args.port) as server:
         print(f"Jira sandbox listening on {server.url}", flush=True)
         print(f"JIRA_URL={server.url}", flush=True)
         print(f"JIRA_EMAIL={DEFAULT_EMAIL}", flush=True)
         print(f"JIRA_API_TOKEN={DEFAULT_TOKEN}", flush=True)
+        print(f"CONFLUENCE_URL={server.url}/wiki", flush=True)
         while not stop.wait(0.2):
             pass
     print("Jira sandbox stopped", file=sys.stderr, flush=True)
