@@ -71,7 +71,12 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         "publish": cmd_publish,
         "demo": cmd_demo,
     }
-    return handlers[args.command](args, env)
+    try:
+        return handlers[args.command](args, env)
+    except BrokenPipeError:  # output piped into `head` and friends
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 # --- commands -----------------------------------------------------------------------------------
