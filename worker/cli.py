@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = with_config(sub.add_parser("publish", help="publish the matrix page to Confluence"))
     sp.add_argument("--dry-run", action="store_true", help="render only; write an HTML preview with --output")
     sp.add_argument("--output", help="write an HTML preview of the page to this file")
+    from worker.review.commands import register as register_review
+
+    p.set_defaults(review_handlers=register_review(sub))
     sp = sub.add_parser("demo", help="run the whole product against the embedded sandbox site")
     sp.add_argument("--output", default="demo-output", help="folder for the demo's files (default ./demo-output)")
     sp.add_argument("--speed", type=float, default=None, help="simulated minutes per cycle (default 5)")
@@ -70,6 +73,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         "run": cmd_run,
         "publish": cmd_publish,
         "demo": cmd_demo,
+        **args.review_handlers,
     }
     try:
         return handlers[args.command](args, env)

@@ -42,7 +42,7 @@ WEEKDAYS: dict[str, int] = {
 }
 _TOP_KEYS = ("rules_dir", "jira", "confluence", "schedule", "calendar", "people", "roles", "teams")
 _JIRA_KEYS = ("url_env", "email_env", "token_env", "projects", "property_key", "sprint_field",
-              "people_issue_visibility")
+              "people_issue_visibility", "counterpart_field", "decision_field")
 _CONFLUENCE_KEYS = ("url_env", "space", "title", "parent_id", "page_id", "on_manual_edit", "publish_interval",
                     "restrict_editing")
 _SCHEDULE_KEYS = ("poll_interval", "full_resync_every", "jitter", "weekly_digest", "monthly_review")
@@ -219,7 +219,10 @@ class _ConfigLoader:
                         "write 'group' (a Jira group name) or 'role' (a project role name)")
             elif vtype is not None and value is not None:
                 visibility = Visibility(vtype, value)
-        return JiraSettings(url_env, email_env, token_env, tuple(projects), property_key, sprint_field, visibility)
+        counterpart_field = r.get(body, path, "counterpart_field", "str", default=None)
+        decision_field = r.get(body, path, "decision_field", "str", default=None)
+        return JiraSettings(url_env, email_env, token_env, tuple(projects), property_key, sprint_field, visibility,
+                            counterpart_field, decision_field)
 
     def _project_key(self, path: PathKey, key: str) -> bool:
         if _PROJECT_KEY.match(key):

@@ -26,6 +26,8 @@ class JiraSettings:
     property_key: str = "escalation-worker"
     sprint_field: str = "customfield_10020"
     people_issue_visibility: Visibility | None = None
+    counterpart_field: str | None = None  # custom field naming the other team of a cross-team dependency
+    decision_field: str | None = None  # custom field holding the decision (else the owner's last comment)
 
 
 @dataclass(frozen=True, slots=True)
