@@ -97,3 +97,14 @@ def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(world: Wor
     assert not report.errors
     assert world.site.issue(key).assignee == CPO
     assert len(world.worker_comments(key)) == 1
+
+
+@responses.activate
+def test_the_timeline_says_where_each_notification_went(world: World, slack: FakeSlack) -> None:
+    responses.add_passthru("http://127.0.0.1")
+    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    world.tick(notifier=notifier(world, slack))
+    (event,) = [e for e in world.record(key)["timeline"] if e["kind"] == "notified"]
+    assert event["detail"] == "route via phone: failed, slack_channel: sent, sms: sent"

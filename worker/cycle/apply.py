@@ -133,12 +133,14 @@ class Applier:
 
         outbox = list((decision.record.outbox if decision.record else ()) or ())
         retry = list((decision.record.notify_retry if decision.record else ()) or ())
+        notified: list[Event] = []
         for action in todo:
             try:
                 if isinstance(action, Notify):
                     outbox = self._notify(key, action, outbox, intent)
                     if still_failing(outbox, action.id):
                         retry.append(notify_to_json(action))
+                    notified.extend(notified_events(outbox, action, self.now()))
                 else:
                     self._perform(fresh, action)
                 done.add(action.id)
@@ -176,8 +178,8 @@ class Applier:
             *[a.id for a in decision.actions if a.id in done]
         )
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
-        if failures:
-            final = final.with_events(*failures)
+        if failures or notified:
+            final = final.with_events(*failures, *notified)
         self._write(key, final)
         result.record = final
         return result
@@ -247,6 +249,14 @@ def refusal_hint(action: Action, status: int | None) -> str:
     if status == 400 and action.kind == "assign":
         return "the person cannot be assigned (inactive, or not an Assignable user in this project)"
     return "see the error text; the action is not repeated"
+
+
+def notified_events(outbox: Sequence[Mapping[str, Any]], action: Notify, at: datetime) -> list[Event]:
+    """Timeline entries saying where a notification went (channel and outcome), for the written trail."""
+    parts = [f"{e.get('channel')}: {e.get('status')}" for e in outbox if e.get("message_id") == action.id]
+    if not parts:
+        return []
+    return [Event(at, "notified", f"{action.event} via " + ", ".join(parts), action.recipients[0] if action.recipients else None)]
 
 
 def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:
