@@ -195,25 +195,38 @@ def cmd_explain(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     return EXIT_OK
 
 
-def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError, preflight
-    from worker.cycle.notifications import notifier_from_env
-    from worker.jira.http import JiraError
+def _lock_for(args: argparse.Namespace, conn: Any) -> Any:
+    """One lock per configuration and site, so that cron ticks and a `run` never overlap on a machine."""
     from worker.runtime import ProcessLock
+
+    return ProcessLock(str(Path(args.config or "config.yaml").resolve()) + conn.jira_url)
+
+
+def _prepared_cycle(config: Any, conn: Any, env: Mapping[str, str], **kw: Any) -> Any:
+    """A cycle with notifications, after the preflight checks (warnings printed, fatal problems raised)."""
+    from worker.app import preflight
+    from worker.cycle.notifications import notifier_from_env
+
+    cycle = _cycle(config, conn, env, notifier=notifier_from_env(config, env), **kw)
+    for problem in preflight(cycle):
+        print(f"warning: {problem}", file=sys.stderr)
+    return cycle
+
+
+def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from worker.app import SetupError
+    from worker.jira.http import JiraError
 
     setup = _setup(args, env)
     if isinstance(setup, int):
         return setup
     config, conn = setup
-    lock = ProcessLock(str(Path(args.config or "config.yaml").resolve()) + conn.jira_url)
+    lock = _lock_for(args, conn)
     if not lock.acquire():
         print("another cycle is still running on this machine; skipping this tick", file=sys.stderr)
         return EXIT_OK
     try:
-        cycle = _cycle(config, conn, env, notifier=notifier_from_env(config, env))
-        for problem in preflight(cycle):
-            print(f"warning: {problem}", file=sys.stderr)
-        cycle.run()
+        _prepared_cycle(config, conn, env).run()
     except (SetupError, JiraError) as exc:
         return _jira_failure(exc)
     finally:
@@ -222,10 +235,10 @@ def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 
 def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError, preflight
+    from worker.app import SetupError
     from worker.jira.http import JiraError
+    from worker.runtime import Loop
     from worker.schedule_jobs import install_jobs
-    from worker.runtime import Loop, ProcessLock
 
     setup = _setup(args, env)
     if isinstance(setup, int):
@@ -233,16 +246,12 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     config, conn = setup
     loop = Loop()
     loop.install_signal_handlers()
-    lock = ProcessLock(str(Path(args.config or "config.yaml").resolve()) + conn.jira_url)
+    lock = _lock_for(args, conn)
     if not lock.acquire():
         print("another worker is already running on this machine", file=sys.stderr)
         return EXIT_CONFIG
     try:
-        from worker.cycle.notifications import notifier_from_env
-
-        cycle = _cycle(config, conn, env, notifier=notifier_from_env(config, env), should_stop=loop.stop.is_set)
-        for problem in preflight(cycle):
-            print(f"warning: {problem}", file=sys.stderr)
+        cycle = _prepared_cycle(config, conn, env, should_stop=loop.stop.is_set)
         at_start = install_jobs(loop, cycle, config, conn, env)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
     except (SetupError, JiraError) as exc:

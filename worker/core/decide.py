@@ -230,6 +230,33 @@ def _climb(
         level, role = level + 1, nxt
 
 
+def _level_start(
+    ctx: Context, severity: Severity, level: int, role: str, owner: Person | None, handlers: Sequence[Person], start: datetime
+) -> dict[str, object]:
+    """The record fields of a level that begins at ``start``: its people and its acknowledge clock."""
+    ack_due = ctx.clocks.due(severity.acknowledge, start, severity)
+    return {
+        "level": level,
+        "owner_role": role,
+        "owner": owner.account_id if owner else None,
+        "handlers": tuple(h.account_id for h in handlers),
+        "level_started_at": start,
+        "ack_due": ack_due,
+        "nudge_due": ctx.clocks.share(severity, start, ack_due, ctx.rules.nudge_at),
+        "acked_at": None,
+        "acked_by": None,
+        "remind_due": None,
+    }
+
+
+def _mention_list(ctx: Context, handlers: Sequence[Person]) -> list[str | Inline]:
+    """``@A, @B, @C`` as inline parts, or a plain note when nobody is available."""
+    out: list[str | Inline] = []
+    for i, h in enumerate(handlers):
+        out += [", " if i else "", _mention(ctx, h.account_id)]
+    return out or ["nobody available"]
+
+
 def _deadlines_text(ctx: Context, record: Record) -> str:
     return f"Acknowledge by {_fmt(ctx, record.ack_due)}; resolve by {_fmt(ctx, record.resolve_due)}."
 
@@ -398,7 +425,6 @@ def _route(
         previous = None
 
     level, role, owner, handlers, inactive_notes = _climb(ctx, cell, team, 0, cell.owner)
-    ack_due = clocks.due(severity.acknowledge, started, severity)
     resolve_due = clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)
     rec = base.evolve(
         status="open",
@@ -407,18 +433,9 @@ def _route(
         team=team,
         opened_at=opened_at,
         severity_at=label_at,
-        level=level,
-        owner_role=role,
-        owner=owner.account_id if owner else None,
-        handlers=tuple(h.account_id for h in handlers),
-        level_started_at=started,
-        ack_due=ack_due,
-        nudge_due=clocks.share(severity, started, ack_due, rules.nudge_at),
         resolve_due=resolve_due,
         resolve_escalate_due=resolve_due,
-        remind_due=None,
-        acked_at=None,
-        acked_by=None,
+        **_level_start(ctx, severity, level, role, owner, handlers, started),
         nudged_levels=(),
         resolve_escalated_levels=(),
         reminders=0,
@@ -437,15 +454,13 @@ def _route(
     if relabel:
         paras.append(para(f"The escalation changed from {previous} to {severity.id}/{itype.id}; it is routed to the matching cell "
                           "and the acknowledge clock starts again (the resolve clock keeps its original start)."))
-    mention_line: list[str | Inline] = []
-    for i, h in enumerate(handlers):
-        mention_line += [", " if i else "", _mention(ctx, h.account_id)]
+    mention_line = _mention_list(ctx, handlers)
     if sensitive:
-        paras.append(para(f"{snap.key} is escalated ({severity.id}). Owner: ", *(mention_line or ["nobody available"]), "."))
+        paras.append(para(f"{snap.key} is escalated ({severity.id}). Owner: ", *mention_line, "."))
         paras.append(para(_deadlines_text(ctx, rec)))
     else:
         paras.append(para(f"{severity.id} escalation ({severity.name.lower()}), {itype.name.lower()}. Handled by ",
-                          *(mention_line or ["nobody available"]),
+                          *mention_line,
                           "; " + (f"{owner.name} owns it." if owner else "no active owner was found.")))
         paras.append(para(_deadlines_text(ctx, rec) + " Acknowledging means a comment, a status change or a hand-over to a named person."))
         chan = _channel_text(ctx, severity)
@@ -609,18 +624,8 @@ def _escalate(
     cell = rules.cell(itype.id, severity.id)
     level, new_role, owner, handlers, notes = _climb(ctx, cell, rec.team, rec.level + 1, rules.escalates_to(role) or role)
     previous_owner = rec.owner
-    ack_due = clocks.due(severity.acknowledge, now, severity)
     new = rec.evolve(
-        level=level,
-        owner_role=new_role,
-        owner=owner.account_id if owner else None,
-        handlers=tuple(h.account_id for h in handlers),
-        level_started_at=now,
-        ack_due=ack_due,
-        nudge_due=clocks.share(severity, now, ack_due, rules.nudge_at),
-        acked_at=None,
-        acked_by=None,
-        remind_due=None,
+        **_level_start(ctx, severity, level, new_role, owner, handlers, now),
         ack_breached=rec.ack_breached or why == "acknowledge",
     )
     if why == "resolve":
@@ -638,15 +643,13 @@ def _escalate(
     if notes:
         reason += " (" + "; ".join(notes) + ")"
     actions: list[Action] = _assignment_actions(ctx, snap, pid, owner, handlers, reason)
-    mention_line: list[str | Inline] = []
-    for i, h in enumerate(handlers):
-        mention_line += [", " if i else "", _mention(ctx, h.account_id)]
+    mention_line = _mention_list(ctx, handlers)
     if itype.sensitive:
-        paras = [para(f"{snap.key} moves up one level. Owner: ", *(mention_line or ["nobody available"]), "."),
+        paras = [para(f"{snap.key} moves up one level. Owner: ", *mention_line, "."),
                  para(f"Acknowledge by {_fmt(ctx, new.ack_due)}; resolve by {_fmt(ctx, new.resolve_due)}.")]
     else:
         paras = [
-            para("Escalated one level up: ", *(mention_line or ["nobody available"]), "."),
+            para("Escalated one level up: ", *mention_line, "."),
             para(f"Why: {what}."),
             para(f"New acknowledge deadline: {_fmt(ctx, new.ack_due)}. Resolve deadline: {_fmt(ctx, new.resolve_due)}."),
         ]

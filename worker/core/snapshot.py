@@ -52,28 +52,25 @@ class IssueSnapshot:
     def is_resolved(self) -> bool:
         return self.resolution is not None or self.status_category == "done"
 
-    def label_added_at(self, label: str) -> datetime:
-        """When ``label`` was last added (creation time if it was there from the start)."""
-        added = self.created
+    def _label_changes(self, label: str) -> list[tuple[datetime, bool]]:
+        """(when, added?) for each change of ``label`` in the changelog, oldest first (case-insensitive)."""
         low = label.lower()
+        out = []
         for ch in self.changes:
             if ch.field != "labels":
                 continue
-            before = {x.lower() for x in (ch.before or "").split()}
-            after = {x.lower() for x in (ch.after or "").split()}
-            if low in after and low not in before:
-                added = ch.at
-        return added
+            before = low in {x.lower() for x in (ch.before or "").split()}
+            after = low in {x.lower() for x in (ch.after or "").split()}
+            if before != after:
+                out.append((ch.at, after))
+        return out
+
+    def label_added_at(self, label: str) -> datetime:
+        """When ``label`` was last added (creation time if it was there from the start)."""
+        added = [at for at, was_added in self._label_changes(label) if was_added]
+        return added[-1] if added else self.created
 
     def label_removed_at(self, label: str) -> datetime | None:
         """When ``label`` was last removed, if it ever was."""
-        removed = None
-        low = label.lower()
-        for ch in self.changes:
-            if ch.field != "labels":
-                continue
-            before = {x.lower() for x in (ch.before or "").split()}
-            after = {x.lower() for x in (ch.after or "").split()}
-            if low in before and low not in after:
-                removed = ch.at
-        return removed
+        removed = [at for at, was_added in self._label_changes(label) if not was_added]
+        return removed[-1] if removed else None
