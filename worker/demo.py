@@ -12,9 +12,10 @@ What happens, in order:
    ``worker.app.build_cycle`` talking HTTP to the sandbox, one :class:`~worker.cycle.cycle.Memory`
    kept between cycles like ``run``, its ``now`` being the sandbox clock. Each cycle moves the clock
    ``speed_minutes`` simulated minutes forward.
-4. A timeline is printed as the day unfolds, and the output folder receives the published page as
-   HTML, the monthly review (when the review module is installed), the notifications the channels
-   would have sent, and the final state of every issue (fields, escalation record, comments).
+4. A timeline is printed as the day unfolds. At the end of the day the month's review is computed
+   from the sandbox and published under the matrix page, and the output folder receives both pages
+   (as HTML and as stored), the review as Markdown, the notifications the channels would have sent,
+   and the final state of every issue (fields, escalation record, comments).
 
 Notifications go to recording channels: nothing leaves the machine. The sandbox server is stopped
 and its HTTP sessions closed before :func:`run_demo` returns, so no thread outlives the call.
@@ -22,7 +23,6 @@ and its HTTP sessions closed before :func:`run_demo` returns, so no thread outli
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import sys
@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from worker.config.model import Config
 from worker.core.record import Record, RecordError, from_json
+from worker.notify.message import Delivery, Message
 
 DEFAULT_SPEED_MINUTES = 5.0
 DEMO_DAY = date(2026, 3, 3)  # a Tuesday with no holiday in the example calendar
@@ -146,7 +147,7 @@ SCRIPT: tuple[Scene, ...] = (
 class Sent:
     at: datetime
     channel: str
-    message: Any  # worker.notify.message.Message
+    message: Message
 
 
 @dataclass
@@ -160,9 +161,7 @@ class RecordingChannel:
     def configured(self) -> bool:
         return True
 
-    def send(self, message: Any) -> Any:
-        from worker.notify.message import Delivery
-
+    def send(self, message: Message) -> Delivery:
         self.log.append(Sent(self.clock(), self.id, message))
         return Delivery(self.id, "sent", "recorded by the demo (nothing was sent)",
                         tuple(r.account_id for r in message.recipients))
@@ -240,7 +239,10 @@ def demo_config(path: Path | None = None) -> Config:
     """The configuration the demo runs with (``config.example.yaml`` next to the package)."""
     from worker.config.load import load_config
 
-    return load_config(path or _repo_root() / "config.example.yaml")
+    path = path or _repo_root() / "config.example.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: the demo runs on the example configuration of a clone of the repository")
+    return load_config(path)
 
 
 def _local(tz: ZoneInfo, t: time) -> datetime:
@@ -302,6 +304,8 @@ def _deadline(tl: Timeline, rec: Record, kind: str) -> str:
 def _show_record_events(tl: Timeline, key: str, rec: Record, names: Mapping[str, str]) -> None:
     shown = tl.seen_events.get(key, 0)
     for ev in rec.timeline[shown:]:
+        if ev.kind == "notified":
+            continue  # told by the recording channels, with the names of the people reached
         who = names.get(ev.who or "", ev.who or "") if ev.who else ""
         if ev.kind == "labelled":
             who = ""
@@ -437,21 +441,6 @@ def _issue_markdown(state: Mapping[str, Any], tz: ZoneInfo) -> str:
     return "\n".join(out) + "\n"
 
 
-def _write_review(output: Path, config: Config, run: Callable[[], str] | None) -> Path:
-    path = output / "monthly-review.md"
-    if run is not None:
-        path.write_text(run(), encoding="utf-8")
-        return path
-    path.write_text(
-        "# Monthly escalation review\n\n"
-        "TODO(lead): the review module (`worker.review`, `escalation-worker report`) was not installed when\n"
-        "this demo ran, so no review was computed. Once it lands, the demo writes the review of the\n"
-        "demo month here.\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 # --- entry point ----------------------------------------------------------------------------
 
 
@@ -482,7 +471,6 @@ def run_demo(output: Path, speed_minutes: float | None = None, *, stream: TextIO
 
 def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> DemoResult:
     from worker.app import build_cycle, connection, preflight
-    from worker.confluence.render import names_from, render_preview_html
     from worker.confluence.service import client_from_env, publish_matrix
     from worker.cycle.cycle import Memory
     from worker.cycle.notifications import notifier_from_channels
@@ -497,107 +485,153 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
     t0 = walltime.perf_counter()
     config = demo_config(config_path)
     tz = ZoneInfo(config.calendar.timezone)
-    start, end = _local(tz, DAY_START), _local(tz, DAY_END)
-    channel_names = {cid: ch.name for cid, ch in config.rules.channels.items()}
-
-    clock = SandboxClock(start)
+    space = config.confluence.space or "PROD"
+    clock = SandboxClock(_local(tz, DAY_START))
     site = JiraSite(clock)
     wiki = ConfluenceSite(clock)
-    wiki.add_space(config.confluence.space or "PROD", SPACE_NAME)
+    wiki.add_space(space, SPACE_NAME)
     login = seed_organisation(site, config)
-    names = _names(config, login.account_id)
     site.add_user(REPORTER_ID, REPORTER_NAME, email="rita@example.com")
+    names = _names(config, login.account_id)
 
     output.mkdir(parents=True, exist_ok=True)
     sent: list[Sent] = []
     channels: dict[str, Any] = {cid: RecordingChannel(cid, clock.now, sent) for cid in CHANNEL_IDS}
-    channels["jira"] = JiraChannel()
+    channels["jira"] = JiraChannel()  # the comment itself: nothing to record
     tl = Timeline(tz, out)
-    keys: dict[str, str] = {}
-    errors: list[str] = []
+    day = Day(config, site, clock, tz, tl, names, sent)
     files: list[Path] = []
-    cycles = requests = 0
 
     out.write(f"Escalation worker demo — {DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone}, "
               f"{speed:g} simulated minutes per cycle\n")
     with SandboxServer(site, wiki) as server:
         env = login.environ(server.url)
-        conn = connection(config, env)
         memory = Memory()
         notifier = notifier_from_channels(channels, config, now=clock.now, site_url=server.url)
-        cycle = build_cycle(config, conn, now=clock.now, memory=memory, notifier=notifier)
+        cycle = build_cycle(config, connection(config, env), now=clock.now, memory=memory, notifier=notifier)
         wiki_client = None
         try:
-            for problem in preflight(cycle):
-                errors.append(problem)
+            day.errors.extend(preflight(cycle))
             wiki_client = client_from_env(config, env)
             published = publish_matrix(config, wiki_client, worker_account_id=memory.account_id)
-            out.write(f"Sandbox site on {server.url}; matrix page {published.action} in Confluence space "
-                      f"{config.confluence.space} (page {published.page_id}, version {published.version}).\n\n")
+            out.write(f"Sandbox site on {server.url}; matrix page {published.action} in Confluence space {space} "
+                      f"(page {published.page_id}, version {published.version}).\n\n")
             tl.header()
-
-            pending = sorted(SCRIPT, key=lambda s: s.at)
-            step = timedelta(minutes=speed)
-            t = start
-            while t < end:
-                target = min(t + step, end)
-                while pending and _local(tz, pending[0].at) <= target:
-                    scene = pending.pop(0)
-                    at = _local(tz, scene.at)
-                    clock.set(at)
-                    key = _perform(site, config, keys, scene, at)
-                    tl.add(_scene_line(config, scene, key, at, names))
-                clock.set(target)
-                report = cycle.run()
-                cycles += 1
-                requests += report.request_total
-                errors.extend(report.errors)
-                for key in keys.values():
-                    rec = _record_of(site, key, config.jira.property_key)
-                    if rec is not None:
-                        _show_record_events(tl, key, rec, names)
-                _show_other_comments(tl, report.applied, site, names)
-                _show_notifications(tl, sent, channel_names)
-                t = target
-
-            # the page as Confluence stores it, rendered for a browser
-            (page,) = wiki.pages(space_key=config.confluence.space, title=config.confluence.title)
-            storage_path = output / "matrix-page.storage.xml"
-            storage_path.write_text(page.body, encoding="utf-8")
-            html_path = output / "matrix-page.html"
-            html_path.write_text(render_preview_html(page.body, page.title, names=names_from(config.directory)),
-                                 encoding="utf-8")
-            files += [html_path, storage_path]
+            day.play(cycle, timedelta(minutes=speed))
+            review = _monthly_review(config, cycle, wiki_client, clock.now(), tz)
+            out.write(f"\nMonthly review of {review.month} (so far): {review.action} as a child page of the matrix.\n")
+            files += _write_pages(output, config, wiki, space, review)
         finally:
             _close_sessions(cycle, wiki_client)
 
-    states = {key: issue_state(site, config, key, names) for key in keys.values()}
-    issues_json = output / "issues.json"
-    issues_json.write_text(json.dumps(list(states.values()), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    issues_md = output / "issues.md"
-    issues_md.write_text(
-        f"# Final state of the demo issues ({DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone})\n\n"
-        + "\n".join(_issue_markdown(s, tz) for s in states.values()),
-        encoding="utf-8",
-    )
-    timeline_txt = output / "timeline.txt"
-    timeline_txt.write_text("".join(tl.render(line) + "\n" for line in tl.lines), encoding="utf-8")
-    notes = output / "notifications.json"
-    notes.write_text(json.dumps([
+    states = {key: issue_state(site, config, key, names) for key in day.keys.values()}
+    files += _write_day(output, config, tz, states, tl, sent)
+    return DemoResult(states, day.cycles, day.errors, walltime.perf_counter() - t0, day.requests,
+                      published.action, files)
+
+
+@dataclass
+class Day:
+    """Plays :data:`SCRIPT` against the sandbox, running the worker's cycle between scenes."""
+
+    config: Config
+    site: Any  # worker.sandbox.jira.JiraSite
+    clock: Any  # worker.sandbox.clock.SandboxClock
+    tz: ZoneInfo
+    tl: Timeline
+    names: Mapping[str, str]
+    sent: list[Sent]
+    keys: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    cycles: int = 0
+    requests: int = 0
+
+    def play(self, cycle: Any, step: timedelta) -> None:
+        channel_names = {cid: ch.name for cid, ch in self.config.rules.channels.items()}
+        pending = sorted(SCRIPT, key=lambda s: s.at)
+        t, end = _local(self.tz, DAY_START), _local(self.tz, DAY_END)
+        while t < end:
+            target = min(t + step, end)
+            while pending and _local(self.tz, pending[0].at) <= target:
+                scene = pending.pop(0)
+                at = _local(self.tz, scene.at)
+                self.clock.set(at)
+                key = _perform(self.site, self.config, self.keys, scene, at)
+                self.tl.add(_scene_line(self.config, scene, key, at, self.names))
+            self.clock.set(target)
+            report = cycle.run()
+            self.cycles += 1
+            self.requests += report.request_total
+            self.errors.extend(report.errors)
+            for key in self.keys.values():
+                rec = _record_of(self.site, key, self.config.jira.property_key)
+                if rec is not None:
+                    _show_record_events(self.tl, key, rec, self.names)
+            _show_other_comments(self.tl, report.applied, self.site, self.names)
+            _show_notifications(self.tl, self.sent, channel_names)
+            t = target
+
+
+def _preview(storage: str, title: str, config: Config) -> str:
+    from worker.confluence.render import names_from, render_preview_html
+
+    return render_preview_html(storage, title, names=names_from(config.directory))
+
+
+def _write_pages(output: Path, config: Config, wiki: Any, space: str, review: ReviewOutcome) -> list[Path]:
+    """The matrix page and the review page as the sandbox Confluence stores them, and as HTML."""
+    (page,) = wiki.pages(space_key=space, title=config.confluence.title)
+    (review_page,) = wiki.pages(space_key=space, title=review.title)
+    written = {
+        "matrix-page.html": _preview(page.body, page.title, config),
+        "matrix-page.storage.xml": page.body,
+        "monthly-review.md": review.markdown,
+        "monthly-review.html": _preview(review_page.body, review_page.title, config),
+    }
+    for name, text in written.items():
+        (output / name).write_text(text, encoding="utf-8")
+    return [output / name for name in written]
+
+
+def _write_day(output: Path, config: Config, tz: ZoneInfo, states: Mapping[str, Mapping[str, Any]], tl: Timeline,
+               sent: Sequence[Sent]) -> list[Path]:
+    """Final state of every issue, the timeline and the notifications, as files."""
+    notifications = [
         {"at": s.at.isoformat(), "channel": s.channel, "issue": s.message.issue_key, "event": s.message.event,
          "to": [r.name for r in s.message.recipients], "title": s.message.title, "text": s.message.text}
         for s in sent
-    ], indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    files += [issues_json, issues_md, timeline_txt, notes, _write_review(output, config, _review_runner())]
-    return DemoResult(states, cycles, errors, walltime.perf_counter() - t0, requests,
-                      published.action if "published" in locals() else "not published", files)
+    ]
+    written = {
+        "issues.json": json.dumps(list(states.values()), indent=2, ensure_ascii=False) + "\n",
+        "issues.md": f"# Final state of the demo issues ({DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone})\n\n"
+                     + "\n".join(_issue_markdown(s, tz) for s in states.values()),
+        "timeline.txt": "".join(tl.render(line) + "\n" for line in tl.lines),
+        "notifications.json": json.dumps(notifications, indent=2, ensure_ascii=False) + "\n",
+    }
+    for name, text in written.items():
+        (output / name).write_text(text, encoding="utf-8")
+    return [output / name for name in written]
 
 
-def _review_runner() -> Callable[[], str] | None:
-    """The monthly review, once ``worker.review`` exists (built in parallel; see the TODO it leaves)."""
-    if importlib.util.find_spec("worker.review") is None:
-        return None
-    return None  # TODO(lead): call the review module here once its entry point is settled
+@dataclass(frozen=True)
+class ReviewOutcome:
+    month: str
+    title: str
+    action: str
+    markdown: str
+
+
+def _monthly_review(config: Config, cycle: Any, client: Any, now: datetime, tz: ZoneInfo) -> ReviewOutcome:
+    """The review of the demo month so far, computed from the sandbox and published under the matrix page."""
+    from worker.review.model import Month
+    from worker.review.monthly import compute_month, publish_report, review_title
+    from worker.review.render import to_markdown
+    from worker.review.source import ReviewFields
+
+    month = Month.of(now, tz)
+    report = compute_month(cycle.gateway, config, month, now, fields=ReviewFields.from_config(config))
+    result = publish_report(config, client, report, worker_account_id=cycle.memory.account_id)
+    return ReviewOutcome(str(month), review_title(month), result.action, to_markdown(report))
 
 
 def _close_sessions(cycle: Any, wiki_client: Any) -> None:

@@ -121,7 +121,7 @@ def test_files_written_and_timeline_printed(demo: DemoRun) -> None:
     assert "Camille Durand" in page  # mentions rendered with the directory's names
     storage = (demo.output / "matrix-page.storage.xml").read_text(encoding="utf-8")
     assert 'ri:account-id="5b10a2844c20165700ede21a"' in storage
-    for name in ("issues.md", "timeline.txt", "notifications.json", "monthly-review.md"):
+    for name in ("issues.md", "timeline.txt", "notifications.json"):
         assert (demo.output / name).stat().st_size > 0, name
     notes = json.loads((demo.output / "notifications.json").read_text(encoding="utf-8"))
     assert {"phone", "slack_channel"} <= {n["channel"] for n in notes if n["event"] == "route"}
@@ -144,3 +144,15 @@ def test_the_cli_command_runs_the_demo(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert " escalated " in proc.stdout and (out / "matrix-page.html").exists()
+
+
+def test_the_monthly_review_counts_the_day_and_never_names_the_people_issue(demo: DemoRun) -> None:
+    review = (demo.output / "monthly-review.md").read_text(encoding="utf-8")
+    assert review.startswith("# Escalation review 2026-03")
+    assert "7 escalations opened in 2026-03" in review
+    page = (demo.output / "monthly-review.html").read_text(encoding="utf-8")
+    assert "Escalation review 2026-03" in page
+    people = next(i for s, i in demo.issues.items() if s.startswith("Tension"))
+    for text in (review, page):
+        assert people["key"] not in text and people["summary"] not in text
+    assert "Monthly review of 2026-03 (so far): created" in demo.printed
