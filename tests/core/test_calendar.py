@@ -478,3 +478,25 @@ def test_both_calendars_satisfy_the_protocol(fr: BusinessCalendar) -> None:
     assert isinstance(fr, Calendar)
     assert isinstance(AlwaysCalendar(PARIS), Calendar)
     assert fr.name == "paris" and fr.tz is PARIS
+
+
+def test_one_business_day_from_the_opening_hour_is_the_end_of_that_day() -> None:
+    # Found by the demo: Paris Mon–Thu close at 18:00, Fri at 17:00. A label at the very opening of
+    # Monday (09:00) is "the end of Friday" in business time; one business day later is the end of
+    # Monday (18:00) — not Friday's 7.5 h carried over to Monday (17:00).
+    from zoneinfo import ZoneInfo as _Z
+    from datetime import datetime as _dt, time as _t
+
+    from worker.core.calendar import BusinessCalendar as _BC, Window as _W
+
+    tz = _Z("Europe/Paris")
+    long_day = [_W(_t(9, 0), _t(12, 30)), _W(_t(13, 30), _t(18, 0))]
+    short_day = [_W(_t(9, 0), _t(12, 30)), _W(_t(13, 30), _t(17, 0))]
+    cal = _BC(tz, {0: long_day, 1: long_day, 2: long_day, 3: long_day, 4: short_day})
+    monday_open = _dt(2026, 3, 2, 9, 0, tzinfo=tz)
+    assert cal.add_business_days(monday_open, 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
+    # and from Saturday, or after Friday's close: the end of Monday as well
+    assert cal.add_business_days(_dt(2026, 2, 28, 11, 0, tzinfo=tz), 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
+    assert cal.add_business_days(_dt(2026, 2, 27, 17, 30, tzinfo=tz), 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
+    # from Thursday's close to the end of the (shorter) Friday
+    assert cal.add_business_days(_dt(2026, 3, 5, 18, 0, tzinfo=tz), 1) == _dt(2026, 3, 6, 17, 0, tzinfo=tz)

@@ -78,6 +78,8 @@ def test_delegation_counts_as_acknowledgement(world: World) -> None:
 def test_resolve_breach_escalates(world: World) -> None:
     key = world.issue(labels=("escalation-S2", "escalation-type-stakeholder"))
     world.tick()
+    # labelled at Monday's opening (09:00 Paris): one business day is the end of Monday, 18:00 Paris
+    assert world.record(key)["resolve_due"] == "2026-03-02T17:00:00Z"
     world.clock.advance(timedelta(minutes=10))
     world.site.add_comment(key, PD, "Seen.")
     world.tick()

@@ -399,14 +399,16 @@ class BusinessCalendar:
         anchor = self._local_date(t)
         info = self._day(anchor)
         offset = _elapsed_before(info, t) if info.intervals else _ZERO
-        if not info.intervals or offset == _ZERO or offset >= info.total:
-            if info.intervals and offset >= info.total:
-                offset = info.total  # after the last window: the end of D itself
-            else:
-                anchor, info = self._previous_working(anchor)
-                offset = info.total
+        at_day_end = not info.intervals or offset == _ZERO or offset >= info.total
+        if at_day_end and not (info.intervals and offset >= info.total):
+            # before the first window, or on a day off: the end of the previous working day
+            anchor, info = self._previous_working(anchor)
         for _ in range(days):
             anchor, info = self._next_working(anchor)
+        if at_day_end:
+            # from the end of a working day, N business days later is the end of the N-th next one,
+            # whatever the lengths of the two days (a short Friday must not cut Monday short)
+            return info.last
         return _offset_into(info, min(offset, info.total))
 
 
