@@ -636,11 +636,7 @@ def _monthly_review(config: Config, cycle: Any, client: Any, now: datetime, tz: 
 
 def _close_sessions(cycle: Any, wiki_client: Any) -> None:
     """Close the HTTP keep-alive sessions so the server's connection threads end with it."""
-    for session in (_jira_session(cycle), getattr(wiki_client, "session", None)):
-        if session is not None:
-            session.close()
-
-
-def _jira_session(cycle: Any) -> Any:
-    client = getattr(getattr(cycle.gateway.http, "transport", None), "_client", None)
-    return getattr(client, "session", None) or getattr(client, "_session", None)
+    cycle.gateway.http.close()
+    session = getattr(wiki_client, "session", None)
+    if session is not None:
+        session.close()

@@ -115,6 +115,10 @@ class AtlassianTransport:
     def __repr__(self) -> str:  # never show the credentials
         return f"AtlassianTransport({self.url!r})"
 
+    def close(self) -> None:
+        """Close the keep-alive connections (lets a local server's connection threads end)."""
+        self._client.close()
+
     def send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None) -> HttpResponse:
         kwargs: dict[str, Any] = {"params": dict(params) if params else None, "advanced_mode": True}
         if json is not None:
@@ -213,6 +217,11 @@ class RetryingHttp:
         self.counts: Counter[str] = Counter()
         self.retries: Counter[str] = Counter()
         self._lock = threading.Lock()
+
+    def close(self) -> None:
+        close = getattr(self.transport, "close", None)
+        if callable(close):
+            close()
 
     def reset_counts(self) -> None:
         with self._lock:
