@@ -110,6 +110,9 @@ class AtlassianTransport:
             backoff_and_retry=False,
             retry_with_header=False,
         )
+        # atlassian-python-api truncates the timeout to whole seconds (0.5 would become 0, which
+        # requests refuses); keep the value the caller asked for
+        self._client.timeout = timeout
         self.url = url.rstrip("/")
 
     def __repr__(self) -> str:  # never show the credentials
