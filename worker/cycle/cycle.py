@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -101,6 +101,7 @@ class Cycle:
         self.overlap = overlap
         self.lookback = lookback
         self.reconcile_window = reconcile_window
+        self.load_chunk = 250  # changed issues loaded together: one bulk changelog call, bounded raw JSON
         self.gatherer = Gatherer(gateway, config.rules)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -193,8 +194,9 @@ class Cycle:
         rules = self.config.rules
         tz = ZoneInfo(m.time_zone) if m.time_zone else ZoneInfo("UTC")
         projects = list(self.config.jira.projects)
+        issues: Iterable[dict[str, Any]]
         if keys:
-            issues = list(self.gateway.search(jql.by_keys(keys)))
+            issues = self.gateway.search(jql.by_keys(keys))
         else:
             if full:
                 since = (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
@@ -204,10 +206,13 @@ class Cycle:
                 query = jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
             recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
             m.recent_writes = {i: m.recent_writes[i] for i in recent}
-            issues = list(self.gateway.search(query, reconcile=[int(i) for i in recent if i.isdigit()][-50:]))
+            issues = self.gateway.search(query, reconcile=[int(i) for i in recent if i.isdigit()][-50:])
 
+        # Pages are consumed as they arrive and changed issues loaded a chunk at a time, so the raw
+        # JSON of at most one chunk is alive at once (a full cycle over 10,000 issues stays small).
         fresh: list[dict[str, Any]] = []
         reuse: list[Loaded] = []
+        loaded: list[Loaded] = []
         seen: set[str] = set()
         for issue in issues:
             key = str(issue.get("key"))
@@ -222,11 +227,11 @@ class Cycle:
                 reuse.append(cached.loaded)
             else:
                 fresh.append(issue)
-        try:
-            loaded = self.gatherer.load(fresh) + reuse
-        except JiraError as exc:
-            report.errors.append(f"gather failed: {exc}")
-            raise
+                if len(fresh) >= self.load_chunk:
+                    loaded += self._load(fresh, report)
+                    fresh = []
+        loaded += self._load(fresh, report)
+        loaded += reuse
 
         if keys is None:
             # issues remembered but not returned by the search: due deadlines, or open records to re-check
@@ -246,6 +251,13 @@ class Cycle:
                     else:
                         loaded.append(again)
         return loaded
+
+    def _load(self, fresh: list[dict[str, Any]], report: CycleReport) -> list[Loaded]:
+        try:
+            return self.gatherer.load(fresh)
+        except JiraError as exc:
+            report.errors.append(f"gather failed: {exc}")
+            raise
 
     def _apply(self, ctx: Context, item: Loaded, d: Decision, now: datetime, report: CycleReport) -> None:
         key = item.snapshot.key
