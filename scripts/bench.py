@@ -541,6 +541,37 @@ def targets(rows: list[Row], n: int) -> list[tuple[str, bool, str]]:
     return checks
 
 
+NOTES = """\
+## Reading the results
+
+- **Client CPU vs wall time.** *client CPU* is the CPU time of the strategy's own process. The rest of
+  the wall time is spent waiting: for the sandbox (a pure-Python server that scans every issue's
+  version list and sorts the matches for each search page, ~100 ms per page at N = 10,000) and for
+  the client-side rate limiter (100 reads/s: the first cycle's ~4,600 comment reads alone take 46 s).
+  At N = 10,000 the worker's full resync uses under 2 s of CPU; its 100 search pages cannot return
+  in 5 s from this sandbox, nor from Jira Cloud, where a search page takes 0.1-0.5 s: a 5 s full
+  resync of 10,000 issues would need pages of ≤ 50 ms or parallel page fetches, which
+  `nextPageToken` paging forbids.
+- **Steady state.** Its requests are the search (a few pages, because the overlap margin returns what
+  was touched in the last three minutes), one bulk changelog, the comments of changed issues whose
+  acknowledgement is pending, and the applied actions (re-read by key, intent, read-back, effects,
+  final record: ~7 requests per issue acted on). The reads stay well inside the target; the wall time
+  is dominated by the actions due in that minute (≈17 issues at N = 10,000) and the sandbox's search.
+- **Memory.** The first cycle used to hold the raw JSON of every issue at once (294 MB at
+  N = 10,000); the cycle now consumes search pages as they arrive and loads changed issues 250 at a
+  time. What remains (~160 MB) is the interpreter and libraries (~60 MB) plus the per-issue state a
+  long-running process keeps to avoid re-reading (`Memory`: record, snapshot and next deadline,
+  ~7 KB per issue, mostly the parsed record). Keeping records as compact JSON and parsing them when
+  due would bring it under 150 MB; that is a change to `Memory`, not yet made.
+- **First cycle.** Without memory the worker must read the comments of every escalation whose
+  acknowledgement is still pending (46 % of them here). A watermark in the record (the issue's
+  `updated` when comments were last read) would let a fresh process skip unchanged issues.
+- **Naive.** Its count is a lower bound (it never writes) and it runs without the rate limiter; with
+  Jira Cloud's limits its 20,100 requests per cycle would take at least 200 s, longer than the poll
+  interval.
+"""
+
+
 def render(rows: list[Row], stats: dict[int, dict[str, Any]], checks: dict[int, list[tuple[str, bool, str]]],
            elapsed: float) -> str:
     lines = [
@@ -588,7 +619,7 @@ def render(rows: list[Row], stats: dict[int, dict[str, Any]], checks: dict[int, 
         for name, ok, detail in cs:
             lines.append(f"- {'PASS' if ok else 'FAIL'} — {name}: {detail}")
         lines.append("")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + NOTES
 
 
 def main(argv: list[str] | None = None) -> int:
