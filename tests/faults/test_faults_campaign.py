@@ -108,13 +108,6 @@ def test_search_staleness_of_60_seconds(example_config: Config, reference: dict[
         assert_exactly_once(world, keys)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race (reported): Applier claims an issue by writing its intent and reading it back at once; "
-    "two cycles in lockstep both read their own claim before the other writes, and both perform the actions. "
-    "Entity properties have no compare-and-swap; the fix is a claim phase for all issues, one settle delay, "
-    "then a verify-and-perform phase.",
-)
 def test_two_cycles_at_once(world: World, reference: dict[str, Any]) -> None:
     world.site.faults.add(FaultRule(kind="latency", seconds=0.003, times=None))
     keys = seed_campaign(world)

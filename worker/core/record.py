@@ -72,7 +72,8 @@ class Record:
     timeline_dropped: int = 0
     outbox: tuple[Mapping[str, Any], ...] = ()
     notify_retry: tuple[Mapping[str, Any], ...] = ()  # notifications with a failed channel, re-tried next cycles
-    writer: str | None = None  # claim token of the process that last wrote (concurrency check)
+    writer: str | None = None  # claim token (host:pid:random) of the process that last wrote
+    claimed_at: datetime | None = None  # when ``writer`` recorded intent for the pending actions
     schema: int = SCHEMA
 
     @property
@@ -125,6 +126,7 @@ _DATE_FIELDS = (
     "acked_at",
     "first_ack_at",
     "closed_at",
+    "claimed_at",
 )
 _TUPLE_FIELDS = ("handlers", "nudged_levels", "resolve_escalated_levels", "notes", "done", "pending")
 

@@ -14,10 +14,14 @@ Protocol for one issue:
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -41,6 +45,39 @@ class Notifier(Protocol):
     ) -> list[dict[str, Any]]: ...
 
 
+HOST = socket.gethostname()
+
+
+_LIVE: set[str] = set()  # claim tokens of the cycles running in this process right now
+_LIVE_LOCK = threading.Lock()
+
+
+def mark_live(token: str, live: bool) -> None:
+    """A cycle announces that it is running (or finished), for claims made by this very process."""
+    with _LIVE_LOCK:
+        (_LIVE.add if live else _LIVE.discard)(token)
+
+
+def new_claim_token() -> str:
+    """``host:pid:random`` — who claims an issue, so that others can tell a live claim from a dead one."""
+    return f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine is running (a zombie — killed, not yet reaped — counts as dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
 @dataclass
 class ApplyResult:
     key: str
@@ -62,18 +99,35 @@ class Applier:
         notifier: Notifier | None = None,
         claim: str | None = None,
         now: Callable[[], datetime],
+        sleep: Callable[[float], None] = time.sleep,
+        lease: timedelta = timedelta(minutes=2),
+        min_settle: float = 0.05,
+        max_settle: float = 2.0,
     ) -> None:
         self.now = now
+        self.sleep = sleep
+        self.lease = lease
+        self.min_settle, self.max_settle = min_settle, max_settle
+        self.write_latency = 0.0
         self.gateway = gateway
         self.gatherer = gatherer
         self.redecide = redecide
         self.visibility = visibility
         self.notifier = notifier
-        self.claim = claim or uuid.uuid4().hex[:12]
+        self.claim = claim or new_claim_token()
 
     # -- public -------------------------------------------------------------------------------
 
     def apply(self, loaded: Loaded, decision: Decision) -> ApplyResult:
+        """Claim, settle and finish one issue (a cycle with many issues calls the three phases itself)."""
+        claim = self.claim_issue(loaded, decision)
+        if isinstance(claim, ApplyResult):
+            return claim
+        self.settle()
+        return self.finish(claim)
+
+    def claim_issue(self, loaded: Loaded, decision: Decision) -> Claim | ApplyResult:
+        """Phase 1: fresh read, re-decide if needed, record intent. An ApplyResult means nothing more to do."""
         key = loaded.snapshot.key
         result = ApplyResult(key)
         if loaded.blocked:
@@ -93,7 +147,7 @@ class Applier:
                 result.record = record
             return result
 
-        fresh = self.gatherer.load_one(key, with_comments=True)
+        fresh = self.gatherer.refresh(loaded)
         if fresh is None:
             result.note = "the issue is gone or no longer visible to the worker"
             return result
@@ -109,8 +163,13 @@ class Applier:
                 result.note = "fresh read showed nothing left to do"
                 return result
         base = fresh.record
+        if base is not None and base.pending and self.claim_is_live(base):
+            result.note = f"another worker process ({base.writer}) is applying this issue's actions; left to it"
+            return result
         done = set(base.done) if base else set()
         pending = set(base.pending) if base else set()
+        if pending and fresh.snapshot.comments is None:
+            fresh = self.gatherer.with_comments(fresh)
 
         todo: list[Action] = []
         for action in decision.actions:
@@ -122,10 +181,32 @@ class Applier:
             else:
                 todo.append(action)
 
-        # record intent on top of the old record, then check nobody else claimed the issue
+        # record intent on top of the old record; ``finish`` checks nobody else claimed it since
         intent_base = base if base is not None else Record(epoch=0, status="invalid")
-        intent = replace(intent_base, writer=self.claim).with_done(*sorted(done)).with_pending(*(a.id for a in todo))
+        intent = replace(intent_base, writer=self.claim, claimed_at=self.now()).with_done(*sorted(done)).with_pending(
+            *(a.id for a in todo)
+        )
+        t0 = time.perf_counter()
         self._write(key, intent)
+        self.write_latency = max(self.write_latency, time.perf_counter() - t0)
+        return Claim(fresh, decision, todo, done, intent, result)
+
+    def settle(self) -> None:
+        """Wait once after the claims, so that a competing writer's claim lands before we check ours.
+
+        Jira properties have no compare-and-swap; this is Fischer's mutual exclusion: claim, wait
+        longer than a write takes, check. The wait adapts to the latency measured for our own claims.
+        """
+        if self.write_latency <= 0:
+            return
+        self.sleep(min(self.max_settle, max(self.min_settle, 5 * self.write_latency)))
+
+    def finish(self, claim: Claim) -> ApplyResult:
+        """Phase 3: check the claim is still ours, perform the effects, record them done."""
+        fresh, decision, todo, done, intent, result = (
+            claim.fresh, claim.decision, claim.todo, claim.done, claim.intent, claim.result,
+        )
+        key = fresh.snapshot.key
         check, _, _ = read_record(self.gateway.record_value(key))
         if check is None or check.writer != self.claim:
             result.note = "another worker process claimed this issue; leaving it to that process"
@@ -174,15 +255,33 @@ class Applier:
             return result
 
         assert decision.record is not None
-        final = replace(decision.record, writer=self.claim, outbox=tuple(outbox), notify_retry=tuple(retry), pending=()).with_done(
-            *[a.id for a in decision.actions if a.id in done]
-        )
+        final = replace(
+            decision.record, writer=self.claim, claimed_at=None, outbox=tuple(outbox), notify_retry=tuple(retry), pending=()
+        ).with_done(*[a.id for a in decision.actions if a.id in done])
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified:
             final = final.with_events(*failures, *notified)
         self._write(key, final)
         result.record = final
         return result
+
+    def claim_is_live(self, record: Record) -> bool:
+        """Is another, still running, process applying this record's pending actions?
+
+        On this machine the claim's process id answers directly (a killed process's claim is dead at
+        once); from another machine the claim is trusted for ``lease`` after it was made.
+        """
+        writer = record.writer or ""
+        if not writer or writer == self.claim:
+            return False
+        host, _, rest = writer.partition(":")
+        pid_text = rest.partition(":")[0]
+        if host == HOST and pid_text.isdigit():
+            if int(pid_text) == os.getpid():
+                with _LIVE_LOCK:
+                    return writer in _LIVE  # another cycle of this process, still running
+            return pid_alive(int(pid_text))
+        return record.claimed_at is not None and self.now() - record.claimed_at < self.lease
 
     # -- effects ------------------------------------------------------------------------------
 
@@ -280,6 +379,18 @@ def notify_from_json(d: Mapping[str, Any]) -> Notify:
         here=bool(d["here"]), title=str(d["title"]), text=str(d["text"]), sensitive=bool(d["sensitive"]),
         reason=str(d.get("reason", "")), team=d.get("team"),
     )
+
+
+@dataclass
+class Claim:
+    """An issue whose intent is recorded, waiting for ``Applier.finish``."""
+
+    fresh: Loaded
+    decision: Decision
+    todo: list[Action]
+    done: set[str]
+    intent: Record
+    result: ApplyResult
 
 
 def size_of(record: Record) -> int:

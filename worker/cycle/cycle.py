@@ -27,7 +27,7 @@ from worker.config.model import Config
 from worker.core.actions import Decision
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
-from worker.cycle.apply import Applier, ApplyResult, Notifier
+from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, read_record, record_of, relevant
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway
@@ -89,8 +89,11 @@ class Cycle:
         lookback: timedelta = timedelta(days=2),
         reconcile_window: timedelta = timedelta(minutes=10),
         should_stop: Callable[[], bool] = lambda: False,
+        settle_sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.should_stop = should_stop
+        self.settle_sleep = settle_sleep
+        self.claim_token = new_claim_token()
         self.config = config
         self.gateway = gateway
         self.clocks = clocks
@@ -138,6 +141,13 @@ class Cycle:
     # -- the cycle ----------------------------------------------------------------------------
 
     def run(self, *, dry_run: bool = False, keys: list[str] | None = None) -> CycleReport:
+        mark_live(self.claim_token, True)
+        try:
+            return self._run(dry_run=dry_run, keys=keys)
+        finally:
+            mark_live(self.claim_token, False)
+
+    def _run(self, *, dry_run: bool, keys: list[str] | None) -> CycleReport:
         t0 = time.perf_counter()
         counts_before = Counter(self.gateway.http.counts)
         now = self.now()
@@ -150,6 +160,8 @@ class Cycle:
 
         loaded = self._gather(now, full, keys, report)
         report.issues_seen = len(loaded)
+        applier = self._applier(ctx, now)
+        claims: list[tuple[Loaded, Decision, Claim]] = []
         for item in loaded:
             if self.should_stop():
                 report.errors.append("stopped before the end of the cycle")
@@ -165,10 +177,24 @@ class Cycle:
                             handling="left untouched" if item.blocked else "a fresh record replaces it")
             report.decided += 1
             report.decisions.append((item, d))
-            if not dry_run:
-                self._apply(ctx, item, d, now, report)
-            elif keys is None:
-                self._remember(item, d)
+            if dry_run:
+                if keys is None:
+                    self._remember(item, d)
+                continue
+            # phase 1: claim every issue that has actions (or just store a changed record)
+            outcome = self._guard(item, report, lambda: applier.claim_issue(item, d))
+            if isinstance(outcome, ApplyResult):
+                self._record_result(item, d, outcome, now, report)
+            elif outcome is not None:
+                claims.append((item, d, outcome))
+
+        if claims:
+            # phase 2: one settle wait for all claims; phase 3: check each claim and perform
+            applier.settle()
+            for item, d, claim in claims:
+                result = self._guard(item, report, lambda: applier.finish(claim))
+                if result is not None:
+                    self._record_result(item, d, result, now, report)
 
         if not dry_run and keys is None:
             self.memory.last_cycle_at = now
@@ -259,23 +285,31 @@ class Cycle:
             report.errors.append(f"gather failed: {exc}")
             raise
 
-    def _apply(self, ctx: Context, item: Loaded, d: Decision, now: datetime, report: CycleReport) -> None:
-        key = item.snapshot.key
-        applier = Applier(
+    def _applier(self, ctx: Context, now: datetime) -> Applier:
+        return Applier(
             self.gateway,
             self.gatherer,
             lambda fresh: decide(ctx, fresh.snapshot, fresh.record, now),
             visibility=self.config.jira.people_issue_visibility,
             notifier=self.notifier,
+            claim=self.claim_token,
             now=self.now,
+            sleep=self.settle_sleep,
         )
+
+    def _guard(self, item: Loaded, report: CycleReport, step: Callable[[], Any]) -> Any:
+        """Run one apply step for an issue; a Jira failure is logged and the issue is retried next cycle."""
+        key = item.snapshot.key
         try:
-            result = applier.apply(item, d)
+            return step()
         except JiraError as exc:
             report.errors.append(f"{key}: {exc}")
             log.error("apply_failed", issue=key, error=str(exc), hint="retried next cycle")
             self.memory.issues.pop(key, None)
-            return
+            return None
+
+    def _record_result(self, item: Loaded, d: Decision, result: ApplyResult, now: datetime, report: CycleReport) -> None:
+        key = item.snapshot.key
         report.applied.append(result)
         record = result.record if result.record is not None else d.record
         for action in result.performed:

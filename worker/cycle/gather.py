@@ -98,6 +98,26 @@ class Gatherer:
                 comments[key] = self.gateway.comments(key)
         return self.build(issues, histories=histories, comments=comments)
 
+    def refresh(self, loaded: Loaded) -> Loaded | None:
+        """The issue as it is now. The changelog and comments are read again only if it changed."""
+        issue = self.gateway.issue(loaded.snapshot.key)
+        if issue is None:
+            return None
+        rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
+        updated = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field)
+        if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
+            return Loaded(loaded.snapshot, rec, problem, blocked)
+        key = loaded.snapshot.key
+        snap = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field, histories=self.gateway.changelog(key),
+                                  comments=self.gateway.comments(key))
+        return Loaded(snap, rec, problem, blocked)
+
+    def with_comments(self, loaded: Loaded) -> Loaded:
+        from dataclasses import replace
+
+        snap = replace(loaded.snapshot, comments=tuple(self.gateway.comments(loaded.snapshot.key)))
+        return Loaded(snap, loaded.record, loaded.problem, loaded.blocked)
+
     def load_one(self, key: str, *, with_comments: bool = True) -> Loaded | None:
         """One issue read fresh by key (never stale): fields, record, full changelog, comments."""
         issue = self.gateway.issue(key)
