@@ -349,17 +349,20 @@ def _worker_runner(config: Any, gateway: Any, clocks: Any, now: Callable[[], dat
 
         apply_requests = 0
 
-        def _apply(self, *args: Any, **kwargs: Any) -> None:
+        def _guard(self, *args: Any, **kwargs: Any) -> Any:
+            # every apply step (claim, finish, record write) goes through here
             before = sum(self.gateway.http.counts.values())
-            super()._apply(*args, **kwargs)
-            self.apply_requests += sum(self.gateway.http.counts.values()) - before
+            try:
+                return super()._guard(*args, **kwargs)
+            finally:
+                self.apply_requests += sum(self.gateway.http.counts.values()) - before
 
     cycle = MeasuredCycle(config, gateway, clocks, now=now, memory=Memory(), site_url=url)
 
     def run() -> dict[str, Any]:
         cycle.apply_requests = 0
         report = cycle.run()
-        acted = sum(1 for _, d in report.decisions if d.actions)
+        acted = report.acted
         return {"mode": report.mode, "seen": report.issues_seen, "actions": dict(report.actions),
                 "acted_issues": acted, "apply_requests": cycle.apply_requests, "errors": report.errors[:5]}
 
@@ -544,28 +547,26 @@ def targets(rows: list[Row], n: int) -> list[tuple[str, bool, str]]:
 NOTES = """\
 ## Reading the results
 
-- **Client CPU vs wall time.** *client CPU* is the CPU time of the strategy's own process. The rest of
-  the wall time is spent waiting: for the sandbox (a pure-Python server that scans every issue's
-  version list and sorts the matches for each search page, ~100 ms per page at N = 10,000) and for
-  the client-side rate limiter (100 reads/s: the first cycle's ~4,600 comment reads alone take 46 s).
-  At N = 10,000 the worker's full resync uses under 2 s of CPU; its 100 search pages cannot return
-  in 5 s from this sandbox, nor from Jira Cloud, where a search page takes 0.1-0.5 s: a 5 s full
-  resync of 10,000 issues would need pages of ≤ 50 ms or parallel page fetches, which
-  `nextPageToken` paging forbids.
+- **Client CPU vs wall time.** *client CPU* is the CPU time of the strategy's own process; the rest of
+  the wall time is waiting for the sandbox (a pure-Python server in its own process), for the
+  client-side rate limiter (100 reads/s), and for the claim settle wait (see below).
 - **Steady state.** Its requests are the search (a few pages, because the overlap margin returns what
-  was touched in the last three minutes), one bulk changelog, the comments of changed issues whose
-  acknowledgement is pending, and the applied actions (re-read by key, intent, read-back, effects,
-  final record: ~7 requests per issue acted on). The reads stay well inside the target; the wall time
-  is dominated by the actions due in that minute (≈17 issues at N = 10,000) and the sandbox's search.
-- **Memory.** The first cycle used to hold the raw JSON of every issue at once (294 MB at
-  N = 10,000); the cycle now consumes search pages as they arrive and loads changed issues 250 at a
-  time. What remains (~160 MB) is the interpreter and libraries (~60 MB) plus the per-issue state a
-  long-running process keeps to avoid re-reading (`Memory`: record, snapshot and next deadline,
-  ~7 KB per issue, mostly the parsed record). Keeping records as compact JSON and parsing them when
-  due would bring it under 150 MB; that is a change to `Memory`, not yet made.
+  was touched in the last minutes), one bulk changelog, the comments of changed issues whose
+  acknowledgement is pending, and the applied actions: a fresh read by key, the intent write, one
+  settle wait for all claims of the cycle (5x the measured write latency, at least 50 ms), the
+  read-back, the effects and the final record (about 5 requests plus the effects per issue acted on).
+- **Full resync.** One search page per 100 issues and one bulk changelog per 1,000 changed issues.
+  The sandbox computes a search once and serves its later pages from that result (the page token pins
+  the snapshot), as a real index would; before that, every page re-scanned all issues (~100 ms a page
+  at N = 10,000) and the full resync took 13 s.
+- **Memory.** The cycle consumes search pages as they arrive, decides and claims issue by issue, and
+  keeps between cycles only what an unchanged issue needs (the record, the changelog, comment
+  authors and times — not the description nor comment texts). Peak RSS was 294 MB when the first
+  cycle held every issue's raw JSON, then 160 MB; about 60 MB of it is the interpreter and libraries.
 - **First cycle.** Without memory the worker must read the comments of every escalation whose
-  acknowledgement is still pending (46 % of them here). A watermark in the record (the issue's
-  `updated` when comments were last read) would let a fresh process skip unchanged issues.
+  acknowledgement is still pending (46 % of them here), paced by the 100 reads/s limiter. A watermark
+  in the record (the issue's `updated` when comments were last read) would let a fresh process skip
+  unchanged issues; not done.
 - **Naive.** Its count is a lower bound (it never writes) and it runs without the rate limiter; with
   Jira Cloud's limits its 20,100 requests per cycle would take at least 200 s, longer than the poll
   interval.

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,8 @@ from worker.config.model import Config
 from worker.core.actions import Decision
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
+from worker.core.record import Record
+from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, read_record, record_of, relevant
 from worker.jira import jql
@@ -35,6 +37,21 @@ from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
 
 log = structlog.get_logger("worker.cycle")
+
+
+def slim(snap: IssueSnapshot, record: Record) -> IssueSnapshot:
+    """What an unchanged issue needs between cycles, without the bulky texts.
+
+    A remembered snapshot is only reused while the issue is unchanged; then ``decide`` reads neither
+    the description (asked about once, at routing) nor comment texts (read when the record closes,
+    which follows a change and so a fresh read). Keeping them would cost most of the memory.
+    """
+    if not record.is_open:
+        return snap
+    comments = snap.comments
+    if comments:
+        comments = tuple(replace(c, text="") for c in comments)
+    return replace(snap, description="", comments=comments)
 
 
 @dataclass
@@ -63,6 +80,7 @@ class CycleReport:
     duration_s: float = 0.0
     issues_seen: int = 0
     decided: int = 0
+    acted: int = 0  # issues with at least one action
     actions: Counter[str] = field(default_factory=Counter)
     requests: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
@@ -158,11 +176,10 @@ class Cycle:
             self.refresh_people()
         ctx = self.context()
 
-        loaded = self._gather(now, full, keys, report)
-        report.issues_seen = len(loaded)
         applier = self._applier(ctx, now)
         claims: list[tuple[Loaded, Decision, Claim]] = []
-        for item in loaded:
+        for item in self._gather(now, full, keys, report):
+            report.issues_seen += 1
             if self.should_stop():
                 report.errors.append("stopped before the end of the cycle")
                 break
@@ -176,7 +193,9 @@ class Cycle:
                 log.warning("record_unreadable", issue=item.snapshot.key, problem=item.problem,
                             handling="left untouched" if item.blocked else "a fresh record replaces it")
             report.decided += 1
-            report.decisions.append((item, d))
+            report.acted += bool(d.actions)
+            if dry_run or keys is not None:
+                report.decisions.append((item, d))  # kept for `plan`/`explain`; a live cycle keeps none
             if dry_run:
                 if keys is None:
                     self._remember(item, d)
@@ -215,7 +234,8 @@ class Cycle:
         )
         return report
 
-    def _gather(self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport) -> list[Loaded]:
+    def _gather(self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport) -> Iterator[Loaded]:
+        """Issues to decide on, yielded a chunk at a time (at most one chunk of raw JSON and snapshots alive)."""
         m = self.memory
         rules = self.config.rules
         tz = ZoneInfo(m.time_zone) if m.time_zone else ZoneInfo("UTC")
@@ -237,8 +257,6 @@ class Cycle:
         # Pages are consumed as they arrive and changed issues loaded a chunk at a time, so the raw
         # JSON of at most one chunk is alive at once (a full cycle over 10,000 issues stays small).
         fresh: list[dict[str, Any]] = []
-        reuse: list[Loaded] = []
-        loaded: list[Loaded] = []
         seen: set[str] = set()
         for issue in issues:
             key = str(issue.get("key"))
@@ -250,14 +268,13 @@ class Cycle:
             cached = m.issues.get(key)
             updated = parse_time((issue.get("fields") or {}).get("updated"))
             if cached is not None and cached.loaded.snapshot.updated == updated and cached.loaded.record == rec:
-                reuse.append(cached.loaded)
+                yield cached.loaded
             else:
                 fresh.append(issue)
                 if len(fresh) >= self.load_chunk:
-                    loaded += self._load(fresh, report)
+                    yield from self._load(fresh, report)
                     fresh = []
-        loaded += self._load(fresh, report)
-        loaded += reuse
+        yield from self._load(fresh, report)
 
         if keys is None:
             # issues remembered but not returned by the search: due deadlines, or open records to re-check
@@ -268,15 +285,14 @@ class Cycle:
                 due = (cached.next_at is not None and cached.next_at <= now) or bool(rec is not None and rec.notify_retry)
                 vanished = full and rec is not None and rec.is_open
                 if due and not full:
-                    loaded.append(cached.loaded)
+                    yield cached.loaded
                 elif vanished:
                     again = self.gatherer.load_one(key)
                     if again is None:
                         log.warning("issue_gone", issue=key, hint="deleted, moved out of scope or no longer visible")
                         m.issues.pop(key, None)
                     else:
-                        loaded.append(again)
-        return loaded
+                        yield again
 
     def _load(self, fresh: list[dict[str, Any]], report: CycleReport) -> list[Loaded]:
         try:
@@ -338,4 +354,4 @@ class Cycle:
             self.memory.issues.pop(item.snapshot.key, None)
             if rec is None:
                 return
-        self.memory.issues[item.snapshot.key] = Cached(Loaded(item.snapshot, rec, None, False), d.next_at)
+        self.memory.issues[item.snapshot.key] = Cached(Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at)

@@ -102,6 +102,7 @@ class JiraSite:
         self.staleness = staleness
         self.strict_contract = False
         self.contract_violations: list[str] = []
+        self._search_cache: dict[tuple[Any, ...], list[tuple[IssueRecord, IssueState]]] = {}
         self.faults = FaultPlan()
         self.request_log: list[LoggedRequest] = []
         self._log_lock = threading.Lock()
@@ -576,22 +577,32 @@ class JiraSite:
         except jql.JqlError as exc:
             return error(400, str(exc))
         account = req.user.account_id if req.user else None
-        matches: list[tuple[IssueRecord, IssueState]] = []
-        # Fast path: no lag and no write since the snapshot was taken -> the index is current.
-        fresh = seq == self._seq and cutoff >= self._latest_write
-        for rec in self._issues.values():
-            if not rec.visible_to(account):
-                continue
-            if fresh or rec.versions[0][2].id in reconcile_ids:
-                state: IssueState | None = rec.current
-            else:
-                state = rec.as_of(seq, cutoff)
-            if state is not None and predicate(state):
-                matches.append((rec, state))
-        if query.order_by:
-            by_state = {id(s): (r, s) for r, s in matches}
-            ordered = jql.sort_issues([s for _, s in matches], query.order_by)
-            matches = [by_state[id(s)] for s in ordered]
+        # The token pins the snapshot (seq, cutoff), so every page of one search sees the same result:
+        # it is computed once and kept, like a real search index would serve later pages cheaply.
+        cache_key = (digest, seq, cutoff, account, frozenset(reconcile_ids))
+        cached = self._search_cache.get(cache_key)
+        if cached is not None:
+            matches = cached
+        else:
+            matches = []
+            # Fast path: no lag and no write since the snapshot was taken -> the index is current.
+            fresh = seq == self._seq and cutoff >= self._latest_write
+            for rec in self._issues.values():
+                if not rec.visible_to(account):
+                    continue
+                if fresh or rec.versions[0][2].id in reconcile_ids:
+                    state: IssueState | None = rec.current
+                else:
+                    state = rec.as_of(seq, cutoff)
+                if state is not None and predicate(state):
+                    matches.append((rec, state))
+            if query.order_by:
+                by_state = {id(s): (r, s) for r, s in matches}
+                ordered = jql.sort_issues([s for _, s in matches], query.order_by)
+                matches = [by_state[id(s)] for s in ordered]
+            self._search_cache[cache_key] = matches
+            while len(self._search_cache) > 8:
+                self._search_cache.pop(next(iter(self._search_cache)))
         page = matches[offset:offset + max_results]
         more = offset + max_results < len(matches)
         result: dict[str, Any] = {
