@@ -108,3 +108,23 @@ def test_the_timeline_says_where_each_notification_went(world: World, slack: Fak
     world.tick(notifier=notifier(world, slack))
     (event,) = [e for e in world.record(key)["timeline"] if e["kind"] == "notified"]
     assert event["detail"] == "route via phone: failed, slack_channel: sent, sms: sent"
+
+
+def test_an_unconfigured_channel_warns_once_per_cycle(world: World) -> None:
+    from structlog.testing import capture_logs
+
+    n = notifier_from_channels(build_channels({}), world.config, now=world.clock.now, site_url=world.server.url)
+    world.issue("First", labels=("escalation-S1", "escalation-type-incident"))
+    world.issue("Second", labels=("escalation-S1", "escalation-type-incident"))
+    memory = Memory()
+    with capture_logs() as first:
+        world.cycle(memory, notifier=n).run()
+    warnings = [e for e in first if e["event"] == "notify.channel_not_configured"]
+    # phone, slack_channel and the sms backup: one warning each although two issues were notified
+    assert sorted(e["channel"] for e in warnings) == ["phone", "slack_channel", "sms"]
+    world.issue("Third", labels=("escalation-S1", "escalation-type-incident"))
+    world.clock.advance(timedelta(minutes=1))
+    with capture_logs() as second:
+        world.cycle(memory, notifier=n).run()
+    assert sorted(e["channel"] for e in second if e["event"] == "notify.channel_not_configured") == [
+        "phone", "slack_channel", "sms"]

@@ -40,6 +40,8 @@ log = structlog.get_logger("worker.apply")
 class Notifier(Protocol):
     """Sends a Notify action through its channels; returns the updated outbox entries."""
 
+    def start_cycle(self) -> None: ...
+
     def deliver(
         self, action: Notify, entries: Sequence[Mapping[str, Any]], persist: Callable[[list[dict[str, Any]]], None]
     ) -> list[dict[str, Any]]: ...

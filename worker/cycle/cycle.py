@@ -176,6 +176,8 @@ class Cycle:
             self.refresh_people()
         ctx = self.context()
 
+        if self.notifier is not None:
+            self.notifier.start_cycle()
         applier = self._applier(ctx, now)
         claims: list[tuple[Loaded, Decision, Claim]] = []
         for item in self._gather(now, full, keys, report):

@@ -16,10 +16,17 @@ from worker.notify.registry import build_channels
 
 
 class DispatcherNotifier:
-    def __init__(self, dispatcher: Dispatcher, directory: Directory, *, site_url: str = "") -> None:
+    def __init__(
+        self, dispatcher: Dispatcher, directory: Directory, *, site_url: str = "", warned: set[str] | None = None
+    ) -> None:
         self.dispatcher = dispatcher
         self.directory = directory
         self.site_url = site_url.rstrip("/")
+        self._warned = warned if warned is not None else set()
+
+    def start_cycle(self) -> None:
+        """A new cycle: an unconfigured channel gets its one warning again (once per cycle, not per send)."""
+        self._warned.clear()
 
     def message(self, action: Notify) -> Message:
         recipients = []
@@ -60,7 +67,9 @@ class DispatcherNotifier:
 def notifier_from_channels(
     channels: Mapping[str, Channel], config: Config, *, now: Callable[[], datetime], site_url: str = ""
 ) -> DispatcherNotifier:
-    return DispatcherNotifier(Dispatcher(channels, now=now), config.directory, site_url=site_url)
+    warned: set[str] = set()
+    return DispatcherNotifier(Dispatcher(channels, now=now, warned=warned), config.directory, site_url=site_url,
+                              warned=warned)
 
 
 def notifier_from_env(config: Config, environ: Mapping[str, str], *, now: Callable[[], datetime] | None = None) -> DispatcherNotifier:
