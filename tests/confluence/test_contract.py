@@ -79,7 +79,7 @@ def test_the_checker_catches_a_key_in_place_of_a_property_id() -> None:
 
 
 def test_the_checker_catches_an_undocumented_parameter_and_a_bad_body() -> None:
-    with pytest.raises(ContractError, match="undocumented"):
+    with pytest.raises(ContractError, match="unknown query parameter 'spaceKey'"):
         validate_request("GET", "/wiki/api/v2/pages", {"spaceKey": ["PROD"]}, None)
     with pytest.raises(ContractError):
         validate_request("PUT", "/wiki/api/v2/pages/1", {}, {"id": "1", "title": "t"})  # no version/body/status
@@ -94,5 +94,5 @@ def test_the_subset_keeps_the_operations_the_worker_needs() -> None:
 def test_the_checker_catches_a_wrong_response_shape() -> None:
     with pytest.raises(ContractError, match="string"):
         validate_response("GET", "/wiki/api/v2/pages/1", 200, {"id": 5, "title": "t"})
-    with pytest.raises(ContractError, match="undocumented"):
+    with pytest.raises(ContractError, match="status 201 is not documented"):
         validate_response("POST", "/wiki/api/v2/pages", 201, {"id": "5"})
