@@ -580,7 +580,7 @@ class JiraSite:
         # The token pins the snapshot (seq, cutoff), so every page of one search sees the same result:
         # it is computed once and kept, like a real search index would serve later pages cheaply.
         cache_key = (digest, seq, cutoff, account, frozenset(reconcile_ids))
-        cached = self._search_cache.get(cache_key)
+        cached = self._search_cache.get(cache_key) if token else None  # a new search is always evaluated
         if cached is not None:
             matches = cached
         else:
