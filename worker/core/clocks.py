@@ -57,8 +57,16 @@ class Clocks:
             return f"next planning: the first planning session after {start.isoformat()} → {due.isoformat()}"
         return f"next planning: no cadence configured, one sprint length from {start.isoformat()} → {due.isoformat()}"
 
-    def share(self, severity: Severity, start: datetime, due: datetime, fraction: float) -> datetime:
-        """The instant at which ``fraction`` of the window [start, due] has elapsed on the severity's calendar."""
+    def share(
+        self, severity: Severity, start: datetime, due: datetime, fraction: float, sla: Sla | None = None
+    ) -> datetime:
+        """The instant at which ``fraction`` of the window [start, due] has elapsed on the severity's calendar.
+
+        For a plain duration the window is the duration itself (``add`` and ``measure`` are inverses),
+        so it is not measured again.
+        """
         cal = self.calendar_for(severity)
+        if sla is not None and sla.kind is SlaKind.DURATION and isinstance(sla.amount, timedelta):
+            return cal.add(start, sla.amount * fraction)
         window = cal.measure(start, due)
         return cal.add(start, window * fraction)

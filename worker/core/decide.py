@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,8 @@ class Context:
     worker_account_id: str | None = None
     inactive: frozenset[str] = frozenset()  # accountIds Jira reports inactive or unknown
     site_url: str = ""
+    # memo of derived values that depend only on the fields above (who fills a level, channel text)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,12 @@ def _fmt(ctx: Context, at: datetime | None) -> str:
     """A deadline as people read it: local time of the business calendar, with its zone."""
     if at is None:
         return "—"
-    tz: ZoneInfo = ctx.clocks.business.tz
+    return _fmt_at(at, ctx.clocks.business.tz)
+
+
+@lru_cache(maxsize=1024)
+def _fmt_at(at: datetime, tz: ZoneInfo) -> str:
+    # the same deadline is written into a comment and a notification: format it once
     t = at.astimezone(tz)
     return f"{_DAYS[t.weekday()]} {t.day:02d} {_MONTHS[t.month - 1]} {t.year} {t.hour:02d}:{t.minute:02d} ({tz.key})"
 
@@ -192,6 +200,17 @@ def _level_people(
     ctx: Context, cell: Cell, team: str | None, level: int, owner_role: str
 ) -> tuple[Person | None, list[Person], list[str]]:
     """Owner and handlers of ``level`` (0 = the cell itself), plus notes about inactive people."""
+    key = ("level", cell.type_id, cell.severity_id, team, level, owner_role)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = _level_people_uncached(ctx, cell, team, level, owner_role)
+    owner, handlers, notes = hit  # type: ignore[misc]
+    return owner, list(handlers), list(notes)
+
+
+def _level_people_uncached(
+    ctx: Context, cell: Cell, team: str | None, level: int, owner_role: str
+) -> tuple[Person | None, list[Person], list[str]]:
     d, rules = ctx.directory, ctx.rules
     notes: list[str] = []
     if level == 0:
@@ -242,7 +261,7 @@ def _level_start(
         "handlers": tuple(h.account_id for h in handlers),
         "level_started_at": start,
         "ack_due": ack_due,
-        "nudge_due": ctx.clocks.share(severity, start, ack_due, ctx.rules.nudge_at),
+        "nudge_due": ctx.clocks.share(severity, start, ack_due, ctx.rules.nudge_at, severity.acknowledge),
         "acked_at": None,
         "acked_by": None,
         "remind_due": None,
@@ -262,6 +281,14 @@ def _deadlines_text(ctx: Context, record: Record) -> str:
 
 
 def _channel_text(ctx: Context, severity: Severity) -> str:
+    key = ("channels", severity.id)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = _channel_text_uncached(ctx, severity)
+    return str(hit)
+
+
+def _channel_text_uncached(ctx: Context, severity: Severity) -> str:
     plan = ctx.rules.channel_plans.get(severity.id)
     if plan is None:
         return ""
