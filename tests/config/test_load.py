@@ -47,10 +47,20 @@ def test_summary_in_full(ws: Workspace) -> None:
         "    slack_dm: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
         "    slack_mention: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
         "    sms: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
-        "    phone: missing a phone number for Chloé Laurent, Jules Michel, Louis Simon, Nathan David (people: in config.yaml)",
-        "    sms: missing a phone number for Chloé Laurent, Jules Michel, Louis Simon, Nathan David (people: in config.yaml)",
     ])
     assert "s3cr3t" not in out and "acme" not in out
+
+
+def test_missing_identities_are_reported_for_people_a_channel_can_reach(ws: Workspace) -> None:
+    # the CTO handles S1 incidents (phone, backup SMS); a lead dev is never phoned, so Louis's
+    # missing number is not reported, but Théo's is
+    ws.edit("config.yaml", 'email: theo@example.com,    phone: "+33600000002", slack: U01CTO',
+            "email: theo@example.com, slack: U01CTO")
+    code, out = ws.check({})
+    assert code == 0
+    assert "    phone: missing a phone number for Théo Martin (people: in config.yaml)" in out
+    assert "    sms: missing a phone number for Théo Martin (people: in config.yaml)" in out
+    assert "Louis Simon" not in out
 
 
 def test_summary_says_which_channels_are_configured(ws: Workspace) -> None:

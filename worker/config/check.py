@@ -8,6 +8,7 @@ from pathlib import Path
 from worker.config.errors import ConfigError
 from worker.config.load import load_config
 from worker.config.model import Config
+from worker.core.directory import Person
 
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -74,6 +75,27 @@ _IDENTITY = {
 }
 
 
+def _reachable_by_channel(config: Config) -> dict[str, list[Person]]:
+    """Who a channel can reach: the handlers of every cell of the severities that use it, and the
+    roles above them on the ladder (with the top role's peers), in every team."""
+    rules, d = config.rules, config.directory
+    teams: list[str | None] = [*d.teams, None]
+    out: dict[str, dict[str, Person]] = {}
+    for (_, sev_id), cell in rules.matrix.items():
+        plan = rules.channel_plans.get(sev_id)
+        if plan is None:
+            continue
+        roles = set(cell.handlers) | set(rules.chain(cell.owner))
+        roles |= {peer for r in rules.top_roles for peer in rules.coordinates_with.get(r, ())}
+        for channel in (*plan.primary, *plan.backup):
+            bucket = out.setdefault(channel, {})
+            for role in roles:
+                for team in teams:
+                    for person in d.people_for(role, team):
+                        bucket[person.handle] = person
+    return {channel: list(people.values()) for channel, people in out.items()}
+
+
 def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
     """Which channels the rules use, whether their provider is configured, and who lacks an identity for them."""
     from worker.notify.registry import describe_settings
@@ -85,11 +107,12 @@ def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
         ok, missing = settings.get(channel, (True, []))
         state = "configured" if ok else "not configured (" + ", ".join(missing) + " unset): skipped with a warning, backup used"
         lines.append(f"    {channel}: {state}")
-    people = list(config.directory.people.values())
+    reachable = _reachable_by_channel(config)
     for channel in used:
         if channel not in _IDENTITY:
             continue
         kind, what = _IDENTITY[channel]
+        people = reachable.get(channel, [])
         if kind == "phone":
             lacking = [p.name for p in people if not p.phone]
         elif kind == "email":
