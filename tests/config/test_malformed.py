@@ -23,6 +23,17 @@ SEV, TYP, ROL, MAT, CHA, POL = (
 CASES = [
     pytest.param(
         [
+            (C, '  restrict_editing: false', '  restrict_editing: true'),
+        ],
+        [
+            "config.yaml:26: confluence › restrict_editing: restricting the page is not supported yet: Confluence "
+            "Cloud's v2 API has no page-restriction endpoint and the v1 one is being removed.",
+            "  ==> fix: set restrict_editing: false and restrict the page by hand in Confluence (page ... › Restrictions)",
+        ],
+        id='restrict_editing_unsupported',
+    ),
+    pytest.param(
+        [
             (MAT, 'S2: {handlers: [product_director, tech_lead]}', 'S2: {handlers: [product_director, tech_lead}'),
         ],
         [

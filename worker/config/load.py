@@ -263,6 +263,11 @@ class _ConfigLoader:
             on_edit = d.on_manual_edit
         interval = self.duration(body, path, "publish_interval", d.publish_interval)
         restrict = r.get(body, path, "restrict_editing", "bool", default=d.restrict_editing)
+        if restrict:
+            r.issue((*path, "restrict_editing"), "restricting the page is not supported yet: Confluence Cloud's v2 API "
+                    "has no page-restriction endpoint and the v1 one is being removed.",
+                    "set restrict_editing: false and restrict the page by hand in Confluence (page ... › Restrictions)")
+            restrict = False
         return ConfluenceSettings(url_env, space, title, ids["parent_id"], ids["page_id"], on_edit, interval, restrict)
 
     def _schedule(self, top: dict[str, Any]) -> ScheduleSettings:
