@@ -82,7 +82,9 @@ class Seeder:
         from worker.core.decide import Context
 
         self.site, self.config, self.worker, self.rng = site, config, worker_account, rng
-        self.ctx = Context(config.rules, config.directory, build_clocks(config), worker_account_id=worker_account)
+        self.ctx = Context(
+            config.rules, config.directory, build_clocks(config), worker_account_id=worker_account
+        )
         self.prop = config.jira.property_key
         vis = config.jira.people_issue_visibility
         self.visibility = {"type": vis.type, "value": vis.value} if vis is not None else None
@@ -101,8 +103,13 @@ class Seeder:
         project = "PEOPLE" if sensitive else rng.choice(("SHOP", "PAY"))
         severity = rng.choices(self.severities, weights=(1, 3, 6, 4))[0]
         created = (labelled_at - timedelta(minutes=rng.randrange(5, 600))).replace(microsecond=0)
-        key = self.site.create_issue(project, f"Escalated problem {rng.randrange(10**6)}", reporter=REPORTER,
-                                     description=DESCRIPTION, at=created)
+        key: str = self.site.create_issue(
+            project,
+            f"Escalated problem {rng.randrange(10**6)}",
+            reporter=REPORTER,
+            description=DESCRIPTION,
+            at=created,
+        )
         sim = SimIssue(key, str(self.site.issue(key).id), project, created, [], updated=created)
         if rng.random() < 0.5:
             self._labels(sim, ["customer-impact"], REPORTER, created + timedelta(minutes=1))
@@ -130,7 +137,11 @@ class Seeder:
                 # most owners answer before their deadline; reminders at the top get an answer eventually
                 first_chance = record.level not in asked_levels
                 asked_levels.add(record.level)
-                if rng.random() < (0.6 if first_chance else 0.5) and record.owner and record.ack_due is not None:
+                if (
+                    rng.random() < (0.6 if first_chance else 0.5)
+                    and record.owner
+                    and record.ack_due is not None
+                ):
                     at = t + (record.ack_due - t) * rng.uniform(0.1, 0.9)
                     at = at.replace(microsecond=0)
                     at = max(at, t + timedelta(seconds=1))
@@ -140,7 +151,11 @@ class Seeder:
                             self._comment(sim, record.owner, "On it, looking now.", at)
                         else:
                             self._status(sim, record.owner, "In Progress", at)
-                        nxt = min(nxt, at + timedelta(seconds=40)) if nxt else at + timedelta(seconds=40)
+                        nxt = (
+                            min(nxt, at + timedelta(seconds=40))
+                            if nxt
+                            else at + timedelta(seconds=40)
+                        )
             if nxt is None:
                 break
             t = max(nxt, t + timedelta(seconds=1))
@@ -164,14 +179,29 @@ class Seeder:
         sim.changes.append(Change(at, by, "status", sim.status, status))
         sim.status, sim.updated = status, at
 
-    def _comment(self, sim: SimIssue, by: str, text: str, at: datetime, *, action_id: str | None = None,
-                 body: Any = None, visibility: Any = None) -> None:
+    def _comment(
+        self,
+        sim: SimIssue,
+        by: str,
+        text: str,
+        at: datetime,
+        *,
+        action_id: str | None = None,
+        body: Any = None,
+        visibility: Any = None,
+    ) -> None:
         from worker.core.snapshot import Comment
         from worker.jira.mapping import COMMENT_PROPERTY
 
         props = {COMMENT_PROPERTY: {"id": action_id}} if action_id else None
-        cid = self.site.add_comment(sim.key, by, body if body is not None else text, at=at, visibility=visibility,
-                                    properties=props)
+        cid = self.site.add_comment(
+            sim.key,
+            by,
+            body if body is not None else text,
+            at=at,
+            visibility=visibility,
+            properties=props,
+        )
         sim.comments.append(Comment(cid, by, at, action_id, text))
         sim.updated = at
 
@@ -180,11 +210,22 @@ class Seeder:
         from worker.core.snapshot import IssueSnapshot
 
         snap = IssueSnapshot(
-            key=sim.key, id=sim.id, project=sim.project, issue_type="Task", summary="", reporter=REPORTER,
-            assignee=sim.assignee, status=sim.status,
+            key=sim.key,
+            id=sim.id,
+            project=sim.project,
+            issue_type="Task",
+            summary="",
+            reporter=REPORTER,
+            assignee=sim.assignee,
+            status=sim.status,
             status_category="indeterminate" if sim.status == "In Progress" else "new",
-            resolution=None, resolved_at=None, created=sim.created, updated=sim.updated or sim.created,
-            labels=tuple(sim.labels), description=DESCRIPTION, changes=tuple(sim.changes),
+            resolution=None,
+            resolved_at=None,
+            created=sim.created,
+            updated=sim.updated or sim.created,
+            labels=tuple(sim.labels),
+            description=DESCRIPTION,
+            changes=tuple(sim.changes),
             comments=tuple(sorted(sim.comments, key=lambda c: c.created)),
         )
         return decide(self.ctx, snap, record, now)
@@ -201,16 +242,26 @@ class Seeder:
             self.actions[action.kind] += 1
             if isinstance(action, Assign) and sim.assignee != action.account_id:
                 self.site.set_assignee(sim.key, action.account_id, by=self.worker, at=at)
-                sim.changes.append(Change(at, self.worker, "assignee", sim.assignee, action.account_id))
+                sim.changes.append(
+                    Change(at, self.worker, "assignee", sim.assignee, action.account_id)
+                )
                 sim.assignee, sim.updated = action.account_id, at
             elif isinstance(action, AddWatcher):
                 self.site.add_watcher(sim.key, action.account_id)
             elif isinstance(action, PostComment):
                 body = to_adf(action.body)
-                self._comment(sim, self.worker, to_text(body, 2000), at, action_id=action.id, body=body,
-                              visibility=self.visibility if action.restricted else None)
+                self._comment(
+                    sim,
+                    self.worker,
+                    to_text(body, 2000),
+                    at,
+                    action_id=action.id,
+                    body=body,
+                    visibility=self.visibility if action.restricted else None,
+                )
         final = replace(decision.record, writer="seeded", pending=(), outbox=()).with_done(
-            *[a.id for a in decision.actions])
+            *[a.id for a in decision.actions]
+        )
         self.site.set_property(sim.key, self.prop, to_json(fit(final)), at=at)
         return final
 
@@ -223,10 +274,17 @@ class Seeder:
             roll = rng.random()
             who = rng.choice(self.people)
             if roll < 0.6:
-                self.site.add_comment(key, who if rng.random() < 0.5 else REPORTER, "Update: still investigating.", at=at)
+                self.site.add_comment(
+                    key,
+                    who if rng.random() < 0.5 else REPORTER,
+                    "Update: still investigating.",
+                    at=at,
+                )
             elif roll < 0.8:
                 state = self.site.issue(key)
-                self.site.transition(key, "In Progress" if state.status == "To Do" else "To Do", by=who, at=at)
+                self.site.transition(
+                    key, "In Progress" if state.status == "To Do" else "To Do", by=who, at=at
+                )
             else:
                 self.site.add_labels(key, f"followup-{rng.randrange(5)}", by=REPORTER, at=at)
 
@@ -268,7 +326,11 @@ def sandbox_main(ctl: Connection, n: int, seed: int) -> None:
         "histories": sum(len(site.histories(k)) for k in keys),
         "comments": sum(len(site.comments(k)) for k in keys),
         "seeded_actions": dict(seeder.actions),
-        "open_records": sum(1 for k in keys if (site.property(k, config.jira.property_key) or {}).get("status") == "open"),
+        "open_records": sum(
+            1
+            for k in keys
+            if (site.property(k, config.jira.property_key) or {}).get("status") == "open"
+        ),
     }
     with SandboxServer(site) as server:
         ctl.send((server.url, login.environ(server.url), stats))
@@ -319,11 +381,15 @@ def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
     now: Callable[[], datetime] = lambda: current[0]  # noqa: E731
     if strategy == "worker":
         http = build_http(conn)  # the production retry policy and rate limiter, real sleeps
-        run = _worker_runner(config, build_gateway(config, http), build_clocks(config), now, conn.jira_url)
+        run = _worker_runner(
+            config, build_gateway(config, http), build_clocks(config), now, conn.jira_url
+        )
     else:
         http = build_http(conn)
-        unlimited = RateLimiter(per_second={m: 10**9 for m in ("GET", "POST", "PUT", "DELETE")},
-                                per_issue_writes=(10**9, 1.0))
+        unlimited = RateLimiter(
+            per_second=dict.fromkeys(("GET", "POST", "PUT", "DELETE"), 10**9),
+            per_issue_writes=(10**9, 1.0),
+        )
         http = RetryingHttp(http.transport, limiter=unlimited)
         run = _naive_runner(config, build_gateway(config, http), build_clocks(config), now)
     ctl.send(("ready", _rss_mb()))
@@ -341,7 +407,9 @@ def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
         ctl.send({"wall": wall, "cpu": cpu, "requests": dict(requests), "rss": _rss_mb(), **extra})
 
 
-def _worker_runner(config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime], url: str) -> Callable[[], dict[str, Any]]:
+def _worker_runner(
+    config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime], url: str
+) -> Callable[[], dict[str, Any]]:
     from worker.cycle.cycle import Cycle, Memory
 
     class MeasuredCycle(Cycle):
@@ -363,13 +431,21 @@ def _worker_runner(config: Any, gateway: Any, clocks: Any, now: Callable[[], dat
         cycle.apply_requests = 0
         report = cycle.run()
         acted = report.acted
-        return {"mode": report.mode, "seen": report.issues_seen, "actions": dict(report.actions),
-                "acted_issues": acted, "apply_requests": cycle.apply_requests, "errors": report.errors[:5]}
+        return {
+            "mode": report.mode,
+            "seen": report.issues_seen,
+            "actions": dict(report.actions),
+            "acted_issues": acted,
+            "apply_requests": cycle.apply_requests,
+            "errors": report.errors[:5],
+        }
 
     return run
 
 
-def _naive_runner(config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime]) -> Callable[[], dict[str, Any]]:
+def _naive_runner(
+    config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime]
+) -> Callable[[], dict[str, Any]]:
     from worker.core.decide import Context, decide
     from worker.cycle.gather import read_record, record_of
     from worker.jira import jql
@@ -388,12 +464,20 @@ def _naive_runner(config: Any, gateway: Any, clocks: Any, now: Callable[[], date
             key = str(issue["key"])
             histories = gateway.changelog(key)
             comments = gateway.comments(key)
-            snap = snapshot_from_json(issue, sprint_field=gateway.sprint_field, histories=histories, comments=comments)
+            snap = snapshot_from_json(
+                issue, sprint_field=gateway.sprint_field, histories=histories, comments=comments
+            )
             rec, _, _ = read_record(record_of(issue, gateway.property_key))
             for a in decide(ctx, snap, rec, now()).actions:
                 actions[a.kind] += 1
-        return {"mode": "naive", "seen": seen, "actions": dict(actions), "acted_issues": 0, "apply_requests": 0,
-                "errors": []}
+        return {
+            "mode": "naive",
+            "seen": seen,
+            "actions": dict(actions),
+            "acted_issues": 0,
+            "apply_requests": 0,
+            "errors": [],
+        }
 
     return run
 
@@ -436,11 +520,15 @@ class Agent:
                 self.proc.kill()
 
 
-def bench_n(ctx: Any, n: int, seed: int, *, naive: bool, log: Callable[[str], None]) -> tuple[list[Row], dict[str, Any]]:
+def bench_n(
+    ctx: Any, n: int, seed: int, *, naive: bool, log: Callable[[str], None]
+) -> tuple[list[Row], dict[str, Any]]:
     sandbox = Agent(ctx, sandbox_main, n, seed)
-    url, env, stats = sandbox.conn.recv()
-    log(f"N={n:,}: seeded {stats['issues']:,} issues in {stats['seed_s']}s "
-        f"({stats['histories']:,} history entries, {stats['comments']:,} comments, {stats['new']} new)")
+    _url, env, stats = sandbox.conn.recv()
+    log(
+        f"N={n:,}: seeded {stats['issues']:,} issues in {stats['seed_s']}s "
+        f"({stats['histories']:,} history entries, {stats['comments']:,} comments, {stats['new']} new)"
+    )
     rows: list[Row] = []
     agents = {"worker": Agent(ctx, strategy_main, "worker", env)}
     if naive:
@@ -456,8 +544,10 @@ def bench_n(ctx: Any, n: int, seed: int, *, naive: bool, log: Callable[[str], No
                 rows.append(Row(n, name, phase, res, changed))
                 if phase not in PHASES:
                     continue
-                log(f"  {name:6} {phase:7} {sum(res['requests'].values()):>7,} requests {res['wall']:7.2f}s "
-                    f"rss {res['rss']:.0f} MB ({res.get('mode')})")
+                log(
+                    f"  {name:6} {phase:7} {sum(res['requests'].values()):>7,} requests {res['wall']:7.2f}s "
+                    f"rss {res['rss']:.0f} MB ({res.get('mode')})"
+                )
 
         # The client-side limiter counts requests over a sliding second; polls are a minute apart in
         # production, so each measured cycle starts with that window idle.
@@ -488,7 +578,9 @@ def machine() -> str:
     cpu = "?"
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?")
+            cpu = next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "?"
+            )
     except OSError:
         pass
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
@@ -497,7 +589,9 @@ def machine() -> str:
 def _endpoints(req: dict[str, int]) -> str:
     short = []
     for name, count in sorted(req.items(), key=lambda kv: -kv[1]):
-        short.append(f"{name.replace('/{key}', '/…').replace('properties/{prop}', 'prop')} {count:,}")
+        short.append(
+            f"{name.replace('/{key}', '/…').replace('properties/{prop}', 'prop')} {count:,}"
+        )
     return "; ".join(short)
 
 
@@ -509,8 +603,10 @@ def table(rows: list[Row]) -> str:
             continue
         acts = sum(r.result["actions"].values())
         act = f"{acts:,}" if r.strategy == "worker" else f"({acts:,})"
-        out.append(f"| {r.n:,} | {r.strategy} | {r.phase} | {r.total:,} | {r.result['wall']:.2f} | {r.result['cpu']:.2f} | "
-                   f"{r.result['rss']:.0f} | {r.changed:,} | {act} | {_endpoints(r.result['requests'])} |")
+        out.append(
+            f"| {r.n:,} | {r.strategy} | {r.phase} | {r.total:,} | {r.result['wall']:.2f} | {r.result['cpu']:.2f} | "
+            f"{r.result['rss']:.0f} | {r.changed:,} | {act} | {_endpoints(r.result['requests'])} |"
+        )
     return "\n".join(out)
 
 
@@ -522,25 +618,40 @@ def targets(rows: list[Row], n: int) -> list[tuple[str, bool, str]]:
     if steady:
         res = steady.result
         bound = 3 + steady.changed + res["apply_requests"]
-        checks.append(("steady: requests <= 3 + changed + action requests", steady.total <= bound,
-                       f"{steady.total} <= 3 + {steady.changed} + {res['apply_requests']} = {bound}"))
+        checks.append(
+            (
+                "steady: requests <= 3 + changed + action requests",
+                steady.total <= bound,
+                f"{steady.total} <= 3 + {steady.changed} + {res['apply_requests']} = {bound}",
+            )
+        )
         checks.append(("steady: wall <= 0.5 s", res["wall"] <= 0.5, f"{res['wall']:.2f} s"))
     if full:
         res = full.result
         comments = res["requests"].get("GET issue/{key}/comment", 0)
         reads = full.total - res["apply_requests"]
         bound = math.ceil(n / 100) + math.ceil(n / 1000) + comments
-        checks.append(("full: reads <= ceil(N/100) + ceil(N/1000) + comment reads", reads <= bound,
-                       f"{reads} <= {math.ceil(n / 100)} + {math.ceil(n / 1000)} + {comments} = {bound} "
-                       f"(+ {res['apply_requests']} requests applying {sum(res['actions'].values())} due actions)"))
+        checks.append(
+            (
+                "full: reads <= ceil(N/100) + ceil(N/1000) + comment reads",
+                reads <= bound,
+                f"{reads} <= {math.ceil(n / 100)} + {math.ceil(n / 1000)} + {comments} = {bound} "
+                f"(+ {res['apply_requests']} requests applying {sum(res['actions'].values())} due actions)",
+            )
+        )
         checks.append(("full: wall <= 5 s", res["wall"] <= 5.0, f"{res['wall']:.2f} s"))
     peak = max((r.result["rss"] for r in rows if r.n == n and r.strategy == "worker"), default=0.0)
     checks.append(("worker peak RSS <= 150 MB", peak <= 150, f"{peak:.0f} MB"))
     naive = get.get(("naive", "steady"))
     if steady and naive:
         ratio = naive.total / max(1, steady.total)
-        checks.append(("steady: >= 100x fewer requests than naive", ratio >= 100,
-                       f"{naive.total:,} / {steady.total:,} = {ratio:,.0f}x"))
+        checks.append(
+            (
+                "steady: >= 100x fewer requests than naive",
+                ratio >= 100,
+                f"{naive.total:,} / {steady.total:,} = {ratio:,.0f}x",
+            )
+        )
     return checks
 
 
@@ -573,8 +684,12 @@ NOTES = """\
 """
 
 
-def render(rows: list[Row], stats: dict[int, dict[str, Any]], checks: dict[int, list[tuple[str, bool, str]]],
-           elapsed: float) -> str:
+def render(
+    rows: list[Row],
+    stats: dict[int, dict[str, Any]],
+    checks: dict[int, list[tuple[str, bool, str]]],
+    elapsed: float,
+) -> str:
     lines = [
         "# Benchmarks: the Jira loop at scale",
         "",
@@ -612,7 +727,9 @@ def render(rows: list[Row], stats: dict[int, dict[str, Any]], checks: dict[int, 
         "|---:|---:|---:|---:|---:|---:|",
     ]
     for n, s in stats.items():
-        lines.append(f"| {n:,} | {s['issues']:,} | {s['histories']:,} | {s['comments']:,} | {s['open_records']:,} | {s['seed_s']} |")
+        lines.append(
+            f"| {n:,} | {s['issues']:,} | {s['histories']:,} | {s['comments']:,} | {s['open_records']:,} | {s['seed_s']} |"
+        )
     lines += ["", "## Results", "", table(rows), "", "## Targets (issue 8)", ""]
     for n, cs in checks.items():
         lines.append(f"At N = {n:,}:")
@@ -624,12 +741,20 @@ def render(rows: list[Row], stats: dict[int, dict[str, Any]], checks: dict[int, 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark the worker against a naive poller on the sandbox.")
-    ap.add_argument("--n", type=int, action="append", help="issue counts (repeatable); default 100, 1000, 10000")
-    ap.add_argument("--quick", action="store_true", help="N = 100 only; does not write docs/ unless --write")
+    ap = argparse.ArgumentParser(
+        description="Benchmark the worker against a naive poller on the sandbox."
+    )
+    ap.add_argument(
+        "--n", type=int, action="append", help="issue counts (repeatable); default 100, 1000, 10000"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="N = 100 only; does not write docs/ unless --write"
+    )
     ap.add_argument("--no-naive", action="store_true", help="skip the naive strategy")
     ap.add_argument("--seed", type=int, default=8)
-    ap.add_argument("--write", action="store_true", help="write docs/benchmarks.md (default for a full run)")
+    ap.add_argument(
+        "--write", action="store_true", help="write docs/benchmarks.md (default for a full run)"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = ap.parse_args(argv)
     sizes = [100] if args.quick else (args.n or [100, 1000, 10_000])
@@ -639,7 +764,9 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     stats: dict[int, dict[str, Any]] = {}
     for n in sizes:
-        r, s = bench_n(ctx, n, args.seed, naive=not args.no_naive, log=lambda m: print(m, flush=True))
+        r, s = bench_n(
+            ctx, n, args.seed, naive=not args.no_naive, log=lambda m: print(m, flush=True)
+        )
         rows += r
         stats[n] = s
     checks = {max(sizes): targets(rows, max(sizes))}
@@ -650,14 +777,18 @@ def main(argv: list[str] | None = None) -> int:
     print()
     failed = 0
     for n, cs in checks.items():
-        note = "" if n == 10_000 else " (issue 8 sets them at N = 10,000; shown for information only)"
+        note = (
+            "" if n == 10_000 else " (issue 8 sets them at N = 10,000; shown for information only)"
+        )
         print(f"targets at N = {n:,}{note}:")
         for name, ok, detail in cs:
             failed += not ok and n == 10_000
             print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
     if write:
         args.out.write_text(render(rows, stats, checks, elapsed))
-        print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+        print(
+            f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+        )
     return 1 if failed else 0
 
 

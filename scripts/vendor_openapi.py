@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SOURCE = Path("/work/shared/specs/jira-platform-v3.json")
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "worker" / "sandbox" / "openapi" / "jira-platform-v3.subset.json"
+DEFAULT_OUT = (
+    Path(__file__).resolve().parent.parent
+    / "worker"
+    / "sandbox"
+    / "openapi"
+    / "jira-platform-v3.subset.json"
+)
 
 # (method, path) of every operation the worker or the sandbox relies on.
 OPERATIONS: tuple[tuple[str, str], ...] = (
@@ -63,7 +69,7 @@ def _refs(node: Any) -> set[str]:
             if isinstance(ref, str):
                 if not ref.startswith(_SCHEMA_PREFIX):
                     raise ValueError(f"unsupported $ref {ref!r}")
-                found.add(ref[len(_SCHEMA_PREFIX):])
+                found.add(ref[len(_SCHEMA_PREFIX) :])
             stack.extend(cur.values())
         elif isinstance(cur, list):
             stack.extend(cur)
@@ -77,7 +83,9 @@ def build_subset(doc: dict[str, Any], source_sha256: str) -> dict[str, Any]:
         try:
             operation = doc["paths"][path][method]
         except KeyError:
-            raise KeyError(f"operation {method.upper()} {path} is not in the source document") from None
+            raise KeyError(
+                f"operation {method.upper()} {path} is not in the source document"
+            ) from None
         entry = paths.setdefault(path, {})
         entry[method] = operation
         shared = doc["paths"][path].get("parameters")
@@ -111,7 +119,9 @@ def build_subset(doc: dict[str, Any], source_sha256: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
@@ -121,8 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(subset, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out} ({len(subset['paths'])} paths, "
-          f"{len(subset['components']['schemas'])} schemas, {len(text):,} bytes)", file=sys.stderr)
+    print(
+        f"wrote {args.out} ({len(subset['paths'])} paths, "
+        f"{len(subset['components']['schemas'])} schemas, {len(text):,} bytes)",
+        file=sys.stderr,
+    )
     return 0
 
 

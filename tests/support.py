@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ REPORTER = "reporter-0000000000000001"
 
 
 def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS).astimezone(timezone.utc)  # type: ignore[misc]
+    return datetime(*args, tzinfo=PARIS).astimezone(UTC)  # type: ignore[misc]
 
 
 FULL_DESCRIPTION = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from worker.config.clocks import build_clocks
@@ -17,7 +17,14 @@ from worker.config.model import Config
 from worker.cycle.apply import Notifier
 from worker.cycle.cycle import Cycle, Memory
 from worker.jira.gateway import JiraGateway
-from worker.jira.http import AtlassianTransport, AuthError, JiraError, RateLimiter, RetryingHttp, RetryPolicy
+from worker.jira.http import (
+    AtlassianTransport,
+    AuthError,
+    JiraError,
+    RateLimiter,
+    RetryingHttp,
+    RetryPolicy,
+)
 from worker.redact import register, register_basic_auth
 
 DEFAULT_CONFIG = "config.yaml"
@@ -55,7 +62,9 @@ def connection(config: Config, environ: Mapping[str, str]) -> Connection:
     missing = [name for name in (j.url_env, j.email_env, j.token_env) if not environ.get(name)]
     if missing:
         raise SetupError(
-            "missing environment variable" + ("s " if len(missing) > 1 else " ") + ", ".join(missing)
+            "missing environment variable"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing)
             + f": set {j.url_env} to your site (https://<site>.atlassian.net), {j.email_env} to the worker account's "
             f"email and {j.token_env} to an API token from https://id.atlassian.com/manage-profile/security/api-tokens"
         )
@@ -69,7 +78,12 @@ def connection(config: Config, environ: Mapping[str, str]) -> Connection:
     return Connection(url, email, token, conf_url)
 
 
-def build_http(conn: Connection, *, sleep: Callable[[float], None] | None = None, policy: RetryPolicy | None = None) -> RetryingHttp:
+def build_http(
+    conn: Connection,
+    *,
+    sleep: Callable[[float], None] | None = None,
+    policy: RetryPolicy | None = None,
+) -> RetryingHttp:
     transport = AtlassianTransport(conn.jira_url, conn.email, conn.token)
     if sleep is None:
         return RetryingHttp(transport, policy=policy)
@@ -77,7 +91,9 @@ def build_http(conn: Connection, *, sleep: Callable[[float], None] | None = None
 
 
 def build_gateway(config: Config, http: RetryingHttp) -> JiraGateway:
-    return JiraGateway(http, property_key=config.jira.property_key, sprint_field=config.jira.sprint_field)
+    return JiraGateway(
+        http, property_key=config.jira.property_key, sprint_field=config.jira.sprint_field
+    )
 
 
 def wall_clock(environ: Mapping[str, str] | None = None) -> Callable[[], datetime]:
@@ -87,9 +103,9 @@ def wall_clock(environ: Mapping[str, str] | None = None) -> Callable[[], datetim
     if pinned:
         at = datetime.fromisoformat(pinned.replace("Z", "+00:00"))
         if at.tzinfo is None:
-            at = at.replace(tzinfo=timezone.utc)
+            at = at.replace(tzinfo=UTC)
         return lambda: at
-    return lambda: datetime.now(timezone.utc)
+    return lambda: datetime.now(UTC)
 
 
 def build_cycle(
@@ -105,8 +121,16 @@ def build_cycle(
 ) -> Cycle:
     http = build_http(conn, sleep=sleep, policy=policy)
     gateway = build_gateway(config, http)
-    return Cycle(config, gateway, build_clocks(config), now=now, memory=memory, notifier=notifier,
-                 site_url=conn.jira_url, should_stop=should_stop)
+    return Cycle(
+        config,
+        gateway,
+        build_clocks(config),
+        now=now,
+        memory=memory,
+        notifier=notifier,
+        site_url=conn.jira_url,
+        should_stop=should_stop,
+    )
 
 
 def preflight(cycle: Cycle) -> list[str]:
@@ -114,18 +138,24 @@ def preflight(cycle: Cycle) -> list[str]:
     try:
         cycle.identify()
     except AuthError as exc:
-        raise SetupError("Jira refused the credentials (HTTP 401): check JIRA_EMAIL and JIRA_API_TOKEN; "
-                         "API tokens are tied to the account's email") from exc
+        raise SetupError(
+            "Jira refused the credentials (HTTP 401): check JIRA_EMAIL and JIRA_API_TOKEN; "
+            "API tokens are tied to the account's email"
+        ) from exc
     except JiraError as exc:
         if exc.status == 403:
-            raise SetupError("Jira answered 403 for /myself: the token may be scoped without read:jira-user") from exc
+            raise SetupError(
+                "Jira answered 403 for /myself: the token may be scoped without read:jira-user"
+            ) from exc
         raise SetupError(f"cannot reach Jira: {exc}") from exc
     problems = []
     for key in cycle.config.jira.projects:
         try:
             if not cycle.gateway.project_exists(key):
-                problems.append(f"project {key} does not exist or the worker account cannot browse it "
-                                "(grant 'Browse projects' to the worker account, or fix jira.projects)")
+                problems.append(
+                    f"project {key} does not exist or the worker account cannot browse it "
+                    "(grant 'Browse projects' to the worker account, or fix jira.projects)"
+                )
         except JiraError as exc:
             if exc.status == 403:
                 problems.append(f"project {key}: 403 — the worker account lacks 'Browse projects'")

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +19,60 @@ EXIT_OK, EXIT_JIRA, EXIT_CONFIG = 0, 1, 2
 
 
 def _iso(d: datetime | None) -> str | None:
-    return d.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if d else None
+    return d.astimezone(UTC).isoformat().replace("+00:00", "Z") if d else None
 
 
 def _parse_at(value: str | None) -> datetime | None:
     if not value:
         return None
     d = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="escalation-worker", description="Enforce an escalation matrix with SLAs on Jira Cloud.")
+    p = argparse.ArgumentParser(
+        prog="escalation-worker",
+        description="Enforce an escalation matrix with SLAs on Jira Cloud.",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def with_config(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument("--config", help="path to config.yaml (default: $ESCALATION_WORKER_CONFIG or ./config.yaml)")
+        sp.add_argument(
+            "--config",
+            help="path to config.yaml (default: $ESCALATION_WORKER_CONFIG or ./config.yaml)",
+        )
         return sp
 
     with_config(sub.add_parser("check", help="validate config.yaml and rules/ and summarise them"))
-    sp = with_config(sub.add_parser("plan", help="show what the worker would do now, without writing anything"))
+    sp = with_config(
+        sub.add_parser("plan", help="show what the worker would do now, without writing anything")
+    )
     sp.add_argument("--json", action="store_true", help="print one JSON array")
     sp.add_argument("--at", help="evaluate at this instant (ISO 8601) instead of now")
-    sp = with_config(sub.add_parser("explain", help="explain one issue: cell, deadlines, acknowledgement"))
+    sp = with_config(
+        sub.add_parser("explain", help="explain one issue: cell, deadlines, acknowledgement")
+    )
     sp.add_argument("key")
     sp.add_argument("--at", help="evaluate at this instant (ISO 8601)")
     with_config(sub.add_parser("tick", help="run one cycle (for cron or Heroku Scheduler)"))
     with_config(sub.add_parser("run", help="poll forever (Heroku worker dyno)"))
     sp = with_config(sub.add_parser("publish", help="publish the matrix page to Confluence"))
-    sp.add_argument("--dry-run", action="store_true", help="render only; write an HTML preview with --output")
+    sp.add_argument(
+        "--dry-run", action="store_true", help="render only; write an HTML preview with --output"
+    )
     sp.add_argument("--output", help="write an HTML preview of the page to this file")
     from worker.review.commands import register as register_review
 
     p.set_defaults(review_handlers=register_review(sub))
     sp = sub.add_parser("demo", help="run the whole product against the embedded sandbox site")
-    sp.add_argument("--output", default="demo-output", help="folder for the demo's files (default ./demo-output)")
-    sp.add_argument("--speed", type=float, default=None, help="simulated minutes per cycle (default 5)")
+    sp.add_argument(
+        "--output",
+        default="demo-output",
+        help="folder for the demo's files (default ./demo-output)",
+    )
+    sp.add_argument(
+        "--speed", type=float, default=None, help="simulated minutes per cycle (default 5)"
+    )
     return p
 
 
@@ -76,7 +94,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         **args.review_handlers,
     }
     try:
-        return handlers[args.command](args, env)
+        return int(handlers[args.command](args, env))
     except BrokenPipeError:  # output piped into `head` and friends
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -92,7 +110,10 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     path = config_path(args.config, env)
     if not path.exists():
-        print(f"{path}: no such file. Copy config.example.yaml to {path}, or pass --config PATH.", file=sys.stderr)
+        print(
+            f"{path}: no such file. Copy config.example.yaml to {path}, or pass --config PATH.",
+            file=sys.stderr,
+        )
         return EXIT_CONFIG
     code, text = run_check(path, env)
     print(text)
@@ -115,7 +136,9 @@ def _setup(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Any, Any] 
     return config, conn
 
 
-def _cycle(config: Any, conn: Any, env: Mapping[str, str], at: datetime | None = None, **kw: Any) -> Any:
+def _cycle(
+    config: Any, conn: Any, env: Mapping[str, str], at: datetime | None = None, **kw: Any
+) -> Any:
     from worker.app import build_cycle, wall_clock
 
     now = (lambda: at) if at else wall_clock(env)
@@ -149,8 +172,10 @@ def cmd_plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         if not rows:
             print("No escalations in scope.")
         for r in rows:
-            print(f"{r['key']:<12} {r['severity'] or '-':<3} {r['type'] or '-':<22} L{r['level']} owner={r['owner'] or '-'} "
-                  f"ack_due={r['ack_due']} resolve_due={r['resolve_due']} acked={r['acknowledged_at']}")
+            print(
+                f"{r['key']:<12} {r['severity'] or '-':<3} {r['type'] or '-':<22} L{r['level']} owner={r['owner'] or '-'} "
+                f"ack_due={r['ack_due']} resolve_due={r['resolve_due']} acked={r['acknowledged_at']}"
+            )
             print(f"{'':<12} next: {r['next_action']} — {r['reason']}")
     return EXIT_OK
 
@@ -189,7 +214,9 @@ def cmd_explain(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     except (SetupError, JiraError) as exc:
         return _jira_failure(exc)
     if loaded is None:
-        print(f"error: {args.key} does not exist or the worker account cannot see it", file=sys.stderr)
+        print(
+            f"error: {args.key} does not exist or the worker account cannot see it", file=sys.stderr
+        )
         return EXIT_JIRA
     print(explain(cycle.context(), loaded, cycle.now()))
     return EXIT_OK
@@ -285,14 +312,18 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         me = _cycle(config, conn, env)
         me.identify()
         client = client_from_env(config, env)
-        result = publish_matrix(config, client, worker_account_id=me.memory.account_id, output=output)
-    except (ConfluenceError, Exception) as exc:  # noqa: BLE001 - one clear line, never a traceback with secrets
+        result = publish_matrix(
+            config, client, worker_account_id=me.memory.account_id, output=output
+        )
+    except (ConfluenceError, Exception) as exc:
         from worker.redact import redact
 
         print(f"error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_JIRA
-    print(f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "
-          f"{result.requests} Confluence requests]")
+    print(
+        f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "
+        f"{result.requests} Confluence requests]"
+    )
     return EXIT_OK
 
 

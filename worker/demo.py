@@ -30,7 +30,7 @@ import time as walltime
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -47,9 +47,7 @@ REPORTER_ID = "demo-reporter-0001"
 REPORTER_NAME = "Rita Reporter"
 SPACE_NAME = "Product"
 
-_FULL = (
-    "What happened: {what} Tried: {tried} We recommend {recommend} We need {need}"
-)
+_FULL = "What happened: {what} Tried: {tried} We recommend {recommend} We need {need}"
 
 
 def _description(what: str, tried: str, recommend: str, need: str) -> str:
@@ -89,34 +87,86 @@ class Scene:
 
 
 STORIES: tuple[Story, ...] = (
-    Story("outage", "SHOP", "Card payments fail at checkout (HTTP 500)",
-          ("escalation-S1", "escalation-type-incident"),
-          _description("every card payment has failed since the 09:00 deploy.", "restarting the payment pods.",
-                       "rolling back release 4.12.", "a go for the rollback and someone to tell Sales."),
-          issue_type="Incident"),
-    Story("payouts", "PAY", "Payouts blocked by Checkout's API change",
-          ("escalation-S2", "escalation-type-dependency"),
-          _description("the refund API changed shape and payouts stop at step 3.", "a local patch, not enough.",
-                       "Checkout restores the old field for two sprints.", "a decision between the two teams.")),
-    Story("discounts", "SHOP", "Sales wants bulk discount codes before Friday's demo",
-          ("escalation-S2", "escalation-type-stakeholder"),
-          _description("Sales promised bulk codes to a prospect.", "the single-code admin screen, too slow.",
-                       "a CSV import behind a flag.", "a yes or no before Thursday.")),
-    Story("reorder", "SHOP", "One-click reorder: in sprint 14 or not?",
-          ("escalation-S3", "escalation-type-scope"),
-          _description("design and engineering disagree on the sprint 14 scope.", "two refinement sessions.",
-                       "ship the button without saved carts.", "someone to settle it.")),
-    Story("release", "SHOP", "Go/no-go for release 4.13",
-          ("escalation-S3", "escalation-type-release"),
-          _description("4.13 is ready but depends on the payment fix.", "a partial test run.",
-                       "holding 4.13 until the fix is verified.", "a go or no-go call.")),
-    Story("people", "PEOPLE", "Tension between two developers in the squad",
-          ("escalation-S3", "escalation-type-people"),
-          _description("repeated arguments in code review.", "a retro on review etiquette.",
-                       "a conversation with each of them.", "the manager to step in.")),
-    Story("typo", "SHOP", "Typo in the order confirmation email",
-          ("escalation-S4", "escalation-type-stakeholder"),
-          "What happened: Customer Success spotted 'recieved' in the order confirmation email."),  # no recommendation: the worker asks
+    Story(
+        "outage",
+        "SHOP",
+        "Card payments fail at checkout (HTTP 500)",
+        ("escalation-S1", "escalation-type-incident"),
+        _description(
+            "every card payment has failed since the 09:00 deploy.",
+            "restarting the payment pods.",
+            "rolling back release 4.12.",
+            "a go for the rollback and someone to tell Sales.",
+        ),
+        issue_type="Incident",
+    ),
+    Story(
+        "payouts",
+        "PAY",
+        "Payouts blocked by Checkout's API change",
+        ("escalation-S2", "escalation-type-dependency"),
+        _description(
+            "the refund API changed shape and payouts stop at step 3.",
+            "a local patch, not enough.",
+            "Checkout restores the old field for two sprints.",
+            "a decision between the two teams.",
+        ),
+    ),
+    Story(
+        "discounts",
+        "SHOP",
+        "Sales wants bulk discount codes before Friday's demo",
+        ("escalation-S2", "escalation-type-stakeholder"),
+        _description(
+            "Sales promised bulk codes to a prospect.",
+            "the single-code admin screen, too slow.",
+            "a CSV import behind a flag.",
+            "a yes or no before Thursday.",
+        ),
+    ),
+    Story(
+        "reorder",
+        "SHOP",
+        "One-click reorder: in sprint 14 or not?",
+        ("escalation-S3", "escalation-type-scope"),
+        _description(
+            "design and engineering disagree on the sprint 14 scope.",
+            "two refinement sessions.",
+            "ship the button without saved carts.",
+            "someone to settle it.",
+        ),
+    ),
+    Story(
+        "release",
+        "SHOP",
+        "Go/no-go for release 4.13",
+        ("escalation-S3", "escalation-type-release"),
+        _description(
+            "4.13 is ready but depends on the payment fix.",
+            "a partial test run.",
+            "holding 4.13 until the fix is verified.",
+            "a go or no-go call.",
+        ),
+    ),
+    Story(
+        "people",
+        "PEOPLE",
+        "Tension between two developers in the squad",
+        ("escalation-S3", "escalation-type-people"),
+        _description(
+            "repeated arguments in code review.",
+            "a retro on review etiquette.",
+            "a conversation with each of them.",
+            "the manager to step in.",
+        ),
+    ),
+    Story(
+        "typo",
+        "SHOP",
+        "Typo in the order confirmation email",
+        ("escalation-S4", "escalation-type-stakeholder"),
+        "What happened: Customer Success spotted 'recieved' in the order confirmation email.",
+    ),  # no recommendation: the worker asks
 )
 
 SCRIPT: tuple[Scene, ...] = (
@@ -129,11 +179,28 @@ SCRIPT: tuple[Scene, ...] = (
     Scene(time(10, 30), "emma", "assigns", "reorder", target="louis"),
     Scene(time(11, 0), "reporter", "files", "release"),
     Scene(time(11, 30), "reporter", "relabels", "release", target="escalation-S2"),
-    Scene(time(11, 40), "camille", "comments", "outage",
-          "Rolled back 4.12; the payment SDK update caused it. The fix ships tomorrow."),
+    Scene(
+        time(11, 40),
+        "camille",
+        "comments",
+        "outage",
+        "Rolled back 4.12; the payment SDK update caused it. The fix ships tomorrow.",
+    ),
     Scene(time(11, 45), "camille", "resolves", "outage"),
-    Scene(time(11, 55), "theo", "comments", "release", "No-go until the payment fix is verified in staging."),
-    Scene(time(13, 45), "camille", "comments", "discounts", "Not before Friday. Offer the prospect a manual batch instead."),
+    Scene(
+        time(11, 55),
+        "theo",
+        "comments",
+        "release",
+        "No-go until the payment fix is verified in staging.",
+    ),
+    Scene(
+        time(13, 45),
+        "camille",
+        "comments",
+        "discounts",
+        "Not before Friday. Offer the prospect a manual batch instead.",
+    ),
     Scene(time(14, 0), "reporter", "files", "people"),
     Scene(time(15, 10), "lea", "comments", "people", "I will talk to both of them today."),
     Scene(time(15, 30), "reporter", "files", "typo"),
@@ -163,8 +230,12 @@ class RecordingChannel:
 
     def send(self, message: Message) -> Delivery:
         self.log.append(Sent(self.clock(), self.id, message))
-        return Delivery(self.id, "sent", "recorded by the demo (nothing was sent)",
-                        tuple(r.account_id for r in message.recipients))
+        return Delivery(
+            self.id,
+            "sent",
+            "recorded by the demo (nothing was sent)",
+            tuple(r.account_id for r in message.recipients),
+        )
 
 
 # --- the timeline ---------------------------------------------------------------------------
@@ -241,12 +312,14 @@ def demo_config(path: Path | None = None) -> Config:
 
     path = path or _repo_root() / "config.example.yaml"
     if not path.exists():
-        raise FileNotFoundError(f"{path}: the demo runs on the example configuration of a clone of the repository")
+        raise FileNotFoundError(
+            f"{path}: the demo runs on the example configuration of a clone of the repository"
+        )
     return load_config(path)
 
 
 def _local(tz: ZoneInfo, t: time) -> datetime:
-    return datetime.combine(DEMO_DAY, t, tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(DEMO_DAY, t, tzinfo=tz).astimezone(UTC)
 
 
 def _names(config: Config, worker_account: str) -> dict[str, str]:
@@ -317,16 +390,28 @@ def _show_record_events(tl: Timeline, key: str, rec: Record, names: Mapping[str,
 _TOLD_BY_EVENTS = frozenset({"route", "relabel", "escalate", "nudge", "remind"})
 
 
-def _show_other_comments(tl: Timeline, applied: Sequence[Any], site: Any, names: Mapping[str, str]) -> None:
+def _show_other_comments(
+    tl: Timeline, applied: Sequence[Any], site: Any, names: Mapping[str, str]
+) -> None:
     for result in applied:
         for action in result.performed:
             if action.kind == "comment" and action.purpose not in _TOLD_BY_EVENTS:
                 reporter = site.issue(action.issue_key).reporter
-                tl.add(Line(site.clock.now(), action.issue_key, "asked", names.get(reporter or "", ""), action.reason))
+                tl.add(
+                    Line(
+                        site.clock.now(),
+                        action.issue_key,
+                        "asked",
+                        names.get(reporter or "", ""),
+                        action.reason,
+                    )
+                )
 
 
-def _show_notifications(tl: Timeline, sent: Sequence[Sent], channel_names: Mapping[str, str]) -> None:
-    new = list(sent[tl.seen_sent:])
+def _show_notifications(
+    tl: Timeline, sent: Sequence[Sent], channel_names: Mapping[str, str]
+) -> None:
+    new = list(sent[tl.seen_sent :])
     tl.seen_sent = len(sent)
     grouped: dict[str, list[Sent]] = {}
     for s in new:
@@ -335,8 +420,15 @@ def _show_notifications(tl: Timeline, sent: Sequence[Sent], channel_names: Mappi
         msg = items[0].message
         via = ", ".join(dict.fromkeys(channel_names.get(s.channel, s.channel) for s in items))
         who = ", ".join(r.name for r in msg.recipients)
-        tl.add(Line(items[0].at, msg.issue_key, "notified", who[:16] if len(msg.recipients) == 1 else f"{len(msg.recipients)} people",
-                    f"{msg.event} via {via} → {who}"))
+        tl.add(
+            Line(
+                items[0].at,
+                msg.issue_key,
+                "notified",
+                who[:16] if len(msg.recipients) == 1 else f"{len(msg.recipients)} people",
+                f"{msg.event} via {via} → {who}",
+            )
+        )
 
 
 def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: datetime) -> str:
@@ -344,8 +436,14 @@ def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: 
     by = _account(config, scene.who)
     story = next(s for s in STORIES if s.ref == scene.ref)
     if scene.verb == "files":
-        key = site.create_issue(story.project, story.summary, reporter=REPORTER_ID, issue_type=story.issue_type,
-                                description=story.description, at=at)
+        key: str = site.create_issue(
+            story.project,
+            story.summary,
+            reporter=REPORTER_ID,
+            issue_type=story.issue_type,
+            description=story.description,
+            at=at,
+        )
         site.add_labels(key, *story.labels, by=REPORTER_ID, at=at)
         keys[scene.ref] = key
         return key
@@ -355,7 +453,11 @@ def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: 
     elif scene.verb == "assigns":
         site.set_assignee(key, _account(config, scene.target), by=by, at=at)
     elif scene.verb == "relabels":
-        old = [lab for lab in site.issue(key).labels if config.rules.severity_for_label(lab) is not None]
+        old = [
+            lab
+            for lab in site.issue(key).labels
+            if config.rules.severity_for_label(lab) is not None
+        ]
         site.remove_labels(key, *old, by=by, at=at)
         site.add_labels(key, scene.target, by=by, at=at)
     elif scene.verb == "resolves":
@@ -365,7 +467,9 @@ def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: 
     return key
 
 
-def _scene_line(config: Config, scene: Scene, key: str, at: datetime, names: Mapping[str, str]) -> Line:
+def _scene_line(
+    config: Config, scene: Scene, key: str, at: datetime, names: Mapping[str, str]
+) -> Line:
     who = names.get(_account(config, scene.who), scene.who)
     story = next(s for s in STORIES if s.ref == scene.ref)
     if scene.verb == "files":
@@ -392,13 +496,15 @@ def issue_state(site: Any, config: Config, key: str, names: Mapping[str, str]) -
     raw = site.property(key, config.jira.property_key)
     comments = []
     for c in site.comments(key):
-        comments.append({
-            "author": names.get(c.author, c.author),
-            "created": c.created.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
-            "visibility": dict(c.visibility) if c.visibility else None,
-            "by_worker": names.get(c.author) == "Escalation Worker",
-            "text": to_text(c.body),
-        })
+        comments.append(
+            {
+                "author": names.get(c.author, c.author),
+                "created": c.created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "visibility": dict(c.visibility) if c.visibility else None,
+                "by_worker": names.get(c.author) == "Escalation Worker",
+                "text": to_text(c.body),
+            }
+        )
     return {
         "key": key,
         "summary": s.summary,
@@ -417,16 +523,25 @@ def issue_state(site: Any, config: Config, key: str, names: Mapping[str, str]) -
 def _issue_markdown(state: Mapping[str, Any], tz: ZoneInfo) -> str:
     rec = state.get("record") or {}
     out = [f"## {state['key']} — {state['summary']}", ""]
-    out.append(f"- status: {state['status']}" + (f" ({state['resolution']})" if state["resolution"] else ""))
+    out.append(
+        f"- status: {state['status']}"
+        + (f" ({state['resolution']})" if state["resolution"] else "")
+    )
     out.append(f"- labels: {', '.join(state['labels']) or '—'}")
-    out.append(f"- assignee: {state['assignee'] or '—'}; watchers: {', '.join(state['watchers']) or '—'}")
+    out.append(
+        f"- assignee: {state['assignee'] or '—'}; watchers: {', '.join(state['watchers']) or '—'}"
+    )
     if rec:
-        out.append(f"- escalation: {rec.get('status')} {rec.get('severity')} {rec.get('type')}, level {rec.get('level')}, "
-                   f"ack due {rec.get('ack_due')}, resolve due {rec.get('resolve_due')}")
+        out.append(
+            f"- escalation: {rec.get('status')} {rec.get('severity')} {rec.get('type')}, level {rec.get('level')}, "
+            f"ack due {rec.get('ack_due')}, resolve due {rec.get('resolve_due')}"
+        )
         if rec.get("outcome"):
             o = rec["outcome"]
-            out.append(f"- outcome: {o.get('reason')}, acknowledge {o.get('acknowledge')}, resolve {o.get('resolve')}"
-                       + (f", decision: {o.get('decision')}" if o.get("decision") else ""))
+            out.append(
+                f"- outcome: {o.get('reason')}, acknowledge {o.get('acknowledge')}, resolve {o.get('resolve')}"
+                + (f", decision: {o.get('decision')}" if o.get("decision") else "")
+            )
         out.append("")
         out.append("Record timeline:")
         out.append("")
@@ -444,8 +559,13 @@ def _issue_markdown(state: Mapping[str, Any], tz: ZoneInfo) -> str:
 # --- entry point ----------------------------------------------------------------------------
 
 
-def run_demo(output: Path, speed_minutes: float | None = None, *, stream: TextIO | None = None,
-             config_path: Path | None = None) -> int:
+def run_demo(
+    output: Path,
+    speed_minutes: float | None = None,
+    *,
+    stream: TextIO | None = None,
+    config_path: Path | None = None,
+) -> int:
     """Run the demo day and write its files to ``output``; returns the process exit code (0 = fine).
 
     ``speed_minutes`` is how many simulated minutes each worker cycle moves the clock (default
@@ -458,8 +578,10 @@ def run_demo(output: Path, speed_minutes: float | None = None, *, stream: TextIO
         return 2
     with _quiet_logs():
         result = _run(Path(output), speed, out, config_path)
-    out.write(f"\nDone in {result.wall_seconds:.1f} s: {result.cycles} worker cycles, {result.requests} HTTP requests "
-              f"to the sandbox, matrix page {result.page_action}.\n")
+    out.write(
+        f"\nDone in {result.wall_seconds:.1f} s: {result.cycles} worker cycles, {result.requests} HTTP requests "
+        f"to the sandbox, matrix page {result.page_action}.\n"
+    )
     out.write(f"Files written to {output}/:\n")
     for f in result.files:
         out.write(f"  {f.name}\n")
@@ -502,32 +624,47 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
     day = Day(config, site, clock, tz, tl, names, sent)
     files: list[Path] = []
 
-    out.write(f"Escalation worker demo — {DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone}, "
-              f"{speed:g} simulated minutes per cycle\n")
+    out.write(
+        f"Escalation worker demo — {DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone}, "
+        f"{speed:g} simulated minutes per cycle\n"
+    )
     with SandboxServer(site, wiki) as server:
         env = login.environ(server.url)
         memory = Memory()
         notifier = notifier_from_channels(channels, config, now=clock.now, site_url=server.url)
-        cycle = build_cycle(config, connection(config, env), now=clock.now, memory=memory, notifier=notifier)
+        cycle = build_cycle(
+            config, connection(config, env), now=clock.now, memory=memory, notifier=notifier
+        )
         wiki_client = None
         try:
             day.errors.extend(preflight(cycle))
             wiki_client = client_from_env(config, env)
             published = publish_matrix(config, wiki_client, worker_account_id=memory.account_id)
-            out.write(f"Sandbox site on {server.url}; matrix page {published.action} in Confluence space {space} "
-                      f"(page {published.page_id}, version {published.version}).\n\n")
+            out.write(
+                f"Sandbox site on {server.url}; matrix page {published.action} in Confluence space {space} "
+                f"(page {published.page_id}, version {published.version}).\n\n"
+            )
             tl.header()
             day.play(cycle, timedelta(minutes=speed))
             review = _monthly_review(config, cycle, wiki_client, clock.now(), tz)
-            out.write(f"\nMonthly review of {review.month} (so far): {review.action} as a child page of the matrix.\n")
+            out.write(
+                f"\nMonthly review of {review.month} (so far): {review.action} as a child page of the matrix.\n"
+            )
             files += _write_pages(output, config, wiki, space, review)
         finally:
             _close_sessions(cycle, wiki_client)
 
     states = {key: issue_state(site, config, key, names) for key in day.keys.values()}
     files += _write_day(output, config, tz, states, tl, sent)
-    return DemoResult(states, day.cycles, day.errors, walltime.perf_counter() - t0, day.requests,
-                      published.action, files)
+    return DemoResult(
+        states,
+        day.cycles,
+        day.errors,
+        walltime.perf_counter() - t0,
+        day.requests,
+        published.action,
+        files,
+    )
 
 
 @dataclass
@@ -578,7 +715,9 @@ def _preview(storage: str, title: str, config: Config) -> str:
     return render_preview_html(storage, title, names=names_from(config.directory))
 
 
-def _write_pages(output: Path, config: Config, wiki: Any, space: str, review: ReviewOutcome) -> list[Path]:
+def _write_pages(
+    output: Path, config: Config, wiki: Any, space: str, review: ReviewOutcome
+) -> list[Path]:
     """The matrix page and the review page as the sandbox Confluence stores them, and as HTML."""
     (page,) = wiki.pages(space_key=space, title=config.confluence.title)
     (review_page,) = wiki.pages(space_key=space, title=review.title)
@@ -593,18 +732,31 @@ def _write_pages(output: Path, config: Config, wiki: Any, space: str, review: Re
     return [output / name for name in written]
 
 
-def _write_day(output: Path, config: Config, tz: ZoneInfo, states: Mapping[str, Mapping[str, Any]], tl: Timeline,
-               sent: Sequence[Sent]) -> list[Path]:
+def _write_day(
+    output: Path,
+    config: Config,
+    tz: ZoneInfo,
+    states: Mapping[str, Mapping[str, Any]],
+    tl: Timeline,
+    sent: Sequence[Sent],
+) -> list[Path]:
     """Final state of every issue, the timeline and the notifications, as files."""
     notifications = [
-        {"at": s.at.isoformat(), "channel": s.channel, "issue": s.message.issue_key, "event": s.message.event,
-         "to": [r.name for r in s.message.recipients], "title": s.message.title, "text": s.message.text}
+        {
+            "at": s.at.isoformat(),
+            "channel": s.channel,
+            "issue": s.message.issue_key,
+            "event": s.message.event,
+            "to": [r.name for r in s.message.recipients],
+            "title": s.message.title,
+            "text": s.message.text,
+        }
         for s in sent
     ]
     written = {
         "issues.json": json.dumps(list(states.values()), indent=2, ensure_ascii=False) + "\n",
         "issues.md": f"# Final state of the demo issues ({DEMO_DAY:%A %d %B %Y}, {config.calendar.timezone})\n\n"
-                     + "\n".join(_issue_markdown(s, tz) for s in states.values()),
+        + "\n".join(_issue_markdown(s, tz) for s in states.values()),
         "timeline.txt": "".join(tl.render(line) + "\n" for line in tl.lines),
         "notifications.json": json.dumps(notifications, indent=2, ensure_ascii=False) + "\n",
     }
@@ -621,7 +773,9 @@ class ReviewOutcome:
     markdown: str
 
 
-def _monthly_review(config: Config, cycle: Any, client: Any, now: datetime, tz: ZoneInfo) -> ReviewOutcome:
+def _monthly_review(
+    config: Config, cycle: Any, client: Any, now: datetime, tz: ZoneInfo
+) -> ReviewOutcome:
     """The review of the demo month so far, computed from the sandbox and published under the matrix page."""
     from worker.review.model import Month
     from worker.review.monthly import compute_month, publish_report, review_title
@@ -629,7 +783,9 @@ def _monthly_review(config: Config, cycle: Any, client: Any, now: datetime, tz: 
     from worker.review.source import ReviewFields
 
     month = Month.of(now, tz)
-    report = compute_month(cycle.gateway, config, month, now, fields=ReviewFields.from_config(config))
+    report = compute_month(
+        cycle.gateway, config, month, now, fields=ReviewFields.from_config(config)
+    )
     result = publish_report(config, client, report, worker_account_id=cycle.memory.account_id)
     return ReviewOutcome(str(month), review_title(month), result.action, to_markdown(report))
 

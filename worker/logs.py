@@ -43,7 +43,9 @@ class _RedactingRenderer:
         return redact(str(self.inner(logger, name, event_dict)))
 
 
-def configure(*, stream: TextIO | None = None, json: bool | None = None, level: int = logging.INFO) -> None:
+def configure(
+    *, stream: TextIO | None = None, json: bool | None = None, level: int = logging.INFO
+) -> None:
     stream = stream or sys.stdout
     as_json = json if json is not None else not stream.isatty()
     processors: list[Any] = [
@@ -60,7 +62,11 @@ def configure(*, stream: TextIO | None = None, json: bool | None = None, level: 
     else:
         processors += [
             _scrub,
-            _RedactingRenderer(structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)),
+            _RedactingRenderer(
+                structlog.dev.ConsoleRenderer(
+                    colors=False, exception_formatter=structlog.dev.plain_traceback
+                )
+            ),
         ]
     structlog.configure(
         processors=processors,

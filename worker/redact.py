@@ -13,7 +13,9 @@ import threading
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
-_AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+")
+_AUTH_HEADER = re.compile(
+    r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+"
+)
 
 
 def register(*secrets: str | None) -> None:

@@ -75,7 +75,9 @@ class Loop:
             try:
                 job()
             except Exception as exc:  # the loop must survive any job failure
-                log.error("job_failed", job=name, error=f"{type(exc).__name__}: {exc}", exc_info=True)
+                log.error(
+                    "job_failed", job=name, error=f"{type(exc).__name__}: {exc}", exc_info=True
+                )
             finally:
                 self.busy.release()
 
@@ -89,7 +91,13 @@ class Loop:
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
 
-    def run_forever(self, *, at_start: Sequence[Callable[[], None]] = (), initial_jitter: float = 0.0, tick: float = 0.5) -> None:
+    def run_forever(
+        self,
+        *,
+        at_start: Sequence[Callable[[], None]] = (),
+        initial_jitter: float = 0.0,
+        tick: float = 0.5,
+    ) -> None:
         """Run ``at_start`` once (after a small random delay, as Atlassian asks of scheduled jobs), then the schedule."""
         if initial_jitter > 0 and self.stop.wait(random.uniform(0, initial_jitter)):
             return

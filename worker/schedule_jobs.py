@@ -15,7 +15,9 @@ log = structlog.get_logger("worker.jobs")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]) -> list[Callable[[], None]]:
+def install_jobs(
+    loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]
+) -> list[Callable[[], None]]:
     """Schedule every job; return the ones to run once at start (the first cycle, the page)."""
     s = loop.scheduler
     poll = max(5, int(config.schedule.poll_interval.total_seconds()))
@@ -24,7 +26,9 @@ def install_jobs(loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mappi
     at_start = [run_cycle]
     if config.confluence.space:
         publish = loop.guarded("publish", lambda: publish_now(cycle, config, env))
-        s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(publish)
+        s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(
+            publish
+        )
         at_start.insert(0, publish)
     tz = config.calendar.timezone
     weekly = config.schedule.weekly_digest
@@ -42,8 +46,16 @@ def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
     from worker.confluence.service import client_from_env, publish_matrix
 
     cycle.identify()
-    result = publish_matrix(config, client_from_env(config, env), worker_account_id=cycle.memory.account_id)
-    log.info("publish", action=result.action, page_id=result.page_id, version=result.version, requests=result.requests)
+    result = publish_matrix(
+        config, client_from_env(config, env), worker_account_id=cycle.memory.account_id
+    )
+    log.info(
+        "publish",
+        action=result.action,
+        page_id=result.page_id,
+        version=result.version,
+        requests=result.requests,
+    )
 
 
 def weekly_digest(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:

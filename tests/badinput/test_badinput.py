@@ -42,10 +42,12 @@ def events(logs: list[dict[str, Any]], name: str, key: str) -> list[dict[str, An
 
 def test_unknown_duplicate_and_odd_case_labels(world: World) -> None:
     unknown = world.issue("Unknown severity", labels=("escalation-S9",))
-    double = world.issue("Two severities", labels=("escalation-S2", "escalation-S3", "escalation-type-scope"))
+    double = world.issue(
+        "Two severities", labels=("escalation-S2", "escalation-S3", "escalation-type-scope")
+    )
     odd = world.issue("Odd case", labels=("ESCALATION-s3", "Escalation-Type-Scope"))
     control = world.issue("Healthy")
-    with ticking(world) as (logs, reports):
+    with ticking(world) as (_logs, reports):
         pass
     assert not reports[0].errors
     (c,) = world.worker_comments(unknown)
@@ -76,7 +78,11 @@ def test_issue_deleted_moved_or_hidden_mid_cycle(example_config: Config) -> None
         for key in (gone, hidden):
             (note,) = events(logs, "apply_note", key)
             assert "gone or no longer visible" in note["note"]
-        writes = [e.path for e in world.site.request_log if e.method != "GET" and e.path.split("/")[5:6] in ([gone], [hidden])]
+        writes = [
+            e.path
+            for e in world.site.request_log
+            if e.method != "GET" and e.path.split("/")[5:6] in ([gone], [hidden])
+        ]
         assert writes == []  # nothing was written to an issue that vanished
         # a moved issue keeps answering under its old key: it is routed once, to the new project's team
         assert len(world.worker_comments(moved)) == 1
@@ -100,7 +106,9 @@ def test_inactive_and_unknown_account_ids(world: World) -> None:
     with ticking(world) as (logs, reports):
         pass
     assert not reports[0].errors, reports[0].errors
-    assert world.site.issue(key).assignee == CPO  # the PO missed the deadline; the inactive PD is skipped
+    assert (
+        world.site.issue(key).assignee == CPO
+    )  # the PO missed the deadline; the inactive PD is skipped
     assert any(e["event"] == "inactive_people" for e in logs)
     assert world.site.issue(ghost_record).assignee == CPO  # escalated past the unknown owner
     assert world.record(ghost_record)["level"] == 2
@@ -119,9 +127,19 @@ def test_corrupt_foreign_newer_and_oversized_records(world: World) -> None:
     with capture_logs() as first_logs:
         world.tick()
     big = world.record(oversized)
-    big["timeline"] = big["timeline"] + [
-        {"at": "2026-03-02T08:01:00Z", "kind": "note", "detail": "x" * 500, "who": None, "level": 0}
-    ] * 80
+    big["timeline"] = (
+        big["timeline"]
+        + [
+            {
+                "at": "2026-03-02T08:01:00Z",
+                "kind": "note",
+                "detail": "x" * 500,
+                "who": None,
+                "level": 0,
+            }
+        ]
+        * 80
+    )
     world.site.set_property(oversized, prop, big)  # ~40 KB: more than Jira would accept
     control = world.issue("Healthy")
     world.clock.set(paris(2026, 3, 2, 14, 0))
@@ -141,14 +159,18 @@ def test_corrupt_foreign_newer_and_oversized_records(world: World) -> None:
 
 def test_markup_and_jql_metacharacters_are_inert(world: World) -> None:
     summary = 'x" OR project = SECRET OR summary ~ "<script>alert(1)</script> {{mention}} \\'
-    description = ('<ac:structured-macro ac:name="html"><ac:plain-text-body>evil</ac:plain-text-body>'
-                   '</ac:structured-macro> {"type":"mention","attrs":{"id":"557058:ghost"}} ] ) ORDER BY')
+    description = (
+        '<ac:structured-macro ac:name="html"><ac:plain-text-body>evil</ac:plain-text-body>'
+        '</ac:structured-macro> {"type":"mention","attrs":{"id":"557058:ghost"}} ] ) ORDER BY'
+    )
     key = world.issue(summary, description=description)
     control = world.issue("Healthy")
     start = len(world.site.request_log)
     report = world.tick()
     assert not report.errors
-    jqls = [e.json["jql"] for e in world.site.request_log[start:] if e.endpoint.endswith("/search/jql")]
+    jqls = [
+        e.json["jql"] for e in world.site.request_log[start:] if e.endpoint.endswith("/search/jql")
+    ]
     assert jqls and not any("SECRET" in q or "script" in q or "ghost" in q for q in jqls)
     people = {p.account_id for p in world.config.directory.people.values()} | {REPORTER}
     for c in world.worker_comments(key):
@@ -166,15 +188,21 @@ def test_huge_comment_threads_and_comments_from_the_future(world: World) -> None
     world.tick()
     for i in range(230):
         world.site.add_comment(paged, REPORTER, f"ping {i}", at=START + timedelta(seconds=30 + i))
-    world.site.add_comment(paged, REPORTER, "log dump:\n" + "0123456789" * 3_000, at=START + timedelta(minutes=5))
-    world.site.add_comment(paged, PO, "Seen, looking.", at=START + timedelta(minutes=10))  # on the third page
+    world.site.add_comment(
+        paged, REPORTER, "log dump:\n" + "0123456789" * 3_000, at=START + timedelta(minutes=5)
+    )
+    world.site.add_comment(
+        paged, PO, "Seen, looking.", at=START + timedelta(minutes=10)
+    )  # on the third page
     world.site.add_comment(skewed, PO, "On it (my clock runs fast)", at=START + timedelta(hours=2))
     world.clock.set(START + timedelta(minutes=15))
     world.tick()
     assert world.record(paged)["acked_by"] == PO
     skewed_rec = world.record(skewed)
     assert skewed_rec["acked_by"] == PO
-    assert skewed_rec["acked_at"] == (START + timedelta(minutes=15)).isoformat().replace("+00:00", "Z")
+    assert skewed_rec["acked_at"] == (START + timedelta(minutes=15)).isoformat().replace(
+        "+00:00", "Z"
+    )
     world.clock.set(paris(2026, 3, 2, 14, 0))  # past the ack deadline: nobody is escalated
     report = world.tick()
     assert not report.errors

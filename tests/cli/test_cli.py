@@ -20,10 +20,18 @@ from worker.config.model import Config
 EXE = [sys.executable, "-m", "worker"]
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_"))}
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_"))
+    }
     full_env.update(env or {})
-    return subprocess.run([*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -39,8 +47,12 @@ def test_check_summarises_the_example() -> None:
 
 def test_check_reports_located_errors_and_exits_1(tmp_path: Path) -> None:
     bad = tmp_path / "config.yaml"
-    bad.write_text((ROOT / "config.example.yaml").read_text().replace("timezone: Europe/Paris", "timezone: Mars/Olympus")
-                   .replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}"))
+    bad.write_text(
+        (ROOT / "config.example.yaml")
+        .read_text()
+        .replace("timezone: Europe/Paris", "timezone: Mars/Olympus")
+        .replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
+    )
     res = run_cli("check", "--config", str(bad))
     assert res.returncode == 1
     assert "Mars/Olympus" in res.stdout and "config.yaml:" in res.stdout
@@ -57,7 +69,11 @@ def test_tick_without_environment_is_a_configuration_error() -> None:
 
 
 def test_tick_with_unreachable_jira_exits_1() -> None:
-    env = {"JIRA_URL": "http://127.0.0.1:9", "JIRA_EMAIL": "w@example.com", "JIRA_API_TOKEN": "tok-unreachable-123"}
+    env = {
+        "JIRA_URL": "http://127.0.0.1:9",
+        "JIRA_EMAIL": "w@example.com",
+        "JIRA_API_TOKEN": "tok-unreachable-123",
+    }
     res = run_cli("tick", "--config", "config.example.yaml", env=env)
     assert res.returncode == 1, res.stderr
     assert "tok-unreachable-123" not in res.stdout + res.stderr
@@ -81,12 +97,30 @@ def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(world: 
     lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert any(line["event"] == "cycle" for line in lines)
 
-    res = run_cli("plan", "--json", "--config", "config.example.yaml", "--at", "2026-03-02T08:20:00Z", env=world.env())
+    res = run_cli(
+        "plan",
+        "--json",
+        "--config",
+        "config.example.yaml",
+        "--at",
+        "2026-03-02T08:20:00Z",
+        env=world.env(),
+    )
     assert res.returncode == 0, res.stderr
     rows = json.loads(res.stdout)
     (row,) = [r for r in rows if r["key"] == key]
-    assert set(row) >= {"key", "severity", "type", "level", "owner", "ack_due", "resolve_due", "acknowledged_at",
-                        "next_action", "reason"}
+    assert set(row) >= {
+        "key",
+        "severity",
+        "type",
+        "level",
+        "owner",
+        "ack_due",
+        "resolve_due",
+        "acknowledged_at",
+        "next_action",
+        "reason",
+    }
     assert row["severity"] == "S1" and row["owner"] == CPO and row["level"] == 0
     assert row["ack_due"] == "2026-03-02T08:15:00Z" and row["resolve_due"] == "2026-03-02T12:00:00Z"
     # the CPO is the top of the ladder: past the deadline the worker reminds, it never climbs further
@@ -98,7 +132,15 @@ def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(world: 
 def test_explain_describes_the_cell_and_the_arithmetic(world: World) -> None:
     key = world.issue()
     world.tick()
-    res = run_cli("explain", key, "--config", "config.example.yaml", "--at", "2026-03-02T10:00:00Z", env=world.env())
+    res = run_cli(
+        "explain",
+        key,
+        "--config",
+        "config.example.yaml",
+        "--at",
+        "2026-03-02T10:00:00Z",
+        env=world.env(),
+    )
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "scope_disagreement × S3" in out and "Product Owner" in out
@@ -109,8 +151,13 @@ def test_explain_describes_the_cell_and_the_arithmetic(world: World) -> None:
 def test_run_stops_within_10_seconds_on_sigterm(world: World) -> None:
     world.issue()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")} | world.env()
-    proc = subprocess.Popen([*EXE, "run", "--config", "config.example.yaml"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*EXE, "run", "--config", "config.example.yaml"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not world.worker_comments(world.site.keys()[0]):
@@ -129,8 +176,13 @@ def test_run_stops_within_10_seconds_on_sigterm(world: World) -> None:
 
 def test_publish_twice_against_a_sandbox_started_by_hand(tmp_path: Path) -> None:
     """`python -m worker.sandbox` in its own process, then `publish` twice: one page, one version, no second write."""
-    sandbox = subprocess.Popen([sys.executable, "-m", "worker.sandbox", "--port", "0"], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "worker.sandbox", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert sandbox.stdout is not None
         env: dict[str, str] = {}
@@ -146,9 +198,13 @@ def test_publish_twice_against_a_sandbox_started_by_hand(tmp_path: Path) -> None
         second = run_cli("publish", "--config", "config.example.yaml", env=env)
         assert second.returncode == 0, second.stderr
         assert second.stdout.startswith("unchanged:") and "version 1," in second.stdout
-        assert "2 Confluence requests" in second.stdout  # reads only: the page and its hash property
+        assert (
+            "2 Confluence requests" in second.stdout
+        )  # reads only: the page and its hash property
         preview = tmp_path / "page.html"
-        dry = run_cli("publish", "--dry-run", "--output", str(preview), "--config", "config.example.yaml")
+        dry = run_cli(
+            "publish", "--dry-run", "--output", str(preview), "--config", "config.example.yaml"
+        )
         assert dry.returncode == 0, dry.stderr
         html = preview.read_text()
         assert html.lstrip().lower().startswith("<!doctype html") and "Escalation matrix" in html

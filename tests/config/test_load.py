@@ -30,32 +30,39 @@ def test_check_of_the_example_summarises_and_exits_0() -> None:
 
 
 def test_summary_in_full(ws: Workspace) -> None:
-    code, out = ws.check({"JIRA_URL": "https://acme.atlassian.net", "JIRA_API_TOKEN": "s3cr3t-token"})
+    code, out = ws.check(
+        {"JIRA_URL": "https://acme.atlassian.net", "JIRA_API_TOKEN": "s3cr3t-token"}
+    )
     assert code == 0
-    assert out == "\n".join([
-        "OK config.yaml (rules: rules/)",
-        "  4 severities (S1 S2 S3 S4), 6 types, 24 cells, 12 roles, ladder po → product_director → cpo; "
-        "direct_manager → product_director → cpo; top cpo (cpo coordinates with cto)",
-        "  2 teams, 14 people, 3 projects (SHOP PAY PEOPLE)",
-        "  calendar Europe/Paris, 5 working days (mon tue wed thu fri), holidays FR (+2 extra)",
-        "  environment: JIRA_URL set, JIRA_EMAIL unset, JIRA_API_TOKEN set, CONFLUENCE_URL unset",
-        "  channels used by the rules:",
-        "    email: not configured (SMTP_HOST, SMTP_FROM unset): skipped with a warning, backup used",
-        "    jira: configured",
-        "    phone: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
-        "    slack_channel: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
-        "    slack_dm: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
-        "    slack_mention: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
-        "    sms: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
-    ])
+    assert out == "\n".join(
+        [
+            "OK config.yaml (rules: rules/)",
+            "  4 severities (S1 S2 S3 S4), 6 types, 24 cells, 12 roles, ladder po → product_director → cpo; "
+            "direct_manager → product_director → cpo; top cpo (cpo coordinates with cto)",
+            "  2 teams, 14 people, 3 projects (SHOP PAY PEOPLE)",
+            "  calendar Europe/Paris, 5 working days (mon tue wed thu fri), holidays FR (+2 extra)",
+            "  environment: JIRA_URL set, JIRA_EMAIL unset, JIRA_API_TOKEN set, CONFLUENCE_URL unset",
+            "  channels used by the rules:",
+            "    email: not configured (SMTP_HOST, SMTP_FROM unset): skipped with a warning, backup used",
+            "    jira: configured",
+            "    phone: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
+            "    slack_channel: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+            "    slack_dm: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+            "    slack_mention: not configured (SLACK_BOT_TOKEN unset): skipped with a warning, backup used",
+            "    sms: not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM unset): skipped with a warning, backup used",
+        ]
+    )
     assert "s3cr3t" not in out and "acme" not in out
 
 
 def test_missing_identities_are_reported_for_people_a_channel_can_reach(ws: Workspace) -> None:
     # the CTO handles S1 incidents (phone, backup SMS); a lead dev is never phoned, so Louis's
     # missing number is not reported, but Théo's is
-    ws.edit("config.yaml", 'email: theo@example.com,    phone: "+33600000002", slack: U01CTO',
-            "email: theo@example.com, slack: U01CTO")
+    ws.edit(
+        "config.yaml",
+        'email: theo@example.com,    phone: "+33600000002", slack: U01CTO',
+        "email: theo@example.com, slack: U01CTO",
+    )
     code, out = ws.check({})
     assert code == 0
     assert "    phone: missing a phone number for Théo Martin (people: in config.yaml)" in out
@@ -64,8 +71,14 @@ def test_missing_identities_are_reported_for_people_a_channel_can_reach(ws: Work
 
 
 def test_summary_says_which_channels_are_configured(ws: Workspace) -> None:
-    code, out = ws.check({"SLACK_BOT_TOKEN": "xoxb-secret-777", "TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "tw-secret",
-                          "TWILIO_FROM": "+15550000000"})
+    code, out = ws.check(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-secret-777",
+            "TWILIO_ACCOUNT_SID": "AC1",
+            "TWILIO_AUTH_TOKEN": "tw-secret",
+            "TWILIO_FROM": "+15550000000",
+        }
+    )
     assert code == 0
     assert "    slack_dm: configured" in out and "    phone: configured" in out
     assert "    email: not configured (SMTP_HOST, SMTP_FROM unset)" in out
@@ -78,18 +91,27 @@ def test_settings_are_typed() -> None:
     assert config.jira.projects == ("SHOP", "PAY", "PEOPLE")
     assert config.jira.token_env == "JIRA_API_TOKEN"
     assert config.jira.people_issue_visibility is not None
-    assert (config.jira.people_issue_visibility.type, config.jira.people_issue_visibility.value) == (
-        "group", "escalation-people")
+    assert (
+        config.jira.people_issue_visibility.type,
+        config.jira.people_issue_visibility.value,
+    ) == ("group", "escalation-people")
     assert config.confluence.space == "PROD"
     assert config.confluence.publish_interval == timedelta(minutes=60)
     assert config.schedule.poll_interval == timedelta(minutes=1)
     assert config.schedule.jitter == timedelta(seconds=5)
-    assert (config.schedule.weekly_digest.weekday, config.schedule.weekly_digest.at) == (0, time(9, 0))
+    assert (config.schedule.weekly_digest.weekday, config.schedule.weekly_digest.at) == (
+        0,
+        time(9, 0),
+    )
     cal = config.calendar
     assert cal.timezone == "Europe/Paris"
     assert sorted(cal.hours) == [0, 1, 2, 3, 4]
     assert cal.hours[4] == ((time(9), time(12, 30)), (time(13, 30), time(17)))
-    assert (cal.holiday_country, cal.holiday_subdivision, cal.holiday_categories) == ("FR", None, ("public",))
+    assert (cal.holiday_country, cal.holiday_subdivision, cal.holiday_categories) == (
+        "FR",
+        None,
+        ("public",),
+    )
     assert cal.extra_holidays == (date(2026, 12, 24), date(2026, 12, 31))
     assert cal.sprint_length == timedelta(weeks=2)
     assert cal.planning_first == datetime(2026, 1, 5, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -110,8 +132,11 @@ def test_directory_is_built_from_people_roles_and_teams() -> None:
 
 
 def test_three_different_errors_are_all_reported(ws: Workspace) -> None:
-    ws.edit("rules/matrix.yaml", "S2: {handlers: [product_director, tech_lead]}",
-            "S2: {handlers: [product_director, tech_leed]}")
+    ws.edit(
+        "rules/matrix.yaml",
+        "S2: {handlers: [product_director, tech_lead]}",
+        "S2: {handlers: [product_director, tech_leed]}",
+    )
     ws.edit("config.yaml", "timezone: Europe/Paris", "timezone: Mars/Olympus")
     ws.edit("rules/severities.yaml", "    acknowledge: 4h\n", "    acknowledge: 2 sprints\n")
     with pytest.raises(ConfigError) as info:
@@ -126,10 +151,14 @@ def test_three_different_errors_are_all_reported(ws: Workspace) -> None:
     assert code == 1 and out.endswith("\n3 problems found.")
 
 
-def test_rules_dir_is_relative_to_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rules_dir_is_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shutil.copytree(ROOT / "rules", tmp_path / "etc" / "my-rules")
     text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
-    (tmp_path / "etc" / "config.yaml").write_text(text.replace("rules_dir: rules ", "rules_dir: my-rules "))
+    (tmp_path / "etc" / "config.yaml").write_text(
+        text.replace("rules_dir: rules ", "rules_dir: my-rules ")
+    )
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     config = load_config(Path("../etc/config.yaml"))
@@ -150,9 +179,16 @@ def test_source_hash_ignores_comments_and_layout_but_not_content(tmp_path: Path)
     shutil.copytree(ROOT / "rules", tmp_path / "a")
     matrix = tmp_path / "a" / "matrix.yaml"
     text = matrix.read_text(encoding="utf-8")
-    matrix.write_text("# a new comment\n\n" + text.replace("S4: {handlers: [po]}\n", "S4:\n    handlers:\n      - po\n"))
+    matrix.write_text(
+        "# a new comment\n\n"
+        + text.replace("S4: {handlers: [po]}\n", "S4:\n    handlers:\n      - po\n")
+    )
     assert load_rules(tmp_path / "a").source_hash == base
-    matrix.write_text(text.replace("S3: {handlers: [po, dev_squad]}", "S3: {handlers: [po, dev_squad, tech_lead]}"))
+    matrix.write_text(
+        text.replace(
+            "S3: {handlers: [po, dev_squad]}", "S3: {handlers: [po, dev_squad, tech_lead]}"
+        )
+    )
     assert load_rules(tmp_path / "a").source_hash != base
 
 
@@ -162,26 +198,39 @@ def test_a_missing_rules_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_rules(tmp_path / "rules")
     assert info.value.issues == (
-        ConfigIssue(tmp_path / "rules" / "channels.yaml", None, (), "file not found.",
-                    "create it, or point to the right path"),
+        ConfigIssue(
+            tmp_path / "rules" / "channels.yaml",
+            None,
+            (),
+            "file not found.",
+            "create it, or point to the right path",
+        ),
     )
 
 
 def test_a_missing_config_file_exits_1(tmp_path: Path) -> None:
     code, out = run_check(tmp_path / "nope.yaml", {})
     assert code == 1
-    assert out == f"{tmp_path / 'nope.yaml'}: file not found.\n  ==> fix: create it, or point to the right path\n" \
-                  "1 problem found."
+    assert (
+        out
+        == f"{tmp_path / 'nope.yaml'}: file not found.\n  ==> fix: create it, or point to the right path\n"
+        "1 problem found."
+    )
 
 
 def test_an_empty_config_is_reported(ws: Workspace) -> None:
     ws.write("config.yaml", "# nothing yet\n")
     code, out = ws.check()
-    assert (code, out) == (1, "config.yaml:1: the file is empty.\n  ==> fix: start from config.example.yaml\n"
-                              "1 problem found.")
+    assert (code, out) == (
+        1,
+        "config.yaml:1: the file is empty.\n  ==> fix: start from config.example.yaml\n"
+        "1 problem found.",
+    )
 
 
-def test_load_config_does_not_read_the_process_environment(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_config_does_not_read_the_process_environment(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("JIRA_API_TOKEN", "from-the-process")
     code, out = ws.check({})
     assert code == 0 and "JIRA_API_TOKEN unset" in out
@@ -213,7 +262,9 @@ def test_a_nine_hour_acknowledge_is_longer_than_one_business_day() -> None:
     assert sla_order(nine) > sla_order(bd)
 
 
-def _paths(data: object, prefix: tuple[str | int, ...] = (), depth: int = 2) -> list[tuple[str | int, ...]]:
+def _paths(
+    data: object, prefix: tuple[str | int, ...] = (), depth: int = 2
+) -> list[tuple[str | int, ...]]:
     out: list[tuple[str | int, ...]] = []
     if depth and isinstance(data, dict):
         for key, value in data.items():

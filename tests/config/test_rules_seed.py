@@ -70,7 +70,11 @@ SEED_TYPES = {
 }
 
 # 05 "PO -> Product Director -> CPO, who coordinates with the CTO" (+ the direct manager's line).
-SEED_LADDER = {"po": "product_director", "direct_manager": "product_director", "product_director": "cpo"}
+SEED_LADDER = {
+    "po": "product_director",
+    "direct_manager": "product_director",
+    "product_director": "cpo",
+}
 
 
 @pytest.fixture(scope="module")
@@ -115,10 +119,17 @@ def test_ladder_matches_the_seed(rules: Rules) -> None:
 def test_types_match_the_seed(rules: Rules) -> None:
     assert {t.number: t.id for t in rules.types.values()} == SEED_TYPES
     for itype in rules.types.values():
-        assert itype.labels and all(label.startswith(rules.type_label_prefix) for label in itype.labels)
+        assert itype.labels and all(
+            label.startswith(rules.type_label_prefix) for label in itype.labels
+        )
     assert rules.types["people_issue"].sensitive is True
 
 
 def test_recommendation_has_the_four_parts(rules: Rules) -> None:
-    assert [part.id for part in rules.recommendation] == ["what_happened", "tried", "recommend", "need"]
+    assert [part.id for part in rules.recommendation] == [
+        "what_happened",
+        "tried",
+        "recommend",
+        "need",
+    ]
     assert 0 < rules.nudge_at < 1

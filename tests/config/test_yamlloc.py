@@ -22,11 +22,18 @@ def test_every_value_and_key_keeps_its_line() -> None:
 
 
 def test_duplicate_keys_are_reported_and_the_first_is_kept() -> None:
-    doc, issues = parse_yaml(F, "people:\n  emma: {name: A}\n  louis: {name: B}\n  emma: {name: C}\n")
+    doc, issues = parse_yaml(
+        F, "people:\n  emma: {name: A}\n  louis: {name: B}\n  emma: {name: C}\n"
+    )
     assert doc.data == {"people": {"emma": {"name": "A"}, "louis": {"name": "B"}}}
     assert issues == [
-        ConfigIssue(F, 4, ("people", "emma"), "duplicate key 'emma' (first defined at line 2).",
-                    "keep one of the two entries; YAML would otherwise silently use the last one"),
+        ConfigIssue(
+            F,
+            4,
+            ("people", "emma"),
+            "duplicate key 'emma' (first defined at line 2).",
+            "keep one of the two entries; YAML would otherwise silently use the last one",
+        ),
     ]
 
 
@@ -44,7 +51,7 @@ def test_dates_clock_times_and_keys_stay_text() -> None:
 
 
 def test_a_recursive_alias_is_an_issue_not_a_crash() -> None:
-    doc, issues = parse_yaml(F, "a: &x [1, *x]\n")
+    _doc, issues = parse_yaml(F, "a: &x [1, *x]\n")
     assert [i.message for i in issues] == ["this alias refers to itself."]
 
 
@@ -54,11 +61,23 @@ def test_empty_document() -> None:
 
 
 def test_render_path_and_issue() -> None:
-    assert render_path(("production_incident", "S2", "handlers", 1)) == "production_incident › S2 › handlers[1]"
+    assert (
+        render_path(("production_incident", "S2", "handlers", 1))
+        == "production_incident › S2 › handlers[1]"
+    )
     assert render_path(("a", 0, 2, "b")) == "a[0][2] › b"
-    issue = ConfigIssue(Path("rules/matrix.yaml"), 14, ("production_incident", "S2", "handlers", 1),
-                        "unknown role 'tech_leed'.", "use one of the roles (did you mean 'tech_lead'?)")
-    assert issue.render() == ("rules/matrix.yaml:14: production_incident › S2 › handlers[1]: unknown role "
-                              "'tech_leed'.\n  ==> fix: use one of the roles (did you mean 'tech_lead'?)")
-    assert ConfigIssue(F, None, (), "file not found.", "create it").render() == \
-        "f.yaml: file not found.\n  ==> fix: create it"
+    issue = ConfigIssue(
+        Path("rules/matrix.yaml"),
+        14,
+        ("production_incident", "S2", "handlers", 1),
+        "unknown role 'tech_leed'.",
+        "use one of the roles (did you mean 'tech_lead'?)",
+    )
+    assert issue.render() == (
+        "rules/matrix.yaml:14: production_incident › S2 › handlers[1]: unknown role "
+        "'tech_leed'.\n  ==> fix: use one of the roles (did you mean 'tech_lead'?)"
+    )
+    assert (
+        ConfigIssue(F, None, (), "file not found.", "create it").render()
+        == "f.yaml: file not found.\n  ==> fix: create it"
+    )

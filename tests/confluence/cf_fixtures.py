@@ -29,16 +29,52 @@ def sla(text: str, minutes: int) -> Sla:
 
 def small_rules() -> Rules:
     sev = {
-        "S1": Severity("S1", 1, "Critical", "Everything is on fire & <nothing> works", "escalation-S1",
-                       sla("15 min", 15), sla("4 h", 240), "always", True, sla("15 min", 15)),
-        "S2": Severity("S2", 2, "Major", "A key flow is hurt", "escalation-S2",
-                       sla("1 h", 60), Sla(SlaKind.BUSINESS_DAYS, 1, "1 business day"), "business", True,
-                       sla("1 h", 60)),
+        "S1": Severity(
+            "S1",
+            1,
+            "Critical",
+            "Everything is on fire & <nothing> works",
+            "escalation-S1",
+            sla("15 min", 15),
+            sla("4 h", 240),
+            "always",
+            True,
+            sla("15 min", 15),
+        ),
+        "S2": Severity(
+            "S2",
+            2,
+            "Major",
+            "A key flow is hurt",
+            "escalation-S2",
+            sla("1 h", 60),
+            Sla(SlaKind.BUSINESS_DAYS, 1, "1 business day"),
+            "business",
+            True,
+            sla("1 h", 60),
+        ),
     }
     types = {
-        "incident": IssueType("incident", 1, "Incident", "Prod is broken", ("escalation-type-incident",),
-                              ("Incident",), (), False),
-        "people": IssueType("people", 2, ODD + " issue", "Confidential", ("escalation-type-people",), (), ("HR",), True),
+        "incident": IssueType(
+            "incident",
+            1,
+            "Incident",
+            "Prod is broken",
+            ("escalation-type-incident",),
+            ("Incident",),
+            (),
+            False,
+        ),
+        "people": IssueType(
+            "people",
+            2,
+            ODD + " issue",
+            "Confidential",
+            ("escalation-type-people",),
+            (),
+            ("HR",),
+            True,
+        ),
     }
     roles = {
         "po": Role("po", "Product Owner", "team", "product", 1),
@@ -53,8 +89,13 @@ def small_rules() -> Rules:
         ("people", "S2"): Cell("people", "S2", ("po", "director"), ODD),
     }
     return Rules(
-        severities=sev, types=types, roles=roles, matrix=matrix,
-        ladder={"po": "director", "director": "cpo"}, top_roles=("cpo",), coordinates_with={"cpo": ("cto",)},
+        severities=sev,
+        types=types,
+        roles=roles,
+        matrix=matrix,
+        ladder={"po": "director", "director": "cpo"},
+        top_roles=("cpo",),
+        coordinates_with={"cpo": ("cto",)},
         channels={
             "phone": ChannelSpec("phone", "Phone call", "Rings"),
             "slack_dm": ChannelSpec("slack_dm", "Slack DM", "Direct message"),
@@ -67,8 +108,11 @@ def small_rules() -> Rules:
         },
         recommendation=(RecommendationPart("what", "What happened", ("what happened", "context")),),
         principles=(Principle("up", "Up only", 'Never "across" & never down'),),
-        label_prefix="escalation-", type_label_prefix="escalation-type-", default_type="incident",
-        nudge_at=0.75, source_hash="abc123",
+        label_prefix="escalation-",
+        type_label_prefix="escalation-type-",
+        default_type="incident",
+        nudge_at=0.75,
+        source_hash="abc123",
     )
 
 
@@ -81,7 +125,11 @@ def small_directory() -> Directory:
         "sam": Person("sam", "acc-sam", "Sam"),
     }
     teams = {
-        "red": Team("red", "Red & <Team>", ("SHOP",), (), {"po": ("eve",), "director": ("lea",)}, "#red"),
-        "blue": Team("blue", "Blue", ("PAY",), ("api",), {"po": ("sam",), "director": ("lea",)}, None),
+        "red": Team(
+            "red", "Red & <Team>", ("SHOP",), (), {"po": ("eve",), "director": ("lea",)}, "#red"
+        ),
+        "blue": Team(
+            "blue", "Blue", ("PAY",), ("api",), {"po": ("sam",), "director": ("lea",)}, None
+        ),
     }
     return Directory(people=people, global_roles={"cpo": ("cam",), "cto": ("theo",)}, teams=teams)

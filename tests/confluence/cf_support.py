@@ -72,5 +72,3 @@ class InProcessAdapter(BaseAdapter):
 
     def close(self) -> None:
         pass
-
-

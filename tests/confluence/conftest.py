@@ -38,7 +38,9 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def make_client(site: ConfluenceSite, sleeps: Sleeps) -> Callable[..., ConfluenceClient]:
-    def make(email: str = "worker@example.com", token: str = "worker-token", **kwargs: Any) -> ConfluenceClient:
+    def make(
+        email: str = "worker@example.com", token: str = "worker-token", **kwargs: Any
+    ) -> ConfluenceClient:
         session = requests.Session()
         session.auth = (email, token)
         session.mount("http://sandbox.test", InProcessAdapter(site, USERS))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from email.utils import formatdate
-import time
 
 import pytest
 from cf_support import EVE, InProcessAdapter
@@ -32,8 +32,14 @@ def _adapter(client: ConfluenceClient) -> InProcessAdapter:
 
 def _publish(client: ConfluenceClient) -> str | None:
     return publish(
-        client, space_key="PROD", title=TITLE, parent_id=None, page_id=None, storage="<p>x</p>",
-        source_hash="h", worker_account_id="worker-account-0001",
+        client,
+        space_key="PROD",
+        title=TITLE,
+        parent_id=None,
+        page_id=None,
+        storage="<p>x</p>",
+        source_hash="h",
+        worker_account_id="worker-account-0001",
     ).page_id
 
 
@@ -82,7 +88,9 @@ def test_a_missing_space_is_not_found(client: ConfluenceClient) -> None:
 # -- bounded retry honouring Retry-After ------------------------------------------------------
 
 
-def test_429_waits_for_retry_after_then_succeeds(site: ConfluenceSite, client: ConfluenceClient, sleeps: list[float]) -> None:
+def test_429_waits_for_retry_after_then_succeeds(
+    site: ConfluenceSite, client: ConfluenceClient, sleeps: list[float]
+) -> None:
     site.fail_next(429, count=2, path=r"/spaces", retry_after=7)
     assert client.space_by_key("PROD").key == "PROD"
     assert sleeps == [7.0, 7.0]
@@ -100,7 +108,9 @@ def test_retry_after_is_capped_and_attempts_are_bounded(
     assert sleeps == [5.0, 5.0] and client.requests_made == 3
 
 
-def test_retry_after_as_an_http_date(site: ConfluenceSite, client: ConfluenceClient, sleeps: list[float]) -> None:
+def test_retry_after_as_an_http_date(
+    site: ConfluenceSite, client: ConfluenceClient, sleeps: list[float]
+) -> None:
     site.fail_next(429, count=1, path=r"/spaces")
     # The sandbox sends seconds; check the date form through the parser the client uses.
     from worker.confluence.client import _retry_after_seconds
@@ -124,14 +134,19 @@ def test_503_is_retried_for_reads_but_not_for_writes(
         client.create_page(space_id=space.id, title="T", storage="<p>x</p>", parent_id=None)
     assert site.pages(title="T") == []
     site.fail_next(429, count=1, method="POST", path=r"/pages$", retry_after=1)
-    assert client.create_page(space_id=space.id, title="T", storage="<p>x</p>", parent_id=None).version == 1
+    assert (
+        client.create_page(space_id=space.id, title="T", storage="<p>x</p>", parent_id=None).version
+        == 1
+    )
     assert len(site.pages(title="T")) == 1
 
 
 # -- trap 2: content properties are addressed by numeric id, not by key -------------------------
 
 
-def test_property_update_puts_the_numeric_id_in_the_path(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_property_update_puts_the_numeric_id_in_the_path(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     page_id = _publish(client) or ""
     prop = client.get_property(page_id, "escalation-worker.source")
     assert prop is not None and prop.id.isdigit()
@@ -139,16 +154,24 @@ def test_property_update_puts_the_numeric_id_in_the_path(site: ConfluenceSite, c
     put = [r for r in _adapter(client).sent if r.method == "PUT"][-1]
     assert put.path_url == f"{PREFIX}/pages/{page_id}/properties/{prop.id}"
     assert json.loads(put.body or b"") == {
-        "key": "escalation-worker.source", "value": {"hash": "h2", "version": 1}, "version": {"number": 2}
+        "key": "escalation-worker.source",
+        "value": {"hash": "h2", "version": 1},
+        "version": {"number": 2},
     }
-    assert updated.version == 2 and site.page(page_id).properties["escalation-worker.source"]["hash"] == "h2"
+    assert (
+        updated.version == 2
+        and site.page(page_id).properties["escalation-worker.source"]["hash"] == "h2"
+    )
 
 
-def test_the_sandbox_refuses_a_key_where_the_property_id_belongs(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_the_sandbox_refuses_a_key_where_the_property_id_belongs(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     page_id = _publish(client) or ""
     with pytest.raises(ConfluenceError) as info:
         client.request(
-            "PUT", f"/pages/{page_id}/properties/escalation-worker.source",
+            "PUT",
+            f"/pages/{page_id}/properties/escalation-worker.source",
             payload={"key": "escalation-worker.source", "value": {}, "version": {"number": 2}},
         )
     assert info.value.status == 400
@@ -157,7 +180,9 @@ def test_the_sandbox_refuses_a_key_where_the_property_id_belongs(site: Confluenc
 # -- trap 3: update_page sends the version it is given, not one more ----------------------------
 
 
-def test_update_page_sends_exactly_the_version_number_given(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_update_page_sends_exactly_the_version_number_given(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     page_id = _publish(client) or ""
     client.update_page(page_id, title=TITLE, storage="<p>y</p>", version=2, message="m")
     put = [r for r in _adapter(client).sent if r.method == "PUT"][-1]
@@ -186,7 +211,11 @@ def test_lists_follow_the_next_cursor(site: ConfluenceSite, client: ConfluenceCl
         site.edit_page_as(EVE, page_id, f"<p>edit {i}</p>", message=f"e{i}")
     versions = client.page_versions(page_id)  # the site answers 2 per page
     assert [v.number for v in versions] == [5, 4, 3, 2, 1]
-    assert versions[0].author_id == EVE and versions[0].message == "e3" and versions[-1].author_id != EVE
+    assert (
+        versions[0].author_id == EVE
+        and versions[0].message == "e3"
+        and versions[-1].author_id != EVE
+    )
     assert [v.number for v in client.page_versions(page_id, newer_than=3)] == [5, 4]
     for key in ("A", "B", "C"):
         site.add_space(key)

@@ -29,7 +29,12 @@ class CheckingAdapter(InProcessAdapter):
         body = json.loads(request.body) if request.body else None
         validate_request(request.method or "", parts.path, parse_qs(parts.query), body)
         resp = super().send(request, **kwargs)
-        validate_response(request.method or "", parts.path, resp.status_code, resp.json() if resp.content else None)
+        validate_response(
+            request.method or "",
+            parts.path,
+            resp.status_code,
+            resp.json() if resp.content else None,
+        )
         self.checked.append((request.method or "", parts.path, resp.status_code))
         return resp
 
@@ -44,8 +49,15 @@ def checked(site: ConfluenceSite) -> tuple[ConfluenceClient, CheckingAdapter]:
 
 
 def _go(client: ConfluenceClient, **kw: Any) -> str | None:
-    args: dict[str, Any] = dict(space_key="PROD", title="Escalation matrix", parent_id=None, page_id=None,
-                                storage="<p>one</p>", source_hash="h1", worker_account_id="worker-account-0001")
+    args: dict[str, Any] = {
+        "space_key": "PROD",
+        "title": "Escalation matrix",
+        "parent_id": None,
+        "page_id": None,
+        "storage": "<p>one</p>",
+        "source_hash": "h1",
+        "worker_account_id": "worker-account-0001",
+    }
     args.update(kw)
     return publish(client, **args).page_id
 
@@ -74,21 +86,36 @@ def test_a_full_publishing_life_stays_within_the_documented_api(
 
 def test_the_checker_catches_a_key_in_place_of_a_property_id() -> None:
     with pytest.raises(ContractError, match="integer"):
-        validate_request("PUT", "/wiki/api/v2/pages/1/properties/escalation-worker.source", {},
-                         {"key": "k", "value": 1, "version": {"number": 2}})
+        validate_request(
+            "PUT",
+            "/wiki/api/v2/pages/1/properties/escalation-worker.source",
+            {},
+            {"key": "k", "value": 1, "version": {"number": 2}},
+        )
 
 
 def test_the_checker_catches_an_undocumented_parameter_and_a_bad_body() -> None:
     with pytest.raises(ContractError, match="unknown query parameter 'spaceKey'"):
         validate_request("GET", "/wiki/api/v2/pages", {"spaceKey": ["PROD"]}, None)
     with pytest.raises(ContractError):
-        validate_request("PUT", "/wiki/api/v2/pages/1", {}, {"id": "1", "title": "t"})  # no version/body/status
+        validate_request(
+            "PUT", "/wiki/api/v2/pages/1", {}, {"id": "1", "title": "t"}
+        )  # no version/body/status
 
 
 def test_the_subset_keeps_the_operations_the_worker_needs() -> None:
     ids = {op["operationId"] for item in spec()["paths"].values() for op in item.values()}
-    assert {"getSpaces", "getPages", "createPage", "getPageById", "updatePage", "getPageVersions",
-            "getPageContentProperties", "createPageProperty", "updatePagePropertyById"} <= ids
+    assert {
+        "getSpaces",
+        "getPages",
+        "createPage",
+        "getPageById",
+        "updatePage",
+        "getPageVersions",
+        "getPageContentProperties",
+        "createPageProperty",
+        "updatePagePropertyById",
+    } <= ids
 
 
 def test_the_checker_catches_a_wrong_response_shape() -> None:

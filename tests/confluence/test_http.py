@@ -10,14 +10,26 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cf_support import EVE, WORKER
 from cf_fixtures import small_directory, small_rules
+from cf_support import EVE, WORKER
 
-from worker.config.model import CalendarSettings, Config, ConfluenceSettings, JiraSettings, ScheduleSettings
+from worker.config.model import (
+    CalendarSettings,
+    Config,
+    ConfluenceSettings,
+    JiraSettings,
+    ScheduleSettings,
+)
 from worker.confluence.client import ConfluenceAuthError, ConfluenceClient
 from worker.confluence.publish import PROPERTY_KEY, PublishError
+from worker.confluence.service import (
+    client_from_env,
+    confluence_url,
+    content_hash,
+    publish_matrix,
+    render_matrix,
+)
 from worker.core.directory import Directory
-from worker.confluence.service import client_from_env, confluence_url, content_hash, publish_matrix, render_matrix
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.confluence import ConfluenceSite
 from worker.sandbox.jira import JiraSite
@@ -52,7 +64,9 @@ def served() -> Iterator[tuple[SandboxServer, ConfluenceSite]]:
         yield server, wiki
 
 
-def test_publish_twice_over_http_makes_one_page_with_one_version(served: tuple[SandboxServer, ConfluenceSite]) -> None:
+def test_publish_twice_over_http_makes_one_page_with_one_version(
+    served: tuple[SandboxServer, ConfluenceSite],
+) -> None:
     server, wiki = served
     config = make_config()
     env = {**ENV, "JIRA_URL": server.url}
@@ -71,7 +85,7 @@ def test_publish_twice_over_http_makes_one_page_with_one_version(served: tuple[S
 def test_a_changed_directory_republishes_even_with_the_same_rules(
     served: tuple[SandboxServer, ConfluenceSite],
 ) -> None:
-    server, wiki = served
+    server, _wiki = served
     env = {**ENV, "JIRA_URL": server.url}
     config = make_config()
     publish_matrix(config, client_from_env(config, env), worker_account_id=WORKER)
@@ -92,13 +106,22 @@ def test_a_hand_edit_over_http_is_overwritten_with_a_message_naming_the_editor(
     created = publish_matrix(config, client_from_env(config, env), worker_account_id=WORKER)
     eve = ConfluenceClient.with_basic_auth(server.url, "eve@example.com", "eve-token")
     page = eve.get_page(created.page_id or "", with_body=True)
-    eve.update_page(page.id, title=page.title, storage="<p>Eve's version</p>", version=page.version + 1, message="mine")
+    eve.update_page(
+        page.id,
+        title=page.title,
+        storage="<p>Eve's version</p>",
+        version=page.version + 1,
+        message="mine",
+    )
     result = publish_matrix(config, client_from_env(config, env), worker_account_id=WORKER)
     assert result.action == "updated" and result.editors == (EVE,)
     assert EVE in wiki.page(page.id).version_messages[-1]
     skip = make_config(on_manual_edit="skip")
     wiki.edit_page_as(EVE, page.id, "<p>again</p>")
-    assert publish_matrix(skip, client_from_env(skip, env), worker_account_id=WORKER).action == "skipped_manual_edit"
+    assert (
+        publish_matrix(skip, client_from_env(skip, env), worker_account_id=WORKER).action
+        == "skipped_manual_edit"
+    )
 
 
 def test_bad_credentials_over_http(served: tuple[SandboxServer, ConfluenceSite]) -> None:
@@ -109,7 +132,9 @@ def test_bad_credentials_over_http(served: tuple[SandboxServer, ConfluenceSite])
         publish_matrix(config, client_from_env(config, env), worker_account_id=WORKER)
 
 
-def test_429_over_http_is_retried_after_the_servers_delay(served: tuple[SandboxServer, ConfluenceSite]) -> None:
+def test_429_over_http_is_retried_after_the_servers_delay(
+    served: tuple[SandboxServer, ConfluenceSite],
+) -> None:
     server, wiki = served
     config = make_config()
     waits: list[float] = []
@@ -130,8 +155,14 @@ def test_dry_run_writes_a_preview_and_needs_no_confluence(tmp_path: Path) -> Non
 
 def test_environment_resolution() -> None:
     config = make_config()
-    assert confluence_url(config, {"JIRA_URL": "https://x.atlassian.net/"}) == "https://x.atlassian.net/wiki"
-    assert confluence_url(config, {"JIRA_URL": "a", "CONFLUENCE_URL": "https://c/wiki"}) == "https://c/wiki"
+    assert (
+        confluence_url(config, {"JIRA_URL": "https://x.atlassian.net/"})
+        == "https://x.atlassian.net/wiki"
+    )
+    assert (
+        confluence_url(config, {"JIRA_URL": "a", "CONFLUENCE_URL": "https://c/wiki"})
+        == "https://c/wiki"
+    )
     with pytest.raises(PublishError, match="JIRA_API_TOKEN"):
         client_from_env(config, {"JIRA_URL": "https://x", "JIRA_EMAIL": "e"})
 
@@ -144,4 +175,7 @@ def test_the_clock_stamps_versions(served: tuple[SandboxServer, ConfluenceSite])
     wiki.clock.advance(timedelta(hours=2))  # type: ignore[attr-defined]
     wiki.edit_page_as(EVE, created.page_id or "", "<p>x</p>")
     versions = client.page_versions(created.page_id or "")
-    assert [v.created_at for v in versions] == ["2026-03-02T11:00:00.000Z", "2026-03-02T09:00:00.000Z"]
+    assert [v.created_at for v in versions] == [
+        "2026-03-02T11:00:00.000Z",
+        "2026-03-02T09:00:00.000Z",
+    ]

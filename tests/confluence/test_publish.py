@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 from cf_support import EVE, WORKER
+
 from worker.confluence.client import ConfluenceClient, ConfluenceConflict, Page
 from worker.confluence.publish import PROPERTY_KEY, PublishError, PublishResult, publish
 from worker.sandbox.confluence import ConfluenceSite
@@ -17,17 +17,19 @@ BODY_V1 = "<p>Matrix <strong>one</strong></p><table><tbody><tr><td>S1</td></tr><
 BODY_V2 = "<p>Matrix <strong>two</strong></p>"
 
 
-def run(client: ConfluenceClient | None, storage: str = BODY_V1, source_hash: str = "hash-1", **kw: Any) -> PublishResult:
-    args: dict[str, Any] = dict(
-        space_key="PROD",
-        title=TITLE,
-        parent_id=None,
-        page_id=None,
-        storage=storage,
-        source_hash=source_hash,
-        on_manual_edit="overwrite",
-        worker_account_id=WORKER,
-    )
+def run(
+    client: ConfluenceClient | None, storage: str = BODY_V1, source_hash: str = "hash-1", **kw: Any
+) -> PublishResult:
+    args: dict[str, Any] = {
+        "space_key": "PROD",
+        "title": TITLE,
+        "parent_id": None,
+        "page_id": None,
+        "storage": storage,
+        "source_hash": source_hash,
+        "on_manual_edit": "overwrite",
+        "worker_account_id": WORKER,
+    }
     args.update(kw)
     return publish(client, **args)
 
@@ -62,14 +64,22 @@ def test_the_sandbox_rewrites_the_body_yet_the_page_is_still_seen_unchanged(
     assert run(client).action == "unchanged"  # ... and still no write, since the hash decides
 
 
-def test_new_rules_update_the_page_once_with_version_plus_one(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_new_rules_update_the_page_once_with_version_plus_one(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     created = run(client)
     updated = run(client, storage=BODY_V2, source_hash="hash-2")
-    assert updated.action == "updated" and updated.page_id == created.page_id and updated.version == 2
+    assert (
+        updated.action == "updated" and updated.page_id == created.page_id and updated.version == 2
+    )
     view = site.page(created.page_id or "")
     assert "two" in view.body
     assert view.properties[PROPERTY_KEY] == {
-        "hash": "hash-2", "version": 2, "title": TITLE, "space_key": "PROD", "space_id": client.space_by_key("PROD").id,
+        "hash": "hash-2",
+        "version": 2,
+        "title": TITLE,
+        "space_key": "PROD",
+        "space_id": client.space_by_key("PROD").id,
     }
     assert view.version_authors == (WORKER, WORKER)
     assert run(client, storage=BODY_V2, source_hash="hash-2").action == "unchanged"
@@ -97,7 +107,10 @@ def test_a_hand_edit_is_detected_logged_and_handled_per_config(
     else:
         assert result.action == "updated" and result.version == 3
         assert "Matrix" in view.body
-        assert EVE in view.version_messages[-1] and "overwrote manual edits" in view.version_messages[-1]
+        assert (
+            EVE in view.version_messages[-1]
+            and "overwrote manual edits" in view.version_messages[-1]
+        )
         assert view.properties[PROPERTY_KEY]["version"] == 3
         assert run(client, on_manual_edit=mode).action == "unchanged"
 
@@ -129,7 +142,9 @@ def test_a_missing_configured_page_is_an_error_not_a_new_page(client: Confluence
         run(client, page_id="99999")
 
 
-def test_same_title_in_another_space_is_not_mistaken_for_ours(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_same_title_in_another_space_is_not_mistaken_for_ours(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     other = site.create_page_as(EVE, "OPS", TITLE, "<p>Ops copy</p>")
     result = run(client)
     assert result.action == "created" and result.page_id != other
@@ -137,10 +152,16 @@ def test_same_title_in_another_space_is_not_mistaken_for_ours(site: ConfluenceSi
     assert run(client).action == "unchanged"
 
 
-def test_publishing_under_a_parent_and_as_a_child_page(site: ConfluenceSite, client: ConfluenceClient) -> None:
+def test_publishing_under_a_parent_and_as_a_child_page(
+    site: ConfluenceSite, client: ConfluenceClient
+) -> None:
     parent = run(client)
     review = run(
-        client, title="Escalation review 2026-03", parent_id=parent.page_id, storage="<p>Review</p>", source_hash="r1"
+        client,
+        title="Escalation review 2026-03",
+        parent_id=parent.page_id,
+        storage="<p>Review</p>",
+        source_hash="r1",
     )
     assert review.action == "created"
     assert site.page(review.page_id or "").parent_id == parent.page_id
@@ -165,7 +186,9 @@ class ConflictOnce:
         self.saves.append(kw["version"])
         if self.times > 0:
             self.times -= 1
-            self.site.edit_page_as(WORKER, page_id, "<p>another worker run</p>", message="concurrent")
+            self.site.edit_page_as(
+                WORKER, page_id, "<p>another worker run</p>", message="concurrent"
+            )
         return self.inner.update_page(page_id, **kw)
 
     def __getattr__(self, name: str) -> Callable[..., Any]:

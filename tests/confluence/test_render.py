@@ -8,16 +8,22 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from cf_fixtures import EVIL, ODD, small_directory, small_rules
 
 from worker.config.load import load_config
-from worker.confluence.render import AC_NS, RI_NS, names_from, parse_storage, render_matrix_page, render_preview_html
+from worker.confluence.render import (
+    AC_NS,
+    RI_NS,
+    names_from,
+    parse_storage,
+    render_matrix_page,
+    render_preview_html,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "config.example.yaml"
-AC = "{%s}" % AC_NS
-RI = "{%s}" % RI_NS
+AC = f"{{{AC_NS}}}"
+RI = f"{{{RI_NS}}}"
 
 
 def texts(el: ET.Element) -> str:
@@ -32,9 +38,11 @@ def matrix_cells(root: ET.Element) -> dict[tuple[int, int], ET.Element]:
     h2 = [el for el in root if el.tag == "h2"]
     matrix_h2 = next(h for h in h2 if texts(h) == "The matrix")
     siblings = list(root)
-    table = next(el for el in siblings[siblings.index(matrix_h2):] if el.tag == "table")
+    table = next(el for el in siblings[siblings.index(matrix_h2) :] if el.tag == "table")
     rows = table.findall("./tbody/tr")
-    return {(i, j): td for i, tr in enumerate(rows[1:]) for j, td in enumerate(tr.findall("td")[1:])}
+    return {
+        (i, j): td for i, tr in enumerate(rows[1:]) for j, td in enumerate(tr.findall("td")[1:])
+    }
 
 
 def test_the_page_is_well_formed_xml_and_deterministic() -> None:
@@ -86,12 +94,18 @@ def test_every_cell_says_who_whom_next_both_slas_and_the_channels() -> None:
     assert s2.startswith("Owner: Product Owner") and "Escalates to: Product Director then CPO" in s2
     assert mentioned(cells[(1, 1)]) == ["acc-eve", "acc-sam", "acc-lea", "acc-lea"]
     assert "Red & <Team>:" in s2 and "Blue:" in s2
-    assert "1 business day" in s2 and "Slack DM (with an @here in the team channel)" in s2 and "Backup: Email" in s2
+    assert (
+        "1 business day" in s2
+        and "Slack DM (with an @here in the team channel)" in s2
+        and "Backup: Email" in s2
+    )
 
 
 def test_many_teams_keep_cells_to_role_names() -> None:
     directory = small_directory()
-    root = parse_storage(render_matrix_page(small_rules(), directory, source_hash="h", max_teams_in_cells=1))
+    root = parse_storage(
+        render_matrix_page(small_rules(), directory, source_hash="h", max_teams_in_cells=1)
+    )
     cell = matrix_cells(root)[(1, 1)]
     assert mentioned(cell) == [] and "see Who is who" in texts(cell)
     assert "acc-sam" in mentioned(root)  # still named in the who-is-who table
@@ -151,11 +165,17 @@ def test_the_shipped_rules_render_all_24_cells_with_the_right_people_and_slas() 
                         expected += [p.account_id for p in directory.people_for(role, team.id)]
             assert mentioned(el) == expected, (t.id, s.id)
             assert text.startswith(f"Owner: {rules.roles[cell.owner].name}")
-            assert f"Acknowledge: {s.acknowledge.text}" in text and f"Resolve: {s.resolve.text}" in text
+            assert (
+                f"Acknowledge: {s.acknowledge.text}" in text
+                and f"Resolve: {s.resolve.text}" in text
+            )
             nxt = rules.escalates_to(cell.owner)
             if nxt:
                 assert f"Escalates to: {rules.roles[nxt].name}" in text
     # spot checks against config.example.yaml
-    assert mentioned(cells[(0, 0)]) == ["5b10a2844c20165700ede21a", "5b10a2844c20165700ede21b"]  # CPO, CTO
+    assert mentioned(cells[(0, 0)]) == [
+        "5b10a2844c20165700ede21a",
+        "5b10a2844c20165700ede21b",
+    ]  # CPO, CTO
     assert "Acknowledge: 15 min" in texts(cells[(0, 0)]) and "Backup: SMS" in texts(cells[(0, 0)])
     assert rules.source_hash in texts(root)

@@ -8,7 +8,7 @@ New York 2026-03-08 (EST-5 -> EDT-4) and 2026-11-01 (back to EST). All four are 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -25,14 +25,13 @@ from worker.core.calendar import (
 PARIS = ZoneInfo("Europe/Paris")
 NEW_YORK = ZoneInfo("America/New_York")
 UTC_ZONE = ZoneInfo("UTC")
-UTC = timezone.utc
 H = timedelta(hours=1)
 MIN = timedelta(minutes=1)
 
 
 def paris_calendar() -> BusinessCalendar:
     windows = [Window(time(9), time(12, 30)), Window(time(13, 30), time(18))]
-    week = {weekday: windows for weekday in range(5)}
+    week = dict.fromkeys(range(5), windows)
     return BusinessCalendar(
         PARIS, week, holidays.country_holidays("FR", years=range(2026, 2028)), name="paris"
     )
@@ -213,7 +212,7 @@ def test_holiday_container_expands_lazily_to_other_years() -> None:
     # Wed 2027-07-14 is Bastille Day, so the whole day measures zero.
     windows = [Window(time(9), time(18))]
     cal = BusinessCalendar(
-        PARIS, {d: windows for d in range(5)}, holidays.country_holidays("FR", years=2026)
+        PARIS, dict.fromkeys(range(5), windows), holidays.country_holidays("FR", years=2026)
     )
     assert cal.measure(paris(2027, 7, 14), paris(2027, 7, 15)) == timedelta(0)
     # Thu 2027-07-15 is an ordinary day: 9 h.
@@ -380,9 +379,7 @@ def test_working_intervals_are_clipped_and_in_utc(fr: BusinessCalendar) -> None:
 
 
 def test_adjacent_windows_are_merged() -> None:
-    cal = BusinessCalendar(
-        UTC_ZONE, {0: [Window(time(9), time(12)), Window(time(12), time(13))]}
-    )
+    cal = BusinessCalendar(UTC_ZONE, {0: [Window(time(9), time(12)), Window(time(12), time(13))]})
     # Mon 2026-04-27: 09:00-12:00 and 12:00-13:00 touch, so one interval 09:00-13:00.
     assert list(cal.working_intervals(utc(2026, 4, 27), utc(2026, 4, 28))) == [
         (utc(2026, 4, 27, 9), utc(2026, 4, 27, 13))
@@ -484,10 +481,12 @@ def test_one_business_day_from_the_opening_hour_is_the_end_of_that_day() -> None
     # Found by the demo: Paris Mon–Thu close at 18:00, Fri at 17:00. A label at the very opening of
     # Monday (09:00) is "the end of Friday" in business time; one business day later is the end of
     # Monday (18:00) — not Friday's 7.5 h carried over to Monday (17:00).
+    from datetime import datetime as _dt
+    from datetime import time as _t
     from zoneinfo import ZoneInfo as _Z
-    from datetime import datetime as _dt, time as _t
 
-    from worker.core.calendar import BusinessCalendar as _BC, Window as _W
+    from worker.core.calendar import BusinessCalendar as _BC
+    from worker.core.calendar import Window as _W
 
     tz = _Z("Europe/Paris")
     long_day = [_W(_t(9, 0), _t(12, 30)), _W(_t(13, 30), _t(18, 0))]
@@ -496,7 +495,13 @@ def test_one_business_day_from_the_opening_hour_is_the_end_of_that_day() -> None
     monday_open = _dt(2026, 3, 2, 9, 0, tzinfo=tz)
     assert cal.add_business_days(monday_open, 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
     # and from Saturday, or after Friday's close: the end of Monday as well
-    assert cal.add_business_days(_dt(2026, 2, 28, 11, 0, tzinfo=tz), 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
-    assert cal.add_business_days(_dt(2026, 2, 27, 17, 30, tzinfo=tz), 1) == _dt(2026, 3, 2, 18, 0, tzinfo=tz)
+    assert cal.add_business_days(_dt(2026, 2, 28, 11, 0, tzinfo=tz), 1) == _dt(
+        2026, 3, 2, 18, 0, tzinfo=tz
+    )
+    assert cal.add_business_days(_dt(2026, 2, 27, 17, 30, tzinfo=tz), 1) == _dt(
+        2026, 3, 2, 18, 0, tzinfo=tz
+    )
     # from Thursday's close to the end of the (shorter) Friday
-    assert cal.add_business_days(_dt(2026, 3, 5, 18, 0, tzinfo=tz), 1) == _dt(2026, 3, 6, 17, 0, tzinfo=tz)
+    assert cal.add_business_days(_dt(2026, 3, 5, 18, 0, tzinfo=tz), 1) == _dt(
+        2026, 3, 6, 17, 0, tzinfo=tz
+    )

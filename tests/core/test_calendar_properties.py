@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time as time_module
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -15,7 +16,6 @@ from hypothesis import strategies as st
 
 from worker.core.calendar import AlwaysCalendar, BusinessCalendar, Window
 
-UTC = timezone.utc
 ONE_US = timedelta(microseconds=1)
 
 
@@ -23,7 +23,7 @@ def paris_calendar() -> BusinessCalendar:
     windows = [Window(time(9), time(12, 30)), Window(time(13, 30), time(18))]
     return BusinessCalendar(
         ZoneInfo("Europe/Paris"),
-        {weekday: windows for weekday in range(5)},
+        dict.fromkeys(range(5), windows),
         holidays.country_holidays("FR", years=range(2026, 2029)),
         name="paris",
     )
@@ -58,7 +58,9 @@ FAST = settings(max_examples=80, deadline=None)
 
 @FAST
 @given(calendar_names, instants, spans, spans)
-def test_measure_is_monotonic_in_end(name: str, start: datetime, x: timedelta, y: timedelta) -> None:
+def test_measure_is_monotonic_in_end(
+    name: str, start: datetime, x: timedelta, y: timedelta
+) -> None:
     cal = CALENDARS[name]
     base = start.astimezone(UTC)
     near, far = base + min(x, y), base + max(x, y)
@@ -118,7 +120,7 @@ def test_working_intervals_agree_with_measure(name: str, start: datetime, span: 
         assert a.tzinfo is UTC and b.tzinfo is UTC
         assert cal.is_working_time(a) and cal.is_working_time(b - ONE_US)
     # Sorted, disjoint and not touching (touching pieces would have been merged).
-    for (_, first_end), (second_start, _) in zip(pieces, pieces[1:]):
+    for (_, first_end), (second_start, _) in itertools.pairwise(pieces):
         assert first_end < second_start
         assert not cal.is_working_time(first_end)
 

@@ -7,12 +7,25 @@ French public holidays. 2026-03-02 is a Monday (UTC+1 in March before the 29th).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.support import (
-    CEO, CPO, CTO, DEV1, DEV2, LEAD_DEV, PD, PEOPLE, PO, REPORTER, TL, WORKER, make_snapshot, paris,
+    CEO,
+    CPO,
+    CTO,
+    DEV1,
+    DEV2,
+    LEAD_DEV,
+    PD,
+    PEOPLE,
+    PO,
+    REPORTER,
+    TL,
+    WORKER,
+    make_snapshot,
+    paris,
 )
 from worker.core.actions import AddWatcher, Assign, Decision, Notify, PostComment
 from worker.core.decide import Context, decide
@@ -22,7 +35,7 @@ from worker.core.snapshot import Change, Comment
 
 
 def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=timezone.utc)  # type: ignore[misc]
+    return datetime(*a, tzinfo=UTC)  # type: ignore[misc]
 
 
 def kinds(d: Decision) -> list[str]:
@@ -30,7 +43,11 @@ def kinds(d: Decision) -> list[str]:
 
 
 def comments(d: Decision, purpose: str | None = None) -> list[PostComment]:
-    return [a for a in d.actions if isinstance(a, PostComment) and (purpose is None or a.purpose == purpose)]
+    return [
+        a
+        for a in d.actions
+        if isinstance(a, PostComment) and (purpose is None or a.purpose == purpose)
+    ]
 
 
 def run(ctx: Context, snap, record: Record | None, now: datetime) -> Decision:
@@ -88,7 +105,9 @@ def test_s1_production_incident_routes_to_cpo_and_cto_around_the_clock(ctx: Cont
         ("escalation-type-release", "S4", PO, [LEAD_DEV]),
     ],
 )
-def test_route_follows_the_cell(ctx: Context, type_label: str, severity: str, owner: str, others: list[str]) -> None:
+def test_route_follows_the_cell(
+    ctx: Context, type_label: str, severity: str, owner: str, others: list[str]
+) -> None:
     t0 = paris(2026, 3, 2, 10, 0)
     snap = make_snapshot(labels=[f"escalation-{severity}", type_label], created=t0)
     rec = route(ctx, snap, t0)
@@ -144,7 +163,11 @@ def test_s2_acknowledged_in_time_does_not_escalate(ctx: Context) -> None:
     acked = replace(snap, comments=(Comment("c1", PD, paris(2026, 3, 2, 10, 40), text="On it"),))
     d = run(ctx, acked, rec, paris(2026, 3, 2, 12, 0))
     assert d.actions == ()
-    assert d.record is not None and d.record.acked_at == paris(2026, 3, 2, 10, 40) and d.record.acked_by == PD
+    assert (
+        d.record is not None
+        and d.record.acked_at == paris(2026, 3, 2, 10, 40)
+        and d.record.acked_by == PD
+    )
     assert not d.record.ack_breached
     assert d.next_step == "wait" and "acknowledged by Léa Robert" in d.reason
     # and much later, still no acknowledge escalation
@@ -174,7 +197,12 @@ def test_s3_silent_po_climbs_one_level_at_a_time(ctx: Context) -> None:
     assert esc.body.mentions() == (PD,)
     assert "Emma Moreau (Product Owner) did not acknowledge" in esc.body.plain()
     rec = d.record
-    assert rec is not None and rec.level == 1 and rec.owner_role == "product_director" and rec.ack_breached
+    assert (
+        rec is not None
+        and rec.level == 1
+        and rec.owner_role == "product_director"
+        and rec.ack_breached
+    )
     # the new level gets its own 4 business hours from 14:00 → 18:00
     assert rec.ack_due == paris(2026, 3, 2, 18, 0)
     # silent again → CPO (top); the comment says the CPO coordinates with the CTO
@@ -215,7 +243,11 @@ def test_delegation_counts_as_acknowledgement_and_changes_the_owner(ctx: Context
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(created=t0)
     rec = route(ctx, snap, t0)
-    delegated = replace(snap, assignee=LEAD_DEV, changes=(Change(paris(2026, 3, 2, 10, 0), PO, "assignee", PO, LEAD_DEV),))
+    delegated = replace(
+        snap,
+        assignee=LEAD_DEV,
+        changes=(Change(paris(2026, 3, 2, 10, 0), PO, "assignee", PO, LEAD_DEV),),
+    )
     d = run(ctx, delegated, rec, paris(2026, 3, 2, 15, 0))
     assert d.actions == ()
     assert d.record is not None
@@ -228,7 +260,10 @@ def test_status_change_by_a_handler_acknowledges(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(created=t0)
     rec = route(ctx, snap, t0)
-    moved = replace(snap, changes=(Change(paris(2026, 3, 2, 9, 30), LEAD_DEV, "status", "To Do", "In Progress"),))
+    moved = replace(
+        snap,
+        changes=(Change(paris(2026, 3, 2, 9, 30), LEAD_DEV, "status", "To Do", "In Progress"),),
+    )
     d = run(ctx, moved, rec, paris(2026, 3, 2, 15, 0))
     assert d.record is not None and d.record.acked_by == LEAD_DEV and d.actions == ()
 
@@ -238,9 +273,15 @@ def test_status_change_by_a_handler_acknowledges(ctx: Context) -> None:
     [
         Comment("c1", REPORTER, paris(2026, 3, 2, 9, 30), text="any news?"),  # the reporter
         Comment("c2", WORKER, paris(2026, 3, 2, 9, 31), text="routed"),  # the worker itself
-        Comment("c3", PO, paris(2026, 3, 2, 9, 32), action_id="SHOP-1#1.0:comment:routed:L0"),  # a worker-posted comment
-        Comment("c4", CTO, paris(2026, 3, 2, 9, 33), text="hmm"),  # somebody who is not a handler of this level
-        Comment("c5", PO, paris(2026, 3, 2, 8, 0), text="before the label"),  # before the level began
+        Comment(
+            "c3", PO, paris(2026, 3, 2, 9, 32), action_id="SHOP-1#1.0:comment:routed:L0"
+        ),  # a worker-posted comment
+        Comment(
+            "c4", CTO, paris(2026, 3, 2, 9, 33), text="hmm"
+        ),  # somebody who is not a handler of this level
+        Comment(
+            "c5", PO, paris(2026, 3, 2, 8, 0), text="before the label"
+        ),  # before the level began
     ],
     ids=["reporter", "worker", "worker-marked", "not-a-handler", "before-start"],
 )
@@ -256,7 +297,12 @@ def test_reporter_who_is_also_owner_still_does_not_ack_by_comment(ctx: Context) 
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(created=t0, reporter=PO)
     rec = route(ctx, snap, t0)
-    d = run(ctx, replace(snap, comments=(Comment("c1", PO, paris(2026, 3, 2, 9, 30), text="mine"),)), rec, paris(2026, 3, 2, 14, 0))
+    d = run(
+        ctx,
+        replace(snap, comments=(Comment("c1", PO, paris(2026, 3, 2, 9, 30), text="mine"),)),
+        rec,
+        paris(2026, 3, 2, 14, 0),
+    )
     assert d.next_step == "escalate"
 
 
@@ -298,11 +344,18 @@ def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     (esc,) = comments(d, "escalate")
     assert "resolve deadline" in esc.body.plain()
     rec = d.record
-    assert rec is not None and rec.resolve_breached and rec.level == 1 and rec.resolve_escalated_levels == (0,)
+    assert (
+        rec is not None
+        and rec.resolve_breached
+        and rec.level == 1
+        and rec.resolve_escalated_levels == (0,)
+    )
     # the SLA deadline for reporting keeps its original value
     assert rec.resolve_due == paris(2026, 3, 3, 10, 0)
     # CPO acknowledges; the next resolve escalation would be at the top: one comment, never a move
-    acked2 = replace(acked, comments=acked.comments + (Comment("c2", CPO, paris(2026, 3, 3, 10, 5), text="ok"),))  # type: ignore[operator]
+    acked2 = replace(
+        acked, comments=acked.comments + (Comment("c2", CPO, paris(2026, 3, 3, 10, 5), text="ok"),)
+    )  # type: ignore[operator]
     d = run(ctx, acked2, rec, paris(2026, 3, 3, 10, 6))
     rec = d.record
     assert rec is not None and rec.acked_by == CPO
@@ -325,7 +378,15 @@ def test_relabel_s3_to_s1_reroutes_and_restarts_only_the_acknowledge_clock(ctx: 
     relabelled = replace(
         snap,
         labels=("escalation-S1", "escalation-type-incident"),
-        changes=(Change(relabel_at, REPORTER, "labels", "escalation-S3 escalation-type-incident", "escalation-S1 escalation-type-incident"),),
+        changes=(
+            Change(
+                relabel_at,
+                REPORTER,
+                "labels",
+                "escalation-S3 escalation-type-incident",
+                "escalation-S1 escalation-type-incident",
+            ),
+        ),
     )
     d = run(ctx, relabelled, rec, relabel_at + timedelta(minutes=1))
     assert d.next_step == "reroute"
@@ -337,7 +398,7 @@ def test_relabel_s3_to_s1_reroutes_and_restarts_only_the_acknowledge_clock(ctx: 
     assert new.opened_at == t0
     assert new.resolve_due == t0 + timedelta(hours=4)  # S1's 4 h from the original start
     assert [c.purpose for c in comments(d)] == ["relabel"]
-    assert {a.id for a in d.actions}.isdisjoint({f"SHOP-1#1.0:comment:routed:L0"})
+    assert {a.id for a in d.actions}.isdisjoint({"SHOP-1#1.0:comment:routed:L0"})
 
 
 def test_label_removed_closes_the_record(ctx: Context) -> None:
@@ -345,8 +406,19 @@ def test_label_removed_closes_the_record(ctx: Context) -> None:
     snap = make_snapshot(created=t0)
     rec = route(ctx, snap, t0)
     removed_at = paris(2026, 3, 2, 11, 0)
-    gone = replace(snap, labels=("escalation-type-scope",),
-                   changes=(Change(removed_at, REPORTER, "labels", "escalation-S3 escalation-type-scope", "escalation-type-scope"),))
+    gone = replace(
+        snap,
+        labels=("escalation-type-scope",),
+        changes=(
+            Change(
+                removed_at,
+                REPORTER,
+                "labels",
+                "escalation-S3 escalation-type-scope",
+                "escalation-type-scope",
+            ),
+        ),
+    )
     d = run(ctx, gone, rec, paris(2026, 3, 2, 11, 5))
     assert d.actions == () and d.next_step == "close"
     assert d.record is not None and d.record.status == "closed" and d.record.closed_at == removed_at
@@ -361,8 +433,16 @@ def test_resolved_issue_closes_with_outcome_and_decision(ctx: Context) -> None:
     snap = make_snapshot(labels=["escalation-S1", "escalation-type-incident"], created=t0)
     rec = route(ctx, snap, t0)
     ack = Comment("c1", CPO, t0 + timedelta(minutes=5), text="Looking")
-    decision = Comment("c2", CPO, t0 + timedelta(hours=2), text="Rolled back; root cause in payment SDK")
-    done = replace(snap, resolution="Done", resolved_at=t0 + timedelta(hours=3), status_category="done", comments=(ack, decision))
+    decision = Comment(
+        "c2", CPO, t0 + timedelta(hours=2), text="Rolled back; root cause in payment SDK"
+    )
+    done = replace(
+        snap,
+        resolution="Done",
+        resolved_at=t0 + timedelta(hours=3),
+        status_category="done",
+        comments=(ack, decision),
+    )
     d1 = run(ctx, replace(snap, comments=(ack,)), rec, t0 + timedelta(minutes=6))
     assert d1.record is not None
     d = run(ctx, done, d1.record, t0 + timedelta(hours=3, minutes=1))
@@ -378,10 +458,25 @@ def test_label_reapplied_after_close_starts_a_new_epoch(ctx: Context) -> None:
     snap = make_snapshot(created=t0)
     closed = replace(route(ctx, snap, t0), status="closed", closed_at=paris(2026, 3, 2, 11, 0))
     again = paris(2026, 3, 3, 9, 0)
-    snap2 = replace(snap, changes=(
-        Change(paris(2026, 3, 2, 11, 0), REPORTER, "labels", "escalation-S3 escalation-type-scope", "escalation-type-scope"),
-        Change(again, REPORTER, "labels", "escalation-type-scope", "escalation-type-scope escalation-S3"),
-    ))
+    snap2 = replace(
+        snap,
+        changes=(
+            Change(
+                paris(2026, 3, 2, 11, 0),
+                REPORTER,
+                "labels",
+                "escalation-S3 escalation-type-scope",
+                "escalation-type-scope",
+            ),
+            Change(
+                again,
+                REPORTER,
+                "labels",
+                "escalation-type-scope",
+                "escalation-type-scope escalation-S3",
+            ),
+        ),
+    )
     d = run(ctx, snap2, closed, again + timedelta(minutes=1))
     assert d.record is not None and d.record.epoch == 2 and d.record.opened_at == again
     assert all(a.id.startswith("SHOP-1#2") for a in d.actions)
@@ -392,7 +487,9 @@ def test_label_reapplied_after_close_starts_a_new_epoch(ctx: Context) -> None:
 
 def test_two_severity_labels_most_severe_wins_with_one_comment(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
-    snap = make_snapshot(created=t0, labels=["escalation-S3", "escalation-S2", "escalation-type-scope"])
+    snap = make_snapshot(
+        created=t0, labels=["escalation-S3", "escalation-S2", "escalation-type-scope"]
+    )
     d = run(ctx, snap, None, t0)
     assert d.record is not None and d.record.severity == "S2"
     (note,) = comments(d, "multi_label")
@@ -425,7 +522,11 @@ def test_missing_recommendation_parts_are_requested_once(ctx: Context) -> None:
     d = run(ctx, snap, None, t0)
     (ask,) = comments(d, "recommendation")
     text = ask.body.plain()
-    assert "What has been tried" in text and "What we recommend" in text and "What we need from you" in text
+    assert (
+        "What has been tried" in text
+        and "What we recommend" in text
+        and "What we need from you" in text
+    )
     assert "What happened;" not in text
     assert ask.body.mentions() == (REPORTER,)
     assert d.record is not None
@@ -447,14 +548,23 @@ def test_inactive_owner_goes_to_the_next_level_with_a_clear_comment(ctx: Context
     snap = make_snapshot(created=t0)
     d = run(inactive, snap, None, t0)
     rec = d.record
-    assert rec is not None and rec.owner == PD and rec.level == 1 and rec.owner_role == "product_director"
+    assert (
+        rec is not None
+        and rec.owner == PD
+        and rec.level == 1
+        and rec.owner_role == "product_director"
+    )
     text = comments(d, "route")[0].body.plain()
     assert "Emma Moreau (Product Owner) is inactive" in text
 
 
 def test_people_issue_comments_are_restricted_and_carry_no_detail(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
-    snap = make_snapshot(created=t0, labels=["escalation-S2", "escalation-type-people"], summary="Conflict between Bob and Alice")
+    snap = make_snapshot(
+        created=t0,
+        labels=["escalation-S2", "escalation-type-people"],
+        summary="Conflict between Bob and Alice",
+    )
     d = run(ctx, snap, None, t0)
     for c in comments(d):
         assert c.restricted
@@ -463,7 +573,9 @@ def test_people_issue_comments_are_restricted_and_carry_no_detail(ctx: Context) 
     assert n.sensitive and "Conflict" not in n.text and "Conflict" not in n.title
     rec = d.record
     assert rec is not None
-    d = run(ctx, snap, rec, paris(2026, 3, 2, 10, 0))  # 1 h S2 ack breached → escalate, still restricted
+    d = run(
+        ctx, snap, rec, paris(2026, 3, 2, 10, 0)
+    )  # 1 h S2 ack breached → escalate, still restricted
     assert comments(d) and all(c.restricted for c in comments(d))
     assert all("Conflict" not in c.body.plain() for c in comments(d))
 
@@ -471,7 +583,9 @@ def test_people_issue_comments_are_restricted_and_carry_no_detail(ctx: Context) 
 def test_mentions_carry_display_names(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     d = run(ctx, make_snapshot(created=t0), None, t0)
-    mentions = [i for p in comments(d, "route")[0].body.paragraphs for i in p if isinstance(i, Mention)]
+    mentions = [
+        i for p in comments(d, "route")[0].body.paragraphs for i in p if isinstance(i, Mention)
+    ]
     assert [m.name for m in mentions] == ["Emma Moreau", "Louis Simon"]
 
 
@@ -500,7 +614,9 @@ def test_s3_resolve_uses_the_sprint_end_when_known(ctx: Context) -> None:
 def test_s4_resolve_is_the_next_planning(ctx: Context) -> None:
     # planning every 2 weeks from Mon 5 Jan 2026 10:00 Paris → … Mon 2 Mar 10:00, then Mon 16 Mar 10:00
     t0 = paris(2026, 3, 2, 11, 0)
-    rec = route(ctx, make_snapshot(created=t0, labels=["escalation-S4", "escalation-type-scope"]), t0)
+    rec = route(
+        ctx, make_snapshot(created=t0, labels=["escalation-S4", "escalation-type-scope"]), t0
+    )
     assert rec.resolve_due == paris(2026, 3, 16, 10, 0)
     # 1 business day from Mon 11:00 → Tue 11:00
     assert rec.ack_due == paris(2026, 3, 3, 11, 0)

@@ -9,12 +9,32 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "worker" / "core"
 ALLOWED_MODULES = {
-    "__future__", "collections", "collections.abc", "dataclasses", "datetime", "enum", "functools",
-    "itertools", "json", "math", "re", "typing", "zoneinfo", "bisect", "heapq", "operator", "hashlib",
+    "__future__",
+    "collections",
+    "collections.abc",
+    "dataclasses",
+    "datetime",
+    "enum",
+    "functools",
+    "itertools",
+    "json",
+    "math",
+    "re",
+    "typing",
+    "zoneinfo",
+    "bisect",
+    "heapq",
+    "operator",
+    "hashlib",
 }
 FORBIDDEN_CALLS = {
-    ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-    ("time", "time"), ("time", "monotonic"), ("time", "sleep"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "monotonic"),
+    ("time", "sleep"),
 }
 FORBIDDEN_NAMES = {"open", "print", "input", "exec", "eval", "__import__"}
 
@@ -37,7 +57,9 @@ def test_core_imports_only_pure_modules(path: Path) -> None:
             continue
         for name in names:
             ok = name in ALLOWED_MODULES or name.startswith("worker.core")
-            assert ok, f"{path.name}:{node.lineno} imports {name!r}; the core may import only pure modules"
+            assert ok, (
+                f"{path.name}:{node.lineno} imports {name!r}; the core may import only pure modules"
+            )
 
 
 @pytest.mark.parametrize("path", core_files(), ids=lambda p: p.name)
@@ -47,7 +69,9 @@ def test_core_reads_no_clock_and_does_no_io(path: Path) -> None:
         if isinstance(node, ast.Call):
             f = node.func
             if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
-                assert (f.value.id, f.attr) not in FORBIDDEN_CALLS, f"{path.name}:{node.lineno} calls {f.value.id}.{f.attr}()"
+                assert (f.value.id, f.attr) not in FORBIDDEN_CALLS, (
+                    f"{path.name}:{node.lineno} calls {f.value.id}.{f.attr}()"
+                )
             if isinstance(f, ast.Name):
                 assert f.id not in FORBIDDEN_NAMES, f"{path.name}:{node.lineno} calls {f.id}()"
 

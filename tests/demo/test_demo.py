@@ -86,13 +86,22 @@ def test_the_silent_owner_is_escalated_once_then_reminded_at_the_top(demo: DemoR
     assert rec["owner"] == CPO and rec["level"] == 1 and rec["ack_breached"] is True
     assert rec["acked_by"] == CPO  # she answers in the afternoon, late
     issue = next(i for s, i in demo.issues.items() if s.startswith("Sales wants"))
-    escalations = [c for c in issue["comments"] if c["by_worker"] and "Escalated one level up" in c["text"]]
-    assert len(escalations) == 1 and "Léa Robert (Product Director) did not acknowledge" in escalations[0]["text"]
+    escalations = [
+        c for c in issue["comments"] if c["by_worker"] and "Escalated one level up" in c["text"]
+    ]
+    assert (
+        len(escalations) == 1
+        and "Léa Robert (Product Director) did not acknowledge" in escalations[0]["text"]
+    )
 
 
 def test_delegation_relabel_resolution_and_people_issue(demo: DemoRun) -> None:
     reorder = demo.record("One-click reorder")
-    assert reorder["acked_by"] == PO and reorder["owner"] == LEAD_DEV and "delegated" in demo.kinds("One-click reorder")
+    assert (
+        reorder["acked_by"] == PO
+        and reorder["owner"] == LEAD_DEV
+        and "delegated" in demo.kinds("One-click reorder")
+    )
 
     release = demo.record("Go/no-go")
     assert release["severity"] == "S2" and release["revision"] == 1 and release["owner"] == CPO
@@ -105,8 +114,9 @@ def test_delegation_relabel_resolution_and_people_issue(demo: DemoRun) -> None:
 
     people = next(i for s, i in demo.issues.items() if s.startswith("Tension"))
     worker_comments = [c for c in people["comments"] if c["by_worker"]]
-    assert worker_comments and all(c["visibility"] == {"type": "group", "value": "escalation-people"}
-                                   for c in worker_comments)
+    assert worker_comments and all(
+        c["visibility"] == {"type": "group", "value": "escalation-people"} for c in worker_comments
+    )
 
 
 def test_missing_recommendation_is_asked_for(demo: DemoRun) -> None:
@@ -125,7 +135,15 @@ def test_files_written_and_timeline_printed(demo: DemoRun) -> None:
         assert (demo.output / name).stat().st_size > 0, name
     notes = json.loads((demo.output / "notifications.json").read_text(encoding="utf-8"))
     assert {"phone", "slack_channel"} <= {n["channel"] for n in notes if n["event"] == "route"}
-    for word in ("routed", "acknowledged", "escalated", "delegated", "relabelled", "closed", "notified"):
+    for word in (
+        "routed",
+        "acknowledged",
+        "escalated",
+        "delegated",
+        "relabelled",
+        "closed",
+        "notified",
+    ):
         assert f" {word} " in demo.printed, word
     assert (demo.output / "timeline.txt").read_text(encoding="utf-8").count("\n") > 30
 
@@ -140,7 +158,10 @@ def test_the_cli_command_runs_the_demo(tmp_path: Path) -> None:
     out = tmp_path / "demo-output"
     proc = subprocess.run(
         [sys.executable, "-m", "worker", "demo", "--output", str(out), "--speed", "60"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert " escalated " in proc.stdout and (out / "matrix-page.html").exists()

@@ -39,21 +39,43 @@ class World:
     def env(self) -> dict[str, str]:
         return self.login.environ(self.server.url)
 
-    def cycle(self, memory: Memory | None = None, notifier: Notifier | None = None, **kw: Any) -> Cycle:
+    def cycle(
+        self, memory: Memory | None = None, notifier: Notifier | None = None, **kw: Any
+    ) -> Cycle:
         conn = connection(self.config, self.env())
-        policy = kw.pop("policy", RetryPolicy(max_attempts=6, max_wait=30, max_total=120, base=0.01))
-        return build_cycle(self.config, conn, now=self.clock.now, memory=memory, notifier=notifier,
-                           sleep=self.sleeps.append, policy=policy, **kw)
+        policy = kw.pop(
+            "policy", RetryPolicy(max_attempts=6, max_wait=30, max_total=120, base=0.01)
+        )
+        return build_cycle(
+            self.config,
+            conn,
+            now=self.clock.now,
+            memory=memory,
+            notifier=notifier,
+            sleep=self.sleeps.append,
+            policy=policy,
+            **kw,
+        )
 
     def tick(self, **kw: Any) -> CycleReport:
         """A fresh process: empty memory, one full cycle (like cron's ``tick``)."""
         return self.cycle(**kw).run()
 
-    def issue(self, summary: str = "Checkout fails", *, labels: tuple[str, ...] = ("escalation-S3", "escalation-type-scope"),
-              project: str = "SHOP", at: datetime | None = None, description: str = FULL_DESCRIPTION, **kw: Any) -> str:
+    def issue(
+        self,
+        summary: str = "Checkout fails",
+        *,
+        labels: tuple[str, ...] = ("escalation-S3", "escalation-type-scope"),
+        project: str = "SHOP",
+        at: datetime | None = None,
+        description: str = FULL_DESCRIPTION,
+        **kw: Any,
+    ) -> str:
         """A reporter files an issue, then applies the labels (the clock starts at the label)."""
         when = at or self.clock.now()
-        key = self.site.create_issue(project, summary, reporter=REPORTER, description=description, at=when, **kw)
+        key = self.site.create_issue(
+            project, summary, reporter=REPORTER, description=description, at=when, **kw
+        )
         if labels:
             self.site.add_labels(key, *labels, by=REPORTER, at=when)
         return key

@@ -17,7 +17,9 @@ def test_s1_production_incident_is_routed_to_cpo_and_cto(world: World) -> None:
     assert issue.assignee == CPO
     assert CTO in world.site.watchers(key)
     (c,) = world.worker_comments(key)
-    mentions = [n["attrs"]["id"] for p in c.body["content"] for n in p["content"] if n["type"] == "mention"]
+    mentions = [
+        n["attrs"]["id"] for p in c.body["content"] for n in p["content"] if n["type"] == "mention"
+    ]
     assert mentions == [CPO, CTO]
     rec = world.record(key)
     assert rec["status"] == "open" and rec["owner"] == CPO and rec["severity"] == "S1"

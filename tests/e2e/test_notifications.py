@@ -18,7 +18,11 @@ from worker.notify.registry import build_channels
 
 CALLS = "https://api.twilio.com/2010-04-01/Accounts/AC123/Calls.json"
 MESSAGES = "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json"
-TWILIO = {"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "twilio-secret", "TWILIO_FROM": "+15559990000"}
+TWILIO = {
+    "TWILIO_ACCOUNT_SID": "AC123",
+    "TWILIO_AUTH_TOKEN": "twilio-secret",
+    "TWILIO_FROM": "+15559990000",
+}
 PHONES = {CPO: "+33600000001", CTO: "+33600000002", PD: "+33600000005"}
 
 
@@ -41,12 +45,18 @@ def to_numbers(url: str) -> list[str]:
 
 
 def notifier(world: World, slack: FakeSlack) -> object:
-    channels = build_channels({**TWILIO, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.url})
-    return notifier_from_channels(channels, world.config, now=world.clock.now, site_url=world.server.url)
+    channels = build_channels(
+        {**TWILIO, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.url}
+    )
+    return notifier_from_channels(
+        channels, world.config, now=world.clock.now, site_url=world.server.url
+    )
 
 
 @responses.activate
-def test_s1_calls_each_handler_and_opens_one_dedicated_channel(world: World, slack: FakeSlack) -> None:
+def test_s1_calls_each_handler_and_opens_one_dedicated_channel(
+    world: World, slack: FakeSlack
+) -> None:
     responses.add_passthru("http://127.0.0.1")
     responses.post(CALLS, json={"sid": "CA1"}, status=201)
     responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
@@ -59,14 +69,23 @@ def test_s1_calls_each_handler_and_opens_one_dedicated_channel(world: World, sla
     assert to_numbers(MESSAGES) == []
     created = slack.calls_to("conversations.create")
     assert len(created) == 1 and created[0].params["name"] == "esc-" + key.lower()
-    invited = {u for call in slack.calls_to("conversations.invite") for u in call.params["users"].split(",")}
+    invited = {
+        u
+        for call in slack.calls_to("conversations.invite")
+        for u in call.params["users"].split(",")
+    }
     assert invited == {"U01CPO", "U01CTO"}
     rec = world.record(key)
-    assert {e["channel"] for e in rec["outbox"] if e["status"] == "sent"} == {"phone", "slack_channel"}
+    assert {e["channel"] for e in rec["outbox"] if e["status"] == "sent"} == {
+        "phone",
+        "slack_channel",
+    }
 
 
 @responses.activate
-def test_s1_with_the_phone_provider_failing_sends_one_sms_each(world: World, slack: FakeSlack) -> None:
+def test_s1_with_the_phone_provider_failing_sends_one_sms_each(
+    world: World, slack: FakeSlack
+) -> None:
     responses.add_passthru("http://127.0.0.1")
     responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
     responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
@@ -88,7 +107,9 @@ def test_s1_with_the_phone_provider_failing_sends_one_sms_each(world: World, sla
 
 
 @responses.activate
-def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(world: World, slack: FakeSlack) -> None:
+def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(
+    world: World, slack: FakeSlack
+) -> None:
     responses.add_passthru("http://127.0.0.1")
     responses.post(CALLS, body=ConnectionError("twilio down"))
     responses.post(MESSAGES, body=ConnectionError("twilio down"))
@@ -113,7 +134,9 @@ def test_the_timeline_says_where_each_notification_went(world: World, slack: Fak
 def test_an_unconfigured_channel_warns_once_per_cycle(world: World) -> None:
     from structlog.testing import capture_logs
 
-    n = notifier_from_channels(build_channels({}), world.config, now=world.clock.now, site_url=world.server.url)
+    n = notifier_from_channels(
+        build_channels({}), world.config, now=world.clock.now, site_url=world.server.url
+    )
     world.issue("First", labels=("escalation-S1", "escalation-type-incident"))
     world.issue("Second", labels=("escalation-S1", "escalation-type-incident"))
     memory = Memory()
@@ -126,5 +149,6 @@ def test_an_unconfigured_channel_warns_once_per_cycle(world: World) -> None:
     world.clock.advance(timedelta(minutes=1))
     with capture_logs() as second:
         world.cycle(memory, notifier=n).run()
-    assert sorted(e["channel"] for e in second if e["event"] == "notify.channel_not_configured") == [
-        "phone", "slack_channel", "sms"]
+    assert sorted(
+        e["channel"] for e in second if e["event"] == "notify.channel_not_configured"
+    ) == ["phone", "slack_channel", "sms"]

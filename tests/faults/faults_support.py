@@ -3,6 +3,7 @@ and the exactly-once invariants checked after recovery."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,8 +45,14 @@ class Hook:
 
 
 @contextmanager
-def make_world(config: Config, start: datetime, *, staleness: timedelta = timedelta(0), hooks: tuple[Any, ...] = (),
-               token: str = "sandbox-token") -> Iterator[World]:
+def make_world(
+    config: Config,
+    start: datetime,
+    *,
+    staleness: timedelta = timedelta(0),
+    hooks: tuple[Any, ...] = (),
+    token: str = "sandbox-token",
+) -> Iterator[World]:
     """Like ``tests.e2e.harness.start_world``, with search staleness, hooks before the site and a chosen token."""
     site = JiraSite(SandboxClock(start), staleness=staleness)
     site.strict_contract = True
@@ -56,8 +63,14 @@ def make_world(config: Config, start: datetime, *, staleness: timedelta = timede
     assert site.contract_violations == []
 
 
-def cycle(world: World, memory: Memory | None = None, *, timeout: float = 5.0, policy: RetryPolicy = FAST_POLICY,
-          page_size: int = 100) -> Cycle:
+def cycle(
+    world: World,
+    memory: Memory | None = None,
+    *,
+    timeout: float = 5.0,
+    policy: RetryPolicy = FAST_POLICY,
+    page_size: int = 100,
+) -> Cycle:
     """The real worker against ``world``: retries record their waits in ``world.sleeps`` instead of sleeping;
     the client-side rate limiter really waits (it never has to at these volumes)."""
     conn = connection(world.config, world.env())
@@ -65,8 +78,14 @@ def cycle(world: World, memory: Memory | None = None, *, timeout: float = 5.0, p
     http = RetryingHttp(transport, policy=policy, limiter=RateLimiter(), sleep=world.sleeps.append)
     gateway = build_gateway(world.config, http)
     gateway.page_size = page_size
-    return Cycle(world.config, gateway, build_clocks(world.config), now=world.clock.now, memory=memory,
-                 site_url=conn.jira_url)
+    return Cycle(
+        world.config,
+        gateway,
+        build_clocks(world.config),
+        now=world.clock.now,
+        memory=memory,
+        site_url=conn.jira_url,
+    )
 
 
 def worker_comment_ids(world: World, key: str) -> list[str]:
@@ -111,7 +130,9 @@ def assert_exactly_once(world: World, keys: list[str]) -> None:
         dupes = [i for i, n in Counter(ids).items() if n > 1]
         assert not dupes, f"{key}: comments posted more than once: {dupes}"
         assigned = worker_assignments(world, key)
-        assert all(a != b for a, b in zip(assigned, assigned[1:], strict=False)), f"{key}: repeated assignment {assigned}"
+        assert all(a != b for a, b in itertools.pairwise(assigned)), (
+            f"{key}: repeated assignment {assigned}"
+        )
         rec = world.record(key)
         assert rec is not None, f"{key}: record lost"
         assert rec["pending"] == [], f"{key}: actions left pending {rec['pending']}"
@@ -121,7 +142,11 @@ def assert_exactly_once(world: World, keys: list[str]) -> None:
 
 # --- a small campaign: four escalations over a working day -------------------------------------
 
-STEPS_PARIS = ((9, 0), (14, 0), (18, 0))  # route; the S3 owner's 4 business hours are up; later still
+STEPS_PARIS = (
+    (9, 0),
+    (14, 0),
+    (18, 0),
+)  # route; the S3 owner's 4 business hours are up; later still
 RETRY_LATER = (timedelta(0), timedelta(seconds=30), timedelta(seconds=90))  # polls within each step
 
 
@@ -129,14 +154,19 @@ def seed_campaign(world: World) -> list[str]:
     """Four escalations labelled at 09:00 Paris: scope S3, incident S1, stakeholder S2, people issue S3."""
     return [
         world.issue("Checkout promo scope", labels=("escalation-S3", "escalation-type-scope")),
-        world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"), project="PAY"),
+        world.issue(
+            "Payments down", labels=("escalation-S1", "escalation-type-incident"), project="PAY"
+        ),
         world.issue("Partner unhappy", labels=("escalation-S2", "escalation-type-stakeholder")),
-        world.issue("Team conflict", labels=("escalation-S3", "escalation-type-people"), project="PEOPLE"),
+        world.issue(
+            "Team conflict", labels=("escalation-S3", "escalation-type-people"), project="PEOPLE"
+        ),
     ]
 
 
-def run_campaign(world: World, run_cycle: Callable[[], Any], step_times: list[datetime],
-                 *, max_attempts: int = 6) -> None:
+def run_campaign(
+    world: World, run_cycle: Callable[[], Any], step_times: list[datetime], *, max_attempts: int = 6
+) -> None:
     """At each step time, poll a few times; a poll whose report lists errors is repeated (recovery)."""
     for at in step_times:
         for delay in RETRY_LATER:

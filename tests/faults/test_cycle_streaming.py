@@ -14,8 +14,11 @@ def test_changed_issues_are_loaded_between_search_pages(world: World) -> None:
     start = len(world.site.request_log)
     report = c.run(dry_run=True)
     assert report.issues_seen == 5 and not report.errors
-    order = [e.endpoint.rsplit("/", 1)[-1] for e in world.site.request_log[start:]
-             if e.endpoint.endswith(("/search/jql", "/changelog/bulkfetch"))]
+    order = [
+        e.endpoint.rsplit("/", 1)[-1]
+        for e in world.site.request_log[start:]
+        if e.endpoint.endswith(("/search/jql", "/changelog/bulkfetch"))
+    ]
     # search page, then the bulk changelog of its two issues, and so on -- not three pages first
     assert order == ["jql", "bulkfetch", "jql", "bulkfetch", "jql", "bulkfetch"]
     c.run()

@@ -38,7 +38,7 @@ def reference(example_config: Config) -> dict[str, Any]:
     """What the campaign leaves behind on a well-behaved site."""
     with make_world(example_config, START) as world:
         keys = seed_campaign(world)
-        run_campaign(world, lambda: world.tick(), steps())
+        run_campaign(world, world.tick, steps())
         result = outcome(world, keys)
     # the campaign does escalate: the S3 scope issue went from its PO to the Product Director, then the CPO
     assert result[keys[0]]["assignments"][-2:] == [PD, CPO]
@@ -47,9 +47,20 @@ def reference(example_config: Config) -> dict[str, Any]:
 
 
 def test_429_storm_honours_retry_after(world: World, reference: dict[str, Any]) -> None:
-    world.site.faults.add(FaultRule(kind="status", status=429, retry_after=7, path=r"/search/jql$", times=5))
-    world.site.faults.add(FaultRule(kind="status", status=429, retry_after=3, retry_after_http_date=True,
-                                    path=r"/properties/", method="PUT", times=3))
+    world.site.faults.add(
+        FaultRule(kind="status", status=429, retry_after=7, path=r"/search/jql$", times=5)
+    )
+    world.site.faults.add(
+        FaultRule(
+            kind="status",
+            status=429,
+            retry_after=3,
+            retry_after_http_date=True,
+            path=r"/properties/",
+            method="PUT",
+            times=3,
+        )
+    )
     keys = seed_campaign(world)
     run_campaign(world, lambda: cycle(world).run(), steps())
     assert outcome(world, keys) == reference
@@ -75,10 +86,18 @@ def test_5xx_bursts(world: World, reference: dict[str, Any]) -> None:
 
 def test_timeouts_after_the_write_landed(world: World, reference: dict[str, Any]) -> None:
     # the effect happens, then the answer stalls past the client's timeout
-    world.site.faults.add(FaultRule(kind="timeout", seconds=0.6, method="POST", path=r"/comment$", times=3))
-    world.site.faults.add(FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/assignee$", times=2))
-    world.site.faults.add(FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/properties/", times=2))
-    world.site.faults.add(FaultRule(kind="timeout", seconds=0.6, method="GET", path=r"/comment$", times=2))
+    world.site.faults.add(
+        FaultRule(kind="timeout", seconds=0.6, method="POST", path=r"/comment$", times=3)
+    )
+    world.site.faults.add(
+        FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/assignee$", times=2)
+    )
+    world.site.faults.add(
+        FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/properties/", times=2)
+    )
+    world.site.faults.add(
+        FaultRule(kind="timeout", seconds=0.6, method="GET", path=r"/comment$", times=2)
+    )
     keys = seed_campaign(world)
     run_campaign(world, lambda: cycle(world, timeout=0.25).run(), steps())
     assert sum(r.fired for r in world.site.faults.rules()) == 9

@@ -29,7 +29,9 @@ CHILD = Path(__file__).with_name("cycle_child.py")
 
 def start_child(world: World) -> subprocess.Popen[bytes]:
     env = {**os.environ, **world.env(), "ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
-    return subprocess.Popen([sys.executable, str(CHILD)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, str(CHILD)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
 
 
 def kill_when(proc: subprocess.Popen[bytes], ready: object, timeout: float = 20.0) -> bool:
@@ -50,7 +52,9 @@ def kill_when(proc: subprocess.Popen[bytes], ready: object, timeout: float = 20.
 def test_killed_between_comment_post_and_record_write(world: World) -> None:
     key = world.issue()
     # the comment lands, then the answer stalls: the child is killed before it can record the effect
-    world.site.faults.add(FaultRule(kind="timeout", seconds=2.0, method="POST", path=r"/comment$", times=1))
+    world.site.faults.add(
+        FaultRule(kind="timeout", seconds=2.0, method="POST", path=r"/comment$", times=1)
+    )
     proc = start_child(world)
     assert kill_when(proc, lambda: len(world.worker_comments(key)) == 1)
     rec = world.record(key)
@@ -86,7 +90,9 @@ def test_killed_at_random_points_of_cycles(example_config: Config) -> None:
                 base = len(world.site.request_log)
                 k = rng.randrange(3, 45)
                 proc = start_child(world)
-                kills += kill_when(proc, lambda: len(world.site.request_log) - base >= k)
+                kills += kill_when(
+                    proc, lambda base=base, k=k: len(world.site.request_log) - base >= k
+                )
             world.site.faults.clear()
             world.tick()
             world.site.faults.add(FaultRule(kind="latency", seconds=0.02, times=None))

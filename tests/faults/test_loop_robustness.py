@@ -13,9 +13,10 @@ from worker.config.model import Config
 from worker.cycle.cycle import Memory
 
 
-
 def test_stale_search_causes_no_double_escalation(example_config: Config) -> None:
-    with make_world(example_config, paris(2026, 3, 2, 9, 0), staleness=timedelta(seconds=60)) as world:
+    with make_world(
+        example_config, paris(2026, 3, 2, 9, 0), staleness=timedelta(seconds=60)
+    ) as world:
         key = world.issue()  # S3 scope: the PO has 4 business hours
         world.clock.advance(timedelta(minutes=2))  # the label is indexed now
         memory = Memory()
@@ -28,7 +29,9 @@ def test_stale_search_causes_no_double_escalation(example_config: Config) -> Non
             world.clock.set(paris(2026, 3, 2, 14, 0) + timedelta(seconds=seconds))
             cycle(world, memory).run()
             world.tick()  # and a fresh process with no memory at all
-        assert [i for i in worker_comment_ids(world, key) if ":escalate:" in i] == [f"{key}#1.0:comment:escalate:L1"]
+        assert [i for i in worker_comment_ids(world, key) if ":escalate:" in i] == [
+            f"{key}#1.0:comment:escalate:L1"
+        ]
         assert world.record(key)["level"] == 1
         assert_exactly_once(world, [key])
 
@@ -61,8 +64,12 @@ def test_owner_deactivated_mid_escalation_is_skipped_at_the_deadline(world: Worl
 
 def test_people_issue_gets_restricted_comments(world: World) -> None:
     summary = "Conflict between Alice and Bob in the payments squad"
-    key = world.issue(summary, labels=("escalation-S3", "escalation-type-people"), project="PEOPLE",
-                      description="Alice says Bob shouted at her in the retro on Tuesday.")
+    key = world.issue(
+        summary,
+        labels=("escalation-S3", "escalation-type-people"),
+        project="PEOPLE",
+        description="Alice says Bob shouted at her in the retro on Tuesday.",
+    )
     world.tick()
     vis = world.config.jira.people_issue_visibility
     assert vis is not None

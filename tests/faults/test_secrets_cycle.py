@@ -61,8 +61,14 @@ def test_token_never_leaks(example_config: Config, json_log: io.StringIO) -> Non
         # an exception raised straight from a call that Jira answers with the echo
         echo.fired = 0
         with pytest.raises(JiraError) as info:
-            cycle(world).gateway.post_comment(first, {"type": "doc", "version": 1, "content": []}, action_id="x")
-        texts += [str(info.value), repr(info.value), "".join(traceback.format_exception(info.value))]
+            cycle(world).gateway.post_comment(
+                first, {"type": "doc", "version": 1, "content": []}, action_id="x"
+            )
+        texts += [
+            str(info.value),
+            repr(info.value),
+            "".join(traceback.format_exception(info.value)),
+        ]
         structlog.get_logger("test").exception("boom", error=info.value, exc_info=info.value)
         texts.append(json_log.getvalue())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -41,16 +41,26 @@ def client(sleeps: list[float], **policy: float) -> RetryingHttp:
 
 def test_retry_after_in_seconds_and_as_an_http_date() -> None:
     assert parse_retry_after("7") == 7.0
-    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), lambda: now) == 30.0
-    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), lambda: now) == 0.0
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert (
+        parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), lambda: now)
+        == 30.0
+    )
+    assert (
+        parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), lambda: now)
+        == 0.0
+    )
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
 
 
 @responses.activate
 def test_429_is_retried_after_the_time_jira_asks_for() -> None:
-    responses.post(SEARCH, status=429, headers={"Retry-After": "3"}, json={"errorMessages": ["Rate limit"]})
-    responses.post(SEARCH, status=429, headers={"Retry-After": "5"}, json={"errorMessages": ["Rate limit"]})
+    responses.post(
+        SEARCH, status=429, headers={"Retry-After": "3"}, json={"errorMessages": ["Rate limit"]}
+    )
+    responses.post(
+        SEARCH, status=429, headers={"Retry-After": "5"}, json={"errorMessages": ["Rate limit"]}
+    )
     responses.post(SEARCH, json={"issues": [], "isLast": True})
     sleeps: list[float] = []
     http = client(sleeps)
@@ -87,8 +97,11 @@ def test_gives_up_after_the_attempt_limit() -> None:
 
 @responses.activate
 def test_other_4xx_are_never_retried_and_say_why() -> None:
-    responses.put(f"{URL}/rest/api/3/issue/SHOP-1/assignee", status=400,
-                  json={"errorMessages": [], "errors": {"assignee": "User 'x' cannot be assigned issues."}})
+    responses.put(
+        f"{URL}/rest/api/3/issue/SHOP-1/assignee",
+        status=400,
+        json={"errorMessages": [], "errors": {"assignee": "User 'x' cannot be assigned issues."}},
+    )
     with pytest.raises(JiraError) as err:
         client([]).call("PUT", "/rest/api/3/issue/SHOP-1/assignee", json={"accountId": "x"})
     assert err.value.status == 400 and "cannot be assigned" in str(err.value)
@@ -98,7 +111,11 @@ def test_other_4xx_are_never_retried_and_say_why() -> None:
 @responses.activate
 def test_401_is_an_auth_error_with_a_hint_and_no_secret() -> None:
     register("tok-http-test-000")
-    responses.get(f"{URL}/rest/api/3/myself", status=401, body="Authorization: Basic d29ya2VyOnRvay1odHRwLXRlc3QtMDAw")
+    responses.get(
+        f"{URL}/rest/api/3/myself",
+        status=401,
+        body="Authorization: Basic d29ya2VyOnRvay1odHRwLXRlc3QtMDAw",
+    )
     with pytest.raises(AuthError) as err:
         client([]).call("GET", "/rest/api/3/myself")
     assert "JIRA_API_TOKEN" in str(err.value) and "tok-http-test-000" not in str(err.value)
@@ -117,7 +134,12 @@ def test_an_idempotent_read_survives_a_dropped_connection() -> None:
     responses.post(SEARCH, body=requests.ConnectionError("connection reset"))
     responses.post(SEARCH, json={"issues": [], "isLast": True})
     sleeps: list[float] = []
-    assert client(sleeps, base=0.01).call("POST", "/rest/api/3/search/jql", json={}, retry_ambiguous=True).status == 200
+    assert (
+        client(sleeps, base=0.01)
+        .call("POST", "/rest/api/3/search/jql", json={}, retry_ambiguous=True)
+        .status
+        == 200
+    )
     assert len(sleeps) == 1
 
 
@@ -129,7 +151,12 @@ def test_the_limiter_keeps_under_the_per_second_and_per_issue_limits() -> None:
         sleeps.append(s)
         now[0] += s
 
-    limiter = RateLimiter(per_second={"GET": 2, "PUT": 50}, per_issue_writes=(3, 2.0), clock=lambda: now[0], sleep=sleep)
+    limiter = RateLimiter(
+        per_second={"GET": 2, "PUT": 50},
+        per_issue_writes=(3, 2.0),
+        clock=lambda: now[0],
+        sleep=sleep,
+    )
     for _ in range(3):
         limiter.acquire("GET")
     assert sleeps == [1.0]  # the third GET within the same second waits for the window

@@ -50,7 +50,10 @@ class FakeSlack:
         self._scripted.setdefault(method, []).extend(answers)
 
     def rate_limit(self, method: str, retry_after: int = 7) -> None:
-        self.script(method, Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}))
+        self.script(
+            method,
+            Answer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}),
+        )
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -65,10 +68,10 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+            def do_GET(self) -> None:
                 self._handle(b"")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 self._handle(self.rfile.read(length))
 
@@ -91,11 +94,15 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
+            def log_message(
+                self, format: str, *args: Any
+            ) -> None:  # silence the default stderr log
                 return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -125,7 +132,11 @@ class FakeSlack:
             self.channels[name] = channel
             return {"ok": True, "channel": channel}
         if call.method == "conversations.list":
-            return {"ok": True, "channels": list(self.channels.values()), "response_metadata": {"next_cursor": ""}}
+            return {
+                "ok": True,
+                "channels": list(self.channels.values()),
+                "response_metadata": {"next_cursor": ""},
+            }
         if call.method == "conversations.join":
             for channel in self.channels.values():
                 if channel["id"] == p["channel"]:
@@ -135,7 +146,11 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": p["channel"]}}
         if call.method == "users.lookupByEmail":
             user = self.users_by_email.get(p["email"])
-            return {"ok": True, "user": {"id": user}} if user else {"ok": False, "error": "users_not_found"}
+            return (
+                {"ok": True, "user": {"id": user}}
+                if user
+                else {"ok": False, "error": "users_not_found"}
+            )
         if call.method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + p["users"]}}
         if call.method == "chat.postMessage":

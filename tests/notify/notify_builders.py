@@ -8,7 +8,9 @@ from typing import Any
 
 from worker.notify.message import Delivery, Message, Recipient
 
-ALICE = Recipient("acc-alice", "Alice", email="alice@example.com", phone="+15550000001", slack_id="UALICE")
+ALICE = Recipient(
+    "acc-alice", "Alice", email="alice@example.com", phone="+15550000001", slack_id="UALICE"
+)
 BOB = Recipient("acc-bob", "Bob", email="bob@example.com", phone="+15550000002")
 
 

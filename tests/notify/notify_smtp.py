@@ -26,13 +26,21 @@ class Mailbox:
     logins: list[str] = field(default_factory=list)
     accept_password: str | None = None
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 OK"
 
-    def authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
-        login = auth_data.login.decode() if isinstance(auth_data.login, bytes) else str(auth_data.login)
-        password = auth_data.password.decode() if isinstance(auth_data.password, bytes) else str(auth_data.password)
+    def authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        login = (
+            auth_data.login.decode() if isinstance(auth_data.login, bytes) else str(auth_data.login)
+        )
+        password = (
+            auth_data.password.decode()
+            if isinstance(auth_data.password, bytes)
+            else str(auth_data.password)
+        )
         self.logins.append(login)
         ok = self.accept_password is not None and password == self.accept_password
         return AuthResult(success=ok, handled=False)  # let aiosmtpd send the 235/535 reply

@@ -14,26 +14,49 @@ from worker.notify.message import Delivery, Message
 SARAH = "5b10a2844c20165700ede224"  # PO of payments
 
 
-def rec(severity: str, team: str, kind: str = "scope_disagreement", *, status: str = "open", due_h: int = 4) -> Record:
+def rec(
+    severity: str,
+    team: str,
+    kind: str = "scope_disagreement",
+    *,
+    status: str = "open",
+    due_h: int = 4,
+) -> Record:
     start = paris(2026, 3, 2, 9, 0)
-    return Record(epoch=1, status=status, severity=severity, type=kind, team=team, owner=PO, opened_at=start,
-                  ack_due=start + timedelta(hours=due_h), resolve_due=start + timedelta(days=due_h))
+    return Record(
+        epoch=1,
+        status=status,
+        severity=severity,
+        type=kind,
+        team=team,
+        owner=PO,
+        opened_at=start,
+        ack_due=start + timedelta(hours=due_h),
+        resolve_due=start + timedelta(days=due_h),
+    )
 
 
 def test_digest_groups_by_po_and_keeps_only_open_s3_s4(example_config: Config) -> None:
     now = paris(2026, 3, 9, 9, 0)
-    msgs = build_digests(example_config, [
-        ("SHOP-2", "Later one", rec("S3", "checkout", due_h=10)),
-        ("SHOP-1", "Sooner one", rec("S4", "checkout", due_h=2)),
-        ("SHOP-3", "Major", rec("S2", "checkout")),
-        ("SHOP-4", "Closed", rec("S3", "checkout", status="closed")),
-        ("PAY-1", "Payments thing", rec("S3", "payments")),
-        ("PEOPLE-1", "Alice and Bob clash", rec("S4", "payments", kind="people_issue")),
-    ], now)
+    msgs = build_digests(
+        example_config,
+        [
+            ("SHOP-2", "Later one", rec("S3", "checkout", due_h=10)),
+            ("SHOP-1", "Sooner one", rec("S4", "checkout", due_h=2)),
+            ("SHOP-3", "Major", rec("S2", "checkout")),
+            ("SHOP-4", "Closed", rec("S3", "checkout", status="closed")),
+            ("PAY-1", "Payments thing", rec("S3", "payments")),
+            ("PEOPLE-1", "Alice and Bob clash", rec("S4", "payments", kind="people_issue")),
+        ],
+        now,
+    )
     by_recipient = {m.recipients[0].account_id: m for m in msgs}
     assert set(by_recipient) == {PO, SARAH}
     emma = by_recipient[PO].text.splitlines()
-    assert [line.split()[1] for line in emma[1:]] == ["SHOP-1", "SHOP-2"]  # soonest resolve deadline first
+    assert [line.split()[1] for line in emma[1:]] == [
+        "SHOP-1",
+        "SHOP-2",
+    ]  # soonest resolve deadline first
     assert "2026-W11" in by_recipient[PO].title
     sarah = by_recipient[SARAH]
     assert "PEOPLE-1 [S4] (confidential)" in sarah.text and "Alice" not in sarah.text
@@ -58,7 +81,9 @@ def test_digest_reads_jira_and_falls_back_to_email(example_config: Config) -> No
     world: World = next(gen)
     try:
         world.issue("Scope fight", labels=("escalation-S3", "escalation-type-scope"))
-        world.issue("Typo on the pricing page", labels=("escalation-S4", "escalation-type-stakeholder"))
+        world.issue(
+            "Typo on the pricing page", labels=("escalation-S4", "escalation-type-stakeholder")
+        )
         world.issue("Outage", labels=("escalation-S1", "escalation-type-incident"))
         world.tick()
         cycle = world.cycle()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import Message as MailMessage
 
-from notify_smtp import SmtpServer, free_port
 from notify_builders import ALICE, BOB, message
+from notify_smtp import SmtpServer, free_port
 
 from worker.notify.email import EmailChannel, EmailSettings
 from worker.notify.message import Recipient
@@ -26,14 +26,20 @@ def channel(port: int, **extra: str) -> EmailChannel:
 def received(server: SmtpServer) -> list[tuple[list[str], MailMessage]]:
     out = []
     for envelope in server.mailbox.envelopes:
-        content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
+        content = (
+            envelope.content
+            if isinstance(envelope.content, bytes)
+            else str(envelope.content).encode()
+        )
         out.append((list(envelope.rcpt_tos), message_from_bytes(content)))
     return out
 
 
 def test_one_plain_text_email_per_recipient(smtp_server: SmtpServer) -> None:
     nobody = Recipient("acc-x", "Xavier")
-    delivery = channel(smtp_server.port).send(message(severity="S2", recipients=(ALICE, BOB, nobody)))
+    delivery = channel(smtp_server.port).send(
+        message(severity="S2", recipients=(ALICE, BOB, nobody))
+    )
     assert delivery.status == "sent", delivery.detail
     assert delivery.recipients == (ALICE.account_id, BOB.account_id)
     assert delivery.detail == "reached 2 of 2; no email address for Xavier"
@@ -91,4 +97,7 @@ def test_settings_from_env() -> None:
     assert (settings.port, settings.starttls, settings.username) == (587, True, None)
     assert settings.complete()
     assert not EmailSettings.from_env({"SMTP_HOST": "mail"}).complete()
-    assert EmailSettings.missing({"SMTP_HOST": "mail", "SMTP_PASSWORD": "p"}) == ["SMTP_FROM", "SMTP_USERNAME"]
+    assert EmailSettings.missing({"SMTP_HOST": "mail", "SMTP_PASSWORD": "p"}) == [
+        "SMTP_FROM",
+        "SMTP_USERNAME",
+    ]

@@ -46,11 +46,18 @@ class Store:
 
 
 def test_fresh_message_plans_every_primary_and_no_backup() -> None:
-    assert plan_sends(MID, ["phone", "slack_channel"], ["sms"], []) == [("phone", None), ("slack_channel", None)]
+    assert plan_sends(MID, ["phone", "slack_channel"], ["sms"], []) == [
+        ("phone", None),
+        ("slack_channel", None),
+    ]
 
 
 def test_final_statuses_are_never_sent_again() -> None:
-    entries = [entry("phone", "sent"), entry("slack_channel", "skipped"), entry("email", "abandoned")]
+    entries = [
+        entry("phone", "sent"),
+        entry("slack_channel", "skipped"),
+        entry("email", "abandoned"),
+    ]
     assert plan_sends(MID, ["phone", "slack_channel", "email"], [], entries) == []
 
 
@@ -60,9 +67,13 @@ def test_intent_without_outcome_is_not_resent_but_calls_for_the_backup() -> None
 
 
 def test_failed_is_retried_below_the_limit_and_the_backup_joins_in() -> None:
-    plan = plan_sends(MID, ["phone"], ["sms"], [entry("phone", "failed", attempts=2)], max_attempts=3)
+    plan = plan_sends(
+        MID, ["phone"], ["sms"], [entry("phone", "failed", attempts=2)], max_attempts=3
+    )
     assert plan == [("phone", None), ("sms", "phone")]
-    assert plan_sends(MID, ["phone"], [], [entry("phone", "failed", attempts=3)], max_attempts=3) == []
+    assert (
+        plan_sends(MID, ["phone"], [], [entry("phone", "failed", attempts=3)], max_attempts=3) == []
+    )
 
 
 def test_backup_is_used_once_and_retried_only_when_it_failed() -> None:
@@ -126,7 +137,9 @@ def test_json_round_trip_and_plan_invariants(entries: list[OutboxEntry]) -> None
 
 def test_from_json_rejects_unknown_status() -> None:
     with pytest.raises(ValueError, match="unknown outbox status"):
-        OutboxEntry.from_json({"message_id": MID, "channel": "sms", "status": "maybe", "attempts": 1, "last_at": AT})
+        OutboxEntry.from_json(
+            {"message_id": MID, "channel": "sms", "status": "maybe", "attempts": 1, "last_at": AT}
+        )
 
 
 # ---- Dispatcher (shell over fakes) -----------------------------------------------------------
@@ -210,7 +223,9 @@ def test_unconfigured_channel_is_skipped_with_one_warning_and_backup_is_used() -
         first = dispatcher.deliver(message(), ["phone"], ["sms"], [], Store())
         dispatcher.deliver(message(id="SHOP-13/1/escalate/L1"), ["phone"], ["sms"], [], Store())
     warnings = [log for log in logs if log["event"] == "notify.channel_not_configured"]
-    assert warnings == [{"event": "notify.channel_not_configured", "channel": "phone", "log_level": "warning"}]
+    assert warnings == [
+        {"event": "notify.channel_not_configured", "channel": "phone", "log_level": "warning"}
+    ]
     assert phone.sent == []
     by = entries_for(MID, first)
     assert (by["phone"].status, by["phone"].detail) == ("skipped", "not configured")

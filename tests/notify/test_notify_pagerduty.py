@@ -33,13 +33,22 @@ def test_trigger_event_with_routing_key_and_dedup_key() -> None:
     assert sent["dedup_key"] == "SHOP-12/1/escalate/L1"
     assert sent["payload"]["severity"] == "critical"
     assert sent["payload"]["summary"] == "[S1] SHOP-12: SHOP-12 checkout down: escalated to L1"
-    assert sent["links"] == [{"href": "https://example.atlassian.net/browse/SHOP-12", "text": "SHOP-12"}]
+    assert sent["links"] == [
+        {"href": "https://example.atlassian.net/browse/SHOP-12", "text": "SHOP-12"}
+    ]
 
 
 @responses.activate
 def test_sensitive_event_carries_no_title_or_text() -> None:
     responses.post(DEFAULT_EVENTS_URL, json={"status": "success"}, status=202)
-    channel().send(message(sensitive=True, severity="S2", title="Conflict between A and B", text="Personal matter XYZZY"))
+    channel().send(
+        message(
+            sensitive=True,
+            severity="S2",
+            title="Conflict between A and B",
+            text="Personal matter XYZZY",
+        )
+    )
     raw = responses.calls[0].request.body
     text = raw.decode() if isinstance(raw, bytes) else str(raw)
     assert "Conflict" not in text and "XYZZY" not in text
@@ -48,13 +57,24 @@ def test_sensitive_event_carries_no_title_or_text() -> None:
 
 @responses.activate
 def test_429_and_400_are_failed_deliveries() -> None:
-    responses.post(DEFAULT_EVENTS_URL, json={"status": "throttled"}, status=429, headers={"Retry-After": "5"})
-    responses.post(DEFAULT_EVENTS_URL, json={"message": "Event object is invalid", "errors": ["Length of 'routing_key' is incorrect"]}, status=400)
+    responses.post(
+        DEFAULT_EVENTS_URL, json={"status": "throttled"}, status=429, headers={"Retry-After": "5"}
+    )
+    responses.post(
+        DEFAULT_EVENTS_URL,
+        json={
+            "message": "Event object is invalid",
+            "errors": ["Length of 'routing_key' is incorrect"],
+        },
+        status=400,
+    )
     limited = channel().send(message())
     assert (limited.status, limited.retry_after) == ("failed", 5.0)
     invalid = channel().send(message())
     assert invalid.status == "failed" and invalid.retry_after is None
-    assert invalid.detail == "HTTP 400 (Event object is invalid; Length of 'routing_key' is incorrect)"
+    assert (
+        invalid.detail == "HTTP 400 (Event object is invalid; Length of 'routing_key' is incorrect)"
+    )
 
 
 def test_unconfigured_without_routing_key() -> None:

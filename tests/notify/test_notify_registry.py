@@ -19,7 +19,9 @@ def test_channel_ids_match_the_rules_file() -> None:
 
     import yaml
 
-    rules = yaml.safe_load((pathlib.Path(__file__).parents[2] / "rules" / "channels.yaml").read_text())
+    rules = yaml.safe_load(
+        (pathlib.Path(__file__).parents[2] / "rules" / "channels.yaml").read_text()
+    )
     assert set(rules["channels"]) == set(CHANNEL_IDS)
 
 

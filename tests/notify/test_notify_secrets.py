@@ -7,9 +7,9 @@ import logging
 import pytest
 import requests
 import responses
-from notify_smtp import SmtpServer
 from fake_slack import Answer, FakeSlack
 from notify_builders import ALICE, Clock, FakeChannel, message
+from notify_smtp import SmtpServer
 from structlog.testing import capture_logs
 
 from worker.notify.outbox import Dispatcher, OutboxEntry, dump_entries
@@ -93,7 +93,9 @@ def test_no_secret_in_logs_details_entries_or_reprs(
     for secret in SECRETS:
         for text in texts:
             assert secret not in text
-    assert any("***" in e.detail for e in entries)  # the echoed secrets were scrubbed, not just absent
+    assert any(
+        "***" in e.detail for e in entries
+    )  # the echoed secrets were scrubbed, not just absent
 
 
 def test_exception_text_from_a_broken_provider_is_not_exposed() -> None:

@@ -31,16 +31,25 @@ def test_channel_names_are_valid_slack_names() -> None:
     assert len(long) == 80 and long.endswith("-2") and long.startswith("esc-xxx")
 
 
-def test_dedicated_channel_is_created_handlers_invited_and_summary_posted(fake_slack: FakeSlack) -> None:
+def test_dedicated_channel_is_created_handlers_invited_and_summary_posted(
+    fake_slack: FakeSlack,
+) -> None:
     fake_slack.users_by_email["bob@example.com"] = "UBOB"
     delivery = SlackChannelChannel(api(fake_slack)).send(message())
     assert delivery.status == "sent", delivery.detail
     assert delivery.recipients == (ALICE.account_id, BOB.account_id)
-    assert [c.params["name"] for c in fake_slack.calls_to("conversations.create")] == ["esc-shop-12"]
+    assert [c.params["name"] for c in fake_slack.calls_to("conversations.create")] == [
+        "esc-shop-12"
+    ]
     channel_id = fake_slack.channels["esc-shop-12"]["id"]
     invites = fake_slack.calls_to("conversations.invite")
-    assert [(c.params["channel"], c.params["users"]) for c in invites] == [(channel_id, "UALICE"), (channel_id, "UBOB")]
-    assert [c.params["email"] for c in fake_slack.calls_to("users.lookupByEmail")] == ["bob@example.com"]
+    assert [(c.params["channel"], c.params["users"]) for c in invites] == [
+        (channel_id, "UALICE"),
+        (channel_id, "UBOB"),
+    ]
+    assert [c.params["email"] for c in fake_slack.calls_to("users.lookupByEmail")] == [
+        "bob@example.com"
+    ]
     (post,) = fake_slack.calls_to("chat.postMessage")
     assert post.params["channel"] == channel_id
     assert "<https://example.atlassian.net/browse/SHOP-12|SHOP-12>" in post.params["text"]
@@ -65,8 +74,12 @@ def test_name_taken_by_an_invisible_channel_falls_back_to_a_suffix(fake_slack: F
     assert names == ["esc-shop-12", "esc-shop-12-2"]
 
 
-def test_already_in_channel_counts_as_invited_and_unknown_people_are_noted(fake_slack: FakeSlack) -> None:
-    fake_slack.script("conversations.invite", Answer(200, {"ok": False, "error": "already_in_channel"}))
+def test_already_in_channel_counts_as_invited_and_unknown_people_are_noted(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.script(
+        "conversations.invite", Answer(200, {"ok": False, "error": "already_in_channel"})
+    )
     ghost = Recipient("acc-ghost", "Ghost")
     delivery = SlackChannelChannel(api(fake_slack)).send(message(recipients=(ALICE, ghost)))
     assert delivery.status == "sent"
@@ -78,8 +91,13 @@ def test_dm_to_each_recipient_plus_here_in_the_team_channel(fake_slack: FakeSlac
     fake_slack.users_by_email["bob@example.com"] = "UBOB"
     delivery = SlackDmChannel(api(fake_slack)).send(message(severity="S2", here=True))
     assert delivery.status == "sent", delivery.detail
-    assert [c.params["users"] for c in fake_slack.calls_to("conversations.open")] == ["UALICE", "UBOB"]
-    posts = [(c.params["channel"], c.params["text"]) for c in fake_slack.calls_to("chat.postMessage")]
+    assert [c.params["users"] for c in fake_slack.calls_to("conversations.open")] == [
+        "UALICE",
+        "UBOB",
+    ]
+    posts = [
+        (c.params["channel"], c.params["text"]) for c in fake_slack.calls_to("chat.postMessage")
+    ]
     assert [p[0] for p in posts] == ["DUALICE", "DUBOB", "#team-checkout"]
     assert posts[2][1].startswith("<!here> ")
     assert "<!here>" not in posts[0][1]
@@ -116,7 +134,9 @@ def test_ratelimited_gives_failed_with_retry_after_and_stops(fake_slack: FakeSla
     assert len(fake_slack.calls_to("conversations.open")) == 1  # Bob waits for the next cycle
 
 
-def test_ratelimited_channel_creation_fails_then_the_retry_reuses_the_channel(fake_slack: FakeSlack) -> None:
+def test_ratelimited_channel_creation_fails_then_the_retry_reuses_the_channel(
+    fake_slack: FakeSlack,
+) -> None:
     fake_slack.rate_limit("chat.postMessage", retry_after=3)
     channel = SlackChannelChannel(api(fake_slack))
     first = channel.send(message(recipients=(ALICE,)))
@@ -127,7 +147,9 @@ def test_ratelimited_channel_creation_fails_then_the_retry_reuses_the_channel(fa
 
 
 def test_api_error_is_a_failed_delivery(fake_slack: FakeSlack) -> None:
-    fake_slack.script("conversations.create", Answer(200, {"ok": False, "error": "restricted_action"}))
+    fake_slack.script(
+        "conversations.create", Answer(200, {"ok": False, "error": "restricted_action"})
+    )
     delivery = SlackChannelChannel(api(fake_slack)).send(message())
     assert delivery.status == "failed" and delivery.retry_after is None
     assert "conversations.create: restricted_action" in delivery.detail
@@ -137,7 +159,9 @@ def test_sensitive_message_never_reaches_a_shared_slack_channel(fake_slack: Fake
     fake_slack.users_by_email["bob@example.com"] = "UBOB"
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake_slack.url}
     dispatcher = Dispatcher(build_channels(env), now=Clock(), warned=set())
-    people = message(id="HR-3/1/escalate/L1", issue_key="HR-3", sensitive=True, here=True, text="Private text")
+    people = message(
+        id="HR-3/1/escalate/L1", issue_key="HR-3", sensitive=True, here=True, text="Private text"
+    )
     entries = dispatcher.deliver(
         people, ["slack_channel", "slack_dm", "slack_mention"], [], [], lambda entries: None
     )

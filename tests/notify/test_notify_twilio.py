@@ -65,7 +65,12 @@ def test_sms_body_has_severity_title_and_link() -> None:
 
 @responses.activate
 def test_429_fails_with_retry_after_and_stops() -> None:
-    responses.post(CALLS, json={"code": 20429, "message": "Too Many Requests"}, status=429, headers={"Retry-After": "12"})
+    responses.post(
+        CALLS,
+        json={"code": 20429, "message": "Too Many Requests"},
+        status=429,
+        headers={"Retry-After": "12"},
+    )
     phone, _ = channels()
     delivery = phone.send(message())
     assert delivery.status == "failed"
@@ -112,7 +117,9 @@ def test_missing_phone_is_named_in_the_detail() -> None:
 
 def test_configured_only_with_all_three_settings() -> None:
     assert channels()[0].configured()
-    partial = TwilioClient(TwilioSettings.from_env({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+1"}))
+    partial = TwilioClient(
+        TwilioSettings.from_env({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_FROM": "+1"})
+    )
     assert not TwilioCallChannel(partial).configured()
     assert TwilioSettings.missing({"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": " "}) == [
         "TWILIO_AUTH_TOKEN",
@@ -122,6 +129,10 @@ def test_configured_only_with_all_three_settings() -> None:
 
 @responses.activate
 def test_api_url_override_for_a_sandbox() -> None:
-    responses.post("http://127.0.0.1:9/2010-04-01/Accounts/AC123/Messages.json", json={"sid": "SM1"}, status=201)
+    responses.post(
+        "http://127.0.0.1:9/2010-04-01/Accounts/AC123/Messages.json",
+        json={"sid": "SM1"},
+        status=201,
+    )
     client = TwilioClient(TwilioSettings.from_env({**ENV, "TWILIO_API_URL": "http://127.0.0.1:9/"}))
     assert TwilioSmsChannel(client).send(message(recipients=(ALICE,))).status == "sent"

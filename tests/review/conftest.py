@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+
 from tests.review.review_cli import Run, parse
 from tests.review.review_seed import Seeded, seed_month
 from worker.config.model import Config

@@ -21,6 +21,7 @@ from worker.sandbox.jira import JiraSite
 from worker.sandbox.organisation import WORKER_ACCOUNT, WORKER_EMAIL, WorkerLogin
 from worker.sandbox.server import SandboxServer
 
+
 @dataclass
 class Seeded:
     config: Config
@@ -31,8 +32,11 @@ class Seeded:
     keys: dict[str, str] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
-        return {**self.login.environ(self.server.url), "ESCALATION_WORKER_NOW": NOW.isoformat(),
-                "ESCALATION_WORKER_CONFIG": str(self.config.path)}
+        return {
+            **self.login.environ(self.server.url),
+            "ESCALATION_WORKER_NOW": NOW.isoformat(),
+            "ESCALATION_WORKER_CONFIG": str(self.config.path),
+        }
 
     def key(self, name: str) -> str:
         return self.keys[name]
@@ -45,7 +49,23 @@ def seed_month(config: Config) -> Iterator[Seeded]:
     wiki = ConfluenceSite(site.clock)
     wiki.add_space("PROD", "Product")
     with SandboxServer(site, wiki) as server:
-        yield Seeded(config, site, wiki, server, WorkerLogin(WORKER_ACCOUNT, WORKER_EMAIL, "sandbox-token"), keys)
+        yield Seeded(
+            config,
+            site,
+            wiki,
+            server,
+            WorkerLogin(WORKER_ACCOUNT, WORKER_EMAIL, "sandbox-token"),
+            keys,
+        )
 
 
-__all__ = ["COUNTERPART_FIELD", "DECISION_FIELD", "NOW", "SPECS", "Seeded", "Spec", "record_for", "seed_month"]
+__all__ = [
+    "COUNTERPART_FIELD",
+    "DECISION_FIELD",
+    "NOW",
+    "SPECS",
+    "Seeded",
+    "Spec",
+    "record_for",
+    "seed_month",
+]

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from tests.review.review_seed import SPECS, record_for
 from worker.config.model import Config
 from worker.core.record import Record
-from worker.review.compute import acknowledge_state, build_report, durations, nearest_rank, resolve_state
+from worker.review.compute import (
+    acknowledge_state,
+    build_report,
+    durations,
+    nearest_rank,
+    resolve_state,
+)
 from worker.review.model import Escalation, Month
 from worker.review.render import duration_text, to_markdown, to_storage
 
@@ -47,8 +53,16 @@ def test_median_of_an_even_count_is_the_mean_of_the_middle_two() -> None:
 
 
 def open_record(**kw: object) -> Record:
-    base = Record(epoch=1, status="open", severity="S1", type="production_incident", team="checkout", opened_at=T0,
-                  ack_due=T0 + timedelta(minutes=15), resolve_due=T0 + timedelta(hours=4))
+    base = Record(
+        epoch=1,
+        status="open",
+        severity="S1",
+        type="production_incident",
+        team="checkout",
+        opened_at=T0,
+        ack_due=T0 + timedelta(minutes=15),
+        resolve_due=T0 + timedelta(hours=4),
+    )
     return replace(base, **kw)  # type: ignore[arg-type]
 
 
@@ -64,8 +78,11 @@ def test_open_escalations_are_pending_until_their_deadline_then_breached() -> No
 
 
 def test_closed_escalations_keep_their_recorded_outcome() -> None:
-    rec = open_record(status="closed", closed_at=T0 + timedelta(minutes=5),
-                      outcome={"reason": "label_removed", "acknowledge": "none", "resolve": "withdrawn"})
+    rec = open_record(
+        status="closed",
+        closed_at=T0 + timedelta(minutes=5),
+        outcome={"reason": "label_removed", "acknowledge": "none", "resolve": "withdrawn"},
+    )
     assert acknowledge_state(rec, T0 + timedelta(days=9)) == "none"
     assert resolve_state(rec, T0 + timedelta(days=9)) == "withdrawn"
 
@@ -86,7 +103,14 @@ def test_months() -> None:
 
 def test_duration_text() -> None:
     assert [duration_text(s) for s in (None, 59, 600, 3600, 3900, 2 * 86400 + 3600, 3 * 86400)] == [
-        "—", "1 min", "10 min", "1 h", "1 h 05 min", "2 d 1 h", "3 d"]
+        "—",
+        "1 min",
+        "10 min",
+        "1 h",
+        "1 h 05 min",
+        "2 d 1 h",
+        "3 d",
+    ]
 
 
 def seeded_escalations() -> list[Escalation]:
@@ -95,10 +119,18 @@ def seeded_escalations() -> list[Escalation]:
 
 def test_pattern_threshold_and_sensitive_visibility(example_config: Config) -> None:
     now = datetime(2026, 4, 1, 6, tzinfo=UTC)
-    kw = dict(tz=PARIS, now=now, rules=example_config.rules, directory=example_config.directory)
+    kw = {
+        "tz": PARIS,
+        "now": now,
+        "rules": example_config.rules,
+        "directory": example_config.directory,
+    }
     three = build_report(seeded_escalations(), Month(2026, 3), min_pattern=3, **kw)  # type: ignore[arg-type]
     assert [(p.dimension, p.id, p.count) for p in three.patterns] == [
-        ("team", "checkout", 5), ("team", "payments", 3), ("type", "production_incident", 3)]
+        ("team", "checkout", 5),
+        ("team", "payments", 3),
+        ("type", "production_incident", 3),
+    ]
     shown = build_report(seeded_escalations(), Month(2026, 3), include_sensitive=True, **kw)  # type: ignore[arg-type]
     assert shown.confidential_entries == 0 and "X-9" in [e.key for e in shown.entries]
     payments = next(p for p in shown.patterns if p.id == "payments" and p.dimension == "team")
@@ -107,8 +139,21 @@ def test_pattern_threshold_and_sensitive_visibility(example_config: Config) -> N
 
 def test_an_empty_month_renders(example_config: Config) -> None:
     now = datetime(2026, 4, 1, 6, tzinfo=UTC)
-    r = build_report([], Month(2025, 1), tz=PARIS, now=now, rules=example_config.rules, directory=example_config.directory)
-    assert (r.total, r.acknowledge.rate, r.time_to_resolve.median_s, r.patterns, r.chart) == (0, None, None, (), ())
+    r = build_report(
+        [],
+        Month(2025, 1),
+        tz=PARIS,
+        now=now,
+        rules=example_config.rules,
+        directory=example_config.directory,
+    )
+    assert (r.total, r.acknowledge.rate, r.time_to_resolve.median_s, r.patterns, r.chart) == (
+        0,
+        None,
+        None,
+        (),
+        (),
+    )
     md = to_markdown(r)
     assert "0 escalations opened in 2025-01" in md and "| Acknowledge | 0 | 0 | 0 | n/a |" in md
     assert 'ac:name="chart"' not in to_storage(r)
@@ -117,7 +162,13 @@ def test_an_empty_month_renders(example_config: Config) -> None:
 def test_storage_escapes_issue_text(example_config: Config) -> None:
     spec = replace(SPECS[3], summary="<script>alert(1)</script> & more")
     esc = [Escalation("X-1", spec.summary, "SHOP", record_for(spec))]
-    r = build_report(esc, Month(2026, 3), tz=PARIS, now=datetime(2026, 4, 1, tzinfo=UTC), rules=example_config.rules,
-                     directory=example_config.directory)
+    r = build_report(
+        esc,
+        Month(2026, 3),
+        tz=PARIS,
+        now=datetime(2026, 4, 1, tzinfo=UTC),
+        rules=example_config.rules,
+        directory=example_config.directory,
+    )
     body = to_storage(r)
     assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in body

@@ -28,16 +28,28 @@ def test_volumes_against_the_previous_month(cli: Callable[..., Run], month: Seed
     # March (Paris): A B C D E F G H = 8; I is 1 April 00:30 in Paris. February: P1 P2 P3 = 3.
     assert (r["total"], r["previous_total"]) == (8, 3)
     sev = {v["id"]: (v["count"], v["previous"]) for v in r["by_severity"]}
-    assert sev == {"S1": (3, 2), "S2": (4, 1), "S3": (1, 0), "S4": (0, 0)}  # S1: A B H / P2 P3; S2: C D E F / P1
+    assert sev == {
+        "S1": (3, 2),
+        "S2": (4, 1),
+        "S3": (1, 0),
+        "S4": (0, 0),
+    }  # S1: A B H / P2 P3; S2: C D E F / P1
     typ = {v["id"]: (v["count"], v["previous"]) for v in r["by_type"]}
     assert typ == {
-        "production_incident": (3, 2), "cross_team_dependency": (2, 0), "scope_disagreement": (1, 1),
-        "stakeholder_request": (0, 0), "people_issue": (1, 0), "release_decision": (1, 0),
+        "production_incident": (3, 2),
+        "cross_team_dependency": (2, 0),
+        "scope_disagreement": (1, 1),
+        "stakeholder_request": (0, 0),
+        "people_issue": (1, 0),
+        "release_decision": (1, 0),
     }
     team = {v["id"]: (v["count"], v["previous"]) for v in r["by_team"]}
     assert team == {"checkout": (5, 2), "payments": (3, 1)}  # A B C D G / P1 P3 and E F H / P2
     chart = {c["team"]: c["counts"] for c in r["chart"]}
-    assert chart == {"Checkout": {"S1": 2, "S2": 2, "S3": 1, "S4": 0}, "Payments": {"S1": 1, "S2": 2, "S3": 0, "S4": 0}}
+    assert chart == {
+        "Checkout": {"S1": 2, "S2": 2, "S3": 1, "S4": 0},
+        "Payments": {"S1": 1, "S2": 2, "S3": 0, "S4": 0},
+    }
 
 
 def test_sla_compliance_counts_open_breaches(cli: Callable[..., Run], month: Seeded) -> None:
@@ -49,7 +61,13 @@ def test_sla_compliance_counts_open_breaches(cli: Callable[..., Run], month: See
     res = r["resolve"]
     # met: A C F; breached: B (closed late), D (recorded breach, open), H (deadline 01:50 UTC passed, open)
     # pending: G (deadline in 20 days); excluded: E (label removed without a breach: withdrawn)
-    assert (res["met"], res["breached"], res["open_breached"], res["pending"], res["excluded"]) == (3, 3, 2, 1, 1)
+    assert (res["met"], res["breached"], res["open_breached"], res["pending"], res["excluded"]) == (
+        3,
+        3,
+        2,
+        1,
+        1,
+    )
     assert res["rate"] == 0.5
     s1 = next(f for f in r["per_severity"] if f["severity"] == "S1")
     assert (s1["acknowledge"]["met"], s1["acknowledge"]["breached"]) == (2, 1)  # A H / B
@@ -75,11 +93,17 @@ def test_levels_and_patterns(cli: Callable[..., Run], month: Seeded) -> None:
     r = march(cli, month)
     k = month.key
     assert r["levels"] == [[0, 5], [1, 2], [2, 1]]  # B D climbed one level, G two
-    patterns = {(p["dimension"], p["id"]): (p["count"], p["keys"], p["confidential"]) for p in r["patterns"]}
+    patterns = {
+        (p["dimension"], p["id"]): (p["count"], p["keys"], p["confidential"]) for p in r["patterns"]
+    }
     assert patterns == {
         ("team", "checkout"): (5, [k("A"), k("B"), k("C"), k("D"), k("G")], 0),
         ("team", "payments"): (3, [k("E"), k("H")], 1),  # F is a people issue: counted, not named
-        ("dependency", "payments"): (2, [k("C"), k("D")], 0),  # C by its "is blocked by" link, D by the field
+        ("dependency", "payments"): (
+            2,
+            [k("C"), k("D")],
+            0,
+        ),  # C by its "is blocked by" link, D by the field
         ("type", "production_incident"): (3, [k("A"), k("B"), k("H")], 0),
         ("type", "cross_team_dependency"): (2, [k("C"), k("D")], 0),
     }
@@ -89,16 +113,42 @@ def test_s1_s2_list_with_timeline_and_outcome(cli: Callable[..., Run], month: Se
     r = march(cli, month)
     k = month.key
     entries = {e["key"]: e for e in r["entries"]}
-    assert list(entries) == [k("A"), k("B"), k("C"), k("D"), k("E"), k("H")]  # S1-S2, opening order; G is S3
+    assert list(entries) == [
+        k("A"),
+        k("B"),
+        k("C"),
+        k("D"),
+        k("E"),
+        k("H"),
+    ]  # S1-S2, opening order; G is S3
     assert r["confidential_entries"] == 1
     b = entries[k("B")]
-    assert (b["acknowledge"], b["resolve"], b["levels_reached"], b["resolution"]) == ("breached", "breached", 1, "Done")
-    assert b["decision"] == "Hotfix 4.2.1 shipped; post-mortem on Friday"  # the configured field wins over the comment
-    assert [t["kind"] for t in b["timeline"]] == ["labelled", "routed", "escalated", "acknowledged", "resolve_breached", "closed"]
+    assert (b["acknowledge"], b["resolve"], b["levels_reached"], b["resolution"]) == (
+        "breached",
+        "breached",
+        1,
+        "Done",
+    )
+    assert (
+        b["decision"] == "Hotfix 4.2.1 shipped; post-mortem on Friday"
+    )  # the configured field wins over the comment
+    assert [t["kind"] for t in b["timeline"]] == [
+        "labelled",
+        "routed",
+        "escalated",
+        "acknowledged",
+        "resolve_breached",
+        "closed",
+    ]
     assert b["first_ack_by"] == "Théo Martin"
-    assert entries[k("A")]["decision"] == "Rolled back release 4.2; promo paused"  # from the record's outcome
+    assert (
+        entries[k("A")]["decision"] == "Rolled back release 4.2; promo paused"
+    )  # from the record's outcome
     assert entries[k("C")]["counterpart"] == "Payments"
-    assert entries[k("E")]["close_reason"] == "label_removed" and entries[k("E")]["resolve"] == "withdrawn"
+    assert (
+        entries[k("E")]["close_reason"] == "label_removed"
+        and entries[k("E")]["resolve"] == "withdrawn"
+    )
     assert entries[k("H")]["status"] == "open" and entries[k("H")]["resolve"] == "breached"
 
 
@@ -122,14 +172,28 @@ def test_month_boundary_in_the_calendar_time_zone(cli: Callable[..., Run], month
     assert [x["key"] for x in apr["carried_over"]] == [k("D"), k("G"), k("H")]
 
 
-def test_markdown_prints_every_section_with_the_known_figures(cli: Callable[..., Run], month: Seeded) -> None:
+def test_markdown_prints_every_section_with_the_known_figures(
+    cli: Callable[..., Run], month: Seeded
+) -> None:
     run = cli(month, "report", "--month", "2026-03", "--format", "md", *FIELDS)
     assert run.code == 0, run.err
     md = run.out
-    for heading in ("# Escalation review 2026-03", "## Volume", "### By severity", "### By type", "### By team",
-                    "## Volume by team and severity", "## SLA compliance", "## Time to acknowledge and to resolve",
-                    "## How far escalations climbed", "## Recurring patterns", "## S1–S2 escalations", "## Still open",
-                    "## Carried over from earlier months", "## Definitions"):
+    for heading in (
+        "# Escalation review 2026-03",
+        "## Volume",
+        "### By severity",
+        "### By type",
+        "### By team",
+        "## Volume by team and severity",
+        "## SLA compliance",
+        "## Time to acknowledge and to resolve",
+        "## How far escalations climbed",
+        "## Recurring patterns",
+        "## S1–S2 escalations",
+        "## Still open",
+        "## Carried over from earlier months",
+        "## Definitions",
+    ):
         assert f"\n{heading}\n" in f"\n{md}", heading
     assert "8 escalations opened in 2026-03 (previous month 2026-02: 3, +5)." in md
     assert "| S1 Critical | 3 | 2 | +1 |" in md
@@ -138,7 +202,10 @@ def test_markdown_prints_every_section_with_the_known_figures(cli: Callable[...,
     assert "| Resolve | 3 | 3 (2 open) | 1 | 50.0% (3/6) |" in md
     assert "| Acknowledge, all | 7 | 20 min | 2 h | 1 |" in md
     assert "| Resolve, all | 4 | 4 h | 6 h | 4 |" in md
-    assert f"- Same dependency (counterpart team): Payments — 2 ({month.key('C')}, {month.key('D')})" in md
+    assert (
+        f"- Same dependency (counterpart team): Payments — 2 ({month.key('C')}, {month.key('D')})"
+        in md
+    )
     assert f"- Same team: Payments — 3 ({month.key('E')}, {month.key('H')}, 1 confidential)" in md
     assert "nearest rank" in md
 
@@ -148,23 +215,33 @@ def test_people_issues_are_counts_only_unless_asked(cli: Callable[..., Run], mon
     for fmt in ("md", "csv", "json"):
         out = cli(month, "report", "--month", "2026-03", "--format", fmt, *FIELDS).out
         assert not any(s in out for s in secret), fmt
-    shown = cli(month, "report", "--month", "2026-03", "--format", "md", "--include-people-issues", *FIELDS).out
+    shown = cli(
+        month, "report", "--month", "2026-03", "--format", "md", "--include-people-issues", *FIELDS
+    ).out
     assert all(s in shown for s in secret)
     refused = cli(month, "report", "--month", "2026-03", "--publish", "--include-people-issues")
     assert refused.code == 2 and "cannot be combined" in refused.err
 
 
-def test_without_the_counterpart_field_only_links_count(cli: Callable[..., Run], month: Seeded) -> None:
+def test_without_the_counterpart_field_only_links_count(
+    cli: Callable[..., Run], month: Seeded
+) -> None:
     r = cli(month, "report", "--month", "2026-03", "--format", "json").json()
     entries = {e["key"]: e for e in r["entries"]}
     assert entries[month.key("C")]["counterpart"] == "Payments"
     assert entries[month.key("D")]["counterpart"] is None
     assert not [p for p in r["patterns"] if p["dimension"] == "dependency"]  # one is not a pattern
-    assert entries[month.key("B")]["decision"] == "Owner comment that the configured field overrides"
+    assert (
+        entries[month.key("B")]["decision"] == "Owner comment that the configured field overrides"
+    )
 
 
 def test_csv_lists_the_figures(cli: Callable[..., Run], month: Seeded) -> None:
-    rows = list(csv.DictReader(io.StringIO(cli(month, "report", "--month", "2026-03", "--format", "csv", *FIELDS).out)))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(cli(month, "report", "--month", "2026-03", "--format", "csv", *FIELDS).out)
+        )
+    )
     got = {(r["section"], r["item"], r["metric"]): r["value"] for r in rows}
     assert got[("volume", "total", "2026-03")] == "8"
     assert got[("volume_by_team", "checkout", "2026-02")] == "2"

@@ -19,7 +19,11 @@ TITLE = "Escalation review 2026-03"
 
 
 def publish_matrix_page(seeded: Seeded) -> str:
-    result = publish_matrix(seeded.config, client_from_env(seeded.config, seeded.env()), worker_account_id=WORKER_ACCOUNT)
+    result = publish_matrix(
+        seeded.config,
+        client_from_env(seeded.config, seeded.env()),
+        worker_account_id=WORKER_ACCOUNT,
+    )
     assert result.action == "created" and result.page_id
     return result.page_id
 
@@ -65,10 +69,19 @@ def test_monthly_job_acts_on_the_first_only_and_is_idempotent(fresh_month: Seede
         return build_cycle(fresh_month.config, conn, now=lambda: at)
 
     before = sum(fresh_month.site.counts_by_endpoint().values())
-    assert publish_previous_month_if_due(cycle_at(datetime(2026, 4, 2, 6, tzinfo=UTC)), fresh_month.config, env) is None
-    assert sum(fresh_month.site.counts_by_endpoint().values()) == before  # not due: not a single request
+    assert (
+        publish_previous_month_if_due(
+            cycle_at(datetime(2026, 4, 2, 6, tzinfo=UTC)), fresh_month.config, env
+        )
+        is None
+    )
+    assert (
+        sum(fresh_month.site.counts_by_endpoint().values()) == before
+    )  # not due: not a single request
     # 1 April 00:30 in Paris is already the 1st (31 March 22:30 UTC)
-    first = publish_previous_month_if_due(cycle_at(datetime(2026, 3, 31, 22, 30, tzinfo=UTC)), fresh_month.config, env)
+    first = publish_previous_month_if_due(
+        cycle_at(datetime(2026, 3, 31, 22, 30, tzinfo=UTC)), fresh_month.config, env
+    )
     assert first is not None and first.action == "created"
     (page,) = fresh_month.wiki.pages(title=TITLE)
     assert page.parent_id == matrix
@@ -85,4 +98,6 @@ def test_without_a_matrix_page_the_review_goes_under_the_configured_parent(
     (page,) = fresh_month.wiki.pages(title=TITLE)
     # config.example.yaml has parent_id: null, so the page lands at the top of the space (under its home page)
     assert fresh_month.wiki.pages(title="Escalation matrix") == []
-    assert page.parent_id is None or fresh_month.wiki.page(page.parent_id).title != "Escalation matrix"
+    assert (
+        page.parent_id is None or fresh_month.wiki.page(page.parent_id).title != "Escalation matrix"
+    )

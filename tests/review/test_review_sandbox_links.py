@@ -29,7 +29,9 @@ def site() -> Iterator[tuple[JiraSite, str]]:
 
 
 def fields_of(url: str, key: str, fields: str) -> dict:  # type: ignore[type-arg]
-    resp = requests.get(f"{url}/rest/api/3/issue/{key}", params={"fields": fields}, auth=AUTH, timeout=5)
+    resp = requests.get(
+        f"{url}/rest/api/3/issue/{key}", params={"fields": fields}, auth=AUTH, timeout=5
+    )
     resp.raise_for_status()
     return resp.json()["fields"]
 
@@ -43,8 +45,16 @@ def test_links_show_the_other_issue_on_each_side(site: tuple[JiraSite, str]) -> 
     assert on_shop["type"]["inward"] == "is blocked by" and on_shop["inwardIssue"]["key"] == pay
     assert "outwardIssue" not in on_shop
     (on_pay,) = fields_of(url, pay, "issuelinks")["issuelinks"]
-    assert on_pay["outwardIssue"]["key"] == shop and on_pay["outwardIssue"]["fields"]["summary"] == "Blocked"
-    assert fields_of(url, s.create_issue("SHOP", "Alone", reporter="acc-po"), "issuelinks")["issuelinks"] == []
+    assert (
+        on_pay["outwardIssue"]["key"] == shop
+        and on_pay["outwardIssue"]["fields"]["summary"] == "Blocked"
+    )
+    assert (
+        fields_of(url, s.create_issue("SHOP", "Alone", reporter="acc-po"), "issuelinks")[
+            "issuelinks"
+        ]
+        == []
+    )
     with pytest.raises(ValueError):
         s.link_issues(pay, shop, "Causes")
 
@@ -64,11 +74,17 @@ def test_custom_fields_in_search_and_by_key(site: tuple[JiraSite, str]) -> None:
     other = s.create_issue("SHOP", "Without", reporter="acc-po", labels=["x"])
     s.set_custom_field(key, "customfield_10100", {"value": "Payments"})
     assert fields_of(url, key, "customfield_10100") == {"customfield_10100": {"value": "Payments"}}
-    resp = requests.post(f"{url}/rest/api/3/search/jql", auth=AUTH, timeout=5,
-                         json={"jql": "labels = x ORDER BY key ASC", "fields": ["customfield_10100", "issuelinks"]})
+    resp = requests.post(
+        f"{url}/rest/api/3/search/jql",
+        auth=AUTH,
+        timeout=5,
+        json={"jql": "labels = x ORDER BY key ASC", "fields": ["customfield_10100", "issuelinks"]},
+    )
     resp.raise_for_status()
     got = {i["key"]: i["fields"] for i in resp.json()["issues"]}
-    assert got == {key: {"customfield_10100": {"value": "Payments"}, "issuelinks": []},
-                   other: {"customfield_10100": None, "issuelinks": []}}
+    assert got == {
+        key: {"customfield_10100": {"value": "Payments"}, "issuelinks": []},
+        other: {"customfield_10100": None, "issuelinks": []},
+    }
     with pytest.raises(ValueError):
         s.set_custom_field(key, "customfield_10020", "sprint")  # the sprint field is not free

@@ -25,7 +25,9 @@ def as_seeded(world: World) -> Seeded:
     return Seeded(world.config, world.site, None, world.server, world.login)  # type: ignore[arg-type]
 
 
-def test_a_worker_written_record_feeds_report_and_trail(world: World, cli: Callable[..., Run]) -> None:
+def test_a_worker_written_record_feeds_report_and_trail(
+    world: World, cli: Callable[..., Run]
+) -> None:
     key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
     assert not world.tick().errors
     world.clock.advance(timedelta(minutes=5))
@@ -40,8 +42,11 @@ def test_a_worker_written_record_feeds_report_and_trail(world: World, cli: Calla
     world.tick()
     assert world.record(key)["status"] == "closed"
 
-    env = {**world.env(), "ESCALATION_WORKER_CONFIG": str(world.config.path),
-           "ESCALATION_WORKER_NOW": paris(2026, 4, 1, 8, 0).isoformat()}
+    env = {
+        **world.env(),
+        "ESCALATION_WORKER_CONFIG": str(world.config.path),
+        "ESCALATION_WORKER_NOW": paris(2026, 4, 1, 8, 0).isoformat(),
+    }
     seeded = as_seeded(world)
     r = cli(seeded, "report", "--month", "2026-03", "--format", "json", env=env).json()
     assert r["total"] == 1 and r["acknowledge"]["met"] == 1 and r["resolve"]["met"] == 1
@@ -54,4 +59,7 @@ def test_a_worker_written_record_feeds_report_and_trail(world: World, cli: Calla
 
     (line,) = cli(seeded, "trail", env=env).out.splitlines()
     exported = json.loads(line)
-    assert exported["key"] == key and exported["decision"] == "Decision: roll back 4.2 and pause the promo."
+    assert (
+        exported["key"] == key
+        and exported["decision"] == "Decision: roll back 4.2 and pause the promo."
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from structlog.testing import capture_logs
@@ -79,7 +79,7 @@ class _FakeCycle:
         self.runs += 1
 
     def now(self) -> datetime:
-        return datetime(2026, 3, 2, tzinfo=timezone.utc)
+        return datetime(2026, 3, 2, tzinfo=UTC)
 
 
 def test_run_schedules_cycle_page_digest_and_review(example_config: Config) -> None:
@@ -92,9 +92,17 @@ def test_run_schedules_cycle_page_digest_and_review(example_config: Config) -> N
     assert "60seconds" in periods  # the poll interval (1m)
     assert "3600seconds" in periods  # publish_interval (60m)
     weekly = [j for j in jobs if j.start_day == "monday"]
-    assert len(weekly) == 1 and weekly[0].at_time is not None and weekly[0].at_time.strftime("%H:%M") == "09:00"
+    assert (
+        len(weekly) == 1
+        and weekly[0].at_time is not None
+        and weekly[0].at_time.strftime("%H:%M") == "09:00"
+    )
     daily = [j for j in jobs if j.unit == "days"]
-    assert len(daily) == 1 and daily[0].at_time is not None and daily[0].at_time.strftime("%H:%M") == "08:00"
+    assert (
+        len(daily) == 1
+        and daily[0].at_time is not None
+        and daily[0].at_time.strftime("%H:%M") == "08:00"
+    )
     assert len(at_start) == 2  # the page, then the first cycle
     at_start[1]()
     assert cycle.runs == 1

@@ -16,7 +16,11 @@ GONE = "acc-gone"  # an inactive user
 
 def adf(*inline: dict[str, Any]) -> dict[str, Any]:
     """An ADF document with one paragraph holding ``inline`` nodes."""
-    return {"type": "doc", "version": 1, "content": [{"type": "paragraph", "content": list(inline)}]}
+    return {
+        "type": "doc",
+        "version": 1,
+        "content": [{"type": "paragraph", "content": list(inline)}],
+    }
 
 
 def text(value: str) -> dict[str, Any]:

@@ -14,9 +14,12 @@ from worker.sandbox.jira import JiraSite
 from worker.sandbox.server import SandboxServer
 
 
-def test_status_429_with_retry_after_seconds_then_recovers(site: JiraSite, http: requests.Session,
-                                                           api: str) -> None:
-    site.faults.add(FaultRule(kind="status", status=429, retry_after=7, path=r"/search/jql$", times=2))
+def test_status_429_with_retry_after_seconds_then_recovers(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
+    site.faults.add(
+        FaultRule(kind="status", status=429, retry_after=7, path=r"/search/jql$", times=2)
+    )
     codes = []
     for _ in range(3):
         resp = http.post(f"{api}/search/jql", json={"jql": "project = SHOP"})
@@ -26,12 +29,18 @@ def test_status_429_with_retry_after_seconds_then_recovers(site: JiraSite, http:
             assert resp.json()["errorMessages"]
     assert codes == [429, 429, 200]
     faulted = [r for r in site.request_log if r.fault]
-    assert [(r.fault, r.status, r.endpoint) for r in faulted] == [("status", 429, "POST /rest/api/3/search/jql")] * 2
+    assert [(r.fault, r.status, r.endpoint) for r in faulted] == [
+        ("status", 429, "POST /rest/api/3/search/jql")
+    ] * 2
     assert site.counts_by_endpoint()["POST /rest/api/3/search/jql"] == 3
 
 
-def test_status_429_with_http_date_retry_after(http: requests.Session, api: str, site: JiraSite) -> None:
-    site.faults.add(FaultRule(kind="status", status=429, retry_after=30, retry_after_http_date=True))
+def test_status_429_with_http_date_retry_after(
+    http: requests.Session, api: str, site: JiraSite
+) -> None:
+    site.faults.add(
+        FaultRule(kind="status", status=429, retry_after=30, retry_after_http_date=True)
+    )
     resp = http.get(f"{api}/myself")
     assert resp.status_code == 429
     when = parsedate_to_datetime(resp.headers["Retry-After"])
@@ -39,10 +48,13 @@ def test_status_429_with_http_date_retry_after(http: requests.Session, api: str,
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_server_errors_only_hit_matching_method_and_path(site: JiraSite, http: requests.Session, api: str,
-                                                         status: int) -> None:
+def test_server_errors_only_hit_matching_method_and_path(
+    site: JiraSite, http: requests.Session, api: str, status: int
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
-    site.faults.add(FaultRule(kind="status", status=status, method="PUT", path=r"/properties/", times=1))
+    site.faults.add(
+        FaultRule(kind="status", status=status, method="PUT", path=r"/properties/", times=1)
+    )
     assert http.get(f"{api}/issue/{key}/properties/p").status_code == 404  # GET is not matched
     assert http.put(f"{api}/issue/{key}/properties/p", json=1).status_code == status
     assert site.property(key, "p") is None  # the faulted write had no effect
@@ -56,23 +68,36 @@ def test_latency_delays_the_answer(site: JiraSite, http: requests.Session, api: 
     assert time.monotonic() - start >= 0.3
 
 
-def test_drop_closes_the_connection_without_answer(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_drop_closes_the_connection_without_answer(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
     site.faults.add(FaultRule(kind="drop", method="POST", path=r"/comment$"))
-    body = {"body": {"type": "doc", "version": 1, "content": [{"type": "paragraph",
-                                                                "content": [{"type": "text", "text": "hi"}]}]}}
+    body = {
+        "body": {
+            "type": "doc",
+            "version": 1,
+            "content": [{"type": "paragraph", "content": [{"type": "text", "text": "hi"}]}],
+        }
+    }
     with pytest.raises(requests.ConnectionError):
         http.post(f"{api}/issue/{key}/comment", json=body)
     assert site.comments(key) == []
     assert http.post(f"{api}/issue/{key}/comment", json=body).status_code == 201
 
 
-def test_timeout_applies_the_write_but_the_client_never_hears(site: JiraSite, http: requests.Session,
-                                                              api: str) -> None:
+def test_timeout_applies_the_write_but_the_client_never_hears(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
     site.faults.add(FaultRule(kind="timeout", seconds=0.6, method="POST", path=r"/comment$"))
-    body = {"body": {"type": "doc", "version": 1, "content": [{"type": "paragraph",
-                                                                "content": [{"type": "text", "text": "hi"}]}]}}
+    body = {
+        "body": {
+            "type": "doc",
+            "version": 1,
+            "content": [{"type": "paragraph", "content": [{"type": "text", "text": "hi"}]}],
+        }
+    }
     with pytest.raises(requests.Timeout):
         http.post(f"{api}/issue/{key}/comment", json=body, timeout=0.2)
     assert len(site.comments(key)) == 1  # the effect landed: a retry must dedupe first
@@ -105,16 +130,23 @@ def test_rate_limiter_refills_over_time() -> None:
     assert plan.decide("PUT", "/x") is None
 
 
-def test_faults_configured_over_http(site: JiraSite, server: SandboxServer, http: requests.Session,
-                                     api: str) -> None:
-    resp = requests.post(f"{server.url}/_sandbox/faults", timeout=5, json={
-        "rules": [{"kind": "status", "status": 503, "path": "/myself", "times": 1}],
-        "rate_limits": {"write": {"per_second": 100}},
-    })
+def test_faults_configured_over_http(
+    site: JiraSite, server: SandboxServer, http: requests.Session, api: str
+) -> None:
+    resp = requests.post(
+        f"{server.url}/_sandbox/faults",
+        timeout=5,
+        json={
+            "rules": [{"kind": "status", "status": 503, "path": "/myself", "times": 1}],
+            "rate_limits": {"write": {"per_second": 100}},
+        },
+    )
     assert resp.status_code == 200 and resp.json()["rules"][0]["status"] == 503
     assert http.get(f"{api}/myself").status_code == 503
     assert http.get(f"{api}/myself").status_code == 200
     cleared = requests.post(f"{server.url}/_sandbox/faults", json={"clear": True}, timeout=5).json()
     assert cleared == {"rules": [], "rate_limits": {}}
-    bad = requests.post(f"{server.url}/_sandbox/faults", json={"rules": [{"kind": "explode"}]}, timeout=5)
+    bad = requests.post(
+        f"{server.url}/_sandbox/faults", json={"rules": [{"kind": "explode"}]}, timeout=5
+    )
     assert bad.status_code == 400

@@ -18,19 +18,29 @@ from worker.sandbox.server import SandboxServer
 
 @pytest.mark.parametrize(
     "auth",
-    [None, (BOT_EMAIL, "wrong-token"), ("nobody@example.com", "bot-token"), ("dev@example.com", "")],
+    [
+        None,
+        (BOT_EMAIL, "wrong-token"),
+        ("nobody@example.com", "bot-token"),
+        ("dev@example.com", ""),
+    ],
     ids=["missing", "bad-token", "unknown-email", "user-without-token"],
 )
-def test_bad_credentials_get_401_with_jira_error_shape(site: JiraSite, server: SandboxServer,
-                                                       auth: tuple[str, str] | None) -> None:
+def test_bad_credentials_get_401_with_jira_error_shape(
+    site: JiraSite, server: SandboxServer, auth: tuple[str, str] | None
+) -> None:
     resp = requests.get(f"{server.url}/rest/api/3/myself", auth=auth, timeout=5)
     assert resp.status_code == 401
     assert set(resp.json()) == {"errorMessages", "errors"}
-    assert [(r.status, r.user, r.endpoint) for r in site.request_log] == [(401, None, "GET /rest/api/3/myself")]
+    assert [(r.status, r.user, r.endpoint) for r in site.request_log] == [
+        (401, None, "GET /rest/api/3/myself")
+    ]
 
 
 def test_myself_is_the_authenticated_user(server: SandboxServer) -> None:
-    resp = requests.get(f"{server.url}/rest/api/3/myself", auth=("PO@example.com", "po-token"), timeout=5)
+    resp = requests.get(
+        f"{server.url}/rest/api/3/myself", auth=("PO@example.com", "po-token"), timeout=5
+    )
     assert resp.status_code == 200
     assert resp.json()["accountId"] == PO and resp.json()["emailAddress"] == "po@example.com"
 
@@ -41,13 +51,18 @@ def test_users_single_and_bulk(http: requests.Session, api: str) -> None:
     bulk = http.get(f"{api}/user/bulk", params={"accountId": [PO, DEV, "acc-missing"]}).json()
     assert [u["accountId"] for u in bulk["values"]] == [PO, DEV]
     assert bulk["isLast"] is True and bulk["total"] == 2
-    paged = http.get(f"{api}/user/bulk", params={"accountId": [PO, DEV, GONE], "maxResults": 2}).json()
+    paged = http.get(
+        f"{api}/user/bulk", params={"accountId": [PO, DEV, GONE], "maxResults": 2}
+    ).json()
     assert len(paged["values"]) == 2 and paged["isLast"] is False
 
 
 def test_project_lookup(http: requests.Session, api: str) -> None:
     shop = http.get(f"{api}/project/SHOP").json()
-    assert shop["key"] == "SHOP" and [c["name"] for c in shop["components"]] == ["Checkout", "Search"]
+    assert shop["key"] == "SHOP" and [c["name"] for c in shop["components"]] == [
+        "Checkout",
+        "Search",
+    ]
     assert http.get(f"{api}/project/{shop['id']}").json()["key"] == "SHOP"
     assert http.get(f"{api}/project/NOPE").status_code == 404
 
@@ -55,7 +70,9 @@ def test_project_lookup(http: requests.Session, api: str) -> None:
 # ------------------------------------------------------------------ issue lifecycle
 
 
-def test_deleted_moved_and_restricted_issues(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_deleted_moved_and_restricted_issues(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     deleted = site.create_issue("SHOP", "gone", reporter=PO)
     moved = site.create_issue("SHOP", "moving", reporter=PO)
     secret = site.create_issue("SHOP", "secret", reporter=PO)
@@ -71,12 +88,15 @@ def test_deleted_moved_and_restricted_issues(site: JiraSite, http: requests.Sess
     assert http.get(f"{api}/issue/{secret}/comment").status_code == 404
     po_view = requests.get(f"{api}/issue/{secret}", auth=("po@example.com", "po-token"), timeout=5)
     assert po_view.status_code == 200
-    found = http.post(f"{api}/search/jql", json={"jql": "project in (SHOP, OPS)", "fields": ["summary"]}).json()
+    found = http.post(
+        f"{api}/search/jql", json={"jql": "project in (SHOP, OPS)", "fields": ["summary"]}
+    ).json()
     assert [i["key"] for i in found["issues"]] == [new_key]
 
 
-def test_workflow_and_changelog_paging(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                       api: str) -> None:
+def test_workflow_and_changelog_paging(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO, labels=["a"])
     clock.advance(timedelta(minutes=1))
     site.add_labels(key, "escalation-S2", by=PO)
@@ -86,20 +106,34 @@ def test_workflow_and_changelog_paging(site: JiraSite, clock: SandboxClock, http
     first = http.get(f"{api}/issue/{key}/changelog", params={"maxResults": 2}).json()
     assert first["total"] == 4 and first["isLast"] is False and len(first["values"]) == 2
     labels, assignee = (h["items"][0] for h in first["values"])
-    assert labels == {"field": "labels", "fieldtype": "jira", "fieldId": "labels", "from": None,
-                      "fromString": "a", "to": None, "toString": "a escalation-S2"}
+    assert labels == {
+        "field": "labels",
+        "fieldtype": "jira",
+        "fieldId": "labels",
+        "from": None,
+        "fromString": "a",
+        "to": None,
+        "toString": "a escalation-S2",
+    }
     assert first["values"][0]["author"]["accountId"] == PO
     assert first["values"][0]["created"] == "2026-03-02T09:01:00.000+0000"
     assert (assignee["from"], assignee["to"], assignee["toString"]) == (None, DEV, "Dana Dev")
     second = http.get(f"{api}/issue/{key}/changelog", params={"startAt": 2, "maxResults": 2}).json()
     assert second["isLast"] is True
     done = second["values"][1]["items"]
-    assert [(i["field"], i["toString"]) for i in done] == [("status", "Done"), ("resolution", "Done")]
-    issue = http.get(f"{api}/issue/{key}", params={"fields": "resolutiondate,updated,status"}).json()["fields"]
+    assert [(i["field"], i["toString"]) for i in done] == [
+        ("status", "Done"),
+        ("resolution", "Done"),
+    ]
+    issue = http.get(
+        f"{api}/issue/{key}", params={"fields": "resolutiondate,updated,status"}
+    ).json()["fields"]
     assert issue["resolutiondate"] == issue["updated"] == "2026-03-02T09:01:00.000+0000"
 
 
-def test_bulkfetch_pages_filters_and_limits(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_bulkfetch_pages_filters_and_limits(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     a = site.create_issue("SHOP", "a", reporter=PO)
     b = site.create_issue("SHOP", "b", reporter=PO)
     for n in range(3):
@@ -123,20 +157,30 @@ def test_bulkfetch_pages_filters_and_limits(site: JiraSite, http: requests.Sessi
 
     only = http.post(url, json={"issueIdsOrKeys": [a, b], "fieldIds": ["assignee"]}).json()
     assert [log["issueId"] for log in only["issueChangeLogs"]] == [str(site.issue(b).id)]
-    assert all(i["fieldId"] == "assignee" for h in only["issueChangeLogs"][0]["changeHistories"] for i in h["items"])
+    assert all(
+        i["fieldId"] == "assignee"
+        for h in only["issueChangeLogs"][0]["changeHistories"]
+        for i in h["items"]
+    )
 
     assert http.post(url, json={"issueIdsOrKeys": []}).status_code == 400
     # More than 1000 issues / 10 fields is refused (the contract check rejects it first, as Cloud would).
     assert http.post(url, json={"issueIdsOrKeys": [a] * 1001}).status_code == 400
-    assert http.post(url, json={"issueIdsOrKeys": [a], "fieldIds": [f"f{i}" for i in range(11)]}).status_code == 400
+    assert (
+        http.post(
+            url, json={"issueIdsOrKeys": [a], "fieldIds": [f"f{i}" for i in range(11)]}
+        ).status_code
+        == 400
+    )
     site.contract_violations.clear()
 
 
 # ------------------------------------------------------------------ comments
 
 
-def test_comment_paging_order_and_properties(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                            api: str) -> None:
+def test_comment_paging_order_and_properties(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
     for n in range(5):
         site.add_comment(key, PO, f"c{n}", at=T0 + timedelta(minutes=n))
@@ -148,13 +192,25 @@ def test_comment_paging_order_and_properties(site: JiraSite, clock: SandboxClock
     assert newest["created"] == "2026-03-02T09:04:00.000+0000"
 
     clock.advance(timedelta(minutes=10))
-    posted = http.post(url, json={"body": adf(text("Escalated to "), mention(PO)),
-                                  "properties": [{"key": "escalation-action", "value": {"id": "act-1"}}]})
+    posted = http.post(
+        url,
+        json={
+            "body": adf(text("Escalated to "), mention(PO)),
+            "properties": [{"key": "escalation-action", "value": {"id": "act-1"}}],
+        },
+    )
     assert posted.status_code == 201
     comment = posted.json()
-    assert comment["author"]["accountId"] == BOT and comment["body"]["content"][0]["content"][1]["type"] == "mention"
-    listed = http.get(url, params={"expand": "properties", "orderBy": "-created", "maxResults": 1}).json()
-    assert listed["comments"][0]["properties"] == [{"key": "escalation-action", "value": {"id": "act-1"}}]
+    assert (
+        comment["author"]["accountId"] == BOT
+        and comment["body"]["content"][0]["content"][1]["type"] == "mention"
+    )
+    listed = http.get(
+        url, params={"expand": "properties", "orderBy": "-created", "maxResults": 1}
+    ).json()
+    assert listed["comments"][0]["properties"] == [
+        {"key": "escalation-action", "value": {"id": "act-1"}}
+    ]
     plain = http.get(url, params={"orderBy": "-created", "maxResults": 1}).json()
     assert "properties" not in plain["comments"][0]
 
@@ -167,13 +223,22 @@ def test_comment_paging_order_and_properties(site: JiraSite, clock: SandboxClock
         ({"body": adf({"type": "blink", "text": "x"})}, "'blink' is not allowed"),
         ({"body": adf(mention("acc-nobody"))}, "'acc-nobody' does not exist"),
         ({"body": adf({"type": "mention", "attrs": {}})}, "attrs.id"),
-        ({"body": adf({"type": "text", "text": "x", "marks": [{"type": "sparkle"}]})}, "unknown mark"),
-        ({"body": {"type": "doc", "version": 1, "content": [{"type": "text", "text": "bare"}]}}, "not allowed"),
+        (
+            {"body": adf({"type": "text", "text": "x", "marks": [{"type": "sparkle"}]})},
+            "unknown mark",
+        ),
+        (
+            {"body": {"type": "doc", "version": 1, "content": [{"type": "text", "text": "bare"}]}},
+            "not allowed",
+        ),
     ],
 )
-def test_comment_adf_is_validated(site: JiraSite, http: requests.Session, api: str, body: dict[str, object],
-                                  fragment: str) -> None:
-    site.strict_contract = False  # these bodies are valid JSON for the schema; Jira's own checks reject them
+def test_comment_adf_is_validated(
+    site: JiraSite, http: requests.Session, api: str, body: dict[str, object], fragment: str
+) -> None:
+    site.strict_contract = (
+        False  # these bodies are valid JSON for the schema; Jira's own checks reject them
+    )
     key = site.create_issue("SHOP", "x", reporter=PO)
     resp = http.post(f"{api}/issue/{key}/comment", json=body)
     assert resp.status_code == 400
@@ -183,14 +248,31 @@ def test_comment_adf_is_validated(site: JiraSite, http: requests.Session, api: s
 
 def test_rich_adf_is_accepted(site: JiraSite, http: requests.Session, api: str) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
-    doc = {"type": "doc", "version": 1, "content": [
-        {"type": "heading", "attrs": {"level": 3}, "content": [text("Escalation")]},
-        {"type": "paragraph", "content": [{"type": "text", "text": "bold", "marks": [{"type": "strong"}]},
-                                          {"type": "hardBreak"}, mention(DEV)]},
-        {"type": "bulletList", "content": [{"type": "listItem", "content": [{"type": "paragraph",
-                                                                              "content": [text("item")]}]}]},
-        {"type": "rule"},
-    ]}
+    doc = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {"type": "heading", "attrs": {"level": 3}, "content": [text("Escalation")]},
+            {
+                "type": "paragraph",
+                "content": [
+                    {"type": "text", "text": "bold", "marks": [{"type": "strong"}]},
+                    {"type": "hardBreak"},
+                    mention(DEV),
+                ],
+            },
+            {
+                "type": "bulletList",
+                "content": [
+                    {
+                        "type": "listItem",
+                        "content": [{"type": "paragraph", "content": [text("item")]}],
+                    }
+                ],
+            },
+            {"type": "rule"},
+        ],
+    }
     assert http.post(f"{api}/issue/{key}/comment", json={"body": doc}).status_code == 201
 
 
@@ -202,8 +284,9 @@ def test_comment_size_limit(site: JiraSite, http: requests.Session, api: str) ->
     assert too_long.status_code == 400 and "too long" in too_long.json()["errors"]["comment"]
 
 
-def test_restricted_comments_are_hidden_from_outsiders(site: JiraSite, server: SandboxServer,
-                                                       http: requests.Session, api: str) -> None:
+def test_restricted_comments_are_hidden_from_outsiders(
+    site: JiraSite, server: SandboxServer, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "people issue", reporter=PO)
     url = f"{api}/issue/{key}/comment"
     vis = {"type": "group", "value": "hr-partners"}
@@ -212,7 +295,9 @@ def test_restricted_comments_are_hidden_from_outsiders(site: JiraSite, server: S
     assert http.get(url).json()["total"] == 1
     outsider = requests.get(url, auth=("po@example.com", "po-token"), timeout=5).json()
     assert outsider["total"] == 0
-    bad = http.post(url, json={"body": adf(text("x")), "visibility": {"type": "group", "value": "no-such"}})
+    bad = http.post(
+        url, json={"body": adf(text("x")), "visibility": {"type": "group", "value": "no-such"}}
+    )
     assert bad.status_code == 400
 
 
@@ -239,7 +324,9 @@ def test_watchers_take_a_bare_json_string(site: JiraSite, http: requests.Session
     resp = http.post(url, data=json.dumps(DEV), headers={"Content-Type": "application/json"})
     assert resp.status_code == 204 and resp.content == b""
     http.post(url, json=DEV)  # idempotent
-    site.strict_contract = False  # an object body breaks the documented schema; see Jira's own 400 too
+    site.strict_contract = (
+        False  # an object body breaks the documented schema; see Jira's own 400 too
+    )
     assert http.post(url, json={"accountId": PO}).status_code == 400
     assert http.post(url, json="acc-unknown").status_code == 404
     watchers = http.get(url).json()
@@ -247,8 +334,9 @@ def test_watchers_take_a_bare_json_string(site: JiraSite, http: requests.Session
     assert watchers["isWatching"] is False
 
 
-def test_issue_properties_crud_and_size_limit(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                              api: str) -> None:
+def test_issue_properties_crud_and_size_limit(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
     url = f"{api}/issue/{key}/properties/escalation-worker"
     assert http.get(url).status_code == 404

@@ -37,12 +37,38 @@ class Snap:
 
 
 ISSUES = [
-    Snap(10001, "SHOP-1", labels=("escalation-S2",), assignee="acc-po", updated=NOW - timedelta(minutes=3)),
-    Snap(10002, "SHOP-2", labels=("Escalation-S2", "x"), status="In Progress", status_category="indeterminate"),
-    Snap(10003, "SHOP-3", status="Done", status_category="done", resolution="Done",
-         resolutiondate=NOW - timedelta(days=1), updated=NOW - timedelta(days=1)),
-    Snap(10004, "OPS-1", project="OPS", labels=("escalation-S1",), components=("Checkout",),
-         created=datetime(2026, 3, 1, 10, 0, tzinfo=UTC), updated=datetime(2026, 3, 1, 10, 30, tzinfo=UTC)),
+    Snap(
+        10001,
+        "SHOP-1",
+        labels=("escalation-S2",),
+        assignee="acc-po",
+        updated=NOW - timedelta(minutes=3),
+    ),
+    Snap(
+        10002,
+        "SHOP-2",
+        labels=("Escalation-S2", "x"),
+        status="In Progress",
+        status_category="indeterminate",
+    ),
+    Snap(
+        10003,
+        "SHOP-3",
+        status="Done",
+        status_category="done",
+        resolution="Done",
+        resolutiondate=NOW - timedelta(days=1),
+        updated=NOW - timedelta(days=1),
+    ),
+    Snap(
+        10004,
+        "OPS-1",
+        project="OPS",
+        labels=("escalation-S1",),
+        components=("Checkout",),
+        created=datetime(2026, 3, 1, 10, 0, tzinfo=UTC),
+        updated=datetime(2026, 3, 1, 10, 30, tzinfo=UTC),
+    ),
 ]
 
 
@@ -51,7 +77,9 @@ def ctx() -> jql.EvalContext:
     return jql.EvalContext(
         now=NOW,
         current_user="acc-po",
-        project_aliases=lambda v: {"SHOP": "SHOP", "OPS": "OPS", "OPERATIONS": "OPS"}.get(v.upper()),
+        project_aliases=lambda v: {"SHOP": "SHOP", "OPS": "OPS", "OPERATIONS": "OPS"}.get(
+            v.upper()
+        ),
         user_aliases=lambda v: v,
         key_aliases=lambda v: keys.get(v.upper()),
     )

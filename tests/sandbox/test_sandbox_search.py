@@ -32,9 +32,13 @@ def all_pages(http: requests.Session, api: str, **body: Any) -> list[list[dict[s
         assert len(pages) < 100, "paging does not terminate"
 
 
-def test_pages_250_issues_with_next_page_token(site: JiraSite, http: requests.Session, api: str) -> None:
-    keys = [site.create_issue("SHOP", f"issue {n}", reporter=PO, labels=["esc"] if n % 2 else [])
-            for n in range(250)]
+def test_pages_250_issues_with_next_page_token(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
+    keys = [
+        site.create_issue("SHOP", f"issue {n}", reporter=PO, labels=["esc"] if n % 2 else [])
+        for n in range(250)
+    ]
     site.create_issue("OPS", "other project", reporter=PO)
     pages = all_pages(http, api, jql="project = SHOP", fields=["summary"], maxResults=100)
     assert [len(p) for p in pages] == [100, 100, 50]
@@ -44,7 +48,9 @@ def test_pages_250_issues_with_next_page_token(site: JiraSite, http: requests.Se
     assert [len(p) for p in default] == [50, 50, 25]  # maxResults defaults to 50
 
 
-def test_max_results_caps_depend_on_fields(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_max_results_caps_depend_on_fields(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     for n in range(120):
         site.create_issue("SHOP", f"i{n}", reporter=PO)
     full = search(http, api, jql="project = SHOP", fields=["summary"], maxResults=1000).json()
@@ -67,7 +73,9 @@ def test_get_search_with_query_parameters(site: JiraSite, http: requests.Session
     assert [i["fields"] for i in resp.json()["issues"]] == [{"summary": "beta", "labels": ["b"]}]
 
 
-def test_the_token_is_opaque_and_bound_to_its_query(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_the_token_is_opaque_and_bound_to_its_query(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     for n in range(3):
         site.create_issue("SHOP", f"i{n}", reporter=PO)
     token = search(http, api, jql="project = SHOP", maxResults=1).json()["nextPageToken"]
@@ -78,15 +86,38 @@ def test_the_token_is_opaque_and_bound_to_its_query(site: JiraSite, http: reques
     assert garbage.status_code == 400
 
 
-def test_fields_are_rendered_as_jira_does(site: JiraSite, http: requests.Session, api: str,
-                                          clock: SandboxClock) -> None:
-    key = site.create_issue("SHOP", "Checkout down", reporter=PO, issue_type="Incident", labels=["esc"],
-                            components=["Checkout"], description="Carts fail", assignee=DEV,
-                            sprint_end=T0 + timedelta(days=5))
+def test_fields_are_rendered_as_jira_does(
+    site: JiraSite, http: requests.Session, api: str, clock: SandboxClock
+) -> None:
+    key = site.create_issue(
+        "SHOP",
+        "Checkout down",
+        reporter=PO,
+        issue_type="Incident",
+        labels=["esc"],
+        components=["Checkout"],
+        description="Carts fail",
+        assignee=DEV,
+        sprint_end=T0 + timedelta(days=5),
+    )
     clock.advance(timedelta(minutes=5))
     site.transition(key, "Done", by=DEV)
-    fields = ["summary", "issuetype", "project", "labels", "components", "assignee", "reporter", "status",
-              "resolution", "resolutiondate", "created", "updated", "description", "customfield_10020"]
+    fields = [
+        "summary",
+        "issuetype",
+        "project",
+        "labels",
+        "components",
+        "assignee",
+        "reporter",
+        "status",
+        "resolution",
+        "resolutiondate",
+        "created",
+        "updated",
+        "description",
+        "customfield_10020",
+    ]
     got = search(http, api, jql=f"key = {key}", fields=fields).json()["issues"][0]["fields"]
     assert set(got) == set(fields)
     assert got["issuetype"]["name"] == "Incident" and got["project"]["key"] == "SHOP"
@@ -101,11 +132,18 @@ def test_fields_are_rendered_as_jira_does(site: JiraSite, http: requests.Session
     assert sprint["state"] == "active" and sprint["endDate"] == "2026-03-07T09:00:00.000Z"
 
 
-def test_properties_inline_and_at_most_five(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_properties_inline_and_at_most_five(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "x", reporter=PO)
     site.set_property(key, "escalation-worker", {"v": 1, "level": 2})
-    got = search(http, api, jql="project = SHOP", fields=["summary"],
-                 properties=["escalation-worker", "absent"]).json()["issues"][0]
+    got = search(
+        http,
+        api,
+        jql="project = SHOP",
+        fields=["summary"],
+        properties=["escalation-worker", "absent"],
+    ).json()["issues"][0]
     assert got["properties"] == {"escalation-worker": {"v": 1, "level": 2}}
     too_many = search(http, api, jql="project = SHOP", properties=[f"p{i}" for i in range(6)])
     assert too_many.status_code == 400
@@ -121,13 +159,16 @@ def test_jql_errors_answer_400(http: requests.Session, api: str) -> None:
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_old_search_is_gone(http: requests.Session, api: str, method: str) -> None:
-    resp = http.request(method, f"{api}/search", json={"jql": "project = SHOP"} if method == "POST" else None)
+    resp = http.request(
+        method, f"{api}/search", json={"jql": "project = SHOP"} if method == "POST" else None
+    )
     assert resp.status_code == 410
     assert "/rest/api/3/search/jql" in resp.json()["errorMessages"][0]
 
 
-def test_search_lags_writes_unless_reconciled(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                              api: str) -> None:
+def test_search_lags_writes_unless_reconciled(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     site.staleness = timedelta(seconds=30)
     old = site.create_issue("SHOP", "old", reporter=PO, at=T0 - timedelta(minutes=5))
     clock.advance(timedelta(seconds=1))
@@ -136,18 +177,31 @@ def test_search_lags_writes_unless_reconciled(site: JiraSite, clock: SandboxCloc
     fresh = site.create_issue("SHOP", "brand new", reporter=PO, labels=["escalation-S2"])
 
     def labelled(**extra: Any) -> list[dict[str, Any]]:
-        return search(http, api, jql="labels = escalation-S2", fields=["labels"], properties=["state"],
-                      **extra).json()["issues"]
+        return search(
+            http,
+            api,
+            jql="labels = escalation-S2",
+            fields=["labels"],
+            properties=["state"],
+            **extra,
+        ).json()["issues"]
 
     assert labelled() == []  # both writes are still inside the 30 s window
-    project_wide = search(http, api, jql="project = SHOP", fields=["labels"], properties=["state"]).json()
+    project_wide = search(
+        http, api, jql="project = SHOP", fields=["labels"], properties=["state"]
+    ).json()
     assert [(i["key"], i["fields"]["labels"], i["properties"]) for i in project_wide["issues"]] == [
         (old, [], {})
     ]
     reconciled = labelled(reconcileIssues=[site.issue(old).id, site.issue(fresh).id])
-    assert [(i["key"], i["properties"]) for i in reconciled] == [(old, {"state": {"level": 1}}), (fresh, {})]
+    assert [(i["key"], i["properties"]) for i in reconciled] == [
+        (old, {"state": {"level": 1}}),
+        (fresh, {}),
+    ]
     # Reads by key are always current.
-    assert http.get(f"{api}/issue/{old}", params={"fields": "labels"}).json()["fields"]["labels"] == ["escalation-S2"]
+    assert http.get(f"{api}/issue/{old}", params={"fields": "labels"}).json()["fields"][
+        "labels"
+    ] == ["escalation-S2"]
     clock.advance(timedelta(seconds=30))
     assert [i["key"] for i in labelled()] == [old, fresh]
 
@@ -157,13 +211,16 @@ def test_reconcile_issues_is_limited_to_50(http: requests.Session, api: str) -> 
     assert resp.status_code == 400
 
 
-def test_search_changelog_is_truncated_to_40_newest(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                                    api: str) -> None:
+def test_search_changelog_is_truncated_to_40_newest(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "busy", reporter=PO)
     for n in range(45):
         clock.advance(timedelta(minutes=1))
         site.add_labels(key, f"l{n}", by=PO)
-    got = search(http, api, jql=f"key = {key}", fields=["labels"], expand="changelog").json()["issues"][0]
+    got = search(http, api, jql=f"key = {key}", fields=["labels"], expand="changelog").json()[
+        "issues"
+    ][0]
     changelog = got["changelog"]
     assert changelog["total"] == 45 and len(changelog["histories"]) == 40
     newest = changelog["histories"][0]["items"][0]
@@ -172,22 +229,29 @@ def test_search_changelog_is_truncated_to_40_newest(site: JiraSite, clock: Sandb
     assert oldest_shown["toString"].endswith("l5")  # l0..l4 are missing: use bulkfetch for clocks
 
 
-def test_search_comment_field_is_truncated_to_20(site: JiraSite, http: requests.Session, api: str) -> None:
+def test_search_comment_field_is_truncated_to_20(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
     key = site.create_issue("SHOP", "chatty", reporter=PO)
     for n in range(25):
         site.add_comment(key, PO, f"comment {n}", at=T0 + timedelta(minutes=n))
-    got = search(http, api, jql=f"key = {key}", fields=["comment"]).json()["issues"][0]["fields"]["comment"]
+    got = search(http, api, jql=f"key = {key}", fields=["comment"]).json()["issues"][0]["fields"][
+        "comment"
+    ]
     assert got["total"] == 25 and len(got["comments"]) == 20
     assert got["comments"][0]["body"]["content"][0]["content"][0]["text"] == "comment 5"
     paged = http.get(f"{api}/issue/{key}/comment").json()
     assert paged["total"] == 25 and len(paged["comments"]) == 25
 
 
-def test_order_by_updated_desc_over_http(site: JiraSite, clock: SandboxClock, http: requests.Session,
-                                         api: str) -> None:
+def test_order_by_updated_desc_over_http(
+    site: JiraSite, clock: SandboxClock, http: requests.Session, api: str
+) -> None:
     a = site.create_issue("SHOP", "a", reporter=PO)
     b = site.create_issue("SHOP", "b", reporter=PO)
     clock.advance(timedelta(minutes=1))
     site.add_comment(a, BOT, "bump")
-    got = search(http, api, jql="project = SHOP ORDER BY updated DESC", fields=["updated"]).json()["issues"]
+    got = search(http, api, jql="project = SHOP ORDER BY updated DESC", fields=["updated"]).json()[
+        "issues"
+    ]
     assert [i["key"] for i in got] == [a, b]

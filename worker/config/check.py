@@ -21,14 +21,23 @@ def _ladder_text(config: Config) -> str:
     text = "ladder " + "; ".join(chains) if chains else "no ladder"
     tops = ", ".join(rules.top_roles)
     text += f"; top {tops}"
-    peers = [f"{role} coordinates with {', '.join(with_)}" for role, with_ in rules.coordinates_with.items() if with_]
+    peers = [
+        f"{role} coordinates with {', '.join(with_)}"
+        for role, with_ in rules.coordinates_with.items()
+        if with_
+    ]
     if peers:
         text += f" ({'; '.join(peers)})"
     return text
 
 
 def _env_names(config: Config) -> list[str]:
-    names = [config.jira.url_env, config.jira.email_env, config.jira.token_env, config.confluence.url_env]
+    names = [
+        config.jira.url_env,
+        config.jira.email_env,
+        config.jira.token_env,
+        config.confluence.url_env,
+    ]
     return list(dict.fromkeys(names))
 
 
@@ -46,11 +55,19 @@ def summarise(config: Config, config_path: Path, environ: Mapping[str, str]) -> 
     working = [_WEEKDAY_NAMES[d] for d, windows in sorted(cal.hours.items()) if windows]
     holidays = "no public holidays"
     if cal.holiday_country:
-        holidays = "holidays " + cal.holiday_country + (f"-{cal.holiday_subdivision}" if cal.holiday_subdivision else "")
+        holidays = (
+            "holidays "
+            + cal.holiday_country
+            + (f"-{cal.holiday_subdivision}" if cal.holiday_subdivision else "")
+        )
     if cal.extra_holidays:
         holidays += f" (+{len(cal.extra_holidays)} extra)"
-    lines.append(f"  calendar {cal.timezone}, {len(working)} working days ({' '.join(working)}), {holidays}")
-    env = ", ".join(f"{name} {'set' if environ.get(name) else 'unset'}" for name in _env_names(config))
+    lines.append(
+        f"  calendar {cal.timezone}, {len(working)} working days ({' '.join(working)}), {holidays}"
+    )
+    env = ", ".join(
+        f"{name} {'set' if environ.get(name) else 'unset'}" for name in _env_names(config)
+    )
     lines.append(f"  environment: {env}")
     return "\n".join(lines)
 
@@ -100,12 +117,20 @@ def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
     """Which channels the rules use, whether their provider is configured, and who lacks an identity for them."""
     from worker.notify.registry import describe_settings
 
-    used = sorted({c for plan in config.rules.channel_plans.values() for c in (*plan.primary, *plan.backup)})
+    used = sorted(
+        {c for plan in config.rules.channel_plans.values() for c in (*plan.primary, *plan.backup)}
+    )
     settings = {channel: (ok, missing) for channel, ok, missing in describe_settings(environ)}
     lines = ["  channels used by the rules:"]
     for channel in used:
         ok, missing = settings.get(channel, (True, []))
-        state = "configured" if ok else "not configured (" + ", ".join(missing) + " unset): skipped with a warning, backup used"
+        state = (
+            "configured"
+            if ok
+            else "not configured ("
+            + ", ".join(missing)
+            + " unset): skipped with a warning, backup used"
+        )
         lines.append(f"    {channel}: {state}")
     reachable = _reachable_by_channel(config)
     for channel in used:
@@ -120,5 +145,7 @@ def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
         else:
             lacking = [p.name for p in people if not (p.slack_id or p.email)]
         if lacking:
-            lines.append(f"    {channel}: missing {what} for {', '.join(sorted(lacking))} (people: in config.yaml)")
+            lines.append(
+                f"    {channel}: missing {what} for {', '.join(sorted(lacking))} (people: in config.yaml)"
+            )
     return "\n".join(lines)

@@ -90,7 +90,9 @@ class Reader:
     def file(self) -> str:
         return str(self.doc.file)
 
-    def issue(self, path: PathKey, message: str, fix: str, *, key: bool = False, line: int | None = None) -> None:
+    def issue(
+        self, path: PathKey, message: str, fix: str, *, key: bool = False, line: int | None = None
+    ) -> None:
         at = line if line is not None else self.doc.line_of(path, key=key)
         self.issues.append(ConfigIssue(self.doc.file, at, tuple(path), message, fix))
 
@@ -120,14 +122,21 @@ class Reader:
         if known is not None:
             for key in value:
                 if key not in known and value[key] is None and (" " in key or key.endswith(".")):
-                    self.issue((*path, key), f"unknown key '{key}'.",
-                               "this looks like the end of a text cut at a comma inside {...}: "
-                               "put the whole text in quotes", key=True)
+                    self.issue(
+                        (*path, key),
+                        f"unknown key '{key}'.",
+                        "this looks like the end of a text cut at a comma inside {...}: "
+                        "put the whole text in quotes",
+                        key=True,
+                    )
                 elif key not in known:
                     self.unknown_key((*path, key), key, known, hint=hint)
-        return value
+        mapping: dict[str, Any] = value
+        return mapping
 
-    def unknown_key(self, path: PathKey, key: str, known: Collection[str], *, hint: str | None = None) -> None:
+    def unknown_key(
+        self, path: PathKey, key: str, known: Collection[str], *, hint: str | None = None
+    ) -> None:
         best = closest(key, known)
         if best is not None:
             fix = f"did you mean '{best}'?"
@@ -167,11 +176,20 @@ class Reader:
             where = "to this entry"
         else:
             where = f"under '{path[-1]}'"
-        self.issue(path, f"missing required key '{key}'.", fix or f"add '{key}: ...' {where}",
-                   line=self.doc.missing_line(path))
+        self.issue(
+            path,
+            f"missing required key '{key}'.",
+            fix or f"add '{key}: ...' {where}",
+            line=self.doc.missing_line(path),
+        )
 
     def str_list(
-        self, mapping: dict[str, Any] | None, path: PathKey, key: str, *, required: bool = False,
+        self,
+        mapping: dict[str, Any] | None,
+        path: PathKey,
+        key: str,
+        *,
+        required: bool = False,
         non_empty: bool = False,
     ) -> list[str] | None:
         """A list of texts; each wrong item is reported and dropped. None when absent/invalid."""

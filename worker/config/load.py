@@ -7,6 +7,7 @@ only side effect; nothing here reads the environment or the clock.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
@@ -33,24 +34,79 @@ from worker.config.yamlloc import read_yaml
 from worker.core.directory import Directory, Person, Team
 from worker.core.rules import Rules, parse_duration
 
-__all__ = ["ConfigError", "ConfigIssue", "find_default_rules_dir", "load_config", "load_rules", "parse_window",
-           "WEEKDAYS"]
+__all__ = [
+    "WEEKDAYS",
+    "ConfigError",
+    "ConfigIssue",
+    "find_default_rules_dir",
+    "load_config",
+    "load_rules",
+    "parse_window",
+]
 
 WEEKDAYS: dict[str, int] = {
-    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _TOP_KEYS = ("rules_dir", "jira", "confluence", "schedule", "calendar", "people", "roles", "teams")
-_JIRA_KEYS = ("url_env", "email_env", "token_env", "projects", "property_key", "sprint_field",
-              "people_issue_visibility", "counterpart_field", "decision_field")
-_CONFLUENCE_KEYS = ("url_env", "space", "title", "parent_id", "page_id", "on_manual_edit", "publish_interval",
-                    "restrict_editing")
+_JIRA_KEYS = (
+    "url_env",
+    "email_env",
+    "token_env",
+    "projects",
+    "property_key",
+    "sprint_field",
+    "people_issue_visibility",
+    "counterpart_field",
+    "decision_field",
+)
+_CONFLUENCE_KEYS = (
+    "url_env",
+    "space",
+    "title",
+    "parent_id",
+    "page_id",
+    "on_manual_edit",
+    "publish_interval",
+    "restrict_editing",
+)
 _SCHEDULE_KEYS = ("poll_interval", "full_resync_every", "jitter", "weekly_digest", "monthly_review")
-_CALENDAR_KEYS = ("timezone", "hours", "holidays", "extra_holidays", "severity_calendars", "sprint", "planning")
+_CALENDAR_KEYS = (
+    "timezone",
+    "hours",
+    "holidays",
+    "extra_holidays",
+    "severity_calendars",
+    "sprint",
+    "planning",
+)
 _PERSON_KEYS = ("account_id", "name", "email", "phone", "slack")
 _TEAM_KEYS = ("name", "projects", "components", "slack_channel")
-_SECRET_KEYS = {"token", "api_token", "apitoken", "password", "passwd", "secret", "api_key", "apikey", "pat",
-                "personal_access_token", "credentials"}
+_SECRET_KEYS = {
+    "token",
+    "api_token",
+    "apitoken",
+    "password",
+    "passwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "pat",
+    "personal_access_token",
+    "credentials",
+}
 _PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -127,8 +183,15 @@ class _ConfigLoader:
         self.rules_dir = find_default_rules_dir()
 
     # -- small readers ----------------------------------------------------------------------
-    def duration(self, body: dict[str, Any] | None, path: PathKey, key: str, default: timedelta,
-                 *, allow_zero: bool = False) -> timedelta:
+    def duration(
+        self,
+        body: dict[str, Any] | None,
+        path: PathKey,
+        key: str,
+        default: timedelta,
+        *,
+        allow_zero: bool = False,
+    ) -> timedelta:
         if body is None or body.get(key) is None:
             return default
         value = body[key]
@@ -137,24 +200,33 @@ class _ConfigLoader:
             self.r.issue((*path, key), f"cannot read the duration {value!r}.", _DURATION_FIX)
             return default
         if d <= timedelta(0) and not (allow_zero and d == timedelta(0)):
-            self.r.issue((*path, key), f"the duration must be positive, got {value!r}.", _DURATION_FIX)
+            self.r.issue(
+                (*path, key), f"the duration must be positive, got {value!r}.", _DURATION_FIX
+            )
             return default
         return d
 
     def env_name(self, body: dict[str, Any] | None, path: PathKey, key: str, default: str) -> str:
         value = self.r.get(body, path, key, "str", default=default)
         if not _ENV_NAME.match(value):
-            self.r.issue((*path, key), f"'{value}' is not an environment variable name.",
-                         "write the NAME of the variable that holds the value, e.g. JIRA_URL; never the value")
+            self.r.issue(
+                (*path, key),
+                f"'{value}' is not an environment variable name.",
+                "write the NAME of the variable that holds the value, e.g. JIRA_URL; never the value",
+            )
             return default
         return str(value)
 
     def secrets(self, body: dict[str, Any] | None, path: PathKey, env_hint: str) -> None:
         for key in body or {}:
             if key.lower() in _SECRET_KEYS:
-                self.r.issue((*path, key), f"'{key}' puts a secret in the config file; secrets never live in YAML.",
-                             f"delete this line and put the secret in the environment variable named by "
-                             f"{env_hint}", key=True)
+                self.r.issue(
+                    (*path, key),
+                    f"'{key}' puts a secret in the config file; secrets never live in YAML.",
+                    f"delete this line and put the secret in the environment variable named by "
+                    f"{env_hint}",
+                    key=True,
+                )
 
     # -- sections ---------------------------------------------------------------------------
     def load(self) -> Config | None:
@@ -178,7 +250,16 @@ class _ConfigLoader:
         directory = self._directory(top, jira)
         if self.issues or directory is None or calendar is None:
             return None
-        return Config(self.path, self.rules_dir, build_rules(parts), directory, jira, confluence, schedule, calendar)
+        return Config(
+            self.path,
+            self.rules_dir,
+            build_rules(parts),
+            directory,
+            jira,
+            confluence,
+            schedule,
+            calendar,
+        )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> None:
         value = self.r.get(top, (), "rules_dir", "str")
@@ -186,16 +267,24 @@ class _ConfigLoader:
             return
         self.rules_dir = self.path.parent / value
         if not self.rules_dir.is_dir():
-            self.r.issue(("rules_dir",), f"the rules folder '{self.rules_dir}' does not exist.",
-                         "write the folder holding severities.yaml, matrix.yaml... relative to this file, "
-                         "or remove rules_dir to use the rules shipped with the worker")
+            self.r.issue(
+                ("rules_dir",),
+                f"the rules folder '{self.rules_dir}' does not exist.",
+                "write the folder holding severities.yaml, matrix.yaml... relative to this file, "
+                "or remove rules_dir to use the rules shipped with the worker",
+            )
             self.rules_dir = find_default_rules_dir()
 
     def _jira(self, top: dict[str, Any]) -> JiraSettings:
         r, path = self.r, ("jira",)
-        self.secrets(top.get("jira") if isinstance(top.get("jira"), dict) else None, path, "jira.token_env")
-        known = (*_JIRA_KEYS, *(k for k in (top.get("jira") or {}) if str(k).lower() in _SECRET_KEYS)) \
-            if isinstance(top.get("jira"), dict) else _JIRA_KEYS
+        self.secrets(
+            top.get("jira") if isinstance(top.get("jira"), dict) else None, path, "jira.token_env"
+        )
+        known = (
+            (*_JIRA_KEYS, *(k for k in (top.get("jira") or {}) if str(k).lower() in _SECRET_KEYS))
+            if isinstance(top.get("jira"), dict)
+            else _JIRA_KEYS
+        )
         body = r.section(path, r.get(top, (), "jira", "map", required=True, default={}), known)
         defaults = JiraSettings()
         url_env = self.env_name(body, path, "url_env", defaults.url_env)
@@ -210,35 +299,59 @@ class _ConfigLoader:
         sprint_field = r.get(body, path, "sprint_field", "str", default=defaults.sprint_field)
         visibility = None
         vpath = (*path, "people_issue_visibility")
-        vis = r.section(vpath, r.get(body, path, "people_issue_visibility", "map"), ("type", "value"))
+        vis = r.section(
+            vpath, r.get(body, path, "people_issue_visibility", "map"), ("type", "value")
+        )
         if vis:
             vtype = r.get(vis, vpath, "type", "str", required=True)
             value = r.get(vis, vpath, "value", "str", required=True)
             if vtype is not None and vtype not in ("group", "role"):
-                r.issue((*vpath, "type"), f"unknown visibility type '{vtype}'.",
-                        "write 'group' (a Jira group name) or 'role' (a project role name)")
+                r.issue(
+                    (*vpath, "type"),
+                    f"unknown visibility type '{vtype}'.",
+                    "write 'group' (a Jira group name) or 'role' (a project role name)",
+                )
             elif vtype is not None and value is not None:
                 visibility = Visibility(vtype, value)
         counterpart_field = r.get(body, path, "counterpart_field", "str", default=None)
         decision_field = r.get(body, path, "decision_field", "str", default=None)
-        return JiraSettings(url_env, email_env, token_env, tuple(projects), property_key, sprint_field, visibility,
-                            counterpart_field, decision_field)
+        return JiraSettings(
+            url_env,
+            email_env,
+            token_env,
+            tuple(projects),
+            property_key,
+            sprint_field,
+            visibility,
+            counterpart_field,
+            decision_field,
+        )
 
     def _project_key(self, path: PathKey, key: str) -> bool:
         if _PROJECT_KEY.match(key):
             return True
-        self.r.issue(path, f"'{key}' is not a Jira project key.",
-                     "write the project key in capitals as Jira shows it, e.g. SHOP (letters, digits, _; "
-                     "a letter first; at least 2 characters)")
+        self.r.issue(
+            path,
+            f"'{key}' is not a Jira project key.",
+            "write the project key in capitals as Jira shows it, e.g. SHOP (letters, digits, _; "
+            "a letter first; at least 2 characters)",
+        )
         return False
 
     def _confluence(self, top: dict[str, Any]) -> ConfluenceSettings:
         r, path = self.r, ("confluence",)
         raw = top.get("confluence")
-        self.secrets(raw if isinstance(raw, dict) else None, path,
-                     "jira.token_env (Confluence uses the Jira credentials)")
-        secret_keys = [k for k in raw if str(k).lower() in _SECRET_KEYS] if isinstance(raw, dict) else []
-        body = r.section(path, r.get(top, (), "confluence", "map"), (*_CONFLUENCE_KEYS, *secret_keys))
+        self.secrets(
+            raw if isinstance(raw, dict) else None,
+            path,
+            "jira.token_env (Confluence uses the Jira credentials)",
+        )
+        secret_keys = (
+            [k for k in raw if str(k).lower() in _SECRET_KEYS] if isinstance(raw, dict) else []
+        )
+        body = r.section(
+            path, r.get(top, (), "confluence", "map"), (*_CONFLUENCE_KEYS, *secret_keys)
+        )
         d = ConfluenceSettings()
         if not body:
             return d
@@ -248,27 +361,40 @@ class _ConfigLoader:
         ids: dict[str, str | None] = {}
         for key in ("parent_id", "page_id"):
             value = body.get(key)
-            if value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0):
+            if value is None or (
+                isinstance(value, int) and not isinstance(value, bool) and value > 0
+            ):
                 ids[key] = None if value is None else str(value)
             elif isinstance(value, str) and value.isdigit():
                 ids[key] = value
             else:
-                r.issue((*path, key), f"expected a Confluence page id (digits), got {value!r}.",
-                        "write the numeric id from the page URL (…/pages/<id>/…), or null")
+                r.issue(
+                    (*path, key),
+                    f"expected a Confluence page id (digits), got {value!r}.",
+                    "write the numeric id from the page URL (…/pages/<id>/…), or null",
+                )
                 ids[key] = None
         on_edit = r.get(body, path, "on_manual_edit", "str", default=d.on_manual_edit)
         if on_edit not in ("overwrite", "skip"):
-            r.issue((*path, "on_manual_edit"), f"unknown on_manual_edit value '{on_edit}'.",
-                    "write 'overwrite' (replace manual edits) or 'skip' (leave the page alone)")
+            r.issue(
+                (*path, "on_manual_edit"),
+                f"unknown on_manual_edit value '{on_edit}'.",
+                "write 'overwrite' (replace manual edits) or 'skip' (leave the page alone)",
+            )
             on_edit = d.on_manual_edit
         interval = self.duration(body, path, "publish_interval", d.publish_interval)
         restrict = r.get(body, path, "restrict_editing", "bool", default=d.restrict_editing)
         if restrict:
-            r.issue((*path, "restrict_editing"), "restricting the page is not supported yet: Confluence Cloud's v2 API "
-                    "has no page-restriction endpoint and the v1 one is being removed.",
-                    "set restrict_editing: false and restrict the page by hand in Confluence (page ... › Restrictions)")
+            r.issue(
+                (*path, "restrict_editing"),
+                "restricting the page is not supported yet: Confluence Cloud's v2 API "
+                "has no page-restriction endpoint and the v1 one is being removed.",
+                "set restrict_editing: false and restrict the page by hand in Confluence (page ... › Restrictions)",
+            )
             restrict = False
-        return ConfluenceSettings(url_env, space, title, ids["parent_id"], ids["page_id"], on_edit, interval, restrict)
+        return ConfluenceSettings(
+            url_env, space, title, ids["parent_id"], ids["page_id"], on_edit, interval, restrict
+        )
 
     def _schedule(self, top: dict[str, Any]) -> ScheduleSettings:
         r, path = self.r, ("schedule",)
@@ -293,8 +419,11 @@ class _ConfigLoader:
         if mbody:
             day = r.get(mbody, mpath, "day", "int", required=True)
             if day is not None and not 1 <= day <= 28:
-                r.issue((*mpath, "day"), f"day must be between 1 and 28, got {day}.",
-                        "pick a day that exists in every month (1 to 28)")
+                r.issue(
+                    (*mpath, "day"),
+                    f"day must be between 1 and 28, got {day}.",
+                    "pick a day that exists in every month (1 to 28)",
+                )
                 day = None
             at = self._at(mbody, mpath)
             if day is not None and at is not None:
@@ -307,7 +436,11 @@ class _ConfigLoader:
             return None
         at = _clock(value)
         if at is None:
-            self.r.issue((*path, "at"), f"cannot read the time of day {value!r}.", 'write "HH:MM" in quotes, e.g. "09:00"')
+            self.r.issue(
+                (*path, "at"),
+                f"cannot read the time of day {value!r}.",
+                'write "HH:MM" in quotes, e.g. "09:00"',
+            )
         return at
 
     def _weekday(self, path: PathKey, value: str | None) -> int | None:
@@ -315,8 +448,11 @@ class _ConfigLoader:
             return None
         wd = WEEKDAYS.get(value.lower())
         if wd is None:
-            self.r.issue(path, f"unknown weekday '{value}'.", one_of(value.lower(), list(WEEKDAYS)[:7],
-                                                                     "mon, tue, wed, thu, fri, sat, sun"))
+            self.r.issue(
+                path,
+                f"unknown weekday '{value}'.",
+                one_of(value.lower(), list(WEEKDAYS)[:7], "mon, tue, wed, thu, fri, sat, sun"),
+            )
         return wd
 
     def _calendar(self, top: dict[str, Any]) -> CalendarSettings | None:
@@ -330,8 +466,11 @@ class _ConfigLoader:
             try:
                 tz = ZoneInfo(tz_name)
             except (ZoneInfoNotFoundError, ValueError):
-                r.issue((*path, "timezone"), f"unknown time zone '{tz_name}'.",
-                        "write an IANA time zone name such as Europe/Paris or America/New_York")
+                r.issue(
+                    (*path, "timezone"),
+                    f"unknown time zone '{tz_name}'.",
+                    "write an IANA time zone name such as Europe/Paris or America/New_York",
+                )
         hours = self._hours(body, path)
         country, subdiv, categories = self._holidays(body, path)
         extra: list[date] = []
@@ -342,18 +481,29 @@ class _ConfigLoader:
                     raise ValueError
                 extra.append(date.fromisoformat(item))
             except ValueError:
-                r.issue(ipath, f"cannot read the date {item!r}.", 'write "YYYY-MM-DD", e.g. "2026-12-24"')
+                r.issue(
+                    ipath,
+                    f"cannot read the date {item!r}.",
+                    'write "YYYY-MM-DD", e.g. "2026-12-24"',
+                )
         sev_cals: dict[str, str] = {}
         spath = (*path, "severity_calendars")
         cals = r.section(spath, r.get(body, path, "severity_calendars", "map"), None) or {}
         known_sevs = self.parts.declared_severities if self.parts else None
         for sid, cal in cals.items():
             if known_sevs is not None and sid not in known_sevs:
-                r.issue((*spath, sid), f"unknown severity '{sid}'.",
-                        one_of(sid, known_sevs, "the severities defined in the rules"), key=True)
+                r.issue(
+                    (*spath, sid),
+                    f"unknown severity '{sid}'.",
+                    one_of(sid, known_sevs, "the severities defined in the rules"),
+                    key=True,
+                )
             elif cal not in ("always", "business"):
-                r.issue((*spath, sid), f"unknown calendar {cal!r}.",
-                        "write 'always' (around the clock) or 'business' (the working hours above)")
+                r.issue(
+                    (*spath, sid),
+                    f"unknown calendar {cal!r}.",
+                    "write 'always' (around the clock) or 'business' (the working hours above)",
+                )
             else:
                 sev_cals[sid] = cal
         d = CalendarSettings(timezone="UTC", hours={})
@@ -372,21 +522,39 @@ class _ConfigLoader:
                     raise ValueError
                 first = first.replace(tzinfo=tz) if tz is not None else None
             except ValueError:
-                r.issue((*ppath, "first"), f"cannot read the planning date and time {raw!r}.",
-                        'write the local date and time of one planning session, e.g. "2026-01-05T10:00" '
-                        "(no offset: the calendar's time zone applies)")
+                r.issue(
+                    (*ppath, "first"),
+                    f"cannot read the planning date and time {raw!r}.",
+                    'write the local date and time of one planning session, e.g. "2026-01-05T10:00" '
+                    "(no offset: the calendar's time zone applies)",
+                )
                 first = None
         every = self.duration(planning, ppath, "every", d.planning_every)
         if every % timedelta(days=1):
-            r.issue((*ppath, "every"), f"the planning cadence must be whole days, got {planning['every']!r}.",
-                    'write e.g. "7d", "2w" or "3w"')
+            r.issue(
+                (*ppath, "every"),
+                f"the planning cadence must be whole days, got {(planning or {}).get('every')!r}.",
+                'write e.g. "7d", "2w" or "3w"',
+            )
             every = d.planning_every
         if tz is None or hours is None:
             return None
-        return CalendarSettings(tz_name, hours, country, subdiv, categories, tuple(extra), sev_cals, sprint_length,
-                                first, every)
+        return CalendarSettings(
+            tz_name,
+            hours,
+            country,
+            subdiv,
+            categories,
+            tuple(extra),
+            sev_cals,
+            sprint_length,
+            first,
+            every,
+        )
 
-    def _hours(self, body: dict[str, Any], path: PathKey) -> dict[int, tuple[tuple[time, time], ...]] | None:
+    def _hours(
+        self, body: dict[str, Any], path: PathKey
+    ) -> dict[int, tuple[tuple[time, time], ...]] | None:
         r = self.r
         hpath = (*path, "hours")
         raw = r.section(hpath, r.get(body, path, "hours", "map", required=True), None)
@@ -398,17 +566,31 @@ class _ConfigLoader:
             dpath = (*hpath, day)
             wd = WEEKDAYS.get(day.lower())
             if wd is None:
-                r.issue(dpath, f"unknown weekday '{day}'.", one_of(day.lower(), list(WEEKDAYS)[:7],
-                                                                   "mon, tue, wed, thu, fri, sat, sun"), key=True)
+                r.issue(
+                    dpath,
+                    f"unknown weekday '{day}'.",
+                    one_of(day.lower(), list(WEEKDAYS)[:7], "mon, tue, wed, thu, fri, sat, sun"),
+                    key=True,
+                )
                 ok = False
                 continue
             if wd in out:
-                r.issue(dpath, f"'{day}' repeats a weekday already listed.", "list each weekday once", key=True)
+                r.issue(
+                    dpath,
+                    f"'{day}' repeats a weekday already listed.",
+                    "list each weekday once",
+                    key=True,
+                )
                 ok = False
                 continue
             if windows is None:
                 windows = []
-            if not r.check(dpath, windows, "list", 'write a list of windows, e.g. ["09:00-12:30", "13:30-18:00"]'):
+            if not r.check(
+                dpath,
+                windows,
+                "list",
+                'write a list of windows, e.g. ["09:00-12:30", "13:30-18:00"]',
+            ):
                 ok = False
                 continue
             parsed: list[tuple[int, tuple[time, time]]] = []
@@ -416,32 +598,49 @@ class _ConfigLoader:
                 wpath = (*dpath, i)
                 win = parse_window(text) if isinstance(text, str) else None
                 if win is None:
-                    r.issue(wpath, f"cannot read the working window {text!r}.",
-                            'write "HH:MM-HH:MM" in quotes, e.g. "09:00-12:30"')
+                    r.issue(
+                        wpath,
+                        f"cannot read the working window {text!r}.",
+                        'write "HH:MM-HH:MM" in quotes, e.g. "09:00-12:30"',
+                    )
                     ok = False
                 elif win[1] <= win[0]:
-                    r.issue(wpath, f"the window '{text}' ends at or before it starts.",
-                            "write the start first and an end later the same day (windows cannot cross midnight)")
+                    r.issue(
+                        wpath,
+                        f"the window '{text}' ends at or before it starts.",
+                        "write the start first and an end later the same day (windows cannot cross midnight)",
+                    )
                     ok = False
                 else:
                     parsed.append((i, win))
             parsed.sort(key=lambda item: item[1])
-            for (_, a), (j, b) in zip(parsed, parsed[1:], strict=False):
+            for (_, a), (j, b) in itertools.pairwise(parsed):
                 if b[0] < a[1]:
-                    r.issue((*dpath, j), f"the window '{windows[j]}' overlaps another window of the same day.",
-                            "make the windows of a day disjoint")
+                    r.issue(
+                        (*dpath, j),
+                        f"the window '{windows[j]}' overlaps another window of the same day.",
+                        "make the windows of a day disjoint",
+                    )
                     ok = False
             out[wd] = tuple(w for _, w in parsed)
         if ok and not any(out.values()):
-            r.issue(hpath, "the week has no working window.", 'give at least one weekday a window, e.g. '
-                    'mon: ["09:00-17:00"]', line=r.doc.missing_line(hpath))
+            r.issue(
+                hpath,
+                "the week has no working window.",
+                'give at least one weekday a window, e.g. mon: ["09:00-17:00"]',
+                line=r.doc.missing_line(hpath),
+            )
             ok = False
         return dict(sorted(out.items())) if ok else None
 
-    def _holidays(self, body: dict[str, Any], path: PathKey) -> tuple[str | None, str | None, tuple[str, ...]]:
+    def _holidays(
+        self, body: dict[str, Any], path: PathKey
+    ) -> tuple[str | None, str | None, tuple[str, ...]]:
         r = self.r
         hpath = (*path, "holidays")
-        h = r.section(hpath, r.get(body, path, "holidays", "map"), ("country", "subdivision", "categories"))
+        h = r.section(
+            hpath, r.get(body, path, "holidays", "map"), ("country", "subdivision", "categories")
+        )
         if not h:
             return None, None, ("public",)
         country = r.get(h, hpath, "country", "str")
@@ -451,28 +650,47 @@ class _ConfigLoader:
         categories = tuple(r.str_list(h, hpath, "categories") or ("public",))
         if country is None:
             if subdiv is not None:
-                r.issue((*hpath, "subdivision"), "a subdivision needs a country.", "add country: e.g. FR")
+                r.issue(
+                    (*hpath, "subdivision"),
+                    "a subdivision needs a country.",
+                    "add country: e.g. FR",
+                )
             return None, None, categories
         supported = holidays_pkg.list_supported_countries()
         if country not in supported:
-            r.issue((*hpath, "country"), f"unknown holiday country '{country}'.",
-                    "write an ISO 3166 country code supported by the holidays package, e.g. FR, DE, US"
-                    + (f" (did you mean '{best}'?)" if (best := closest(country.upper(), supported)) else ""))
+            r.issue(
+                (*hpath, "country"),
+                f"unknown holiday country '{country}'.",
+                "write an ISO 3166 country code supported by the holidays package, e.g. FR, DE, US"
+                + (
+                    f" (did you mean '{best}'?)"
+                    if (best := closest(country.upper(), supported))
+                    else ""
+                ),
+            )
             return None, None, categories
         try:
             holidays_pkg.country_holidays(country, subdiv=subdiv)
         except NotImplementedError:
             subs = supported[country]
-            r.issue((*hpath, "subdivision"), f"unknown subdivision '{subdiv}' for {country}.",
-                    f"use one of {', '.join(subs)}, or null" if subs else f"{country} has no subdivisions: write null")
+            r.issue(
+                (*hpath, "subdivision"),
+                f"unknown subdivision '{subdiv}' for {country}.",
+                f"use one of {', '.join(subs)}, or null"
+                if subs
+                else f"{country} has no subdivisions: write null",
+            )
             return country, None, categories
         for i, cat in enumerate(categories):
             try:
                 holidays_pkg.country_holidays(country, subdiv=subdiv, categories=(cat,))
             except (ValueError, NotImplementedError):
                 cls = holidays_pkg.country_holidays(country, subdiv=subdiv)
-                r.issue((*hpath, "categories", i), f"unknown holiday category '{cat}' for {country}.",
-                        f"use one of {', '.join(sorted(cls.supported_categories))}")
+                r.issue(
+                    (*hpath, "categories", i),
+                    f"unknown holiday category '{cat}' for {country}.",
+                    f"use one of {', '.join(sorted(cls.supported_categories))}",
+                )
         return country, subdiv, categories
 
     def _directory(self, top: dict[str, Any], jira: JiraSettings) -> Directory | None:
@@ -485,21 +703,34 @@ class _ConfigLoader:
         # people
         people: dict[str, Person] = {}
         accounts: dict[str, str] = {}
-        raw_people = r.section(("people",), r.get(top, (), "people", "map", required=True), None) or {}
+        raw_people = (
+            r.section(("people",), r.get(top, (), "people", "map", required=True), None) or {}
+        )
         for handle, body in raw_people.items():
             path = ("people", handle)
             body = r.section(path, body, _PERSON_KEYS)
             if body is None:
                 continue
-            account = r.get(body, path, "account_id", "str", required=True,
-                            fix="add account_id: the person's Atlassian accountId, in quotes")
+            account = r.get(
+                body,
+                path,
+                "account_id",
+                "str",
+                required=True,
+                fix="add account_id: the person's Atlassian accountId, in quotes",
+            )
             name = r.get(body, path, "name", "str", required=True)
             email = r.get(body, path, "email", "str")
-            phone = r.get(body, path, "phone", "str", fix='write the number in quotes, e.g. "+33600000001"')
+            phone = r.get(
+                body, path, "phone", "str", fix='write the number in quotes, e.g. "+33600000001"'
+            )
             slack = r.get(body, path, "slack", "str")
             if account is not None and account in accounts:
-                r.issue((*path, "account_id"), f"accountId '{account}' is already used by '{accounts[account]}'.",
-                        "give each person their own Atlassian accountId (one entry per person)")
+                r.issue(
+                    (*path, "account_id"),
+                    f"accountId '{account}' is already used by '{accounts[account]}'.",
+                    "give each person their own Atlassian accountId (one entry per person)",
+                )
                 continue
             if account is None or name is None:
                 continue
@@ -509,7 +740,9 @@ class _ConfigLoader:
         def handles(path: PathKey, value: Any) -> tuple[str, ...]:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list):
-                r.wrong_type(path, value, "str", "write a person handle from people:, or a list of handles")
+                r.wrong_type(
+                    path, value, "str", "write a person handle from people:, or a list of handles"
+                )
                 return ()
             out: list[str] = []
             for i, h in enumerate(items):
@@ -517,7 +750,11 @@ class _ConfigLoader:
                 if not r.check(ipath, h, "str"):
                     continue
                 if h not in raw_people:
-                    r.issue(ipath, f"unknown person '{h}'.", one_of(h, raw_people, "the handles defined under people:"))
+                    r.issue(
+                        ipath,
+                        f"unknown person '{h}'.",
+                        one_of(h, raw_people, "the handles defined under people:"),
+                    )
                     continue
                 out.append(h)
             return tuple(out)
@@ -529,12 +766,20 @@ class _ConfigLoader:
             path = ("roles", rid)
             role = all_roles.get(rid)
             if declared_roles is not None and rid not in declared_roles:
-                r.issue(path, f"unknown role '{rid}'.", one_of(rid, declared_roles, f"the roles defined in {roles_file}"),
-                        key=True)
+                r.issue(
+                    path,
+                    f"unknown role '{rid}'.",
+                    one_of(rid, declared_roles, f"the roles defined in {roles_file}"),
+                    key=True,
+                )
                 continue
             if role is not None and role.scope == "team":
-                r.issue(path, f"'{rid}' is a team role; it is filled per team.",
-                        f"move it under each team in teams: (teams.<team>.{rid})", key=True)
+                r.issue(
+                    path,
+                    f"'{rid}' is a team role; it is filled per team.",
+                    f"move it under each team in teams: (teams.<team>.{rid})",
+                    key=True,
+                )
                 continue
             found = handles(path, value)
             if found:
@@ -556,12 +801,20 @@ class _ConfigLoader:
                     continue
                 role = all_roles.get(key)
                 if role is not None and role.scope == "global":
-                    r.issue((*path, key), f"'{key}' is a global role; it is filled once for everyone.",
-                            f"move it under roles: at the top level (roles.{key})", key=True)
+                    r.issue(
+                        (*path, key),
+                        f"'{key}' is a global role; it is filled once for everyone.",
+                        f"move it under roles: at the top level (roles.{key})",
+                        key=True,
+                    )
                 elif declared_roles is not None and key not in declared_roles:
-                    r.unknown_key((*path, key), key, [*_TEAM_KEYS, *team_roles],
-                                  hint=f"a team holds name, projects, components, slack_channel and the team roles "
-                                       f"of {roles_file}")
+                    r.unknown_key(
+                        (*path, key),
+                        key,
+                        [*_TEAM_KEYS, *team_roles],
+                        hint=f"a team holds name, projects, components, slack_channel and the team roles "
+                        f"of {roles_file}",
+                    )
                 elif role is not None:
                     found = handles((*path, key), value)
                     if found:
@@ -574,8 +827,12 @@ class _ConfigLoader:
             components = r.str_list(body, path, "components") or []
             channel = r.get(body, path, "slack_channel", "str")
             if not projects and not components:
-                r.issue(path, f"team '{tid}' has no projects and no components, so no issue can reach it.",
-                        "add projects: [KEY] and/or components: [name]", line=r.doc.missing_line(path))
+                r.issue(
+                    path,
+                    f"team '{tid}' has no projects and no components, so no issue can reach it.",
+                    "add projects: [KEY] and/or components: [name]",
+                    line=r.doc.missing_line(path),
+                )
             covered.update(projects)
             if not projects or set(projects) & set(jira.projects):
                 in_scope.append(tid)
@@ -583,8 +840,11 @@ class _ConfigLoader:
 
         for i, key in enumerate(jira.projects):
             if key not in covered:
-                r.issue(("jira", "projects", i), f"project {key} is not covered by any team.",
-                        f"add {key} to the projects: of the team that handles it, under teams:")
+                r.issue(
+                    ("jira", "projects", i),
+                    f"project {key} is not covered by any team.",
+                    f"add {key} to the projects: of the team that handles it, under teams:",
+                )
 
         # every role the rules need has a person wherever it can be asked for
         if parts is not None:
@@ -594,15 +854,21 @@ class _ConfigLoader:
                     continue
                 if role.scope == "global":
                     if rid not in global_roles and rid not in raw_roles:
-                        r.issue(("roles",), f"no person for the global role '{rid}', which {use}.",
-                                f"add '{rid}: <person handle>' under roles:",
-                                line=r.doc.missing_line(("roles",)))
+                        r.issue(
+                            ("roles",),
+                            f"no person for the global role '{rid}', which {use}.",
+                            f"add '{rid}: <person handle>' under roles:",
+                            line=r.doc.missing_line(("roles",)),
+                        )
                     continue
                 for tid in in_scope:
                     if rid not in raw_teams[tid]:
-                        r.issue(("teams", tid), f"team '{tid}' has no person for the role '{rid}', which {use}.",
-                                f"add '{rid}: <person handle>' to team '{tid}'",
-                                line=r.doc.missing_line(("teams", tid)))
+                        r.issue(
+                            ("teams", tid),
+                            f"team '{tid}' has no person for the role '{rid}', which {use}.",
+                            f"add '{rid}: <person handle>' to team '{tid}'",
+                            line=r.doc.missing_line(("teams", tid)),
+                        )
         return Directory(people=people, global_roles=global_roles, teams=teams)
 
 

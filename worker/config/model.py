@@ -26,8 +26,12 @@ class JiraSettings:
     property_key: str = "escalation-worker"
     sprint_field: str = "customfield_10020"
     people_issue_visibility: Visibility | None = None
-    counterpart_field: str | None = None  # custom field naming the other team of a cross-team dependency
-    decision_field: str | None = None  # custom field holding the decision (else the owner's last comment)
+    counterpart_field: str | None = (
+        None  # custom field naming the other team of a cross-team dependency
+    )
+    decision_field: str | None = (
+        None  # custom field holding the decision (else the owner's last comment)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +75,9 @@ class CalendarSettings:
     holiday_subdivision: str | None = None
     holiday_categories: tuple[str, ...] = ("public",)
     extra_holidays: tuple[date, ...] = ()
-    severity_calendars: Mapping[str, str] = field(default_factory=dict)  # severity id -> always|business
+    severity_calendars: Mapping[str, str] = field(
+        default_factory=dict
+    )  # severity id -> always|business
     sprint_length: timedelta = timedelta(weeks=2)
     planning_first: datetime | None = None  # aware, local time zone
     planning_every: timedelta = timedelta(weeks=2)

@@ -41,10 +41,34 @@ from worker.core.rules import (
     parse_sla,
 )
 
-RULE_FILES = ("severities.yaml", "types.yaml", "roles.yaml", "matrix.yaml", "channels.yaml", "policy.yaml")
+RULE_FILES = (
+    "severities.yaml",
+    "types.yaml",
+    "roles.yaml",
+    "matrix.yaml",
+    "channels.yaml",
+    "policy.yaml",
+)
 
-_SEVERITY_KEYS = ("name", "meaning", "label", "acknowledge", "resolve", "calendar", "written_trail", "remind_every")
-_TYPE_KEYS = ("number", "name", "description", "labels", "jira_issue_types", "components", "sensitive")
+_SEVERITY_KEYS = (
+    "name",
+    "meaning",
+    "label",
+    "acknowledge",
+    "resolve",
+    "calendar",
+    "written_trail",
+    "remind_every",
+)
+_TYPE_KEYS = (
+    "number",
+    "name",
+    "description",
+    "labels",
+    "jira_issue_types",
+    "components",
+    "sensitive",
+)
 _ROLE_KEYS = ("name", "scope", "track", "rank")
 _CALENDARS = ("always", "business")
 _SCOPES = ("global", "team")
@@ -67,7 +91,9 @@ def sla_order(sla: Sla) -> tuple[int, timedelta]:
 
 def canonical_hash(contents: dict[str, Any]) -> str:
     """sha256 over canonical JSON: insensitive to whitespace, comments and key order."""
-    text = json.dumps(contents, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = json.dumps(
+        contents, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -127,7 +153,9 @@ class _RulesLoader:
         self.ladder_ok = True
 
     # -- helpers ---------------------------------------------------------------------------
-    def _open(self, name: str, known: tuple[str, ...] | None) -> tuple[Reader, dict[str, Any] | None]:
+    def _open(
+        self, name: str, known: tuple[str, ...] | None
+    ) -> tuple[Reader, dict[str, Any] | None]:
         doc, issues = read_yaml(self.parts.file(name))
         self.issues.extend(issues)
         reader = Reader(doc, self.issues)
@@ -136,8 +164,12 @@ class _RulesLoader:
         if issues:
             return reader, None
         if doc.data is None:
-            reader.issue((), "the file is empty.", f"restore {name} from the worker's shipped rules/ folder",
-                         line=1)
+            reader.issue(
+                (),
+                "the file is empty.",
+                f"restore {name} from the worker's shipped rules/ folder",
+                line=1,
+            )
             return reader, None
         return reader, reader.section((), doc.data, known)
 
@@ -147,8 +179,11 @@ class _RulesLoader:
             return None
         known = self.parts.declared_roles
         if known is not None and value not in known:
-            r.issue(path, f"unknown role '{value}'.",
-                    one_of(value, known, f"the roles defined in {self.parts.file('roles.yaml')}"))
+            r.issue(
+                path,
+                f"unknown role '{value}'.",
+                one_of(value, known, f"the roles defined in {self.parts.file('roles.yaml')}"),
+            )
             return None
         return str(value)
 
@@ -170,15 +205,24 @@ class _RulesLoader:
         if top is None:
             return
         p = self.parts
-        labels = r.section(("labels",), r.get(top, (), "labels", "map", required=True),
-                           ("severity_prefix", "type_prefix"))
-        p.severity_prefix = r.get(labels, ("labels",), "severity_prefix", "str", required=True,
-                                  default=p.severity_prefix)
-        p.type_prefix = r.get(labels, ("labels",), "type_prefix", "str", required=True, default=p.type_prefix)
+        labels = r.section(
+            ("labels",),
+            r.get(top, (), "labels", "map", required=True),
+            ("severity_prefix", "type_prefix"),
+        )
+        p.severity_prefix = r.get(
+            labels, ("labels",), "severity_prefix", "str", required=True, default=p.severity_prefix
+        )
+        p.type_prefix = r.get(
+            labels, ("labels",), "type_prefix", "str", required=True, default=p.type_prefix
+        )
         nudge = r.get(top, (), "nudge_at", "number", default=0.75)
         if not 0 < nudge < 1:
-            r.issue(("nudge_at",), f"nudge_at must lie strictly between 0 and 1, got {nudge}.",
-                    "write the share of the acknowledge window after which to remind, e.g. 0.75")
+            r.issue(
+                ("nudge_at",),
+                f"nudge_at must lie strictly between 0 and 1, got {nudge}.",
+                "write the share of the acknowledge window after which to remind, e.g. 0.75",
+            )
         else:
             p.nudge_at = float(nudge)
         parts: list[RecommendationPart] = []
@@ -223,13 +267,21 @@ class _RulesLoader:
             name = r.get(body, path, "name", "str", required=True)
             scope = r.get(body, path, "scope", "str", required=True)
             if scope is not None and scope not in _SCOPES:
-                r.issue((*path, "scope"), f"unknown scope '{scope}'.", "write 'global' (one person for the whole "
-                        "organisation) or 'team' (one per team)")
+                r.issue(
+                    (*path, "scope"),
+                    f"unknown scope '{scope}'.",
+                    "write 'global' (one person for the whole "
+                    "organisation) or 'team' (one per team)",
+                )
                 scope = None
             track = r.get(body, path, "track", "str", required=True)
             rank = r.get(body, path, "rank", "int", required=True)
             if rank is not None and rank < 1:
-                r.issue((*path, "rank"), f"rank must be 1 or more, got {rank}.", "number the ranks from 1 upwards")
+                r.issue(
+                    (*path, "rank"),
+                    f"rank must be 1 or more, got {rank}.",
+                    "number the ranks from 1 upwards",
+                )
                 rank = None
             if None in (name, scope, track, rank):
                 continue
@@ -240,8 +292,12 @@ class _RulesLoader:
         for src, dst in ladder.items():
             path = ("ladder", src)
             if p.declared_roles is not None and src not in p.declared_roles:
-                r.issue(path, f"unknown role '{src}'.",
-                        one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"), key=True)
+                r.issue(
+                    path,
+                    f"unknown role '{src}'.",
+                    one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"),
+                    key=True,
+                )
                 continue
             target = self._role_ref(r, path, dst)
             if target is not None:
@@ -252,17 +308,27 @@ class _RulesLoader:
             a, b = p.roles.get(src), p.roles.get(target)
             if a is not None and b is not None:
                 if a.track != b.track:
-                    r.issue(path, f"the edge {src} → {target} goes across, from the {a.track} track to the "
-                            f"{b.track} track.", "escalate to the next role up on the same track; the top role "
-                            "brings in other tracks through coordinates_with")
+                    r.issue(
+                        path,
+                        f"the edge {src} → {target} goes across, from the {a.track} track to the "
+                        f"{b.track} track.",
+                        "escalate to the next role up on the same track; the top role "
+                        "brings in other tracks through coordinates_with",
+                    )
                     continue
                 if b.rank == a.rank:
-                    r.issue(path, f"the edge {src} → {target} goes across: both roles have rank {a.rank}.",
-                            "escalate to a role of strictly higher rank")
+                    r.issue(
+                        path,
+                        f"the edge {src} → {target} goes across: both roles have rank {a.rank}.",
+                        "escalate to a role of strictly higher rank",
+                    )
                     continue
                 if b.rank < a.rank:
-                    r.issue(path, f"the edge {src} → {target} goes down, from rank {a.rank} to rank {b.rank}.",
-                            "escalate to a role of strictly higher rank")
+                    r.issue(
+                        path,
+                        f"the edge {src} → {target} goes down, from rank {a.rank} to rank {b.rank}.",
+                        "escalate to a role of strictly higher rank",
+                    )
                     continue
             if src not in in_cycle:
                 p.ladder[src] = target
@@ -275,19 +341,30 @@ class _RulesLoader:
             if role is not None:
                 top_roles.append(role)
                 if role in p.ladder:
-                    r.issue(("ladder", role), f"'{role}' is a top role but escalates to '{p.ladder[role]}'.",
-                            f"remove the edge '{role}: {p.ladder[role]}' (the top hands nothing further) or "
-                            f"take '{role}' out of top")
+                    r.issue(
+                        ("ladder", role),
+                        f"'{role}' is a top role but escalates to '{p.ladder[role]}'.",
+                        f"remove the edge '{role}: {p.ladder[role]}' (the top hands nothing further) or "
+                        f"take '{role}' out of top",
+                    )
         if isinstance(tops, list) and not tops:
-            r.issue(("top",), "no top role.", "list the role(s) where the ladder ends, e.g. top: [cpo]")
+            r.issue(
+                ("top",), "no top role.", "list the role(s) where the ladder ends, e.g. top: [cpo]"
+            )
         p.top = tuple(top_roles)
 
-        coord = r.section(("coordinates_with",), r.get(top, (), "coordinates_with", "map"), None) or {}
+        coord = (
+            r.section(("coordinates_with",), r.get(top, (), "coordinates_with", "map"), None) or {}
+        )
         for src, peers in coord.items():
             path = ("coordinates_with", src)
             if p.declared_roles is not None and src not in p.declared_roles:
-                r.issue(path, f"unknown role '{src}'.",
-                        one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"), key=True)
+                r.issue(
+                    path,
+                    f"unknown role '{src}'.",
+                    one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"),
+                    key=True,
+                )
                 continue
             if not r.check(path, peers, "list"):
                 continue
@@ -305,21 +382,27 @@ class _RulesLoader:
                 node = edges.get(node)
             if node is None:
                 continue
-            cycle = seen[seen.index(node):]
+            cycle = seen[seen.index(node) :]
             if on_cycles & set(cycle):
                 continue
             on_cycles.update(cycle)
             first = min(cycle, key=lambda role: r.doc.line_of(("ladder", role)) or 0)
-            ring = cycle[cycle.index(first):] + cycle[:cycle.index(first)] + [first]
-            r.issue(("ladder", first), f"the ladder has a cycle: {' → '.join(ring)}.",
-                    "every chain must end at a top role; remove one of these edges")
+            ring = cycle[cycle.index(first) :] + cycle[: cycle.index(first)] + [first]
+            r.issue(
+                ("ladder", first),
+                f"the ladder has a cycle: {' → '.join(ring)}.",
+                "every chain must end at a top role; remove one of these edges",
+            )
         return on_cycles
 
     def _severities(self) -> None:
         r, top = self._open("severities.yaml", ("severities",))
         if top is None:
             return
-        sevs = r.section(("severities",), r.get(top, (), "severities", "map", required=True), None) or {}
+        sevs = (
+            r.section(("severities",), r.get(top, (), "severities", "map", required=True), None)
+            or {}
+        )
         self.parts.declared_severities = tuple(sevs)
         if not sevs and "severities" in top:
             r.issue(("severities",), "no severity is defined.", "define S1 to S4 from the seed")
@@ -335,27 +418,45 @@ class _RulesLoader:
             resolve = self._sla(r, body, path, "resolve", required=True)
             calendar = r.get(body, path, "calendar", "str", required=True)
             if calendar is not None and calendar not in _CALENDARS:
-                r.issue((*path, "calendar"), f"unknown calendar '{calendar}'.",
-                        "write 'always' (around the clock) or 'business' (working hours of config.yaml)")
+                r.issue(
+                    (*path, "calendar"),
+                    f"unknown calendar '{calendar}'.",
+                    "write 'always' (around the clock) or 'business' (working hours of config.yaml)",
+                )
                 calendar = None
             trail = r.get(body, path, "written_trail", "bool", default=False)
             remind = self._sla(r, body, path, "remind_every", required=False) or ack
             if remind is not None and remind.kind not in (SlaKind.DURATION, SlaKind.BUSINESS_DAYS):
-                r.issue((*path, "remind_every"), f"remind_every must be a duration or business days, got '{remind}'.",
-                        'write e.g. "15m", "1h" or "1 business day"')
+                r.issue(
+                    (*path, "remind_every"),
+                    f"remind_every must be a duration or business days, got '{remind}'.",
+                    'write e.g. "15m", "1h" or "1 business day"',
+                )
                 remind = None
             if ack is not None and resolve is not None and sla_order(ack) > sla_order(resolve):
-                r.issue((*path, "acknowledge"),
-                        f"the acknowledge SLA ({ack}) is longer than the resolve SLA ({resolve}).",
-                        "make acknowledge shorter than resolve (order used: minutes/hours < business days "
-                        "(1 ≈ 8 h) < 1 sprint < next planning)")
+                r.issue(
+                    (*path, "acknowledge"),
+                    f"the acknowledge SLA ({ack}) is longer than the resolve SLA ({resolve}).",
+                    "make acknowledge shorter than resolve (order used: minutes/hours < business days "
+                    "(1 ≈ 8 h) < 1 sprint < next planning)",
+                )
                 ack = None
-            if None in (name, label, ack, resolve, calendar, remind):
+            if (
+                name is None
+                or label is None
+                or ack is None
+                or resolve is None
+                or calendar is None
+                or remind is None
+            ):
                 continue
-            self.parts.severities[sid] = Severity(sid, rank, name, meaning, label, ack, resolve, calendar,
-                                                  trail, remind)
+            self.parts.severities[sid] = Severity(
+                sid, rank, name, meaning, label, ack, resolve, calendar, trail, remind
+            )
 
-    def _sla(self, r: Reader, body: dict[str, Any], path: PathKey, key: str, *, required: bool) -> Sla | None:
+    def _sla(
+        self, r: Reader, body: dict[str, Any], path: PathKey, key: str, *, required: bool
+    ) -> Sla | None:
         value = r.get(body, path, key, "any", required=required)
         if value is None:
             return None
@@ -379,8 +480,11 @@ class _RulesLoader:
                 continue
             number = r.get(body, path, "number", "int", required=True)
             if number is not None and number in numbers:
-                r.issue((*path, "number"), f"number {number} is already used by type '{numbers[number]}'.",
-                        "give each type its own number")
+                r.issue(
+                    (*path, "number"),
+                    f"number {number} is already used by type '{numbers[number]}'.",
+                    "give each type its own number",
+                )
             elif number is not None:
                 numbers[number] = tid
             name = r.get(body, path, "name", "str", required=True)
@@ -391,12 +495,23 @@ class _RulesLoader:
             sensitive = r.get(body, path, "sensitive", "bool", default=False)
             if None in (number, name, labels):
                 continue
-            p.types[tid] = IssueType(tid, number, name, description, tuple(labels or ()), tuple(issue_types),
-                                     tuple(components), sensitive)
+            p.types[tid] = IssueType(
+                tid,
+                number,
+                name,
+                description,
+                tuple(labels or ()),
+                tuple(issue_types),
+                tuple(components),
+                sensitive,
+            )
         default = r.get(top, (), "default_type", "str", required=True)
         if default is not None and types and default not in types:
-            r.issue(("default_type",), f"unknown type '{default}'.",
-                    one_of(default, types, f"the types defined under types: in {p.file('types.yaml')}"))
+            r.issue(
+                ("default_type",),
+                f"unknown type '{default}'.",
+                one_of(default, types, f"the types defined under types: in {p.file('types.yaml')}"),
+            )
         elif default is not None:
             p.default_type = default
 
@@ -411,8 +526,12 @@ class _RulesLoader:
         for tid, row in top.items():
             path: PathKey = (tid,)
             if type_ids is not None and tid not in type_ids:
-                r.issue(path, f"unknown issue type '{tid}'.", one_of(tid, type_ids, f"the types defined in {types_doc}"),
-                        key=True)
+                r.issue(
+                    path,
+                    f"unknown issue type '{tid}'.",
+                    one_of(tid, type_ids, f"the types defined in {types_doc}"),
+                    key=True,
+                )
                 continue
             row = r.section(path, row, None)
             if row is None:
@@ -420,14 +539,26 @@ class _RulesLoader:
             for sid, cell in row.items():
                 cpath = (tid, sid)
                 if p.declared_severities is not None and sid not in sev_ids:
-                    r.issue(cpath, f"unknown severity '{sid}'.",
-                            one_of(sid, sev_ids, f"the severities defined in {p.file('severities.yaml')}"), key=True)
+                    r.issue(
+                        cpath,
+                        f"unknown severity '{sid}'.",
+                        one_of(
+                            sid, sev_ids, f"the severities defined in {p.file('severities.yaml')}"
+                        ),
+                        key=True,
+                    )
                     continue
                 body = r.section(cpath, cell, ("handlers", "note"))
                 if body is None:
                     continue
-                raw = r.get(body, cpath, "handlers", "list", required=True,
-                            fix="add 'handlers: [owner, other roles...]' (the owner first)")
+                raw = r.get(
+                    body,
+                    cpath,
+                    "handlers",
+                    "list",
+                    required=True,
+                    fix="add 'handlers: [owner, other roles...]' (the owner first)",
+                )
                 note = r.get(body, cpath, "note", "str")
                 if raw is None:
                     continue
@@ -438,27 +569,41 @@ class _RulesLoader:
                 for i, item in enumerate(raw):
                     role = self._role_ref(r, (*cpath, "handlers", i), item)
                     if role is not None and role in handlers:
-                        r.issue((*cpath, "handlers", i), f"role '{role}' is listed twice.", "list each role once")
+                        r.issue(
+                            (*cpath, "handlers", i),
+                            f"role '{role}' is listed twice.",
+                            "list each role once",
+                        )
                     elif role is not None:
                         handlers.append(role)
                 if len(handlers) == len(raw):
                     p.matrix[(tid, sid)] = Cell(tid, sid, tuple(handlers), note)
             for sid in sev_ids:
                 if sid not in row:
-                    r.issue(path, f"no cell for severity '{sid}'.",
-                            f"add '{sid}: {{handlers: [...]}}' to this row; every type needs a cell for each of "
-                            f"{', '.join(sev_ids)}", line=r.doc.missing_line(path))
+                    r.issue(
+                        path,
+                        f"no cell for severity '{sid}'.",
+                        f"add '{sid}: {{handlers: [...]}}' to this row; every type needs a cell for each of "
+                        f"{', '.join(sev_ids)}",
+                        line=r.doc.missing_line(path),
+                    )
         for tid in type_ids or ():
             if tid not in top:
-                r.issue((), f"no row for issue type '{tid}'.",
-                        f"add '{tid}:' with a cell for each of {', '.join(sev_ids)}", line=1)
+                r.issue(
+                    (),
+                    f"no row for issue type '{tid}'.",
+                    f"add '{tid}:' with a cell for each of {', '.join(sev_ids)}",
+                    line=1,
+                )
 
     def _channels(self) -> None:
         r, top = self._open("channels.yaml", ("channels", "plans"))
         if top is None:
             return
         p = self.parts
-        channels = r.section(("channels",), r.get(top, (), "channels", "map", required=True), None) or {}
+        channels = (
+            r.section(("channels",), r.get(top, (), "channels", "map", required=True), None) or {}
+        )
         for cid, body in channels.items():
             path = ("channels", cid)
             body = r.section(path, body, ("name", "description"))
@@ -475,8 +620,12 @@ class _RulesLoader:
         for sid, body in plans.items():
             path = ("plans", sid)
             if p.declared_severities is not None and sid not in p.declared_severities:
-                r.issue(path, f"unknown severity '{sid}'.", one_of(sid, p.declared_severities, f"the severities defined in "
-                                                                   f"{sev_doc}"), key=True)
+                r.issue(
+                    path,
+                    f"unknown severity '{sid}'.",
+                    one_of(sid, p.declared_severities, f"the severities defined in {sev_doc}"),
+                    key=True,
+                )
                 continue
             body = r.section(path, body, ("primary", "backup", "here", "note"))
             if body is None:
@@ -484,12 +633,17 @@ class _RulesLoader:
             lists: dict[str, tuple[str, ...]] = {}
             ok = True
             for key in ("primary", "backup"):
-                items = r.str_list(body, path, key, required=key == "primary", non_empty=key == "primary")
+                items = r.str_list(
+                    body, path, key, required=key == "primary", non_empty=key == "primary"
+                )
                 ok = ok and (items is not None or key == "backup")
                 for i, cid in enumerate(items or []):
                     if channels and cid not in channels:
-                        r.issue((*path, key, i), f"unknown channel '{cid}'.",
-                                one_of(cid, channels, "the channels defined under channels:"))
+                        r.issue(
+                            (*path, key, i),
+                            f"unknown channel '{cid}'.",
+                            one_of(cid, channels, "the channels defined under channels:"),
+                        )
                         ok = False
                 lists[key] = tuple(items or ())
             here = r.get(body, path, "here", "bool", default=False)
@@ -498,9 +652,12 @@ class _RulesLoader:
                 p.plans[sid] = ChannelPlan(sid, lists["primary"], lists["backup"], note, here)
         for sid in p.declared_severities or ():
             if sid not in plans:
-                r.issue(("plans",), f"no channel plan for severity '{sid}'.",
-                        f"add '{sid}: {{primary: [...], backup: [...]}}' under plans:",
-                        line=r.doc.missing_line(("plans",)))
+                r.issue(
+                    ("plans",),
+                    f"no channel plan for severity '{sid}'.",
+                    f"add '{sid}: {{primary: [...], backup: [...]}}' under plans:",
+                    line=r.doc.missing_line(("plans",)),
+                )
 
     def _labels(self) -> None:
         """Severity labels carry the prefix; no label is used twice (case-insensitively)."""
@@ -511,10 +668,13 @@ class _RulesLoader:
             for sid, sev in p.severities.items():
                 path = ("severities", sid, "label")
                 if not sev.label.lower().startswith(p.severity_prefix.lower()):
-                    sev_r.issue(path, f"label '{sev.label}' does not start with the severity label prefix "
-                                      f"'{p.severity_prefix}'.",
-                                f"write '{p.severity_prefix}{sid}' (the prefix is labels.severity_prefix in "
-                                f"{p.file('policy.yaml')})")
+                    sev_r.issue(
+                        path,
+                        f"label '{sev.label}' does not start with the severity label prefix "
+                        f"'{p.severity_prefix}'.",
+                        f"write '{p.severity_prefix}{sid}' (the prefix is labels.severity_prefix in "
+                        f"{p.file('policy.yaml')})",
+                    )
                 self._one_label(sev_r, path, sev.label, f"severity {sid}", seen)
         type_r = self.readers.get("types.yaml")
         if type_r is not None:
@@ -522,11 +682,16 @@ class _RulesLoader:
                 for i, label in enumerate(itype.labels):
                     self._one_label(type_r, ("types", tid, "labels", i), label, f"type {tid}", seen)
 
-    def _one_label(self, r: Reader, path: PathKey, label: str, owner: str, seen: dict[str, str]) -> None:
+    def _one_label(
+        self, r: Reader, path: PathKey, label: str, owner: str, seen: dict[str, str]
+    ) -> None:
         key = label.lower()
         if key in seen:
-            r.issue(path, f"duplicate label '{label}': already used by {seen[key]}.",
-                    "give every severity and every type its own label (labels are compared ignoring case)")
+            r.issue(
+                path,
+                f"duplicate label '{label}': already used by {seen[key]}.",
+                "give every severity and every type its own label (labels are compared ignoring case)",
+            )
         else:
             seen[key] = f"{owner} ({r.file}:{r.doc.line_of(path)})"
 
@@ -542,22 +707,35 @@ class _RulesLoader:
             if owner in reported:
                 continue
             chain = [owner]
-            while chain[-1] not in p.top and chain[-1] in p.ladder and p.ladder[chain[-1]] not in chain:
+            while (
+                chain[-1] not in p.top
+                and chain[-1] in p.ladder
+                and p.ladder[chain[-1]] not in chain
+            ):
                 chain.append(p.ladder[chain[-1]])
             if chain[-1] in p.top:
                 continue
             reported.add(owner)
-            r.issue((tid, sid, "handlers", 0),
-                    f"owner '{owner}' cannot reach a top role ({', '.join(p.top)}) on the ladder.",
-                    f"add a ladder edge from '{chain[-1]}' in {p.file('roles.yaml')}, or make another role the owner")
+            r.issue(
+                (tid, sid, "handlers", 0),
+                f"owner '{owner}' cannot reach a top role ({', '.join(p.top)}) on the ladder.",
+                f"add a ladder edge from '{chain[-1]}' in {p.file('roles.yaml')}, or make another role the owner",
+            )
 
 
 def collect_rules(rules_dir: Path) -> tuple[RulesParts, list[ConfigIssue]]:
     """Read and validate every rules file; return what was valid and all problems."""
     loader = _RulesLoader(rules_dir)
     if not rules_dir.is_dir():
-        return loader.parts, [ConfigIssue(rules_dir, None, (), "the rules folder does not exist.",
-                                          f"create it with {', '.join(RULE_FILES)}, or point rules_dir at it")]
+        return loader.parts, [
+            ConfigIssue(
+                rules_dir,
+                None,
+                (),
+                "the rules folder does not exist.",
+                f"create it with {', '.join(RULE_FILES)}, or point rules_dir at it",
+            )
+        ]
     loader.load()
     return loader.parts, loader.issues
 
@@ -588,4 +766,12 @@ def sort_issues(issues: list[ConfigIssue]) -> list[ConfigIssue]:
     return sorted(issues, key=ConfigIssue.sort_key)
 
 
-__all__ = ["RULE_FILES", "RulesParts", "build_rules", "canonical_hash", "collect_rules", "sla_order", "sort_issues"]
+__all__ = [
+    "RULE_FILES",
+    "RulesParts",
+    "build_rules",
+    "canonical_hash",
+    "collect_rules",
+    "sla_order",
+    "sort_issues",
+]

@@ -73,7 +73,12 @@ class _Walker:
         line = node.start_mark.line + 1
         self.lines[path] = line
         if id(node) in self._stack:
-            self.issue(line, path, "this alias refers to itself.", "replace the recursive alias with plain values")
+            self.issue(
+                line,
+                path,
+                "this alias refers to itself.",
+                "replace the recursive alias with plain values",
+            )
             return None
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
@@ -93,8 +98,12 @@ class _Walker:
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:  # e.g. an out-of-range value
-            self.issue(node.start_mark.line + 1, path, f"cannot read the value {node.value!r} ({exc}).",
-                       "quote the value or correct it")
+            self.issue(
+                node.start_mark.line + 1,
+                path,
+                f"cannot read the value {node.value!r} ({exc}).",
+                "quote the value or correct it",
+            )
             return node.value
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
@@ -102,15 +111,23 @@ class _Walker:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, ScalarNode):
-                self.issue(key_line, path, "a key must be plain text, not a list or mapping.",
-                           "write the key as a single word")
+                self.issue(
+                    key_line,
+                    path,
+                    "a key must be plain text, not a list or mapping.",
+                    "write the key as a single word",
+                )
                 continue
             key = str(key_node.value)
             child = (*path, key)
             if key in out:
                 first = self.key_lines[child]
-                self.issue(key_line, child, f"duplicate key '{key}' (first defined at line {first}).",
-                           "keep one of the two entries; YAML would otherwise silently use the last one")
+                self.issue(
+                    key_line,
+                    child,
+                    f"duplicate key '{key}' (first defined at line {first}).",
+                    "keep one of the two entries; YAML would otherwise silently use the last one",
+                )
                 continue
             self.key_lines[child] = key_line
             out[key] = self.build(value_node, child)
@@ -128,12 +145,24 @@ def parse_yaml(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
             line = mark.line + 1 if mark is not None else None
             what = exc.problem or "invalid YAML"
             context = f" ({exc.context})" if exc.context else ""
-            issue = ConfigIssue(file, line, (), f"YAML syntax error: {what}{context}.",
-                                "check the indentation, the quoting and the brackets on this line and the one before")
+            issue = ConfigIssue(
+                file,
+                line,
+                (),
+                f"YAML syntax error: {what}{context}.",
+                "check the indentation, the quoting and the brackets on this line and the one before",
+            )
             return YamlDoc(file, None), [issue]
         except yaml.YAMLError as exc:
-            return YamlDoc(file, None), [ConfigIssue(file, None, (), f"YAML syntax error: {exc}.",
-                                                     "correct the file so it is valid YAML")]
+            return YamlDoc(file, None), [
+                ConfigIssue(
+                    file,
+                    None,
+                    (),
+                    f"YAML syntax error: {exc}.",
+                    "correct the file so it is valid YAML",
+                )
+            ]
         if node is None:
             return YamlDoc(file, None), []
         walker = _Walker(file, loader)
@@ -148,9 +177,17 @@ def read_yaml(file: Path) -> tuple[YamlDoc, list[ConfigIssue]]:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return YamlDoc(file, None), [ConfigIssue(file, None, (), "file not found.",
-                                                 "create it, or point to the right path")]
+        return YamlDoc(file, None), [
+            ConfigIssue(file, None, (), "file not found.", "create it, or point to the right path")
+        ]
     except (OSError, UnicodeDecodeError) as exc:
-        return YamlDoc(file, None), [ConfigIssue(file, None, (), f"cannot read the file ({exc}).",
-                                                 "make it a readable UTF-8 text file")]
+        return YamlDoc(file, None), [
+            ConfigIssue(
+                file,
+                None,
+                (),
+                f"cannot read the file ({exc}).",
+                "make it a readable UTF-8 text file",
+            )
+        ]
     return parse_yaml(file, text)

@@ -30,7 +30,14 @@ API_PREFIX = "/wiki/api/v2"
 class ConfluenceError(Exception):
     """A Confluence call that did not succeed."""
 
-    def __init__(self, status: int, method: str, path: str, detail: str = "", retry_after: float | None = None):
+    def __init__(
+        self,
+        status: int,
+        method: str,
+        path: str,
+        detail: str = "",
+        retry_after: float | None = None,
+    ):
         super().__init__(f"{method} {path} -> HTTP {status}{': ' + detail if detail else ''}")
         self.status = status
         self.method = method
@@ -150,14 +157,25 @@ class ConfluencePort(Protocol):
     def space_by_key(self, key: str) -> Space: ...
     def find_pages(self, title: str, *, space_id: str | None = None) -> list[Page]: ...
     def get_page(self, page_id: str, *, with_body: bool = False) -> Page: ...
-    def create_page(self, *, space_id: str, title: str, storage: str, parent_id: str | None) -> Page: ...
+    def create_page(
+        self, *, space_id: str, title: str, storage: str, parent_id: str | None
+    ) -> Page: ...
     def update_page(
-        self, page_id: str, *, title: str, storage: str, version: int, message: str, parent_id: str | None = None
+        self,
+        page_id: str,
+        *,
+        title: str,
+        storage: str,
+        version: int,
+        message: str,
+        parent_id: str | None = None,
     ) -> Page: ...
     def page_versions(self, page_id: str, *, newer_than: int = 0) -> list[PageVersion]: ...
     def get_property(self, page_id: str, key: str) -> ContentProperty | None: ...
     def create_property(self, page_id: str, key: str, value: Any) -> ContentProperty: ...
-    def update_property(self, page_id: str, prop: ContentProperty, value: Any) -> ContentProperty: ...
+    def update_property(
+        self, page_id: str, prop: ContentProperty, value: Any
+    ) -> ContentProperty: ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,7 +237,9 @@ class ConfluenceClient:
         self.waits: list[float] = []  # every back-off actually slept, for logs and tests
 
     @classmethod
-    def with_basic_auth(cls, base_url: str, email: str, api_token: str, **kwargs: Any) -> ConfluenceClient:
+    def with_basic_auth(
+        cls, base_url: str, email: str, api_token: str, **kwargs: Any
+    ) -> ConfluenceClient:
         session = requests.Session()
         session.auth = (email, api_token)
         session.headers.update({"Accept": "application/json"})
@@ -238,7 +258,9 @@ class ConfluenceClient:
         headers = {"Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
-        resp = self.session.request(method, url, params=params, data=data, headers=headers, timeout=self.timeout)
+        resp = self.session.request(
+            method, url, params=params, data=data, headers=headers, timeout=self.timeout
+        )
         if resp.status_code < 400:
             return resp
         err_cls = _error_for(resp.status_code)
@@ -257,7 +279,9 @@ class ConfluenceClient:
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
         hinted = exc.error.retry_after if isinstance(exc, _RetryableStatus) else None
-        base = hinted if hinted is not None else self.default_wait * (2 ** (state.attempt_number - 1))
+        base = (
+            hinted if hinted is not None else self.default_wait * (2 ** (state.attempt_number - 1))
+        )
         wait = min(base, self.max_wait)
         self.waits.append(wait)
         return wait
@@ -315,7 +339,9 @@ class ConfluenceClient:
     def child_pages(self, page_id: str) -> list[Page]:
         return [Page.from_json(p) for p in self._paged(f"/pages/{page_id}/children", {"limit": 50})]
 
-    def create_page(self, *, space_id: str, title: str, storage: str, parent_id: str | None) -> Page:
+    def create_page(
+        self, *, space_id: str, title: str, storage: str, parent_id: str | None
+    ) -> Page:
         payload: dict[str, Any] = {
             "spaceId": space_id,
             "status": "current",
@@ -327,7 +353,14 @@ class ConfluenceClient:
         return Page.from_json(self.request("POST", "/pages", payload=payload))
 
     def update_page(
-        self, page_id: str, *, title: str, storage: str, version: int, message: str, parent_id: str | None = None
+        self,
+        page_id: str,
+        *,
+        title: str,
+        storage: str,
+        version: int,
+        message: str,
+        parent_id: str | None = None,
     ) -> Page:
         """Save a new version. ``version`` is the NEW number (current + 1) and is sent exactly as given."""
         payload: dict[str, Any] = {
@@ -360,7 +393,9 @@ class ConfluenceClient:
         return None
 
     def create_property(self, page_id: str, key: str, value: Any) -> ContentProperty:
-        data = self.request("POST", f"/pages/{page_id}/properties", payload={"key": key, "value": value})
+        data = self.request(
+            "POST", f"/pages/{page_id}/properties", payload={"key": key, "value": value}
+        )
         return ContentProperty.from_json(data)
 
     def update_property(self, page_id: str, prop: ContentProperty, value: Any) -> ContentProperty:

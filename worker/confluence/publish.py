@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 
 PROPERTY_KEY = "escalation-worker.source"
 
-Action = Literal["created", "updated", "unchanged", "skipped_manual_edit", "skipped_not_owned", "dry_run"]
+Action = Literal[
+    "created", "updated", "unchanged", "skipped_manual_edit", "skipped_not_owned", "dry_run"
+]
 
 
 class PublishError(Exception):
@@ -112,13 +114,23 @@ def publish(
     if page_id is None and not space_key:
         raise ValueError("a space key is needed when no page id is configured")
     target = _Target(
-        space_key, title, parent_id, page_id, storage, source_hash, on_manual_edit, worker_account_id, dry_run,
+        space_key,
+        title,
+        parent_id,
+        page_id,
+        storage,
+        source_hash,
+        on_manual_edit,
+        worker_account_id,
+        dry_run,
         property_key,
     )
     if client is None:
         if not dry_run:
             raise ValueError("a client is required unless dry_run is set")
-        return PublishResult("dry_run", page_id, None, 0, "dry run without Confluence: nothing was read or written")
+        return PublishResult(
+            "dry_run", page_id, None, 0, "dry run without Confluence: nothing was read or written"
+        )
     start = _count(client)
     try:
         result = _attempt(client, target)
@@ -139,7 +151,9 @@ def _attempt(client: ConfluencePort, t: _Target) -> PublishResult:
         try:
             page = client.get_page(t.page_id)
         except ConfluenceNotFound as exc:
-            raise PublishError(f"the configured Confluence page {t.page_id} does not exist or is not visible") from exc
+            raise PublishError(
+                f"the configured Confluence page {t.page_id} does not exist or is not visible"
+            ) from exc
         prop = client.get_property(page.id, t.property_key)
     else:
         page = None
@@ -173,17 +187,29 @@ def _create(client: ConfluencePort, t: _Target, candidates: list[Page]) -> Publi
             f"a page titled {t.title!r} already exists in space {t.space_key} (id {taken[0].id}) and was not "
             "created by the worker; it is left untouched. Configure its page id to let the worker take it over."
         )
-        log.warning("confluence.publish.not_owned", extra={"page_id": taken[0].id, "title": t.title})
+        log.warning(
+            "confluence.publish.not_owned", extra={"page_id": taken[0].id, "title": t.title}
+        )
         return PublishResult("skipped_not_owned", taken[0].id, taken[0].version, 0, msg)
     if t.dry_run:
-        return PublishResult("dry_run", None, None, 0, f"would create {t.title!r} in space {t.space_key}")
-    created = client.create_page(space_id=space.id, title=t.title, storage=t.storage, parent_id=t.parent_id)
+        return PublishResult(
+            "dry_run", None, None, 0, f"would create {t.title!r} in space {t.space_key}"
+        )
+    created = client.create_page(
+        space_id=space.id, title=t.title, storage=t.storage, parent_id=t.parent_id
+    )
     client.create_property(created.id, t.property_key, _property_value(t, created, created.version))
-    log.info("confluence.publish.created", extra={"page_id": created.id, "version": created.version})
-    return PublishResult("created", created.id, created.version, 0, f"created {t.title!r} in space {t.space_key}")
+    log.info(
+        "confluence.publish.created", extra={"page_id": created.id, "version": created.version}
+    )
+    return PublishResult(
+        "created", created.id, created.version, 0, f"created {t.title!r} in space {t.space_key}"
+    )
 
 
-def _refresh(client: ConfluencePort, t: _Target, page: Page, prop: ContentProperty | None) -> PublishResult:
+def _refresh(
+    client: ConfluencePort, t: _Target, page: Page, prop: ContentProperty | None
+) -> PublishResult:
     recorded = _recorded(prop)
     editors: tuple[str, ...] = ()
     if recorded is not None and page.version > recorded["version"]:
@@ -195,12 +221,19 @@ def _refresh(client: ConfluencePort, t: _Target, page: Page, prop: ContentProper
     if editors:
         log.warning(
             "confluence.publish.manual_edit",
-            extra={"page_id": page.id, "editors": editors, "since_version": recorded and recorded["version"]},
+            extra={
+                "page_id": page.id,
+                "editors": editors,
+                "since_version": recorded and recorded["version"],
+            },
         )
         who = ", ".join(editors)
         if t.on_manual_edit == "skip":
             return PublishResult(
-                "skipped_manual_edit", page.id, page.version, 0,
+                "skipped_manual_edit",
+                page.id,
+                page.version,
+                0,
                 f"page {page.id} was edited by hand (by {who}) after version {recorded and recorded['version']}; "
                 "left as it is (on_manual_edit: skip)",
                 editors,
@@ -209,21 +242,34 @@ def _refresh(client: ConfluencePort, t: _Target, page: Page, prop: ContentProper
             f"Regenerated from rules/ (source {t.source_hash[:12]}); overwrote manual edits by {who} "
             f"made after version {recorded and recorded['version']}"
         )
-    elif recorded is not None and recorded["hash"] == t.source_hash and recorded.get("title") == t.title:
+    elif (
+        recorded is not None
+        and recorded["hash"] == t.source_hash
+        and recorded.get("title") == t.title
+    ):
         if page.version != recorded["version"] and not t.dry_run and prop is not None:
             # Only the worker saved since (an earlier run died between page and property): catch up.
             client.update_property(page.id, prop, _property_value(t, page, page.version))
-        return PublishResult("unchanged", page.id, page.version, 0, f"{t.title!r} is up to date (v{page.version})")
+        return PublishResult(
+            "unchanged", page.id, page.version, 0, f"{t.title!r} is up to date (v{page.version})"
+        )
     elif recorded is None:
         # Reached only with a configured page id: the operator asked the worker to take it over.
         message = f"Taken over by the escalation worker and regenerated from rules/ (source {t.source_hash[:12]})"
     else:
         message = f"Regenerated from rules/ (source {t.source_hash[:12]})"
     if t.dry_run:
-        return PublishResult("dry_run", page.id, page.version, 0, f"would update page {page.id}: {message}", editors)
+        return PublishResult(
+            "dry_run", page.id, page.version, 0, f"would update page {page.id}: {message}", editors
+        )
     move_to = t.parent_id if t.parent_id and t.parent_id != page.parent_id else None
     saved = client.update_page(
-        page.id, title=t.title, storage=t.storage, version=page.version + 1, message=message, parent_id=move_to
+        page.id,
+        title=t.title,
+        storage=t.storage,
+        version=page.version + 1,
+        message=message,
+        parent_id=move_to,
     )
     value = _property_value(t, saved, saved.version)
     if prop is None:

@@ -41,7 +41,9 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
 
 
 def _macro(name: str, body: str = "", **params: str) -> str:
-    ps = "".join(f'<ac:parameter ac:name="{_e(k)}">{_e(v)}</ac:parameter>' for k, v in params.items())
+    ps = "".join(
+        f'<ac:parameter ac:name="{_e(k)}">{_e(v)}</ac:parameter>' for k, v in params.items()
+    )
     rich = f"<ac:rich-text-body>{body}</ac:rich-text-body>" if body else ""
     return f'<ac:structured-macro ac:name="{_e(name)}" ac:schema-version="1">{ps}{rich}</ac:structured-macro>'
 
@@ -67,7 +69,9 @@ def _code(text: str) -> str:
 class _Page:
     """The pieces of the page, each a method returning storage markup."""
 
-    def __init__(self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, max_teams: int):
+    def __init__(
+        self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, max_teams: int
+    ):
         self.r = rules
         self.d = directory
         self.hash = source_hash
@@ -86,7 +90,10 @@ class _Page:
             return _mentions(self.d.people_for(role_id, None))
         if len(self.d.teams) > self.max_teams:
             return "<em>per team, see Who is who</em>"
-        parts = [f"{_e(team.name)}: {_mentions(self.d.people_for(role_id, team.id))}" for team in self.d.teams.values()]
+        parts = [
+            f"{_e(team.name)}: {_mentions(self.d.people_for(role_id, team.id))}"
+            for team in self.d.teams.values()
+        ]
         return "; ".join(parts)
 
     def escalation_of(self, role_id: str) -> str:
@@ -105,7 +112,9 @@ class _Page:
             return "Jira comment only", "none"
 
         def names(ids: Iterable[str]) -> str:
-            return " + ".join(_e(self.r.channels[c].name if c in self.r.channels else c) for c in ids)
+            return " + ".join(
+                _e(self.r.channels[c].name if c in self.r.channels else c) for c in ids
+            )
 
         primary = names(plan.primary) or "Jira comment only"
         if plan.here:
@@ -145,7 +154,9 @@ class _Page:
             "<h2>How to escalate</h2>"
             f"<ol>{steps}</ol>"
             "<h3>The four parts of a recommendation</h3>"
-            + _p("The worker looks for these words in the description and asks once for any part it cannot find.")
+            + _p(
+                "The worker looks for these words in the description and asks once for any part it cannot find."
+            )
             + _table(("Part", "Recognised by any of"), rows)
         )
 
@@ -164,15 +175,25 @@ class _Page:
             for s in self.severities
         ]
         return "<h2>Severities</h2>" + _table(
-            ("Severity", "Label", "Use it when", "Acknowledge within", "Resolve within", "Clocks run",
-             "Written trail", "Reminder once at the top"),
+            (
+                "Severity",
+                "Label",
+                "Use it when",
+                "Acknowledge within",
+                "Resolve within",
+                "Clocks run",
+                "Written trail",
+                "Reminder once at the top",
+            ),
             rows,
         )
 
     def types_table(self) -> str:
         rows = []
         for t in self.types:
-            also = [f"Jira issue type {_e(x)}" for x in t.jira_issue_types] + [f"component {_e(c)}" for c in t.components]
+            also = [f"Jira issue type {_e(x)}" for x in t.jira_issue_types] + [
+                f"component {_e(c)}" for c in t.components
+            ]
             rows.append(
                 (
                     _e(t.number),
@@ -182,17 +203,27 @@ class _Page:
                     ", ".join(also) or "-",
                 )
             )
-        return "<h2>Kinds of escalation</h2>" + _table(("#", "Kind", "What it covers", "Label", "Also recognised from"), rows)
+        return "<h2>Kinds of escalation</h2>" + _table(
+            ("#", "Kind", "What it covers", "Label", "Also recognised from"), rows
+        )
 
     def cell(self, cell: Cell) -> str:
         sev = self.r.severities[cell.severity_id]
         primary, backup = self.channels_of(cell.severity_id)
-        out = [_p(f"<strong>Owner:</strong> {self.role_name(cell.owner)} ({self.people_of(cell.owner)})")]
+        out = [
+            _p(
+                f"<strong>Owner:</strong> {self.role_name(cell.owner)} ({self.people_of(cell.owner)})"
+            )
+        ]
         for other in cell.handlers[1:]:
-            out.append(_p(f"<strong>With:</strong> {self.role_name(other)} ({self.people_of(other)})"))
+            out.append(
+                _p(f"<strong>With:</strong> {self.role_name(other)} ({self.people_of(other)})")
+            )
         out.append(_p(f"<strong>Escalates to:</strong> {self.escalation_of(cell.owner)}"))
         out.append(
-            _p(f"<strong>Acknowledge:</strong> {_e(sev.acknowledge.text)} / <strong>Resolve:</strong> {_e(sev.resolve.text)}")
+            _p(
+                f"<strong>Acknowledge:</strong> {_e(sev.acknowledge.text)} / <strong>Resolve:</strong> {_e(sev.resolve.text)}"
+            )
         )
         out.append(_p(f"<strong>Channel:</strong> {primary} / <strong>Backup:</strong> {backup}"))
         if cell.note:
@@ -220,7 +251,8 @@ class _Page:
         team_ids = [rid for rid, role in self.r.roles.items() if role.scope == "team"]
         out = "<h2>Who is who</h2><h3>Organisation-wide roles</h3>"
         out += _table(
-            ("Role", "Person"), [(self.role_name(r), _mentions(self.d.people_for(r, None))) for r in global_ids]
+            ("Role", "Person"),
+            [(self.role_name(r), _mentions(self.d.people_for(r, None))) for r in global_ids],
         )
         if self.d.teams:
             teams = list(self.d.teams.values())
@@ -229,11 +261,15 @@ class _Page:
                 ["Jira projects"] + [", ".join(_code(p) for p in t.projects) or "-" for t in teams],
             ]
             if any(t.components for t in teams):
-                rows.append(["Components"] + [", ".join(_e(c) for c in t.components) or "-" for t in teams])
+                rows.append(
+                    ["Components"] + [", ".join(_e(c) for c in t.components) or "-" for t in teams]
+                )
             if any(t.slack_channel for t in teams):
                 rows.append(["Slack channel"] + [_e(t.slack_channel or "-") for t in teams])
             for r in team_ids:
-                rows.append([self.role_name(r)] + [_mentions(self.d.people_for(r, t.id)) for t in teams])
+                rows.append(
+                    [self.role_name(r)] + [_mentions(self.d.people_for(r, t.id)) for t in teams]
+                )
             out += _table(["Role"] + [_e(t.name) for t in teams], rows)
         return out
 
@@ -242,11 +278,15 @@ class _Page:
         tops = []
         for top in self.r.top_roles:
             peers = self.r.coordinates_with.get(top, ())
-            with_ = f" and works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
+            with_ = (
+                f" and works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
+            )
             tops.append(f"<li>{self.role_name(top)} is the top of the ladder{with_}.</li>")
         return (
             "<h2>The ladder</h2>"
-            + _p("An escalation climbs one step at a time; it never skips a level or moves to a peer.")
+            + _p(
+                "An escalation climbs one step at a time; it never skips a level or moves to a peer."
+            )
             + _table(("From", "Goes up to"), rows)
             + (f"<ul>{''.join(tops)}</ul>" if tops else "")
         )
@@ -256,22 +296,35 @@ class _Page:
         for s in self.severities:
             primary, backup = self.channels_of(s.id)
             plan = self.r.channel_plans.get(s.id)
-            rows.append((f"{_lozenge(s)} {_e(s.name)}", primary, backup, _e(plan.note) if plan and plan.note else "-"))
-        used = [c for c in self.r.channels.values()]
+            rows.append(
+                (
+                    f"{_lozenge(s)} {_e(s.name)}",
+                    primary,
+                    backup,
+                    _e(plan.note) if plan and plan.note else "-",
+                )
+            )
+        used = list(self.r.channels.values())
         defs = "".join(f"<li><strong>{_e(c.name)}</strong>: {_e(c.description)}</li>" for c in used)
         return (
             "<h2>Channels by severity</h2>"
-            + _p("The Jira comment is always posted. The backup is used when a primary channel fails or is not set up.")
+            + _p(
+                "The Jira comment is always posted. The backup is used when a primary channel fails or is not set up."
+            )
             + _table(("Severity", "Primary", "Backup", "Note"), rows)
             + f"<ul>{defs}</ul>"
         )
 
     def principles(self) -> str:
-        items = "".join(f"<li><strong>{_e(p.title)}.</strong> {_e(p.text)}</li>" for p in self.r.principles)
+        items = "".join(
+            f"<li><strong>{_e(p.title)}.</strong> {_e(p.text)}</li>" for p in self.r.principles
+        )
         return f"<h2>Ground rules</h2><ul>{items}</ul>"
 
     def footer(self) -> str:
-        return _p(f"<em>Generated from {_code(self.rules_path)}; source hash {_code(self.hash)}.</em>")
+        return _p(
+            f"<em>Generated from {_code(self.rules_path)}; source hash {_code(self.hash)}.</em>"
+        )
 
 
 def render_matrix_page(
@@ -313,11 +366,39 @@ def parse_storage(storage: str) -> ET.Element:
 # HTML preview
 # --------------------------------------------------------------------------------------------
 
-_AC = "{%s}" % AC_NS
-_RI = "{%s}" % RI_NS
+_AC = f"{{{AC_NS}}}"
+_RI = f"{{{RI_NS}}}"
 _PLAIN_TAGS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li",
-    "strong", "em", "b", "i", "u", "code", "pre", "br", "hr", "span", "div", "blockquote", "sub", "sup",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "code",
+    "pre",
+    "br",
+    "hr",
+    "span",
+    "div",
+    "blockquote",
+    "sub",
+    "sup",
 }
 _KEPT_ATTRS = {"colspan", "rowspan"}
 _PANEL_MACROS = {"info", "note", "warning", "tip", "panel"}
@@ -364,13 +445,17 @@ class _Preview:
                 return f'<span class="mention" title="{html.escape(account)}">@{html.escape(name)}</span>'
             return self.children(el)
         if isinstance(tag, str) and tag in _PLAIN_TAGS:
-            attrs = "".join(f' {k}="{html.escape(v)}"' for k, v in sorted(el.attrib.items()) if k in _KEPT_ATTRS)
+            attrs = "".join(
+                f' {k}="{html.escape(v)}"' for k, v in sorted(el.attrib.items()) if k in _KEPT_ATTRS
+            )
             if tag in ("br", "hr"):
                 return f"<{tag}{attrs}>"
             return f"<{tag}{attrs}>{self.children(el)}</{tag}>"
         if tag == f"{_AC}parameter":
             return ""
-        return self.children(el)  # unknown wrappers (ac:rich-text-body, ac:image, ...): keep the content
+        return self.children(
+            el
+        )  # unknown wrappers (ac:rich-text-body, ac:image, ...): keep the content
 
     def macro(self, el: ET.Element) -> str:
         name = el.get(f"{_AC}name", "")

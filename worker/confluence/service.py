@@ -52,7 +52,9 @@ def confluence_url(config: Config, environ: Mapping[str, str]) -> str | None:
     return jira + "/wiki"
 
 
-def client_from_env(config: Config, environ: Mapping[str, str] | None = None, **kwargs: Any) -> ConfluenceClient:
+def client_from_env(
+    config: Config, environ: Mapping[str, str] | None = None, **kwargs: Any
+) -> ConfluenceClient:
     """A client authenticated with the Jira account's email and API token (same Atlassian site)."""
     env = os.environ if environ is None else environ
     url = confluence_url(config, env)

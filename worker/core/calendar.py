@@ -44,9 +44,10 @@ has been used.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
@@ -59,7 +60,6 @@ __all__ = [
     "local_to_utc",
 ]
 
-UTC = timezone.utc
 _ZERO = timedelta(0)
 _ONE_DAY = timedelta(days=1)
 _ONE_US = timedelta(microseconds=1)
@@ -200,8 +200,8 @@ def _elapsed_before(day: _Day, at: datetime) -> timedelta:
 class AlwaysCalendar:
     """A 24x7 calendar: business time is plain elapsed time."""
 
-    def __init__(self, tz: ZoneInfo = ZoneInfo("UTC"), name: str = "always") -> None:
-        self.tz = tz
+    def __init__(self, tz: ZoneInfo | None = None, name: str = "always") -> None:
+        self.tz = tz if tz is not None else ZoneInfo("UTC")
         self.name = name
 
     def __repr__(self) -> str:
@@ -422,7 +422,7 @@ def _validate_week(week: Mapping[int, Sequence[Window]]) -> tuple[tuple[Window, 
         for window in ordered:
             if not isinstance(window, Window):
                 raise TypeError(f"expected Window, got {type(window).__name__}")
-        for previous, current in zip(ordered, ordered[1:]):
+        for previous, current in itertools.pairwise(ordered):
             if current.start < previous.end:
                 raise ValueError(
                     f"windows for weekday {weekday} must be sorted and must not overlap: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from worker.core.calendar import AlwaysCalendar, Calendar
 from worker.core.planning import Cadence
@@ -15,7 +15,9 @@ from worker.core.rules import Severity, Sla, SlaKind
 class Clocks:
     business: Calendar
     always: Calendar = field(default_factory=AlwaysCalendar)
-    severity_calendars: Mapping[str, str] = field(default_factory=dict)  # overrides of Severity.calendar
+    severity_calendars: Mapping[str, str] = field(
+        default_factory=dict
+    )  # overrides of Severity.calendar
     sprint_length: timedelta = timedelta(weeks=2)
     planning: Cadence | None = None
 
@@ -23,7 +25,9 @@ class Clocks:
         name = self.severity_calendars.get(severity.id, severity.calendar)
         return self.always if name == "always" else self.business
 
-    def due(self, sla: Sla, start: datetime, severity: Severity, sprint_end: datetime | None = None) -> datetime:
+    def due(
+        self, sla: Sla, start: datetime, severity: Severity, sprint_end: datetime | None = None
+    ) -> datetime:
         cal = self.calendar_for(severity)
         if sla.kind is SlaKind.DURATION:
             assert isinstance(sla.amount, timedelta)
@@ -33,18 +37,24 @@ class Clocks:
             return cal.add_business_days(start, sla.amount)
         if sla.kind is SlaKind.SPRINT:
             if sprint_end is not None and sprint_end > start:
-                return sprint_end.astimezone(timezone.utc)
-            return (start + self.sprint_length).astimezone(timezone.utc)
+                return sprint_end.astimezone(UTC)
+            return (start + self.sprint_length).astimezone(UTC)
         # next planning
         if self.planning is not None:
             return self.planning.next_after(start)
-        return (start + self.sprint_length).astimezone(timezone.utc)
+        return (start + self.sprint_length).astimezone(UTC)
 
-    def explain(self, sla: Sla, start: datetime, severity: Severity, sprint_end: datetime | None = None) -> str:
+    def explain(
+        self, sla: Sla, start: datetime, severity: Severity, sprint_end: datetime | None = None
+    ) -> str:
         """The arithmetic behind a deadline, in words (used by ``explain``)."""
         cal = self.calendar_for(severity)
         due = self.due(sla, start, severity, sprint_end)
-        where = "around the clock" if cal.name == "always" else f"on the {cal.name} calendar ({cal.tz.key})"
+        where = (
+            "around the clock"
+            if cal.name == "always"
+            else f"on the {cal.name} calendar ({cal.tz.key})"
+        )
         if sla.kind is SlaKind.DURATION:
             return f"{sla.text} counted {where} from {start.isoformat()} → {due.isoformat()}"
         if sla.kind is SlaKind.BUSINESS_DAYS:
@@ -58,7 +68,12 @@ class Clocks:
         return f"next planning: no cadence configured, one sprint length from {start.isoformat()} → {due.isoformat()}"
 
     def share(
-        self, severity: Severity, start: datetime, due: datetime, fraction: float, sla: Sla | None = None
+        self,
+        severity: Severity,
+        start: datetime,
+        due: datetime,
+        fraction: float,
+        sla: Sla | None = None,
     ) -> datetime:
         """The instant at which ``fraction`` of the window [start, due] has elapsed on the severity's calendar.
 

@@ -21,14 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory, Person
-from worker.core.messages import Doc, Inline, Mention, Text, para
+from worker.core.messages import Doc, Inline, Mention, para
 from worker.core.record import Event, Record
 from worker.core.rules import Cell, IssueType, Rules, Severity
 from worker.core.snapshot import IssueSnapshot
@@ -43,7 +44,9 @@ class Context:
     inactive: frozenset[str] = frozenset()  # accountIds Jira reports inactive or unknown
     site_url: str = ""
     # memo of derived values that depend only on the fields above (who fills a level, channel text)
-    memo: dict[tuple[object, ...], object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,9 @@ def decide(ctx: Context, snap: IssueSnapshot, record: Record | None, now: dateti
     if not severities:
         return _no_escalation(ctx, snap, record, unknown, now)
     if snap.is_resolved:
-        return Decision(snap.key, (), record, False, "none", "The issue is resolved; nothing to escalate.")
+        return Decision(
+            snap.key, (), record, False, "none", "The issue is resolved; nothing to escalate."
+        )
 
     severity = severities[0]
     itype, type_note = issue_type(rules, snap)
@@ -83,7 +88,9 @@ def decide(ctx: Context, snap: IssueSnapshot, record: Record | None, now: dateti
     if not is_open or record is None:
         return _route(ctx, snap, record, severity, severities, itype, type_note, unknown, now)
     if record.severity != severity.id or record.type != itype.id:
-        return _route(ctx, snap, record, severity, severities, itype, type_note, unknown, now, relabel=True)
+        return _route(
+            ctx, snap, record, severity, severities, itype, type_note, unknown, now, relabel=True
+        )
     return _progress(ctx, snap, record, severity, severities, unknown, now)
 
 
@@ -110,7 +117,10 @@ def issue_type(rules: Rules, snap: IssueSnapshot) -> tuple[IssueType, str | None
         return found, None
     default = rules.types[rules.default_type]
     hints = ", ".join(lbl for t in rules.types.values() for lbl in t.labels[:1])
-    return default, f"No kind label was found, so it is treated as a {default.name.lower()}. Kind labels: {hints}."
+    return (
+        default,
+        f"No kind label was found, so it is treated as a {default.name.lower()}. Kind labels: {hints}.",
+    )
 
 
 def missing_recommendation(rules: Rules, description: str) -> list[str]:
@@ -135,7 +145,12 @@ def find_ack(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime) -
             best = a
 
     for c in snap.comments or ():
-        if c.author is None or c.author not in people or c.author == worker or c.action_id is not None:
+        if (
+            c.author is None
+            or c.author not in people
+            or c.author == worker
+            or c.action_id is not None
+        ):
             continue
         if c.author == snap.reporter:
             continue
@@ -168,6 +183,11 @@ def _name(ctx: Context, account_id: str | None) -> str:
 
 def _mention(ctx: Context, account_id: str) -> Mention:
     return Mention(account_id, _name(ctx, account_id))
+
+
+def _owner_lead(ctx: Context, owner: str | None) -> list[str | Inline]:
+    """``@Owner `` at the start of a paragraph, or nothing when there is no owner."""
+    return [_mention(ctx, owner), " "] if owner else []
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -204,7 +224,7 @@ def _level_people(
     hit = ctx.memo.get(key)
     if hit is None:
         hit = ctx.memo[key] = _level_people_uncached(ctx, cell, team, level, owner_role)
-    owner, handlers, notes = hit  # type: ignore[misc]
+    owner, handlers, notes = cast("tuple[Person | None, list[Person], list[str]]", hit)
     return owner, list(handlers), list(notes)
 
 
@@ -216,12 +236,18 @@ def _level_people_uncached(
     if level == 0:
         roles = list(cell.handlers)
     else:
-        roles = [owner_role, *rules.coordinates_with.get(owner_role, ())] if owner_role in rules.top_roles else [owner_role]
+        roles = (
+            [owner_role, *rules.coordinates_with.get(owner_role, ())]
+            if owner_role in rules.top_roles
+            else [owner_role]
+        )
     handlers: list[Person] = []
     for role in roles:
         for p in d.people_for(role, team):
             if p.account_id in ctx.inactive:
-                notes.append(f"{p.name} ({rules.roles[role].name if role in rules.roles else role}) is inactive in Jira")
+                notes.append(
+                    f"{p.name} ({rules.roles[role].name if role in rules.roles else role}) is inactive in Jira"
+                )
                 continue
             if p not in handlers:
                 handlers.append(p)
@@ -245,12 +271,20 @@ def _climb(
         nxt = ctx.rules.escalates_to(role)
         if nxt is None:
             return level, role, None, handlers, notes
-        notes.append(f"nobody active holds the {ctx.rules.roles[role].name} role, so it moves up to {ctx.rules.roles[nxt].name}")
+        notes.append(
+            f"nobody active holds the {ctx.rules.roles[role].name} role, so it moves up to {ctx.rules.roles[nxt].name}"
+        )
         level, role = level + 1, nxt
 
 
 def _level_start(
-    ctx: Context, severity: Severity, level: int, role: str, owner: Person | None, handlers: Sequence[Person], start: datetime
+    ctx: Context,
+    severity: Severity,
+    level: int,
+    role: str,
+    owner: Person | None,
+    handlers: Sequence[Person],
+    start: datetime,
 ) -> dict[str, object]:
     """The record fields of a level that begins at ``start``: its people and its acknowledge clock."""
     ack_due = ctx.clocks.due(severity.acknowledge, start, severity)
@@ -261,7 +295,9 @@ def _level_start(
         "handlers": tuple(h.account_id for h in handlers),
         "level_started_at": start,
         "ack_due": ack_due,
-        "nudge_due": ctx.clocks.share(severity, start, ack_due, ctx.rules.nudge_at, severity.acknowledge),
+        "nudge_due": ctx.clocks.share(
+            severity, start, ack_due, ctx.rules.nudge_at, severity.acknowledge
+        ),
         "acked_at": None,
         "acked_by": None,
         "remind_due": None,
@@ -277,7 +313,9 @@ def _mention_list(ctx: Context, handlers: Sequence[Person]) -> list[str | Inline
 
 
 def _deadlines_text(ctx: Context, record: Record) -> str:
-    return f"Acknowledge by {_fmt(ctx, record.ack_due)}; resolve by {_fmt(ctx, record.resolve_due)}."
+    return (
+        f"Acknowledge by {_fmt(ctx, record.ack_due)}; resolve by {_fmt(ctx, record.resolve_due)}."
+    )
 
 
 def _channel_text(ctx: Context, severity: Severity) -> str:
@@ -339,14 +377,26 @@ def _notify(
 
 
 def _assignment_actions(
-    ctx: Context, snap: IssueSnapshot, pid: str, owner: Person | None, handlers: Sequence[Person], reason: str
+    ctx: Context,
+    snap: IssueSnapshot,
+    pid: str,
+    owner: Person | None,
+    handlers: Sequence[Person],
+    reason: str,
 ) -> list[Action]:
     out: list[Action] = []
     if owner is not None and snap.assignee != owner.account_id:
         out.append(Assign(f"{pid}:assign:{owner.account_id}", snap.key, owner.account_id, reason))
     for h in handlers:
         if owner is None or h.account_id != owner.account_id:
-            out.append(AddWatcher(f"{pid}:watch:{h.account_id}", snap.key, h.account_id, f"{h.name} handles this level"))
+            out.append(
+                AddWatcher(
+                    f"{pid}:watch:{h.account_id}",
+                    snap.key,
+                    h.account_id,
+                    f"{h.name} handles this level",
+                )
+            )
     return out
 
 
@@ -366,27 +416,49 @@ def _one_off_comments(
         if key not in notes:
             notes.append(key)
             labels = ", ".join(s.label for s in severities)
-            body = Doc((para(f"This issue carries several severity labels ({labels}). The most severe, "
-                             f"{severities[0].id}, applies. Remove the others to keep the record clear."),))
-            out.append(PostComment(f"{snap.key}#{record.epoch}:note:{key}", snap.key, body, "multi_label", sensitive,
-                                   f"several severity labels: {labels}"))
+            body = Doc(
+                (
+                    para(
+                        f"This issue carries several severity labels ({labels}). The most severe, "
+                        f"{severities[0].id}, applies. Remove the others to keep the record clear."
+                    ),
+                )
+            )
+            out.append(
+                PostComment(
+                    f"{snap.key}#{record.epoch}:note:{key}",
+                    snap.key,
+                    body,
+                    "multi_label",
+                    sensitive,
+                    f"several severity labels: {labels}",
+                )
+            )
     for label in unknown:
         key = f"unknown:{label.lower()}"
         if key not in notes:
             notes.append(key)
             out.append(_unknown_label_comment(ctx, snap, record.epoch, label, sensitive))
-    return out, record.evolve( notes=tuple(notes))
+    return out, record.evolve(notes=tuple(notes))
 
 
-def _unknown_label_comment(ctx: Context, snap: IssueSnapshot, epoch: int, label: str, sensitive: bool) -> PostComment:
+def _unknown_label_comment(
+    ctx: Context, snap: IssueSnapshot, epoch: int, label: str, sensitive: bool
+) -> PostComment:
     known = ", ".join(s.label for s in ctx.rules.severities.values())
     parts: list[str | Inline] = []
     if snap.reporter:
         parts.append(_mention(ctx, snap.reporter))
         parts.append(" ")
-    parts.append(f"the label {label} is not a severity this worker knows, so nothing was routed. Use one of: {known}.")
+    parts.append(
+        f"the label {label} is not a severity this worker knows, so nothing was routed. Use one of: {known}."
+    )
     return PostComment(
-        f"{snap.key}#{epoch}:note:unknown:{label.lower()}", snap.key, Doc((para(*parts),)), "unknown_label", sensitive,
+        f"{snap.key}#{epoch}:note:unknown:{label.lower()}",
+        snap.key,
+        Doc((para(*parts),)),
+        "unknown_label",
+        sensitive,
         f"unknown severity label {label}",
     )
 
@@ -408,9 +480,25 @@ def _no_escalation(
             notes.append(key)
             actions.append(_unknown_label_comment(ctx, snap, base.epoch, label, False))
     if not actions:
-        return Decision(snap.key, (), record, False, "none", f"Unknown severity label {unknown[0]}; the reporter was told.")
-    new = base.evolve( notes=tuple(notes)).with_events(Event(now, "unknown_label", ", ".join(unknown)))
-    return Decision(snap.key, tuple(actions), new, True, "comment", f"unknown severity label {', '.join(unknown)}")
+        return Decision(
+            snap.key,
+            (),
+            record,
+            False,
+            "none",
+            f"Unknown severity label {unknown[0]}; the reporter was told.",
+        )
+    new = base.evolve(notes=tuple(notes)).with_events(
+        Event(now, "unknown_label", ", ".join(unknown))
+    )
+    return Decision(
+        snap.key,
+        tuple(actions),
+        new,
+        True,
+        "comment",
+        f"unknown severity label {', '.join(unknown)}",
+    )
 
 
 # --- routing ----------------------------------------------------------------------------------
@@ -436,7 +524,7 @@ def _route(
     label_at = min(snap.label_added_at(severity.label), now)
 
     if relabel and record is not None:
-        base = record.evolve( revision=record.revision + 1)
+        base = record.evolve(revision=record.revision + 1)
         opened_at = record.opened_at or label_at
         started = max(label_at, record.level_started_at or label_at)
         previous = f"{record.severity}/{record.type}"
@@ -472,24 +560,41 @@ def _route(
     reason = (
         f"{severity.id} {itype.name.lower()}: the matrix names "
         + " + ".join(rules.roles[r].name for r in cell.handlers)
-        + (f" (level {level}, {rules.roles[role].name}, because " + "; ".join(inactive_notes) + ")" if level else "")
+        + (
+            f" (level {level}, {rules.roles[role].name}, because " + "; ".join(inactive_notes) + ")"
+            if level
+            else ""
+        )
     )
     actions: list[Action] = _assignment_actions(ctx, snap, pid, owner, handlers, reason)
 
     # the routing comment
     paras: list[tuple[Inline, ...]] = []
     if relabel:
-        paras.append(para(f"The escalation changed from {previous} to {severity.id}/{itype.id}; it is routed to the matching cell "
-                          "and the acknowledge clock starts again (the resolve clock keeps its original start)."))
+        paras.append(
+            para(
+                f"The escalation changed from {previous} to {severity.id}/{itype.id}; it is routed to the matching cell "
+                "and the acknowledge clock starts again (the resolve clock keeps its original start)."
+            )
+        )
     mention_line = _mention_list(ctx, handlers)
     if sensitive:
         paras.append(para(f"{snap.key} is escalated ({severity.id}). Owner: ", *mention_line, "."))
         paras.append(para(_deadlines_text(ctx, rec)))
     else:
-        paras.append(para(f"{severity.id} escalation ({severity.name.lower()}), {itype.name.lower()}. Handled by ",
-                          *mention_line,
-                          "; " + (f"{owner.name} owns it." if owner else "no active owner was found.")))
-        paras.append(para(_deadlines_text(ctx, rec) + " Acknowledging means a comment, a status change or a hand-over to a named person."))
+        paras.append(
+            para(
+                f"{severity.id} escalation ({severity.name.lower()}), {itype.name.lower()}. Handled by ",
+                *mention_line,
+                "; " + (f"{owner.name} owns it." if owner else "no active owner was found."),
+            )
+        )
+        paras.append(
+            para(
+                _deadlines_text(ctx, rec)
+                + " Acknowledging means a comment, a status change or a hand-over to a named person."
+            )
+        )
         chan = _channel_text(ctx, severity)
         if chan or cell.note:
             paras.append(para(" ".join(x for x in (chan, cell.note or "") if x)))
@@ -497,10 +602,28 @@ def _route(
             paras.append(para(type_note))
     if inactive_notes:
         paras.append(para("Note: " + "; ".join(inactive_notes) + "."))
-    actions.append(PostComment(f"{pid}:comment:{what}:L{level}", snap.key, Doc(tuple(paras)), "relabel" if relabel else "route",
-                               sensitive, reason))
-    n = _notify(ctx, snap, rec, severity, "route", f"{pid}:notify:route:L{level}", [h.account_id for h in handlers],
-                sensitive, f"Escalated to you ({severity.id}).", reason)
+    actions.append(
+        PostComment(
+            f"{pid}:comment:{what}:L{level}",
+            snap.key,
+            Doc(tuple(paras)),
+            "relabel" if relabel else "route",
+            sensitive,
+            reason,
+        )
+    )
+    n = _notify(
+        ctx,
+        snap,
+        rec,
+        severity,
+        "route",
+        f"{pid}:notify:route:L{level}",
+        [h.account_id for h in handlers],
+        sensitive,
+        f"Escalated to you ({severity.id}).",
+        reason,
+    )
     if n:
         actions.append(n)
 
@@ -512,11 +635,22 @@ def _route(
             parts: list[str | Inline] = []
             if snap.reporter:
                 parts += [_mention(ctx, snap.reporter), " "]
-            parts.append("an escalation should carry a recommendation. The description is missing: " + "; ".join(missing)
-                         + ". Please add them so the owner can act quickly.")
-            actions.append(PostComment(f"{snap.key}#{rec.epoch}:note:recommendation", snap.key, Doc((para(*parts),)),
-                                       "recommendation", sensitive, "recommendation incomplete: " + ", ".join(missing)))
-            rec = rec.evolve( notes=rec.notes + ("recommendation",))
+            parts.append(
+                "an escalation should carry a recommendation. The description is missing: "
+                + "; ".join(missing)
+                + ". Please add them so the owner can act quickly."
+            )
+            actions.append(
+                PostComment(
+                    f"{snap.key}#{rec.epoch}:note:recommendation",
+                    snap.key,
+                    Doc((para(*parts),)),
+                    "recommendation",
+                    sensitive,
+                    "recommendation incomplete: " + ", ".join(missing),
+                )
+            )
+            rec = rec.evolve(notes=rec.notes + ("recommendation",))
 
     events = []
     if not relabel:
@@ -525,7 +659,15 @@ def _route(
         events.append(Event(label_at, "relabelled", f"{previous} -> {severity.id}/{itype.id}"))
     events.append(Event(now, "routed", reason, rec.owner, level))
     rec = rec.with_events(*events)
-    return Decision(snap.key, tuple(actions), rec, True, "reroute" if relabel else "route", reason, rec.nudge_due)
+    return Decision(
+        snap.key,
+        tuple(actions),
+        rec,
+        True,
+        "reroute" if relabel else "route",
+        reason,
+        rec.nudge_due,
+    )
 
 
 # --- progress of an open escalation -----------------------------------------------------------
@@ -540,8 +682,8 @@ def _progress(
     unknown: Sequence[str],
     now: datetime,
 ) -> Decision:
-    rules, clocks = ctx.rules, ctx.clocks
-    itype = rules.types[record.type] if record.type in rules.types else rules.types[rules.default_type]
+    rules, _clocks = ctx.rules, ctx.clocks
+    itype = rules.types.get(record.type or "") or rules.types[rules.default_type]
     sensitive = itype.sensitive
     rec = record
     actions: list[Action] = []
@@ -564,8 +706,19 @@ def _progress(
             detail = f"{_name(ctx, ack.by)} {ack.how}" + (" (after the deadline)" if late else "")
             events = [Event(ack.at, "acknowledged", detail, ack.by, rec.level)]
             if ack.delegate:
-                rec = rec.evolve( owner=ack.delegate, handlers=(ack.delegate, *[h for h in rec.handlers if h != ack.delegate]))
-                events.append(Event(ack.at, "delegated", f"now owned by {_name(ctx, ack.delegate)}", ack.delegate, rec.level))
+                rec = rec.evolve(
+                    owner=ack.delegate,
+                    handlers=(ack.delegate, *[h for h in rec.handlers if h != ack.delegate]),
+                )
+                events.append(
+                    Event(
+                        ack.at,
+                        "delegated",
+                        f"now owned by {_name(ctx, ack.delegate)}",
+                        ack.delegate,
+                        rec.level,
+                    )
+                )
             rec = rec.with_events(*events)
             steps.append("acknowledged")
 
@@ -580,19 +733,26 @@ def _progress(
         else:
             # at the top of the ladder: remind, never go further
             if not rec.ack_breached:
-                rec = rec.evolve( ack_breached=True)
+                rec = rec.evolve(ack_breached=True)
             due = rec.remind_due or rec.ack_due
-            if now >= due:
+            if due is not None and now >= due:
                 new_actions, rec = _remind(ctx, snap, rec, severity, sensitive, now)
                 actions += new_actions
                 steps.append("remind")
-    elif rec.acked_at is None and rec.nudge_due is not None and now >= rec.nudge_due and rec.level not in rec.nudged_levels:
+    elif (
+        rec.acked_at is None
+        and rec.nudge_due is not None
+        and now >= rec.nudge_due
+        and rec.level not in rec.nudged_levels
+    ):
         new_actions, rec = _nudge(ctx, snap, rec, severity, sensitive, now)
         actions += new_actions
         steps.append("nudge")
 
     if rec.resolve_due is not None and now >= rec.resolve_due and not rec.resolve_breached:
-        rec = rec.evolve( resolve_breached=True).with_events(Event(rec.resolve_due, "resolve_breached", "resolve deadline passed"))
+        rec = rec.evolve(resolve_breached=True).with_events(
+            Event(rec.resolve_due, "resolve_breached", "resolve deadline passed")
+        )
     if (
         not escalated
         and rec.resolve_escalate_due is not None
@@ -606,20 +766,51 @@ def _progress(
             steps.append("escalate")
         else:
             pid = _prefix(snap, rec)
-            body = Doc((para(*([_mention(ctx, rec.owner), " "] if rec.owner else []),
-                             f"the resolve deadline ({_fmt(ctx, rec.resolve_escalate_due)}) has passed. This is the top of "
-                             "the ladder, so the escalation stays here; please record a decision or a fix."),))
-            actions.append(PostComment(f"{pid}:comment:resolve-top:L{rec.level}", snap.key, body, "resolve_breach", sensitive,
-                                       "resolve deadline passed at the top of the ladder"))
-            rec = rec.evolve( resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)).with_events(
-                Event(now, "resolve_breach_at_top", "resolve deadline passed at the top of the ladder", rec.owner, rec.level))
+            body = Doc(
+                (
+                    para(
+                        *_owner_lead(ctx, rec.owner),
+                        f"the resolve deadline ({_fmt(ctx, rec.resolve_escalate_due)}) has passed. This is the top of "
+                        "the ladder, so the escalation stays here; please record a decision or a fix.",
+                    ),
+                )
+            )
+            actions.append(
+                PostComment(
+                    f"{pid}:comment:resolve-top:L{rec.level}",
+                    snap.key,
+                    body,
+                    "resolve_breach",
+                    sensitive,
+                    "resolve deadline passed at the top of the ladder",
+                )
+            )
+            rec = rec.evolve(
+                resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
+            ).with_events(
+                Event(
+                    now,
+                    "resolve_breach_at_top",
+                    "resolve deadline passed at the top of the ladder",
+                    rec.owner,
+                    rec.level,
+                )
+            )
             steps.append("comment")
 
     changed = rec != record
     next_at = _next_at(rec)
     if actions:
         reasons = "; ".join(dict.fromkeys(a.reason for a in actions))
-        return Decision(snap.key, tuple(actions), rec, changed, steps[-1] if steps else "comment", reasons, next_at)
+        return Decision(
+            snap.key,
+            tuple(actions),
+            rec,
+            changed,
+            steps[-1] if steps else "comment",
+            reasons,
+            next_at,
+        )
     if rec.acked_at is not None:
         reason = f"acknowledged by {_name(ctx, rec.acked_by)} at {_fmt(ctx, rec.acked_at)}; resolve by {_fmt(ctx, rec.resolve_due)}"
     else:
@@ -642,14 +833,22 @@ def _next_at(rec: Record) -> datetime | None:
 
 
 def _escalate(
-    ctx: Context, snap: IssueSnapshot, rec: Record, severity: Severity, itype: IssueType, now: datetime, why: str
+    ctx: Context,
+    snap: IssueSnapshot,
+    rec: Record,
+    severity: Severity,
+    itype: IssueType,
+    now: datetime,
+    why: str,
 ) -> tuple[list[Action], Record] | None:
     rules, clocks = ctx.rules, ctx.clocks
     role = rec.owner_role
     if role is None or rules.escalates_to(role) is None:
         return None
     cell = rules.cell(itype.id, severity.id)
-    level, new_role, owner, handlers, notes = _climb(ctx, cell, rec.team, rec.level + 1, rules.escalates_to(role) or role)
+    level, new_role, owner, handlers, notes = _climb(
+        ctx, cell, rec.team, rec.level + 1, rules.escalates_to(role) or role
+    )
     previous_owner = rec.owner
     new = rec.evolve(
         **_level_start(ctx, severity, level, new_role, owner, handlers, now),
@@ -663,7 +862,9 @@ def _escalate(
     pid = _prefix(snap, new)
     old_name = _name(ctx, previous_owner)
     if why == "acknowledge":
-        what = f"{old_name} ({rules.roles[role].name}) did not acknowledge by {_fmt(ctx, rec.ack_due)}"
+        what = (
+            f"{old_name} ({rules.roles[role].name}) did not acknowledge by {_fmt(ctx, rec.ack_due)}"
+        )
     else:
         what = f"the resolve deadline {_fmt(ctx, rec.resolve_escalate_due)} passed without a resolution"
     reason = f"{what}; escalated one level up to {rules.roles[new_role].name}"
@@ -672,49 +873,114 @@ def _escalate(
     actions: list[Action] = _assignment_actions(ctx, snap, pid, owner, handlers, reason)
     mention_line = _mention_list(ctx, handlers)
     if itype.sensitive:
-        paras = [para(f"{snap.key} moves up one level. Owner: ", *mention_line, "."),
-                 para(f"Acknowledge by {_fmt(ctx, new.ack_due)}; resolve by {_fmt(ctx, new.resolve_due)}.")]
+        paras = [
+            para(f"{snap.key} moves up one level. Owner: ", *mention_line, "."),
+            para(
+                f"Acknowledge by {_fmt(ctx, new.ack_due)}; resolve by {_fmt(ctx, new.resolve_due)}."
+            ),
+        ]
     else:
         paras = [
             para("Escalated one level up: ", *mention_line, "."),
             para(f"Why: {what}."),
-            para(f"New acknowledge deadline: {_fmt(ctx, new.ack_due)}. Resolve deadline: {_fmt(ctx, new.resolve_due)}."),
+            para(
+                f"New acknowledge deadline: {_fmt(ctx, new.ack_due)}. Resolve deadline: {_fmt(ctx, new.resolve_due)}."
+            ),
         ]
         if new_role in rules.coordinates_with:
             peers = ", ".join(rules.roles[r].name for r in rules.coordinates_with[new_role])
-            paras.append(para(f"{rules.roles[new_role].name} coordinates with {peers} from here; the ladder ends at this level."))
+            paras.append(
+                para(
+                    f"{rules.roles[new_role].name} coordinates with {peers} from here; the ladder ends at this level."
+                )
+            )
     if notes:
         paras.append(para("Note: " + "; ".join(notes) + "."))
-    actions.append(PostComment(f"{pid}:comment:escalate:L{level}", snap.key, Doc(tuple(paras)), "escalate", itype.sensitive, reason))
-    n = _notify(ctx, snap, new, severity, "escalate", f"{pid}:notify:escalate:L{level}", [h.account_id for h in handlers],
-                itype.sensitive, "Escalated to you one level up.", reason)
+    actions.append(
+        PostComment(
+            f"{pid}:comment:escalate:L{level}",
+            snap.key,
+            Doc(tuple(paras)),
+            "escalate",
+            itype.sensitive,
+            reason,
+        )
+    )
+    n = _notify(
+        ctx,
+        snap,
+        new,
+        severity,
+        "escalate",
+        f"{pid}:notify:escalate:L{level}",
+        [h.account_id for h in handlers],
+        itype.sensitive,
+        "Escalated to you one level up.",
+        reason,
+    )
     if n:
         actions.append(n)
-    new = new.with_events(Event(now, "escalated", f"{old_name} -> {_name(ctx, new.owner)}: {what}", new.owner, level))
+    new = new.with_events(
+        Event(now, "escalated", f"{old_name} -> {_name(ctx, new.owner)}: {what}", new.owner, level)
+    )
     return actions, new
 
 
 def _nudge(
-    ctx: Context, snap: IssueSnapshot, rec: Record, severity: Severity, sensitive: bool, now: datetime
+    ctx: Context,
+    snap: IssueSnapshot,
+    rec: Record,
+    severity: Severity,
+    sensitive: bool,
+    now: datetime,
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
-    reason = f"{int(ctx.rules.nudge_at * 100)}% of the acknowledge window has passed without a response"
+    reason = (
+        f"{int(ctx.rules.nudge_at * 100)}% of the acknowledge window has passed without a response"
+    )
     parts: list[str | Inline] = []
     if rec.owner:
         parts += [_mention(ctx, rec.owner), " "]
-    parts.append(f"a reminder: please acknowledge by {_fmt(ctx, rec.ack_due)}, or the escalation moves one level up.")
-    actions: list[Action] = [PostComment(f"{pid}:comment:nudge:L{rec.level}", snap.key, Doc((para(*parts),)), "nudge", sensitive, reason)]
-    n = _notify(ctx, snap, rec, severity, "nudge", f"{pid}:notify:nudge:L{rec.level}", [rec.owner] if rec.owner else [],
-                sensitive, "Please acknowledge.", reason)
+    parts.append(
+        f"a reminder: please acknowledge by {_fmt(ctx, rec.ack_due)}, or the escalation moves one level up."
+    )
+    actions: list[Action] = [
+        PostComment(
+            f"{pid}:comment:nudge:L{rec.level}",
+            snap.key,
+            Doc((para(*parts),)),
+            "nudge",
+            sensitive,
+            reason,
+        )
+    ]
+    n = _notify(
+        ctx,
+        snap,
+        rec,
+        severity,
+        "nudge",
+        f"{pid}:notify:nudge:L{rec.level}",
+        [rec.owner] if rec.owner else [],
+        sensitive,
+        "Please acknowledge.",
+        reason,
+    )
     if n:
         actions.append(n)
-    rec = rec.evolve( nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
-        Event(now, "nudged", reason, rec.owner, rec.level))
+    rec = rec.evolve(nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
+        Event(now, "nudged", reason, rec.owner, rec.level)
+    )
     return actions, rec
 
 
 def _remind(
-    ctx: Context, snap: IssueSnapshot, rec: Record, severity: Severity, sensitive: bool, now: datetime
+    ctx: Context,
+    snap: IssueSnapshot,
+    rec: Record,
+    severity: Severity,
+    sensitive: bool,
+    now: datetime,
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     n_rem = rec.reminders + 1
@@ -722,29 +988,59 @@ def _remind(
     parts: list[str | Inline] = []
     if rec.owner:
         parts += [_mention(ctx, rec.owner), " "]
-    parts.append(f"this escalation is still waiting for an acknowledgement (due {_fmt(ctx, rec.ack_due)}). "
-                 "It is at the top of the ladder and will not move further.")
-    actions: list[Action] = [PostComment(f"{pid}:comment:remind:L{rec.level}:{n_rem}", snap.key, Doc((para(*parts),)),
-                                         "remind", sensitive, reason)]
-    n = _notify(ctx, snap, rec, severity, "remind", f"{pid}:notify:remind:L{rec.level}:{n_rem}", list(rec.handlers),
-                sensitive, "Still waiting for an acknowledgement.", reason)
+    parts.append(
+        f"this escalation is still waiting for an acknowledgement (due {_fmt(ctx, rec.ack_due)}). "
+        "It is at the top of the ladder and will not move further."
+    )
+    actions: list[Action] = [
+        PostComment(
+            f"{pid}:comment:remind:L{rec.level}:{n_rem}",
+            snap.key,
+            Doc((para(*parts),)),
+            "remind",
+            sensitive,
+            reason,
+        )
+    ]
+    n = _notify(
+        ctx,
+        snap,
+        rec,
+        severity,
+        "remind",
+        f"{pid}:notify:remind:L{rec.level}:{n_rem}",
+        list(rec.handlers),
+        sensitive,
+        "Still waiting for an acknowledgement.",
+        reason,
+    )
     if n:
         actions.append(n)
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
-    rec = rec.evolve( reminders=n_rem, remind_due=next_due).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
+    rec = rec.evolve(reminders=n_rem, remind_due=next_due).with_events(
+        Event(now, "reminded", reason, rec.owner, rec.level)
+    )
     return actions, rec
 
 
 # --- closing ----------------------------------------------------------------------------------
 
 
-def _close(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime, why: str, at: datetime) -> Decision:
+def _close(
+    ctx: Context, snap: IssueSnapshot, record: Record, now: datetime, why: str, at: datetime
+) -> Decision:
     if record.first_ack_at is not None:
         ack = "breached" if record.ack_breached else "met"
     else:
-        ack = "breached" if record.ack_breached or (record.ack_due is not None and at > record.ack_due) else "none"
+        ack = (
+            "breached"
+            if record.ack_breached or (record.ack_due is not None and at > record.ack_due)
+            else "none"
+        )
     if why == "resolved":
-        resolve = "met" if record.resolve_due is not None and at <= record.resolve_due else "breached"
+        resolve = (
+            "met" if record.resolve_due is not None and at <= record.resolve_due else "breached"
+        )
     else:
         resolve = "breached" if record.resolve_breached else "withdrawn"
     decision_text = None
@@ -761,14 +1057,26 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime, why
         "time_to_acknowledge_s": (record.first_ack_at - record.opened_at).total_seconds()
         if record.first_ack_at and record.opened_at
         else None,
-        "time_to_resolve_s": (at - record.opened_at).total_seconds() if why == "resolved" and record.opened_at else None,
+        "time_to_resolve_s": (at - record.opened_at).total_seconds()
+        if why == "resolved" and record.opened_at
+        else None,
         "levels_reached": record.level,
         "owner": record.owner,
         "decision": decision_text,
     }
     detail = f"{'resolved' if why == 'resolved' else 'label removed'}: acknowledge {ack}, resolve {resolve}"
-    rec = record.evolve( status="closed", closed_at=at, outcome=outcome).with_events(Event(at, "closed", detail, record.owner, record.level))
+    rec = record.evolve(status="closed", closed_at=at, outcome=outcome).with_events(
+        Event(at, "closed", detail, record.owner, record.level)
+    )
     return Decision(snap.key, (), rec, True, "close", detail)
 
 
-__all__ = ["Ack", "Context", "decide", "find_ack", "issue_type", "missing_recommendation", "severity_labels"]
+__all__ = [
+    "Ack",
+    "Context",
+    "decide",
+    "find_ack",
+    "issue_type",
+    "missing_recommendation",
+    "severity_labels",
+]

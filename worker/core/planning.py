@@ -15,7 +15,7 @@ fall-back overlap takes the first occurrence (``fold=0``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from worker.core.calendar import local_to_utc
 
@@ -69,7 +69,7 @@ class Cadence:
             raise TypeError("t must be a datetime")
         if t.tzinfo is None or t.utcoffset() is None:
             raise ValueError(f"t must be timezone-aware, got naive {t!r}")
-        instant = t.astimezone(timezone.utc)
+        instant = t.astimezone(UTC)
         local_t = instant.astimezone(self._tz).replace(tzinfo=None)
         elapsed = local_t - self.first.replace(tzinfo=None)
         index = max(0, elapsed // self.every)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA = 1
@@ -43,12 +43,16 @@ class Record:
     team: str | None = None
     opened_at: datetime | None = None  # the resolve clock starts here
     severity_at: datetime | None = None  # when the current severity label was applied
-    revision: int = 0  # increments on each relabel / retype within an epoch (keeps action ids unique)
+    revision: int = (
+        0  # increments on each relabel / retype within an epoch (keeps action ids unique)
+    )
     level: int = 0
     owner_role: str | None = None
     owner: str | None = None  # accountId
     handlers: tuple[str, ...] = ()  # accountIds of the current level, owner first
-    level_started_at: datetime | None = None  # the acknowledge clock of the current level starts here
+    level_started_at: datetime | None = (
+        None  # the acknowledge clock of the current level starts here
+    )
     ack_due: datetime | None = None
     nudge_due: datetime | None = None
     resolve_due: datetime | None = None  # the SLA deadline (from opened_at)
@@ -63,7 +67,9 @@ class Record:
     nudged_levels: tuple[int, ...] = ()
     resolve_escalated_levels: tuple[int, ...] = ()
     reminders: int = 0
-    notes: tuple[str, ...] = ()  # one-off comments already made (multi-label, unknown label, recommendation, ...)
+    notes: tuple[
+        str, ...
+    ] = ()  # one-off comments already made (multi-label, unknown label, recommendation, ...)
     closed_at: datetime | None = None
     outcome: Mapping[str, Any] | None = None
     done: tuple[str, ...] = ()  # ids of actions whose effect is known to have happened
@@ -71,7 +77,9 @@ class Record:
     timeline: tuple[Event, ...] = ()
     timeline_dropped: int = 0
     outbox: tuple[Mapping[str, Any], ...] = ()
-    notify_retry: tuple[Mapping[str, Any], ...] = ()  # notifications with a failed channel, re-tried next cycles
+    notify_retry: tuple[
+        Mapping[str, Any], ...
+    ] = ()  # notifications with a failed channel, re-tried next cycles
     writer: str | None = None  # claim token (host:pid:random) of the process that last wrote
     claimed_at: datetime | None = None  # when ``writer`` recorded intent for the pending actions
     schema: int = SCHEMA
@@ -128,13 +136,20 @@ _DATE_FIELDS = (
     "closed_at",
     "claimed_at",
 )
-_TUPLE_FIELDS = ("handlers", "nudged_levels", "resolve_escalated_levels", "notes", "done", "pending")
+_TUPLE_FIELDS = (
+    "handlers",
+    "nudged_levels",
+    "resolve_escalated_levels",
+    "notes",
+    "done",
+    "pending",
+)
 
 
 def _iso(d: datetime | None) -> str | None:
     if d is None:
         return None
-    return d.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return d.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _parse_dt(v: Any, name: str) -> datetime | None:
@@ -148,7 +163,7 @@ def _parse_dt(v: Any, name: str) -> datetime | None:
         raise RecordError(f"{name}: not an ISO date: {v[:40]!r}") from exc
     if d.tzinfo is None:
         raise RecordError(f"{name}: date without a time zone: {v[:40]!r}")
-    return d.astimezone(timezone.utc)
+    return d.astimezone(UTC)
 
 
 def to_json(record: Record) -> dict[str, Any]:
@@ -163,7 +178,14 @@ def to_json(record: Record) -> dict[str, Any]:
             out[name] = list(value)
         elif name == "timeline":
             out[name] = [
-                {"at": _iso(e.at), "kind": e.kind, "detail": e.detail, "who": e.who, "level": e.level} for e in value
+                {
+                    "at": _iso(e.at),
+                    "kind": e.kind,
+                    "detail": e.detail,
+                    "who": e.who,
+                    "level": e.level,
+                }
+                for e in value
             ]
         elif name in ("outbox", "notify_retry"):
             out[name] = [dict(e) for e in value]
@@ -185,7 +207,7 @@ def from_json(data: Any) -> Record:
         raise RecordError(f"unsupported schema version {schema!r} (this worker reads {SCHEMA})")
     kwargs: dict[str, Any] = {}
     try:
-        for name, f in Record.__dataclass_fields__.items():
+        for name, _f in Record.__dataclass_fields__.items():
             if name not in data or name == "schema":
                 continue
             v = data[name]
@@ -200,7 +222,15 @@ def from_json(data: Any) -> Record:
                 for e in v:
                     at = _parse_dt(e["at"], "timeline.at")
                     assert at is not None
-                    events.append(Event(at, str(e["kind"]), str(e.get("detail", "")), e.get("who"), e.get("level")))
+                    events.append(
+                        Event(
+                            at,
+                            str(e["kind"]),
+                            str(e.get("detail", "")),
+                            e.get("who"),
+                            e.get("level"),
+                        )
+                    )
                 kwargs[name] = tuple(events)
             elif name in ("outbox", "notify_retry"):
                 if not isinstance(v, list):
@@ -230,7 +260,11 @@ def fit(record: Record) -> Record:
     r = record
     while len(dumps(r).encode()) > MAX_BYTES and len(r.timeline) > 2:
         drop = max(1, len(r.timeline) // 4)
-        r = replace(r, timeline=r.timeline[:1] + r.timeline[1 + drop :], timeline_dropped=r.timeline_dropped + drop)
+        r = replace(
+            r,
+            timeline=r.timeline[:1] + r.timeline[1 + drop :],
+            timeline_dropped=r.timeline_dropped + drop,
+        )
     while len(dumps(r).encode()) > MAX_BYTES and len(r.done) > 20:
         r = replace(r, done=r.done[len(r.done) // 2 :])
     while len(dumps(r).encode()) > MAX_BYTES and r.outbox:

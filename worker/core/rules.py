@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import timedelta
 from enum import StrEnum
+from functools import cached_property
 
 
 class SlaKind(StrEnum):
@@ -31,7 +31,9 @@ class Sla:
         return self.text
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE)
+_DURATION = re.compile(
+    r"^\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*$", re.IGNORECASE
+)
 _BUSINESS_DAYS = re.compile(r"^\s*(\d+)\s*(bd|business\s+days?)\s*$", re.IGNORECASE)
 _SPRINTS = re.compile(r"^\s*1\s*sprints?\s*$", re.IGNORECASE)
 _PLANNING = re.compile(r"^\s*next\s+planning\s*$", re.IGNORECASE)
@@ -200,7 +202,9 @@ class Rules:
         return table.get(label) or table.get(label.lower())
 
     @cached_property
-    def _type_lookup(self) -> tuple[dict[str, IssueType], dict[str, IssueType], dict[str, IssueType]]:
+    def _type_lookup(
+        self,
+    ) -> tuple[dict[str, IssueType], dict[str, IssueType], dict[str, IssueType]]:
         by_label: dict[str, IssueType] = {}
         by_jira: dict[str, IssueType] = {}
         by_comp: dict[str, IssueType] = {}
@@ -216,7 +220,9 @@ class Rules:
     def type_for_label(self, label: str) -> IssueType | None:
         return self._type_lookup[0].get(label.lower())
 
-    def type_signals(self, labels: Sequence[str], jira_type: str, components: Sequence[str]) -> IssueType | None:
+    def type_signals(
+        self, labels: Sequence[str], jira_type: str, components: Sequence[str]
+    ) -> IssueType | None:
         """The kind named by the issue's labels (first in rules order), else its Jira type, else a component."""
         by_label, by_jira, by_comp = self._type_lookup
         hits = [by_label[x.lower()] for x in labels if x.lower() in by_label]

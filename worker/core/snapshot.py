@@ -22,7 +22,9 @@ class Comment:
     id: str
     author: str | None
     created: datetime
-    action_id: str | None = None  # the worker's own comments carry the id of the action that posted them
+    action_id: str | None = (
+        None  # the worker's own comments carry the id of the action that posted them
+    )
     text: str = ""
 
 
@@ -46,7 +48,9 @@ class IssueSnapshot:
     description: str = ""
     sprint_end: datetime | None = None
     changes: tuple[Change, ...] = ()  # oldest first
-    comments: tuple[Comment, ...] | None = None  # None: not read this cycle (nothing pending needs them)
+    comments: tuple[Comment, ...] | None = (
+        None  # None: not read this cycle (nothing pending needs them)
+    )
 
     @property
     def is_resolved(self) -> bool:

@@ -43,7 +43,10 @@ class Notifier(Protocol):
     def start_cycle(self) -> None: ...
 
     def deliver(
-        self, action: Notify, entries: Sequence[Mapping[str, Any]], persist: Callable[[list[dict[str, Any]]], None]
+        self,
+        action: Notify,
+        entries: Sequence[Mapping[str, Any]],
+        persist: Callable[[list[dict[str, Any]]], None],
     ) -> list[dict[str, Any]]: ...
 
 
@@ -142,7 +145,9 @@ class Applier:
                 if retried != record:
                     self._write(key, retried)
                     result.record = retried
-                    result.note = f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
+                    result.note = (
+                        f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
+                    )
                 return result
             if decision.changed and record is not None:
                 self._write(key, record)
@@ -156,7 +161,11 @@ class Applier:
         if fresh.blocked:
             result.note = f"record written by a newer worker ({fresh.problem}); left untouched"
             return result
-        if fresh.record != loaded.record or fresh.snapshot.updated != loaded.snapshot.updated or fresh.snapshot.labels != loaded.snapshot.labels:
+        if (
+            fresh.record != loaded.record
+            or fresh.snapshot.updated != loaded.snapshot.updated
+            or fresh.snapshot.labels != loaded.snapshot.labels
+        ):
             decision = self.redecide(fresh)
             if not decision.actions:
                 if decision.changed and decision.record is not None:
@@ -185,8 +194,10 @@ class Applier:
 
         # record intent on top of the old record; ``finish`` checks nobody else claimed it since
         intent_base = base if base is not None else Record(epoch=0, status="invalid")
-        intent = replace(intent_base, writer=self.claim, claimed_at=self.now()).with_done(*sorted(done)).with_pending(
-            *(a.id for a in todo)
+        intent = (
+            replace(intent_base, writer=self.claim, claimed_at=self.now())
+            .with_done(*sorted(done))
+            .with_pending(*(a.id for a in todo))
         )
         t0 = time.perf_counter()
         self._write(key, intent)
@@ -206,7 +217,12 @@ class Applier:
     def finish(self, claim: Claim) -> ApplyResult:
         """Phase 3: check the claim is still ours, perform the effects, record them done."""
         fresh, decision, todo, done, intent, result = (
-            claim.fresh, claim.decision, claim.todo, claim.done, claim.intent, claim.result,
+            claim.fresh,
+            claim.decision,
+            claim.todo,
+            claim.done,
+            claim.intent,
+            claim.result,
         )
         key = fresh.snapshot.key
         check, _, _ = read_record(self.gateway.record_value(key))
@@ -242,11 +258,19 @@ class Applier:
                 break
             except JiraError as exc:
                 # refused for good (400/403/404): record it and carry on with the other effects
-                log.warning("action_refused", issue=key, action=action.kind, action_id=action.id, error=str(exc),
-                            hint=refusal_hint(action, exc.status))
+                log.warning(
+                    "action_refused",
+                    issue=key,
+                    action=action.kind,
+                    action_id=action.id,
+                    error=str(exc),
+                    hint=refusal_hint(action, exc.status),
+                )
                 done.add(action.id)
                 result.failed.append(action.id)
-                intent = intent.with_events(Event(self.now(), "failed", f"{action.kind}: {exc}"[:300]))
+                intent = intent.with_events(
+                    Event(self.now(), "failed", f"{action.kind}: {exc}"[:300])
+                )
 
         if result.failed and any(a not in done for a in result.failed):
             # leave the old record with what is done; the next cycle continues from here
@@ -258,7 +282,12 @@ class Applier:
 
         assert decision.record is not None
         final = replace(
-            decision.record, writer=self.claim, claimed_at=None, outbox=tuple(outbox), notify_retry=tuple(retry), pending=()
+            decision.record,
+            writer=self.claim,
+            claimed_at=None,
+            outbox=tuple(outbox),
+            notify_retry=tuple(retry),
+            pending=(),
         ).with_done(*[a.id for a in decision.actions if a.id in done])
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified:
@@ -297,7 +326,9 @@ class Applier:
             visibility = None
             if action.restricted and self.visibility is not None:
                 visibility = {"type": self.visibility.type, "value": self.visibility.value}
-            self.gateway.post_comment(key, to_adf(action.body), action_id=action.id, visibility=visibility)
+            self.gateway.post_comment(
+                key, to_adf(action.body), action_id=action.id, visibility=visibility
+            )
 
     def _already_happened(self, fresh: Loaded, action: Action) -> bool:
         if isinstance(action, PostComment):
@@ -308,7 +339,9 @@ class Applier:
         # watchers are idempotent; notifications are settled by the outbox
         return isinstance(action, Notify)
 
-    def _notify(self, key: str, action: Notify, outbox: list[Mapping[str, Any]], intent: Record) -> list[Mapping[str, Any]]:
+    def _notify(
+        self, key: str, action: Notify, outbox: list[Mapping[str, Any]], intent: Record
+    ) -> list[Mapping[str, Any]]:
         if self.notifier is None:
             return outbox
 
@@ -352,12 +385,23 @@ def refusal_hint(action: Action, status: int | None) -> str:
     return "see the error text; the action is not repeated"
 
 
-def notified_events(outbox: Sequence[Mapping[str, Any]], action: Notify, at: datetime) -> list[Event]:
+def notified_events(
+    outbox: Sequence[Mapping[str, Any]], action: Notify, at: datetime
+) -> list[Event]:
     """Timeline entries saying where a notification went (channel and outcome), for the written trail."""
-    parts = [f"{e.get('channel')}: {e.get('status')}" for e in outbox if e.get("message_id") == action.id]
+    parts = [
+        f"{e.get('channel')}: {e.get('status')}" for e in outbox if e.get("message_id") == action.id
+    ]
     if not parts:
         return []
-    return [Event(at, "notified", f"{action.event} via " + ", ".join(parts), action.recipients[0] if action.recipients else None)]
+    return [
+        Event(
+            at,
+            "notified",
+            f"{action.event} via " + ", ".join(parts),
+            action.recipients[0] if action.recipients else None,
+        )
+    ]
 
 
 def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:
@@ -367,19 +411,37 @@ def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:
 
 def notify_to_json(action: Notify) -> dict[str, Any]:
     return {
-        "id": action.id, "issue_key": action.issue_key, "severity": action.severity, "event": action.event,
-        "recipients": list(action.recipients), "primary": list(action.primary), "backup": list(action.backup),
-        "here": action.here, "title": action.title, "text": action.text, "sensitive": action.sensitive,
-        "reason": action.reason, "team": action.team,
+        "id": action.id,
+        "issue_key": action.issue_key,
+        "severity": action.severity,
+        "event": action.event,
+        "recipients": list(action.recipients),
+        "primary": list(action.primary),
+        "backup": list(action.backup),
+        "here": action.here,
+        "title": action.title,
+        "text": action.text,
+        "sensitive": action.sensitive,
+        "reason": action.reason,
+        "team": action.team,
     }
 
 
 def notify_from_json(d: Mapping[str, Any]) -> Notify:
     return Notify(
-        id=str(d["id"]), issue_key=str(d["issue_key"]), severity=str(d["severity"]), event=str(d["event"]),
-        recipients=tuple(d["recipients"]), primary=tuple(d["primary"]), backup=tuple(d["backup"]),
-        here=bool(d["here"]), title=str(d["title"]), text=str(d["text"]), sensitive=bool(d["sensitive"]),
-        reason=str(d.get("reason", "")), team=d.get("team"),
+        id=str(d["id"]),
+        issue_key=str(d["issue_key"]),
+        severity=str(d["severity"]),
+        event=str(d["event"]),
+        recipients=tuple(d["recipients"]),
+        primary=tuple(d["primary"]),
+        backup=tuple(d["backup"]),
+        here=bool(d["here"]),
+        title=str(d["title"]),
+        text=str(d["text"]),
+        sensitive=bool(d["sensitive"]),
+        reason=str(d.get("reason", "")),
+        team=d.get("team"),
     )
 
 

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,7 +71,9 @@ class Memory:
     last_full_at: datetime | None = None
     inactive: frozenset[str] = frozenset()
     issues: dict[str, Cached] = field(default_factory=dict)
-    recent_writes: dict[str, datetime] = field(default_factory=dict)  # issue id -> when the worker wrote it
+    recent_writes: dict[str, datetime] = field(
+        default_factory=dict
+    )  # issue id -> when the worker wrote it
 
 
 @dataclass
@@ -122,7 +125,9 @@ class Cycle:
         self.overlap = overlap
         self.lookback = lookback
         self.reconcile_window = reconcile_window
-        self.load_chunk = 250  # changed issues loaded together: one bulk changelog call, bounded raw JSON
+        self.load_chunk = (
+            250  # changed issues loaded together: one bulk changelog call, bounded raw JSON
+        )
         self.gatherer = Gatherer(gateway, config.rules)
 
     # -- helpers ------------------------------------------------------------------------------
@@ -149,12 +154,24 @@ class Cycle:
         active = self.gateway.users_active(ids)
         self.memory.inactive = frozenset(i for i in ids if not active.get(i, False))
         if self.memory.inactive:
-            names = sorted(p.name for p in self.config.directory.people.values() if p.account_id in self.memory.inactive)
-            log.warning("inactive_people", people=names, hint="they are skipped; update people: in config.yaml")
+            names = sorted(
+                p.name
+                for p in self.config.directory.people.values()
+                if p.account_id in self.memory.inactive
+            )
+            log.warning(
+                "inactive_people",
+                people=names,
+                hint="they are skipped; update people: in config.yaml",
+            )
 
     def is_full_due(self, now: datetime) -> bool:
         m = self.memory
-        return m.last_full_at is None or m.last_cycle_at is None or now - m.last_full_at >= self.config.schedule.full_resync_every
+        return (
+            m.last_full_at is None
+            or m.last_cycle_at is None
+            or now - m.last_full_at >= self.config.schedule.full_resync_every
+        )
 
     # -- the cycle ----------------------------------------------------------------------------
 
@@ -188,22 +205,32 @@ class Cycle:
             try:
                 d = decide(ctx, item.snapshot, item.record, now)
             except Exception as exc:  # a strange issue must never stop the others
-                report.errors.append(f"{item.snapshot.key}: decide failed: {type(exc).__name__}: {exc}")
-                log.error("decide_failed", issue=item.snapshot.key, error=f"{type(exc).__name__}: {exc}")
+                report.errors.append(
+                    f"{item.snapshot.key}: decide failed: {type(exc).__name__}: {exc}"
+                )
+                log.error(
+                    "decide_failed", issue=item.snapshot.key, error=f"{type(exc).__name__}: {exc}"
+                )
                 continue
             if item.problem:
-                log.warning("record_unreadable", issue=item.snapshot.key, problem=item.problem,
-                            handling="left untouched" if item.blocked else "a fresh record replaces it")
+                log.warning(
+                    "record_unreadable",
+                    issue=item.snapshot.key,
+                    problem=item.problem,
+                    handling="left untouched" if item.blocked else "a fresh record replaces it",
+                )
             report.decided += 1
             report.acted += bool(d.actions)
             if dry_run or keys is not None:
-                report.decisions.append((item, d))  # kept for `plan`/`explain`; a live cycle keeps none
+                report.decisions.append(
+                    (item, d)
+                )  # kept for `plan`/`explain`; a live cycle keeps none
             if dry_run:
                 if keys is None:
                     self._remember(item, d)
                 continue
             # phase 1: claim every issue that has actions (or just store a changed record)
-            outcome = self._guard(item, report, lambda: applier.claim_issue(item, d))
+            outcome = self._guard(item, report, partial(applier.claim_issue, item, d))
             if isinstance(outcome, ApplyResult):
                 self._record_result(item, d, outcome, now, report)
             elif outcome is not None:
@@ -213,7 +240,7 @@ class Cycle:
             # phase 2: one settle wait for all claims; phase 3: check each claim and perform
             applier.settle()
             for item, d, claim in claims:
-                result = self._guard(item, report, lambda: applier.finish(claim))
+                result = self._guard(item, report, partial(applier.finish, claim))
                 if result is not None:
                     self._record_result(item, d, result, now, report)
 
@@ -236,7 +263,9 @@ class Cycle:
         )
         return report
 
-    def _gather(self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport) -> Iterator[Loaded]:
+    def _gather(
+        self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport
+    ) -> Iterator[Loaded]:
         """Issues to decide on, yielded a chunk at a time (at most one chunk of raw JSON and snapshots alive)."""
         m = self.memory
         rules = self.config.rules
@@ -248,13 +277,17 @@ class Cycle:
         else:
             if full:
                 since = (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
-                query = jql.full_scan(projects, [s.label for s in rules.severities.values()], since, tz)
+                query = jql.full_scan(
+                    projects, [s.label for s in rules.severities.values()], since, tz
+                )
             else:
                 assert m.last_cycle_at is not None
                 query = jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
             recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
             m.recent_writes = {i: m.recent_writes[i] for i in recent}
-            issues = self.gateway.search(query, reconcile=[int(i) for i in recent if i.isdigit()][-50:])
+            issues = self.gateway.search(
+                query, reconcile=[int(i) for i in recent if i.isdigit()][-50:]
+            )
 
         # Pages are consumed as they arrive and changed issues loaded a chunk at a time, so the raw
         # JSON of at most one chunk is alive at once (a full cycle over 10,000 issues stays small).
@@ -269,7 +302,11 @@ class Cycle:
                 continue
             cached = m.issues.get(key)
             updated = parse_time((issue.get("fields") or {}).get("updated"))
-            if cached is not None and cached.loaded.snapshot.updated == updated and cached.loaded.record == rec:
+            if (
+                cached is not None
+                and cached.loaded.snapshot.updated == updated
+                and cached.loaded.record == rec
+            ):
                 yield cached.loaded
             else:
                 fresh.append(issue)
@@ -284,14 +321,20 @@ class Cycle:
                 if key in seen:
                     continue
                 rec = cached.loaded.record
-                due = (cached.next_at is not None and cached.next_at <= now) or bool(rec is not None and rec.notify_retry)
+                due = (cached.next_at is not None and cached.next_at <= now) or bool(
+                    rec is not None and rec.notify_retry
+                )
                 vanished = full and rec is not None and rec.is_open
                 if due and not full:
                     yield cached.loaded
                 elif vanished:
                     again = self.gatherer.load_one(key)
                     if again is None:
-                        log.warning("issue_gone", issue=key, hint="deleted, moved out of scope or no longer visible")
+                        log.warning(
+                            "issue_gone",
+                            issue=key,
+                            hint="deleted, moved out of scope or no longer visible",
+                        )
                         m.issues.pop(key, None)
                     else:
                         yield again
@@ -326,7 +369,9 @@ class Cycle:
             self.memory.issues.pop(key, None)
             return None
 
-    def _record_result(self, item: Loaded, d: Decision, result: ApplyResult, now: datetime, report: CycleReport) -> None:
+    def _record_result(
+        self, item: Loaded, d: Decision, result: ApplyResult, now: datetime, report: CycleReport
+    ) -> None:
         key = item.snapshot.key
         report.applied.append(result)
         record = result.record if result.record is not None else d.record
@@ -356,4 +401,6 @@ class Cycle:
             self.memory.issues.pop(item.snapshot.key, None)
             if rec is None:
                 return
-        self.memory.issues[item.snapshot.key] = Cached(Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at)
+        self.memory.issues[item.snapshot.key] = Cached(
+            Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at
+        )

@@ -29,7 +29,11 @@ def read_record(value: Any) -> tuple[Record | None, str | None, bool]:
     try:
         return from_json(value), None, False
     except RecordError as exc:
-        newer = isinstance(value, Mapping) and isinstance(value.get("schema"), int) and value["schema"] > SCHEMA
+        newer = (
+            isinstance(value, Mapping)
+            and isinstance(value.get("schema"), int)
+            and value["schema"] > SCHEMA
+        )
         return None, str(exc), newer
 
 
@@ -84,7 +88,9 @@ class Gatherer:
             out.append(Loaded(snap, rec, problem, blocked))
         return out
 
-    def load(self, issues: Iterable[Mapping[str, Any]], *, comment_keys: set[str] | None = None) -> list[Loaded]:
+    def load(
+        self, issues: Iterable[Mapping[str, Any]], *, comment_keys: set[str] | None = None
+    ) -> list[Loaded]:
         """Fetch changelogs in bulk and comments where needed, then build snapshots."""
         issues = list(issues)
         if not issues:
@@ -94,7 +100,9 @@ class Gatherer:
         for issue in issues:
             key = str(issue.get("key"))
             rec, _, _ = read_record(record_of(issue, self.gateway.property_key))
-            if (comment_keys is not None and key in comment_keys) or (comment_keys is None and needs_comments(rec, issue)):
+            if (comment_keys is not None and key in comment_keys) or (
+                comment_keys is None and needs_comments(rec, issue)
+            ):
                 comments[key] = self.gateway.comments(key)
         return self.build(issues, histories=histories, comments=comments)
 
@@ -108,8 +116,12 @@ class Gatherer:
         if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
             return Loaded(loaded.snapshot, rec, problem, blocked)
         key = loaded.snapshot.key
-        snap = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field, histories=self.gateway.changelog(key),
-                                  comments=self.gateway.comments(key))
+        snap = snapshot_from_json(
+            issue,
+            sprint_field=self.gateway.sprint_field,
+            histories=self.gateway.changelog(key),
+            comments=self.gateway.comments(key),
+        )
         return Loaded(snap, rec, problem, blocked)
 
     def with_comments(self, loaded: Loaded) -> Loaded:
@@ -126,5 +138,7 @@ class Gatherer:
         rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
         histories = self.gateway.changelog(key)
         comments = self.gateway.comments(key) if with_comments else None
-        snap = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field, histories=histories, comments=comments)
+        snap = snapshot_from_json(
+            issue, sprint_field=self.gateway.sprint_field, histories=histories, comments=comments
+        )
         return Loaded(snap, rec, problem, blocked)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from worker.config.model import Config
@@ -17,7 +17,12 @@ from worker.notify.registry import build_channels
 
 class DispatcherNotifier:
     def __init__(
-        self, dispatcher: Dispatcher, directory: Directory, *, site_url: str = "", warned: set[str] | None = None
+        self,
+        dispatcher: Dispatcher,
+        directory: Directory,
+        *,
+        site_url: str = "",
+        warned: set[str] | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.directory = directory
@@ -40,7 +45,9 @@ class DispatcherNotifier:
         return Message(
             id=action.id,
             issue_key=action.issue_key,
-            issue_url=f"{self.site_url}/browse/{action.issue_key}" if self.site_url else action.issue_key,
+            issue_url=f"{self.site_url}/browse/{action.issue_key}"
+            if self.site_url
+            else action.issue_key,
             severity=action.severity,
             event=action.event,
             title=action.title,
@@ -52,7 +59,10 @@ class DispatcherNotifier:
         )
 
     def deliver(
-        self, action: Notify, entries: Sequence[Mapping[str, Any]], persist: Callable[[list[dict[str, Any]]], None]
+        self,
+        action: Notify,
+        entries: Sequence[Mapping[str, Any]],
+        persist: Callable[[list[dict[str, Any]]], None],
     ) -> list[dict[str, Any]]:
         out = self.dispatcher.deliver(
             self.message(action),
@@ -65,15 +75,25 @@ class DispatcherNotifier:
 
 
 def notifier_from_channels(
-    channels: Mapping[str, Channel], config: Config, *, now: Callable[[], datetime], site_url: str = ""
+    channels: Mapping[str, Channel],
+    config: Config,
+    *,
+    now: Callable[[], datetime],
+    site_url: str = "",
 ) -> DispatcherNotifier:
     warned: set[str] = set()
-    return DispatcherNotifier(Dispatcher(channels, now=now, warned=warned), config.directory, site_url=site_url,
-                              warned=warned)
+    return DispatcherNotifier(
+        Dispatcher(channels, now=now, warned=warned),
+        config.directory,
+        site_url=site_url,
+        warned=warned,
+    )
 
 
-def notifier_from_env(config: Config, environ: Mapping[str, str], *, now: Callable[[], datetime] | None = None) -> DispatcherNotifier:
-    clock = now or (lambda: datetime.now(timezone.utc))
+def notifier_from_env(
+    config: Config, environ: Mapping[str, str], *, now: Callable[[], datetime] | None = None
+) -> DispatcherNotifier:
+    clock = now or (lambda: datetime.now(UTC))
     url = ""
     j = config.jira
     if environ.get(j.url_env):

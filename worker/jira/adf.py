@@ -13,7 +13,12 @@ def to_adf(doc: Doc) -> dict[str, Any]:
         nodes: list[dict[str, Any]] = []
         for inline in paragraph:
             if isinstance(inline, Mention):
-                nodes.append({"type": "mention", "attrs": {"id": inline.account_id, "text": f"@{inline.name}"}})
+                nodes.append(
+                    {
+                        "type": "mention",
+                        "attrs": {"id": inline.account_id, "text": f"@{inline.name}"},
+                    }
+                )
             elif isinstance(inline, Text) and inline.text:
                 nodes.append({"type": "text", "text": inline.text})
         if nodes:

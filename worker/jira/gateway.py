@@ -16,8 +16,19 @@ from worker.jira.mapping import COMMENT_PROPERTY, TRACKED_FIELDS, comment_from_j
 
 API = "/rest/api/3"
 BASE_FIELDS = (
-    "summary", "issuetype", "project", "labels", "components", "assignee", "reporter", "status",
-    "resolution", "resolutiondate", "created", "updated", "description",
+    "summary",
+    "issuetype",
+    "project",
+    "labels",
+    "components",
+    "assignee",
+    "reporter",
+    "status",
+    "resolution",
+    "resolutiondate",
+    "created",
+    "updated",
+    "description",
 )
 
 
@@ -26,7 +37,9 @@ def _k(key: str) -> str:
 
 
 class JiraGateway:
-    def __init__(self, http: RetryingHttp, *, property_key: str, sprint_field: str, page_size: int = 100) -> None:
+    def __init__(
+        self, http: RetryingHttp, *, property_key: str, sprint_field: str, page_size: int = 100
+    ) -> None:
         self.http = http
         self.property_key = property_key
         self.sprint_field = sprint_field
@@ -53,7 +66,11 @@ class JiraGateway:
             chunk = ids[i : i + 50]
             start = 0
             while True:
-                resp = self.http.call("GET", f"{API}/user/bulk", params={"accountId": chunk, "startAt": start, "maxResults": 50})
+                resp = self.http.call(
+                    "GET",
+                    f"{API}/user/bulk",
+                    params={"accountId": chunk, "startAt": start, "maxResults": 50},
+                )
                 body = resp.body or {}
                 for u in body.get("values") or ():
                     out[str(u.get("accountId"))] = bool(u.get("active", True))
@@ -65,7 +82,12 @@ class JiraGateway:
     # --- reads --------------------------------------------------------------------------------
 
     def search(
-        self, jql: str, *, fields: Sequence[str] | None = None, reconcile: Sequence[int] = (), with_record: bool = True
+        self,
+        jql: str,
+        *,
+        fields: Sequence[str] | None = None,
+        reconcile: Sequence[int] = (),
+        with_record: bool = True,
     ) -> Iterator[dict[str, Any]]:
         """All issues matching ``jql`` via ``POST /search/jql``, following ``nextPageToken``."""
         token: str | None = None
@@ -96,13 +118,21 @@ class JiraGateway:
             chunk = ids[i : i + 1000]
             token: str | None = None
             while True:
-                body: dict[str, Any] = {"issueIdsOrKeys": chunk, "fieldIds": list(TRACKED_FIELDS), "maxResults": 10000}
+                body: dict[str, Any] = {
+                    "issueIdsOrKeys": chunk,
+                    "fieldIds": list(TRACKED_FIELDS),
+                    "maxResults": 10000,
+                }
                 if token:
                     body["nextPageToken"] = token
-                resp = self.http.call("POST", f"{API}/changelog/bulkfetch", json=body, retry_ambiguous=True)
+                resp = self.http.call(
+                    "POST", f"{API}/changelog/bulkfetch", json=body, retry_ambiguous=True
+                )
                 page = resp.body or {}
                 for log in page.get("issueChangeLogs") or ():
-                    out.setdefault(str(log.get("issueId")), []).extend(log.get("changeHistories") or ())
+                    out.setdefault(str(log.get("issueId")), []).extend(
+                        log.get("changeHistories") or ()
+                    )
                 token = page.get("nextPageToken")
                 if not token:
                     break
@@ -112,7 +142,11 @@ class JiraGateway:
         histories: list[dict[str, Any]] = []
         start = 0
         while True:
-            resp = self.http.call("GET", f"{API}/issue/{_k(key)}/changelog", params={"startAt": start, "maxResults": 100})
+            resp = self.http.call(
+                "GET",
+                f"{API}/issue/{_k(key)}/changelog",
+                params={"startAt": start, "maxResults": 100},
+            )
             page = resp.body or {}
             values = page.get("values") or []
             histories.extend(values)
@@ -127,7 +161,12 @@ class JiraGateway:
             resp = self.http.call(
                 "GET",
                 f"{API}/issue/{_k(key)}/comment",
-                params={"startAt": start, "maxResults": 100, "orderBy": "created", "expand": "properties"},
+                params={
+                    "startAt": start,
+                    "maxResults": 100,
+                    "orderBy": "created",
+                    "expand": "properties",
+                },
             )
             page = resp.body or {}
             values = page.get("comments") or []
@@ -152,7 +191,9 @@ class JiraGateway:
         return dict(resp.body or {})
 
     def record_value(self, key: str) -> Any | None:
-        resp = self.http.call("GET", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", allow=(404,))
+        resp = self.http.call(
+            "GET", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", allow=(404,)
+        )
         if resp.status == 404:
             return None
         return (resp.body or {}).get("value")
@@ -160,22 +201,36 @@ class JiraGateway:
     # --- writes -------------------------------------------------------------------------------
 
     def put_record(self, key: str, value: Mapping[str, Any]) -> None:
-        self.http.call("PUT", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", json=dict(value))
+        self.http.call(
+            "PUT", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", json=dict(value)
+        )
 
     def assign(self, key: str, account_id: str) -> None:
         self.http.call("PUT", f"{API}/issue/{_k(key)}/assignee", json={"accountId": account_id})
 
     def add_watcher(self, key: str, account_id: str) -> None:
         # the body is a bare JSON string, not an object
-        self.http.call("POST", f"{API}/issue/{_k(key)}/watchers", json=account_id, retry_ambiguous=True)
+        self.http.call(
+            "POST", f"{API}/issue/{_k(key)}/watchers", json=account_id, retry_ambiguous=True
+        )
 
     def post_comment(
-        self, key: str, adf: Mapping[str, Any], *, action_id: str, visibility: Mapping[str, str] | None = None
+        self,
+        key: str,
+        adf: Mapping[str, Any],
+        *,
+        action_id: str,
+        visibility: Mapping[str, str] | None = None,
     ) -> str:
-        body: dict[str, Any] = {"body": dict(adf), "properties": [{"key": COMMENT_PROPERTY, "value": {"id": action_id}}]}
+        body: dict[str, Any] = {
+            "body": dict(adf),
+            "properties": [{"key": COMMENT_PROPERTY, "value": {"id": action_id}}],
+        }
         if visibility:
             body["visibility"] = dict(visibility)
-        resp = self.http.call("POST", f"{API}/issue/{_k(key)}/comment", json=body, retry_ambiguous=False)
+        resp = self.http.call(
+            "POST", f"{API}/issue/{_k(key)}/comment", json=body, retry_ambiguous=False
+        )
         return str((resp.body or {}).get("id", ""))
 
     def find_comment(self, key: str, action_id: str) -> str | None:

@@ -18,11 +18,17 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+)
 
 from worker.redact import redact
 
@@ -35,7 +41,9 @@ class HttpResponse:
 
 
 class Transport(Protocol):
-    def send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None) -> HttpResponse: ...
+    def send(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> HttpResponse: ...
 
 
 class JiraError(Exception):
@@ -73,8 +81,8 @@ def parse_retry_after(value: str | None, now: Callable[[], datetime] | None = No
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    current = now() if now else datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    current = now() if now else datetime.now(UTC)
     return max(0.0, (when - current).total_seconds())
 
 
@@ -112,7 +120,7 @@ class AtlassianTransport:
         )
         # atlassian-python-api truncates the timeout to whole seconds (0.5 would become 0, which
         # requests refuses); keep the value the caller asked for
-        self._client.timeout = timeout
+        self._client.timeout = timeout  # type: ignore[assignment]  # annotated int; requests takes float
         self.url = url.rstrip("/")
 
     def __repr__(self) -> str:  # never show the credentials
@@ -122,7 +130,9 @@ class AtlassianTransport:
         """Close the keep-alive connections (lets a local server's connection threads end)."""
         self._client.close()
 
-    def send(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None) -> HttpResponse:
+    def send(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> HttpResponse:
         kwargs: dict[str, Any] = {"params": dict(params) if params else None, "advanced_mode": True}
         if json is not None:
             kwargs["json"] = json
@@ -137,7 +147,7 @@ def _to_response(resp: requests.Response) -> HttpResponse:
             body = resp.json()
         except ValueError:
             body = resp.text[:2000]
-    return HttpResponse(resp.status_code, body, {k: v for k, v in resp.headers.items()})
+    return HttpResponse(resp.status_code, body, dict(resp.headers.items()))
 
 
 class RateLimiter:
@@ -237,8 +247,10 @@ class RetryingHttp:
         backoff = min(self.policy.max_wait, self.policy.base * (2 ** (n - 1)))
         backoff = backoff / 2 + self._rng.uniform(0, backoff / 2)  # jitter
         if isinstance(exc, RetryableError) and exc.retry_after is not None:
-            return min(self.policy.max_wait, max(exc.retry_after, 0.0) + self._rng.uniform(0, 0.25))
-        return backoff
+            return float(
+                min(self.policy.max_wait, max(exc.retry_after, 0.0) + self._rng.uniform(0, 0.25))
+            )
+        return float(backoff)
 
     def call(
         self,
@@ -269,17 +281,31 @@ class RetryingHttp:
                 kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
                 if ambiguous_ok:
                     raise RetryableError(f"{name}: {kind}", None, None) from None
-                raise AmbiguousWriteError(f"{name}: {kind}; the write may or may not have happened") from None
+                raise AmbiguousWriteError(
+                    f"{name}: {kind}; the write may or may not have happened"
+                ) from None
             if resp.status in ok or resp.status in allow:
                 return resp
             if resp.status == 429 or resp.status >= 500:
-                ra = parse_retry_after(resp.headers.get("Retry-After") or resp.headers.get("retry-after"))
+                ra = parse_retry_after(
+                    resp.headers.get("Retry-After") or resp.headers.get("retry-after")
+                )
                 if resp.status == 429 and ra is None:
                     ra = self.policy.retry_after_default
-                raise RetryableError(f"{name}: HTTP {resp.status} {error_text(resp.body)}".strip(), resp.status, ra)
+                raise RetryableError(
+                    f"{name}: HTTP {resp.status} {error_text(resp.body)}".strip(), resp.status, ra
+                )
             if resp.status == 401:
-                raise AuthError(f"{name}: HTTP 401 — Jira refused the credentials (check JIRA_EMAIL and JIRA_API_TOKEN)", 401, resp.body)
-            raise JiraError(f"{name}: HTTP {resp.status} {error_text(resp.body)}".strip(), resp.status, resp.body)
+                raise AuthError(
+                    f"{name}: HTTP 401 — Jira refused the credentials (check JIRA_EMAIL and JIRA_API_TOKEN)",
+                    401,
+                    resp.body,
+                )
+            raise JiraError(
+                f"{name}: HTTP {resp.status} {error_text(resp.body)}".strip(),
+                resp.status,
+                resp.body,
+            )
 
         def before_sleep(state: RetryCallState) -> None:
             with self._lock:
@@ -288,7 +314,8 @@ class RetryingHttp:
         retrying = Retrying(
             retry=retry_if_exception(lambda e: isinstance(e, RetryableError)),
             wait=self._wait,
-            stop=stop_after_attempt(self.policy.max_attempts) | stop_after_delay(self.policy.max_total),
+            stop=stop_after_attempt(self.policy.max_attempts)
+            | stop_after_delay(self.policy.max_total),
             sleep=self._sleep,
             before_sleep=before_sleep,
             reraise=True,

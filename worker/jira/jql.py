@@ -22,7 +22,9 @@ def jql_time(at: datetime, tz: ZoneInfo) -> str:
     return quote(at.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
 
 
-def full_scan(projects: Sequence[str], labels: Sequence[str], updated_since: datetime, tz: ZoneInfo) -> str:
+def full_scan(
+    projects: Sequence[str], labels: Sequence[str], updated_since: datetime, tz: ZoneInfo
+) -> str:
     """Open escalations (by label), plus anything touched since ``updated_since`` (label removals, resolutions)."""
     return (
         f"project in {in_list(projects)} AND ((labels in {in_list(labels)} AND resolution is EMPTY) "
@@ -31,7 +33,9 @@ def full_scan(projects: Sequence[str], labels: Sequence[str], updated_since: dat
 
 
 def changed_since(projects: Sequence[str], since: datetime, tz: ZoneInfo) -> str:
-    return f"project in {in_list(projects)} AND updated >= {jql_time(since, tz)} ORDER BY updated DESC"
+    return (
+        f"project in {in_list(projects)} AND updated >= {jql_time(since, tz)} ORDER BY updated DESC"
+    )
 
 
 def by_keys(keys: Sequence[str]) -> str:

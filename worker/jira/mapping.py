@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from worker.core.snapshot import Change, Comment, IssueSnapshot
@@ -11,7 +11,7 @@ from worker.jira.adf import to_text
 
 COMMENT_PROPERTY = "escalation-worker.action"
 TRACKED_FIELDS = ("labels", "assignee", "status", "resolution")
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -20,19 +20,19 @@ def parse_time(value: Any) -> datetime | None:
     v = value.strip().replace("Z", "+00:00")
     for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
         try:
-            return datetime.strptime(v, fmt).astimezone(timezone.utc)
+            return datetime.strptime(v, fmt).astimezone(UTC)
         except ValueError:
             continue
     try:
         d = datetime.fromisoformat(v)
     except ValueError:
         return None
-    return (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (d if d.tzinfo else d.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def format_time(d: datetime) -> str:
     """Jira's own timestamp format."""
-    return d.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}+0000"
+    return d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}+0000"
 
 
 def _account(value: Any) -> str | None:
@@ -75,7 +75,15 @@ def changes_from_histories(histories: Iterable[Mapping[str, Any]]) -> tuple[Chan
                 before, after = item.get("from"), item.get("to")
             else:
                 before, after = item.get("fromString"), item.get("toString")
-            out.append(Change(at, author, fld, before if before is None else str(before), after if after is None else str(after)))
+            out.append(
+                Change(
+                    at,
+                    author,
+                    fld,
+                    before if before is None else str(before),
+                    after if after is None else str(after),
+                )
+            )
     out.sort(key=lambda c: c.at)
     return tuple(out)
 
@@ -86,9 +94,19 @@ def comment_from_json(c: Mapping[str, Any]) -> Comment | None:
         return None
     action_id = None
     for p in c.get("properties") or ():
-        if isinstance(p, Mapping) and p.get("key") == COMMENT_PROPERTY and isinstance(p.get("value"), Mapping):
+        if (
+            isinstance(p, Mapping)
+            and p.get("key") == COMMENT_PROPERTY
+            and isinstance(p.get("value"), Mapping)
+        ):
             action_id = str(p["value"].get("id") or "") or None
-    return Comment(str(c.get("id", "")), _account(c.get("author")), created, action_id, to_text(c.get("body"), 2000))
+    return Comment(
+        str(c.get("id", "")),
+        _account(c.get("author")),
+        created,
+        action_id,
+        to_text(c.get("body"), 2000),
+    )
 
 
 def snapshot_from_json(
@@ -119,7 +137,9 @@ def snapshot_from_json(
         created=created,
         updated=parse_time(f.get("updated")) or created,
         labels=labels,
-        components=tuple(str(c.get("name")) for c in (f.get("components") or ()) if isinstance(c, Mapping)),
+        components=tuple(
+            str(c.get("name")) for c in (f.get("components") or ()) if isinstance(c, Mapping)
+        ),
         description=to_text(f.get("description"), 20_000),
         sprint_end=sprint_end(f.get(sprint_field)),
         changes=changes_from_histories(histories),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -70,14 +70,20 @@ def build_digests(
     week = now.astimezone(tz).strftime("%G-W%V")
     messages = []
     for account_id, items in sorted(by_po.items()):
-        po = d.by_account(account_id)
-        assert po is not None
+        person = d.by_account(account_id)
+        assert person is not None
         items.sort(key=lambda i: (i.resolve_due or now, i.key))
         lines = [f"Open S3/S4 escalations for the weekly review ({week}, times in {tz.key}):"]
         for i in items:
-            state = "acknowledged" if i.acknowledged else f"waiting for acknowledgement by {_when(i.ack_due, tz)}"
+            state = (
+                "acknowledged"
+                if i.acknowledged
+                else f"waiting for acknowledgement by {_when(i.ack_due, tz)}"
+            )
             what = "(confidential)" if i.sensitive else f"{i.kind}: {i.summary}"
-            lines.append(f"- {i.key} [{i.severity}] {what} — owner {i.owner}; {state}; resolve by {_when(i.resolve_due, tz)}")
+            lines.append(
+                f"- {i.key} [{i.severity}] {what} — owner {i.owner}; {state}; resolve by {_when(i.resolve_due, tz)}"
+            )
         messages.append(
             Message(
                 id=f"digest/{week}/{account_id}",
@@ -87,7 +93,11 @@ def build_digests(
                 event="digest",
                 title=f"Weekly escalation review {week}: {len(items)} open",
                 text="\n".join(lines),
-                recipients=(Recipient(po.account_id, po.name, po.email, po.phone, po.slack_id),),
+                recipients=(
+                    Recipient(
+                        person.account_id, person.name, person.email, person.phone, person.slack_id
+                    ),
+                ),
                 sensitive=any(i.sensitive for i in items),
             )
         )
@@ -100,18 +110,26 @@ def read_open(cycle: object, config: Config) -> list[tuple[str, str, Record]]:
     from worker.jira import jql
 
     gateway = cycle.gateway  # type: ignore[attr-defined]
-    labels = [config.rules.severities[s].label for s in DIGEST_SEVERITIES if s in config.rules.severities]
-    query = (f"project in {jql.in_list(config.jira.projects)} AND labels in {jql.in_list(labels)} "
-             "AND resolution is EMPTY ORDER BY key ASC")
+    labels = [
+        config.rules.severities[s].label for s in DIGEST_SEVERITIES if s in config.rules.severities
+    ]
+    query = (
+        f"project in {jql.in_list(config.jira.projects)} AND labels in {jql.in_list(labels)} "
+        "AND resolution is EMPTY ORDER BY key ASC"
+    )
     out = []
     for issue in gateway.search(query, fields=["summary"]):
         rec, _, _ = read_record(record_of(issue, gateway.property_key))
         if rec is not None:
-            out.append((str(issue.get("key")), str((issue.get("fields") or {}).get("summary") or ""), rec))
+            out.append(
+                (str(issue.get("key")), str((issue.get("fields") or {}).get("summary") or ""), rec)
+            )
     return out
 
 
-def send(messages: Sequence[Message], channels: Mapping[str, object], now: datetime) -> list[tuple[str, list[str]]]:
+def send(
+    messages: Sequence[Message], channels: Mapping[str, object], now: datetime
+) -> list[tuple[str, list[str]]]:
     """Send each digest (Slack DM, email as backup); returns (message id, statuses)."""
     from worker.notify.outbox import Dispatcher
 
@@ -120,14 +138,18 @@ def send(messages: Sequence[Message], channels: Mapping[str, object], now: datet
     for m in messages:
         entries = dispatcher.deliver(m, PRIMARY, BACKUP, [], lambda _entries: None)
         results.append((m.id, [f"{e.channel}:{e.status}" for e in entries]))
-        log.info("digest_sent", message_id=m.id, outcome=[f"{e.channel}:{e.status}" for e in entries])
+        log.info(
+            "digest_sent", message_id=m.id, outcome=[f"{e.channel}:{e.status}" for e in entries]
+        )
     return results
 
 
-def send_weekly_digest(cycle: object, config: Config, env: Mapping[str, str]) -> list[tuple[str, list[str]]]:
+def send_weekly_digest(
+    cycle: object, config: Config, env: Mapping[str, str]
+) -> list[tuple[str, list[str]]]:
     from worker.notify.registry import build_channels
 
-    now = cycle.now() if hasattr(cycle, "now") else datetime.now(timezone.utc)  # type: ignore[attr-defined]
+    now = cycle.now() if hasattr(cycle, "now") else datetime.now(UTC)
     site = env.get(config.jira.url_env, "")
     messages = build_digests(config, read_open(cycle, config), now, site_url=site)
     return send(messages, build_channels(env), now)

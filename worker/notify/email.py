@@ -55,7 +55,9 @@ class EmailSettings:
         return names
 
     def complete(self) -> bool:
-        return bool(self.host and self.sender) and (self.username is None) == (self.password is None)
+        return bool(self.host and self.sender) and (self.username is None) == (
+            self.password is None
+        )
 
 
 def _msgid_part(value: str) -> str:
@@ -70,9 +72,7 @@ def build_email(message: Message, recipient: Recipient, sender: str) -> EmailMes
     mail["From"] = sender
     mail["To"] = recipient.email or ""
     domain = _msgid_part(sender.rpartition("@")[2] or "escalation-worker")
-    mail["Message-ID"] = (
-        f"<{_msgid_part(message.id)}.{_msgid_part(recipient.account_id)}@{domain}>"
-    )
+    mail["Message-ID"] = f"<{_msgid_part(message.id)}.{_msgid_part(recipient.account_id)}@{domain}>"
     mail["X-Escalation-Id"] = message.id
     mail.set_content(f"{message.text}\n\n{message.issue_key}: {message.issue_url}\n")
     return mail

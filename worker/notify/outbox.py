@@ -275,7 +275,14 @@ class Dispatcher:
                 self._warned.add(channel_id)
                 _log.warning("notify.channel_not_configured", channel=channel_id)
             skipped = OutboxEntry(
-                message.id, channel_id, "skipped", attempts, at, "not configured", backup_for, reached
+                message.id,
+                channel_id,
+                "skipped",
+                attempts,
+                at,
+                "not configured",
+                backup_for,
+                reached,
             )
             return _put(entries, skipped)
 

@@ -84,7 +84,9 @@ class PagerDutyChannel:
 
     id = "pagerduty"
 
-    def __init__(self, settings: PagerDutySettings, session: requests.Session | None = None) -> None:
+    def __init__(
+        self, settings: PagerDutySettings, session: requests.Session | None = None
+    ) -> None:
         self.settings = settings
         self._session = session or requests.Session()
 
@@ -110,7 +112,9 @@ class PagerDutyChannel:
             )
         if not 200 <= response.status_code < 300:
             # PagerDuty's error body lists problems with the event; it does not echo the key.
-            detail = _env.scrub(f"HTTP {response.status_code}{_errors(response)}", self.settings.routing_key)
+            detail = _env.scrub(
+                f"HTTP {response.status_code}{_errors(response)}", self.settings.routing_key
+            )
             return Delivery(self.id, "failed", detail)
         return Delivery(
             self.id,

@@ -148,7 +148,11 @@ class SlackApi:
         """A non-archived public channel by name, through ``conversations.list`` pages."""
         cursor: str | None = None
         for _ in range(_LIST_PAGES):
-            kwargs: dict[str, Any] = {"exclude_archived": True, "limit": 1000, "types": "public_channel"}
+            kwargs: dict[str, Any] = {
+                "exclude_archived": True,
+                "limit": 1000,
+                "types": "public_channel",
+            }
             if cursor:
                 kwargs["cursor"] = cursor
             data = self.call("conversations.list", **kwargs)
@@ -200,7 +204,11 @@ class _Tally:
         failed = bool(self.problems) if failed is None else failed
         parts = [f"reached {len(self.reached)} of {total}"] + self.problems + self.notes
         return Delivery(
-            channel, "failed" if failed else "sent", "; ".join(parts), tuple(self.reached), self.retry_after
+            channel,
+            "failed" if failed else "sent",
+            "; ".join(parts),
+            tuple(self.reached),
+            self.retry_after,
         )
 
 
@@ -225,7 +233,9 @@ class _SlackChannel:
                     tally.problems.append(f"{recipient.name}: no Slack id or email")
                     continue
                 opened = self._api.call("conversations.open", users=user)
-                self._api.call("chat.postMessage", channel=opened["channel"]["id"], text=summary(message))
+                self._api.call(
+                    "chat.postMessage", channel=opened["channel"]["id"], text=summary(message)
+                )
                 tally.reached.append(recipient.account_id)
             except SlackFailure as failure:
                 tally.problems.append(f"{recipient.name}: {failure.detail}")
@@ -315,7 +325,9 @@ class SlackChannelChannel(_SlackChannel):
 
     def send(self, message: Message) -> Delivery:
         if message.sensitive:
-            return self._dm_delivery(message, "sensitive issue: sent as direct messages, no channel")
+            return self._dm_delivery(
+                message, "sensitive issue: sent as direct messages, no channel"
+            )
         tally = _Tally()
         try:
             channel, name, created = self._api.ensure_channel(message.issue_key)

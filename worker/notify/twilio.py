@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape
 
 import requests
@@ -121,7 +121,8 @@ class TwilioClient:
 
     def sms(self, to: str, message: Message) -> _Result:
         return self._post(
-            "Messages", {"To": to, "From": self.settings.from_number or "", "Body": sms_body(message)}
+            "Messages",
+            {"To": to, "From": self.settings.from_number or "", "Body": sms_body(message)},
         )
 
 
@@ -177,7 +178,7 @@ class _TwilioChannel:
         notes = [f"reached {len(reached)} of {len(with_phone)}"] + problems
         if without:
             notes.append("no phone number for " + ", ".join(without))
-        status = "failed" if problems else "sent"
+        status: Literal["sent", "failed"] = "failed" if problems else "sent"
         return Delivery(self.id, status, "; ".join(notes), tuple(reached), retry_after)
 
 

@@ -197,7 +197,11 @@ def durations(values: Sequence[float], excluded: int) -> Durations:
 
 def acknowledge_state(rec: Record, now: datetime) -> str:
     """met | breached | none | pending, as of ``now`` (closed records keep their recorded outcome)."""
-    if rec.status == "closed" and rec.outcome is not None and rec.outcome.get("acknowledge") in ("met", "breached", "none"):
+    if (
+        rec.status == "closed"
+        and rec.outcome is not None
+        and rec.outcome.get("acknowledge") in ("met", "breached", "none")
+    ):
         return str(rec.outcome["acknowledge"])
     if rec.first_ack_at is not None:
         return "breached" if rec.ack_breached else "met"
@@ -208,7 +212,11 @@ def acknowledge_state(rec: Record, now: datetime) -> str:
 
 def resolve_state(rec: Record, now: datetime) -> str:
     """met | breached | withdrawn | pending, as of ``now``."""
-    if rec.status == "closed" and rec.outcome is not None and rec.outcome.get("resolve") in ("met", "breached", "withdrawn"):
+    if (
+        rec.status == "closed"
+        and rec.outcome is not None
+        and rec.outcome.get("resolve") in ("met", "breached", "withdrawn")
+    ):
         return str(rec.outcome["resolve"])
     if rec.resolve_breached or (rec.resolve_due is not None and now > rec.resolve_due):
         return "breached"
@@ -276,11 +284,18 @@ class Names:
 
 
 def _usable(escalations: Iterable[Escalation]) -> list[Escalation]:
-    return [e for e in escalations if e.record.status in ("open", "closed") and e.record.opened_at is not None
-            and e.record.severity is not None]
+    return [
+        e
+        for e in escalations
+        if e.record.status in ("open", "closed")
+        and e.record.opened_at is not None
+        and e.record.severity is not None
+    ]
 
 
-def _volumes(ids_names: Sequence[tuple[str, str]], now: Counter[str], before: Counter[str]) -> tuple[Volume, ...]:
+def _volumes(
+    ids_names: Sequence[tuple[str, str]], now: Counter[str], before: Counter[str]
+) -> tuple[Volume, ...]:
     return tuple(Volume(i, n, now[i], before[i]) for i, n in ids_names)
 
 
@@ -303,8 +318,12 @@ def build_report(
     current = sorted((e for e in items if start <= e.record.opened_at < end), key=_order)  # type: ignore[operator]
     previous = [e for e in items if prev_start <= e.record.opened_at < start]  # type: ignore[operator]
     carried = sorted(
-        (e for e in items if e.record.opened_at < start  # type: ignore[operator]
-         and (e.record.closed_at is None or e.record.closed_at >= start)),
+        (
+            e
+            for e in items
+            if e.record.opened_at < start  # type: ignore[operator]
+            and (e.record.closed_at is None or e.record.closed_at >= start)
+        ),
         key=_order,
     )
 
@@ -315,17 +334,26 @@ def build_report(
     def count(es: Iterable[Escalation], attr: str) -> Counter[str]:
         return Counter(getattr(e.record, attr) or "" for e in es)
 
-    team_ids = sorted({e.record.team or "" for e in current + previous},
-                      key=lambda t: (t == "", list(directory.teams).index(t) if t in directory.teams else 0, t))
-    type_ids = [t for t in rules.types] + sorted({e.record.type or "" for e in current + previous} - set(rules.types))
-    by_team = _volumes([(t, names.team(t)) for t in team_ids], count(current, "team"), count(previous, "team"))
-    by_type = _volumes([(t, names.type(t)) for t in type_ids], count(current, "type"), count(previous, "type"))
+    team_ids = sorted(
+        {e.record.team or "" for e in current + previous},
+        key=lambda t: (t == "", list(directory.teams).index(t) if t in directory.teams else 0, t),
+    )
+    type_ids = list(rules.types) + sorted(
+        {e.record.type or "" for e in current + previous} - set(rules.types)
+    )
+    by_team = _volumes(
+        [(t, names.team(t)) for t in team_ids], count(current, "team"), count(previous, "team")
+    )
+    by_type = _volumes(
+        [(t, names.type(t)) for t in type_ids], count(current, "type"), count(previous, "type")
+    )
     by_sev = _volumes(list(severities), count(current, "severity"), count(previous, "severity"))
 
     chart_cells = Counter((e.record.team or "", e.record.severity) for e in current)
     chart = tuple(
         (names.team(t), tuple(chart_cells[(t, s)] for s, _ in severities))
-        for t in team_ids if any(chart_cells[(t, s)] for s, _ in severities)
+        for t in team_ids
+        if any(chart_cells[(t, s)] for s, _ in severities)
     )
 
     def figures(es: Sequence[Escalation], severity: str = "") -> SeverityFigures:
@@ -342,7 +370,9 @@ def build_report(
         )
 
     overall = figures(current)
-    per_sev = tuple(figures([e for e in current if e.record.severity == s], s) for s, _ in severities)
+    per_sev = tuple(
+        figures([e for e in current if e.record.severity == s], s) for s, _ in severities
+    )
 
     levels = tuple(sorted(Counter(e.record.level for e in current).items()))
 
@@ -438,16 +468,33 @@ def entry_of(e: Escalation, now: datetime, names: Names) -> Entry:
         time_to_resolve_s=time_to_resolve(rec),
         closed_at=rec.closed_at,
         close_reason=str(outcome["reason"]) if outcome.get("reason") else None,
-        resolution=e.resolution or (str(outcome["resolution"]) if outcome.get("resolution") else None),
+        resolution=e.resolution
+        or (str(outcome["resolution"]) if outcome.get("resolution") else None),
         decision=decision,
-        timeline=tuple(TimelineLine(ev.at, ev.kind, ev.detail, names.person(ev.who), ev.level) for ev in rec.timeline),
+        timeline=tuple(
+            TimelineLine(ev.at, ev.kind, ev.detail, names.person(ev.who), ev.level)
+            for ev in rec.timeline
+        ),
         timeline_dropped=rec.timeline_dropped,
         sensitive=names.sensitive(rec),
     )
 
 
 __all__ = [
-    "Compliance", "Durations", "Entry", "Listed", "Pattern", "Report", "SeverityFigures", "TimelineLine", "Volume",
-    "acknowledge_state", "build_report", "durations", "nearest_rank", "resolve_state", "time_to_acknowledge",
+    "Compliance",
+    "Durations",
+    "Entry",
+    "Listed",
+    "Pattern",
+    "Report",
+    "SeverityFigures",
+    "TimelineLine",
+    "Volume",
+    "acknowledge_state",
+    "build_report",
+    "durations",
+    "nearest_rank",
+    "resolve_state",
+    "time_to_acknowledge",
     "time_to_resolve",
 ]

@@ -40,9 +40,18 @@ def compute_month(
 ) -> Report:
     """Read the records that can matter for ``month`` (it, the month before, carry-overs) and compute."""
     tz = ZoneInfo(config.calendar.timezone)
-    escalations = load_escalations(gateway, config, updated_since=month.previous().start(tz), fields=fields)
-    return build_report(escalations, month, tz=tz, now=now, rules=config.rules, directory=config.directory,
-                        include_sensitive=include_sensitive)
+    escalations = load_escalations(
+        gateway, config, updated_since=month.previous().start(tz), fields=fields
+    )
+    return build_report(
+        escalations,
+        month,
+        tz=tz,
+        now=now,
+        rules=config.rules,
+        directory=config.directory,
+        include_sensitive=include_sensitive,
+    )
 
 
 def matrix_page_id(config: Config, client: ConfluencePort) -> str | None:
@@ -55,7 +64,11 @@ def matrix_page_id(config: Config, client: ConfluencePort) -> str | None:
     space = client.space_by_key(settings.space)
     for page in client.find_pages(settings.title, space_id=space.id):
         prop = client.get_property(page.id, PROPERTY_KEY)
-        if prop is not None and isinstance(prop.value, Mapping) and prop.value.get("space_key") == settings.space:
+        if (
+            prop is not None
+            and isinstance(prop.value, Mapping)
+            and prop.value.get("space_key") == settings.space
+        ):
             return page.id
     return None
 
@@ -72,7 +85,9 @@ def publish_report(
     if report.include_sensitive:
         raise ValueError("a review that names people issues is never published")
     if not config.confluence.space:
-        raise ValueError("confluence.space is not set in config.yaml: there is nowhere to publish the review")
+        raise ValueError(
+            "confluence.space is not set in config.yaml: there is nowhere to publish the review"
+        )
     storage = to_storage(report)
     parent = matrix_page_id(config, client) if client is not None else None
     if parent is None:
@@ -111,15 +126,30 @@ def publish_previous_month_if_due(
         return None
     month = Month.of(now, tz).previous()
     cycle.identify()
-    report = compute_month(cycle.gateway, config, month, now, fields=ReviewFields.from_config(config))
+    report = compute_month(
+        cycle.gateway, config, month, now, fields=ReviewFields.from_config(config)
+    )
     if client is None:
         from worker.confluence.service import client_from_env
 
         client = client_from_env(config, env)
     result = publish_report(config, client, report, worker_account_id=cycle.memory.account_id)
-    log.info("review.published", extra={"month": str(month), "action": result.action, "page_id": result.page_id,
-                                        "version": result.version})
+    log.info(
+        "review.published",
+        extra={
+            "month": str(month),
+            "action": result.action,
+            "page_id": result.page_id,
+            "version": result.version,
+        },
+    )
     return result
 
 
-__all__ = ["compute_month", "matrix_page_id", "publish_previous_month_if_due", "publish_report", "review_title"]
+__all__ = [
+    "compute_month",
+    "matrix_page_id",
+    "publish_previous_month_if_due",
+    "publish_report",
+    "review_title",
+]

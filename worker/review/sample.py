@@ -79,54 +79,230 @@ class Spec:
 M = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 SPECS = (
-    Spec("P1", "SHOP", "S2", "scope_disagreement", "escalation-type-scope", "checkout", t(2, 10, 10), PD,
-         ack_after=30 * M, resolved_after=4 * HOUR, resolve_due=8 * HOUR, ack_due=HOUR),
-    Spec("P2", "PAY", "S1", "production_incident", "escalation-type-incident", "payments", t(2, 20, 10), CPO,
-         ack_after=10 * M, resolved_after=2 * HOUR),
-    Spec("P3", "SHOP", "S1", "production_incident", "escalation-type-incident", "checkout", t(2, 28, 22, 30), CPO,
-         ack_after=5 * M, resolved_after=3 * HOUR + 30 * M, summary="Night outage before the month turned"),
-    Spec("A", "SHOP", "S1", "production_incident", "escalation-type-incident", "checkout", t(2, 28, 23, 10), CPO,
-         ack_after=10 * M, resolved_after=3 * HOUR, decision="Rolled back release 4.2; promo paused",
-         summary="Checkout down at midnight"),
-    Spec("B", "SHOP", "S1", "production_incident", "escalation-type-incident", "checkout", t(3, 5, 9), CTO,
-         ack_after=40 * M, ack_breached=True, level=1, resolved_after=6 * HOUR, resolve_breached=True,
-         decision="Owner comment that the configured field overrides", summary="Card payments rejected"),
-    Spec("C", "SHOP", "S2", "cross_team_dependency", "escalation-type-dependency", "checkout", t(3, 10, 9), PD,
-         ack_after=30 * M, resolved_after=5 * HOUR, resolve_due=8 * HOUR, ack_due=HOUR,
-         summary="Waiting on the payments API change"),
-    Spec("D", "SHOP", "S2", "cross_team_dependency", "escalation-type-dependency", "checkout", t(3, 12, 9), CPO,
-         ack_after=2 * HOUR, ack_breached=True, level=1, resolve_due=24 * HOUR, ack_due=HOUR, resolve_breached=True,
-         summary="Refund endpoint still missing"),
-    Spec("E", "PAY", "S2", "release_decision", "escalation-type-release", "payments", t(3, 20, 9), CPO,
-         ack_after=20 * M, withdrawn_after=6 * HOUR, resolve_due=24 * HOUR, ack_due=HOUR, summary="Go/no-go 7.0"),
-    Spec("F", "PEOPLE", "S2", "people_issue", "escalation-type-people", "payments", t(3, 25, 10), PD,
-         ack_after=15 * M, resolved_after=2 * HOUR, resolve_due=24 * HOUR, ack_due=HOUR,
-         decision="Private matter settled", summary="Conflict in the squad (confidential)"),
-    Spec("G", "SHOP", "S3", "scope_disagreement", "escalation-type-scope", "checkout", t(3, 26, 9), CPO,
-         ack_breached=True, level=2, resolve_due=timedelta(days=20), ack_due=4 * HOUR, summary="Which filter first"),
-    Spec("H", "PAY", "S1", "production_incident", "escalation-type-incident", "payments", t(3, 31, 21, 50), CPO,
-         ack_after=10 * M, summary="Payouts stuck at month end"),
-    Spec("I", "SHOP", "S2", "scope_disagreement", "escalation-type-scope", "checkout", t(3, 31, 22, 30), PD,
-         ack_after=10 * M, resolve_due=24 * HOUR, ack_due=HOUR, summary="April already in Paris"),
+    Spec(
+        "P1",
+        "SHOP",
+        "S2",
+        "scope_disagreement",
+        "escalation-type-scope",
+        "checkout",
+        t(2, 10, 10),
+        PD,
+        ack_after=30 * M,
+        resolved_after=4 * HOUR,
+        resolve_due=8 * HOUR,
+        ack_due=HOUR,
+    ),
+    Spec(
+        "P2",
+        "PAY",
+        "S1",
+        "production_incident",
+        "escalation-type-incident",
+        "payments",
+        t(2, 20, 10),
+        CPO,
+        ack_after=10 * M,
+        resolved_after=2 * HOUR,
+    ),
+    Spec(
+        "P3",
+        "SHOP",
+        "S1",
+        "production_incident",
+        "escalation-type-incident",
+        "checkout",
+        t(2, 28, 22, 30),
+        CPO,
+        ack_after=5 * M,
+        resolved_after=3 * HOUR + 30 * M,
+        summary="Night outage before the month turned",
+    ),
+    Spec(
+        "A",
+        "SHOP",
+        "S1",
+        "production_incident",
+        "escalation-type-incident",
+        "checkout",
+        t(2, 28, 23, 10),
+        CPO,
+        ack_after=10 * M,
+        resolved_after=3 * HOUR,
+        decision="Rolled back release 4.2; promo paused",
+        summary="Checkout down at midnight",
+    ),
+    Spec(
+        "B",
+        "SHOP",
+        "S1",
+        "production_incident",
+        "escalation-type-incident",
+        "checkout",
+        t(3, 5, 9),
+        CTO,
+        ack_after=40 * M,
+        ack_breached=True,
+        level=1,
+        resolved_after=6 * HOUR,
+        resolve_breached=True,
+        decision="Owner comment that the configured field overrides",
+        summary="Card payments rejected",
+    ),
+    Spec(
+        "C",
+        "SHOP",
+        "S2",
+        "cross_team_dependency",
+        "escalation-type-dependency",
+        "checkout",
+        t(3, 10, 9),
+        PD,
+        ack_after=30 * M,
+        resolved_after=5 * HOUR,
+        resolve_due=8 * HOUR,
+        ack_due=HOUR,
+        summary="Waiting on the payments API change",
+    ),
+    Spec(
+        "D",
+        "SHOP",
+        "S2",
+        "cross_team_dependency",
+        "escalation-type-dependency",
+        "checkout",
+        t(3, 12, 9),
+        CPO,
+        ack_after=2 * HOUR,
+        ack_breached=True,
+        level=1,
+        resolve_due=24 * HOUR,
+        ack_due=HOUR,
+        resolve_breached=True,
+        summary="Refund endpoint still missing",
+    ),
+    Spec(
+        "E",
+        "PAY",
+        "S2",
+        "release_decision",
+        "escalation-type-release",
+        "payments",
+        t(3, 20, 9),
+        CPO,
+        ack_after=20 * M,
+        withdrawn_after=6 * HOUR,
+        resolve_due=24 * HOUR,
+        ack_due=HOUR,
+        summary="Go/no-go 7.0",
+    ),
+    Spec(
+        "F",
+        "PEOPLE",
+        "S2",
+        "people_issue",
+        "escalation-type-people",
+        "payments",
+        t(3, 25, 10),
+        PD,
+        ack_after=15 * M,
+        resolved_after=2 * HOUR,
+        resolve_due=24 * HOUR,
+        ack_due=HOUR,
+        decision="Private matter settled",
+        summary="Conflict in the squad (confidential)",
+    ),
+    Spec(
+        "G",
+        "SHOP",
+        "S3",
+        "scope_disagreement",
+        "escalation-type-scope",
+        "checkout",
+        t(3, 26, 9),
+        CPO,
+        ack_breached=True,
+        level=2,
+        resolve_due=timedelta(days=20),
+        ack_due=4 * HOUR,
+        summary="Which filter first",
+    ),
+    Spec(
+        "H",
+        "PAY",
+        "S1",
+        "production_incident",
+        "escalation-type-incident",
+        "payments",
+        t(3, 31, 21, 50),
+        CPO,
+        ack_after=10 * M,
+        summary="Payouts stuck at month end",
+    ),
+    Spec(
+        "I",
+        "SHOP",
+        "S2",
+        "scope_disagreement",
+        "escalation-type-scope",
+        "checkout",
+        t(3, 31, 22, 30),
+        PD,
+        ack_after=10 * M,
+        resolve_due=24 * HOUR,
+        ack_due=HOUR,
+        summary="April already in Paris",
+    ),
 )
-SEVERITY_LABEL = {"S1": "escalation-S1", "S2": "escalation-S2", "S3": "escalation-S3", "S4": "escalation-S4"}
+SEVERITY_LABEL = {
+    "S1": "escalation-S1",
+    "S2": "escalation-S2",
+    "S3": "escalation-S3",
+    "S4": "escalation-S4",
+}
 
 
 def record_for(s: Spec) -> Record:
     """The record the worker would have written, built field by field."""
     opened = s.opened
     ack_at = opened + s.ack_after if s.ack_after else None
-    events = [Event(opened, "labelled", SEVERITY_LABEL[s.severity]), Event(opened, "routed", "routed to the owner", s.owner, 0)]
+    events = [
+        Event(opened, "labelled", SEVERITY_LABEL[s.severity]),
+        Event(opened, "routed", "routed to the owner", s.owner, 0),
+    ]
     for lvl in range(1, s.level + 1):
-        events.append(Event(opened + s.ack_due * lvl, "escalated", f"did not acknowledge; escalated to level {lvl}", s.owner, lvl))
+        events.append(
+            Event(
+                opened + s.ack_due * lvl,
+                "escalated",
+                f"did not acknowledge; escalated to level {lvl}",
+                s.owner,
+                lvl,
+            )
+        )
     if ack_at:
         events.append(Event(ack_at, "acknowledged", "commented", s.owner, s.level))
     rec = Record(
-        epoch=1, status="open", severity=s.severity, type=s.type, team=s.team, opened_at=opened, severity_at=opened,
-        level=s.level, owner_role="cpo", owner=s.owner, handlers=(s.owner,), level_started_at=opened,
-        ack_due=opened + s.ack_due * (s.level + 1), resolve_due=opened + s.resolve_due,
-        acked_at=ack_at, acked_by=s.owner if ack_at else None, first_ack_at=ack_at, first_ack_by=s.owner if ack_at else None,
-        ack_breached=s.ack_breached, resolve_breached=s.resolve_breached,
+        epoch=1,
+        status="open",
+        severity=s.severity,
+        type=s.type,
+        team=s.team,
+        opened_at=opened,
+        severity_at=opened,
+        level=s.level,
+        owner_role="cpo",
+        owner=s.owner,
+        handlers=(s.owner,),
+        level_started_at=opened,
+        ack_due=opened + s.ack_due * (s.level + 1),
+        resolve_due=opened + s.resolve_due,
+        acked_at=ack_at,
+        acked_by=s.owner if ack_at else None,
+        first_ack_at=ack_at,
+        first_ack_by=s.owner if ack_at else None,
+        ack_breached=s.ack_breached,
+        resolve_breached=s.resolve_breached,
     )
     if s.resolve_breached:
         events.append(Event(opened + s.resolve_due, "resolve_breached", "resolve deadline passed"))
@@ -134,19 +310,30 @@ def record_for(s: Spec) -> Record:
     if closed_after is not None:
         at = opened + closed_after
         why = "resolved" if s.resolved_after else "label_removed"
-        ack = ("breached" if s.ack_breached else "met") if ack_at else ("breached" if s.ack_breached else "none")
+        ack = (
+            ("breached" if s.ack_breached else "met")
+            if ack_at
+            else ("breached" if s.ack_breached else "none")
+        )
         if why == "resolved":
             resolve = "met" if at <= opened + s.resolve_due else "breached"
         else:
             resolve = "breached" if s.resolve_breached else "withdrawn"
         outcome: dict[str, Any] = {
-            "reason": why, "at": at.isoformat(), "resolution": "Done" if why == "resolved" else None,
-            "acknowledge": ack, "resolve": resolve,
+            "reason": why,
+            "at": at.isoformat(),
+            "resolution": "Done" if why == "resolved" else None,
+            "acknowledge": ack,
+            "resolve": resolve,
             "time_to_acknowledge_s": s.ack_after.total_seconds() if s.ack_after else None,
             "time_to_resolve_s": closed_after.total_seconds() if why == "resolved" else None,
-            "levels_reached": s.level, "owner": s.owner, "decision": s.decision,
+            "levels_reached": s.level,
+            "owner": s.owner,
+            "decision": s.decision,
         }
-        events.append(Event(at, "closed", f"{why}: acknowledge {ack}, resolve {resolve}", s.owner, s.level))
+        events.append(
+            Event(at, "closed", f"{why}: acknowledge {ack}, resolve {resolve}", s.owner, s.level)
+        )
         rec = replace(rec, status="closed", closed_at=at, outcome=outcome)
     return replace_timeline(rec, events)
 
@@ -167,11 +354,19 @@ def seed_site(site: JiraSite, config: Config) -> dict[str, str]:
     keys: dict[str, str] = {}
     # noise: an issue the worker never saw, and one with a foreign property under the worker's key
     site.create_issue("SHOP", "Unrelated chore", reporter=REPORTER, at=t(3, 3, 9))
-    foreign = site.create_issue("SHOP", "Someone else's property", reporter=REPORTER, labels=["escalation-S2"], at=t(3, 3, 9))
+    foreign = site.create_issue(
+        "SHOP",
+        "Someone else's property",
+        reporter=REPORTER,
+        labels=["escalation-S2"],
+        at=t(3, 3, 9),
+    )
     site.set_property(foreign, config.jira.property_key, {"hello": "world"}, at=t(3, 3, 9))
     blocker = site.create_issue("PAY", "Payments API change", reporter=REPORTER, at=t(3, 1, 9))
     for s in SPECS:
-        key = site.create_issue(s.project, s.summary or f"Escalation {s.name}", reporter=REPORTER, at=s.opened)
+        key = site.create_issue(
+            s.project, s.summary or f"Escalation {s.name}", reporter=REPORTER, at=s.opened
+        )
         keys[s.name] = key
         site.add_labels(key, SEVERITY_LABEL[s.severity], s.type_label, by=REPORTER, at=s.opened)
         if s.ack_after:
@@ -179,9 +374,16 @@ def seed_site(site: JiraSite, config: Config) -> dict[str, str]:
         if s.resolved_after:
             site.transition(key, "Done", by=s.owner, at=s.opened + s.resolved_after)
         if s.withdrawn_after:
-            site.remove_labels(key, SEVERITY_LABEL[s.severity], by=s.owner, at=s.opened + s.withdrawn_after)
+            site.remove_labels(
+                key, SEVERITY_LABEL[s.severity], by=s.owner, at=s.opened + s.withdrawn_after
+            )
         rec = record_for(s)
-        site.set_property(key, config.jira.property_key, to_json(rec), at=rec.closed_at or s.opened + (s.ack_after or M))
+        site.set_property(
+            key,
+            config.jira.property_key,
+            to_json(rec),
+            at=rec.closed_at or s.opened + (s.ack_after or M),
+        )
     # C is blocked by an issue of Payments (through a link); D names its counterpart in a custom field
     site.link_issues(blocker, keys["C"], "Blocks")
     site.link_issues(keys["C"], keys["A"], "Relates")  # same team: never a counterpart
@@ -204,9 +406,15 @@ def main(argv: list[str] | None = None) -> int:
     from worker.sandbox.organisation import WORKER_EMAIL
     from worker.sandbox.server import SandboxServer
 
-    parser = argparse.ArgumentParser(prog="python -m worker.review.sample", description=main.__doc__)
-    parser.add_argument("--port", type=int, default=8099, help="TCP port on 127.0.0.1 (0 picks a free one)")
-    parser.add_argument("--config", default="config.example.yaml", help="configuration whose organisation to seed")
+    parser = argparse.ArgumentParser(
+        prog="python -m worker.review.sample", description=main.__doc__
+    )
+    parser.add_argument(
+        "--port", type=int, default=8099, help="TCP port on 127.0.0.1 (0 picks a free one)"
+    )
+    parser.add_argument(
+        "--config", default="config.example.yaml", help="configuration whose organisation to seed"
+    )
     args = parser.parse_args(argv)
     config = load_config(Path(args.config))
     site = JiraSite(SandboxClock(NOW))

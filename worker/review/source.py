@@ -26,7 +26,15 @@ from worker.review.model import Escalation
 
 log = logging.getLogger(__name__)
 
-REVIEW_FIELDS = ("summary", "project", "status", "resolution", "resolutiondate", "updated", "issuelinks")
+REVIEW_FIELDS = (
+    "summary",
+    "project",
+    "status",
+    "resolution",
+    "resolutiondate",
+    "updated",
+    "issuelinks",
+)
 # JQL dates are read in the searching user's time zone, which the worker does not know: widen the bound.
 JQL_MARGIN = timedelta(days=1)
 DEPENDENCY_TYPE = "cross_team_dependency"
@@ -36,7 +44,12 @@ class SearchPort(Protocol):
     property_key: str
 
     def search(
-        self, jql: str, *, fields: Sequence[str] | None = None, reconcile: Sequence[int] = (), with_record: bool = True
+        self,
+        jql: str,
+        *,
+        fields: Sequence[str] | None = None,
+        reconcile: Sequence[int] = (),
+        with_record: bool = True,
     ) -> Iterable[dict[str, Any]]: ...
 
 
@@ -48,7 +61,9 @@ class ReviewFields:
     decision: str | None = None
 
     @classmethod
-    def from_config(cls, config: Config, counterpart: str | None = None, decision: str | None = None) -> ReviewFields:
+    def from_config(
+        cls, config: Config, counterpart: str | None = None, decision: str | None = None
+    ) -> ReviewFields:
         """Explicit values win; else ``jira.counterpart_field`` / ``jira.decision_field`` once the config has them."""
         return cls(
             counterpart or getattr(config.jira, "counterpart_field", None),
@@ -59,7 +74,9 @@ class ReviewFields:
         return tuple(f for f in (self.counterpart, self.decision) if f)
 
 
-def review_jql(projects: Sequence[str], labels: Sequence[str], updated_since: datetime | None, tz: ZoneInfo) -> str:
+def review_jql(
+    projects: Sequence[str], labels: Sequence[str], updated_since: datetime | None, tz: ZoneInfo
+) -> str:
     """Issues carrying an escalation label, plus (with a bound) any issue updated since it."""
     base = f"project in {in_list(projects)}"
     if updated_since is None:
@@ -115,7 +132,13 @@ def counterpart_from_links(links: Any, own_team: str | None, directory: Director
         ltype = link.get("type") or {}
         inward = link.get("inwardIssue")
         outward = link.get("outwardIssue")
-        other = inward if isinstance(inward, Mapping) else outward if isinstance(outward, Mapping) else None
+        other = (
+            inward
+            if isinstance(inward, Mapping)
+            else outward
+            if isinstance(outward, Mapping)
+            else None
+        )
         if other is None or not isinstance(other.get("key"), str) or "-" not in other["key"]:
             continue
         team = directory.team_for(other["key"].rsplit("-", 1)[0])
@@ -152,7 +175,9 @@ def escalation_from_issue(
         summary=str(f.get("summary") or ""),
         project=str((f.get("project") or {}).get("key", "")),
         record=record,
-        resolution=str(resolution.get("name")) if isinstance(resolution, Mapping) and resolution.get("name") else None,
+        resolution=str(resolution.get("name"))
+        if isinstance(resolution, Mapping) and resolution.get("name")
+        else None,
         resolved_at=parse_time(f.get("resolutiondate")),
         counterpart=counterpart,
         decision=_field_text(f.get(fields.decision)) if fields.decision else None,
@@ -160,7 +185,11 @@ def escalation_from_issue(
 
 
 def load_escalations(
-    gateway: SearchPort, config: Config, *, updated_since: datetime | None, fields: ReviewFields = ReviewFields()
+    gateway: SearchPort,
+    config: Config,
+    *,
+    updated_since: datetime | None,
+    fields: ReviewFields = ReviewFields(),
 ) -> list[Escalation]:
     """Every escalation record in the configured projects that the wide search finds."""
     tz = ZoneInfo(config.calendar.timezone)
@@ -168,11 +197,20 @@ def load_escalations(
     jql = review_jql(config.jira.projects, labels, updated_since, tz)
     out = []
     for issue in gateway.search(jql, fields=[*REVIEW_FIELDS, *fields.ids()], with_record=True):
-        e = escalation_from_issue(issue, property_key=gateway.property_key, directory=config.directory, fields=fields)
+        e = escalation_from_issue(
+            issue, property_key=gateway.property_key, directory=config.directory, fields=fields
+        )
         if e is not None:
             out.append(e)
     return out
 
 
-__all__ = ["REVIEW_FIELDS", "ReviewFields", "counterpart_from_links", "escalation_from_issue", "load_escalations",
-           "review_jql", "team_named"]
+__all__ = [
+    "REVIEW_FIELDS",
+    "ReviewFields",
+    "counterpart_from_links",
+    "escalation_from_issue",
+    "load_escalations",
+    "review_jql",
+    "team_named",
+]

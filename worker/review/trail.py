@@ -16,7 +16,7 @@ from typing import Any
 
 from worker.core.directory import Directory
 from worker.core.rules import Rules
-from worker.review.compute import Entry, entry_of, Names
+from worker.review.compute import Entry, Names, entry_of
 from worker.review.model import Escalation
 
 
@@ -40,9 +40,18 @@ def trail_entries(
     withheld = 0
     for e in escalations:
         rec = e.record
-        if rec.status not in ("open", "closed") or rec.severity not in trail_sevs or rec.opened_at is None:
+        if (
+            rec.status not in ("open", "closed")
+            or rec.severity not in trail_sevs
+            or rec.opened_at is None
+        ):
             continue
-        if since is not None and rec.opened_at < since and rec.closed_at is not None and rec.closed_at < since:
+        if (
+            since is not None
+            and rec.opened_at < since
+            and rec.closed_at is not None
+            and rec.closed_at < since
+        ):
             continue
         if names.sensitive(rec) and not include_sensitive:
             withheld += 1
@@ -77,18 +86,36 @@ def entry_dict(e: Entry) -> dict[str, Any]:
         "sensitive": e.sensitive,
         "timeline_dropped": e.timeline_dropped,
         "timeline": [
-            {"at": _iso(t.at), "kind": t.kind, "who": t.who, "level": t.level, "detail": t.detail} for t in e.timeline
+            {"at": _iso(t.at), "kind": t.kind, "who": t.who, "level": t.level, "detail": t.detail}
+            for t in e.timeline
         ],
     }
 
 
 def to_jsonl(entries: Iterable[Entry]) -> str:
-    return "".join(json.dumps(entry_dict(e), ensure_ascii=False, sort_keys=False) + "\n" for e in entries)
+    return "".join(
+        json.dumps(entry_dict(e), ensure_ascii=False, sort_keys=False) + "\n" for e in entries
+    )
 
 
 CSV_COLUMNS = (
-    "key", "severity", "type", "team", "counterpart_team", "status", "opened_at", "acknowledge", "resolve",
-    "levels_reached", "resolution", "decision", "event_at", "event", "who", "level", "detail",
+    "key",
+    "severity",
+    "type",
+    "team",
+    "counterpart_team",
+    "status",
+    "opened_at",
+    "acknowledge",
+    "resolve",
+    "levels_reached",
+    "resolution",
+    "decision",
+    "event_at",
+    "event",
+    "who",
+    "level",
+    "detail",
 )
 
 
@@ -100,10 +127,20 @@ def to_csv(entries: Iterable[Entry]) -> str:
     for e in entries:
         d = entry_dict(e)
         head = [d[c] for c in CSV_COLUMNS[:12]]
-        events = d["timeline"] or [{"at": None, "kind": "", "who": None, "level": None, "detail": ""}]
+        events = d["timeline"] or [
+            {"at": None, "kind": "", "who": None, "level": None, "detail": ""}
+        ]
         for ev in events:
-            w.writerow([*("" if v is None else v for v in head),
-                        ev["at"] or "", ev["kind"], ev["who"] or "", "" if ev["level"] is None else ev["level"], ev["detail"]])
+            w.writerow(
+                [
+                    *("" if v is None else v for v in head),
+                    ev["at"] or "",
+                    ev["kind"],
+                    ev["who"] or "",
+                    "" if ev["level"] is None else ev["level"],
+                    ev["detail"],
+                ]
+            )
     return buf.getvalue()
 
 

@@ -21,6 +21,13 @@ from worker.sandbox.jira import JiraSite, LoggedRequest
 from worker.sandbox.server import SandboxServer
 
 __all__ = [
-    "App", "FaultPlan", "FaultRule", "JiraSite", "LoggedRequest", "Request", "Response", "SandboxClock",
+    "App",
+    "FaultPlan",
+    "FaultRule",
+    "JiraSite",
+    "LoggedRequest",
+    "Request",
+    "Response",
+    "SandboxClock",
     "SandboxServer",
 ]

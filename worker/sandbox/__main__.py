@@ -27,7 +27,9 @@ def build_site(seed: str | None, start: str | None, staleness: str) -> JiraSite:
     """A site with a worker user (``DEFAULT_EMAIL`` / ``DEFAULT_TOKEN``) plus the optional seed file."""
     clock = SandboxClock(parse_time(start) if start else datetime.now(UTC).replace(microsecond=0))
     site = JiraSite(clock, staleness=parse_duration(staleness))
-    site.add_user("sandbox-worker", "Escalation Worker", email=DEFAULT_EMAIL, api_token=DEFAULT_TOKEN)
+    site.add_user(
+        "sandbox-worker", "Escalation Worker", email=DEFAULT_EMAIL, api_token=DEFAULT_TOKEN
+    )
     if seed:
         with open(seed, encoding="utf-8") as fh:
             apply_scenario(site, json.load(fh))
@@ -36,12 +38,18 @@ def build_site(seed: str | None, start: str | None, staleness: str) -> JiraSite:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m worker.sandbox", description=__doc__)
-    parser.add_argument("--port", type=int, default=8080, help="TCP port on 127.0.0.1 (0 picks a free one)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="TCP port on 127.0.0.1 (0 picks a free one)"
+    )
     parser.add_argument("--seed", help="JSON scenario file to load (see worker.sandbox.control)")
     parser.add_argument("--start", help="initial sandbox time, ISO-8601 (default: now)")
     parser.add_argument("--staleness", default="0s", help="search index lag, e.g. 30s")
-    parser.add_argument("--space", action="append", default=None,
-                        help="Confluence space key to create (repeatable; default PROD)")
+    parser.add_argument(
+        "--space",
+        action="append",
+        default=None,
+        help="Confluence space key to create (repeatable; default PROD)",
+    )
     args = parser.parse_args(argv)
 
     site = build_site(args.seed, args.start, args.staleness)

@@ -32,7 +32,7 @@ _CHILDREN: dict[str, set[str]] = {
 def validate(doc: Any, user_exists: Callable[[str], bool]) -> None:
     """Raise :class:`AdfError` unless ``doc`` is a valid ADF document whose mentions name real users."""
     if not isinstance(doc, dict) or doc.get("type") != "doc":
-        raise AdfError("Comment body must be an ADF document: {\"type\": \"doc\", \"version\": 1, ...}.")
+        raise AdfError('Comment body must be an ADF document: {"type": "doc", "version": 1, ...}.')
     if doc.get("version") != 1:
         raise AdfError("ADF document version must be 1.")
     if not isinstance(doc.get("content"), list):
@@ -40,7 +40,9 @@ def validate(doc: Any, user_exists: Callable[[str], bool]) -> None:
     _check_children(doc, "doc", "content", user_exists)
 
 
-def _check_children(node: dict[str, Any], kind: str, path: str, user_exists: Callable[[str], bool]) -> None:
+def _check_children(
+    node: dict[str, Any], kind: str, path: str, user_exists: Callable[[str], bool]
+) -> None:
     content = node.get("content", [])
     if not isinstance(content, list):
         raise AdfError(f"{path}: 'content' must be an array.")
@@ -55,7 +57,9 @@ def _check_children(node: dict[str, Any], kind: str, path: str, user_exists: Cal
         _check_node(child, ctype, where, user_exists)
 
 
-def _check_node(node: dict[str, Any], kind: str, where: str, user_exists: Callable[[str], bool]) -> None:
+def _check_node(
+    node: dict[str, Any], kind: str, where: str, user_exists: Callable[[str], bool]
+) -> None:
     attrs = node.get("attrs", {})
     if not isinstance(attrs, dict):
         raise AdfError(f"{where}: 'attrs' must be an object.")
@@ -99,7 +103,9 @@ def plain_text(doc: Any, names: Callable[[str], str] | None = None) -> str:
             out.append(str(node.get("text", "")))
         elif kind == "mention":
             attrs = node.get("attrs", {})
-            label = attrs.get("text") or (names(attrs.get("id", "")) if names else attrs.get("id", ""))
+            label = attrs.get("text") or (
+                names(attrs.get("id", "")) if names else attrs.get("id", "")
+            )
             out.append(label if str(label).startswith("@") else f"@{label}")
         elif kind == "hardBreak":
             out.append("\n")

@@ -174,12 +174,17 @@ class _HttpError(Exception):
         super().__init__(title)
         self.status = status
         self.title = title
-        self.code = code or {400: "INVALID_REQUEST_PARAMETER", 401: "UNAUTHORIZED", 404: "NOT_FOUND", 409: "CONFLICT"}.get(
-            status, "ERROR"
-        )
+        self.code = code or {
+            400: "INVALID_REQUEST_PARAMETER",
+            401: "UNAUTHORIZED",
+            404: "NOT_FOUND",
+            409: "CONFLICT",
+        }.get(status, "ERROR")
 
 
-def _err(status: int, title: str, code: str | None = None, headers: dict[str, str] | None = None) -> Response:
+def _err(
+    status: int, title: str, code: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     e = _HttpError(status, title, code)
     body = {"errors": [{"status": status, "code": e.code, "title": title, "detail": None}]}
     return Response(status, body, dict(headers or {}))
@@ -197,7 +202,13 @@ def _iso(t: datetime) -> str:
 class ConfluenceSite:
     """Confluence Cloud v2, in memory. ``handle`` answers paths under ``/wiki/api/v2``."""
 
-    def __init__(self, clock: _Clock, *, page_size: int = 250, base_url: str = "https://sandbox.atlassian.net/wiki"):
+    def __init__(
+        self,
+        clock: _Clock,
+        *,
+        page_size: int = 250,
+        base_url: str = "https://sandbox.atlassian.net/wiki",
+    ):
         self.clock = clock
         self.page_size = page_size
         self.base_url = base_url
@@ -207,7 +218,9 @@ class ConfluenceSite:
         self._spaces: dict[str, _Space] = {}
         self._pages: dict[str, _Page] = {}
         self._faults: list[_Fault] = []
-        self.requests: list[tuple[str, str]] = []  # (method, path) of every request this app answered
+        self.requests: list[
+            tuple[str, str]
+        ] = []  # (method, path) of every request this app answered
 
     # -- test helpers -----------------------------------------------------------------------
 
@@ -220,26 +233,38 @@ class ConfluenceSite:
         n = self._local_ids
         return f"{n:08x}-0000-4000-8000-{n:012x}"
 
-    def add_space(self, key: str, name: str | None = None, *, author_id: str = SYSTEM_ACCOUNT) -> str:
+    def add_space(
+        self, key: str, name: str | None = None, *, author_id: str = SYSTEM_ACCOUNT
+    ) -> str:
         """Create a space with its homepage; returns the space id."""
         with self._lock:
             now = self.clock.now()
             space_id = self._next_id()
             home = _Page(self._next_id(), space_id, None, "current", author_id, now)
-            home.versions.append(_Version(1, author_id, now, "", f"{name or key} Home", "<p>Welcome.</p>"))
+            home.versions.append(
+                _Version(1, author_id, now, "", f"{name or key} Home", "<p>Welcome.</p>")
+            )
             self._pages[home.id] = home
             self._spaces[space_id] = _Space(space_id, key, name or key, home.id, author_id, now)
             return space_id
 
     def create_page_as(
-        self, account_id: str, space_key: str, title: str, body: str, *, parent_id: str | None = None
+        self,
+        account_id: str,
+        space_key: str,
+        title: str,
+        body: str,
+        *,
+        parent_id: str | None = None,
     ) -> str:
         """A person creates a page in the editor; returns its id."""
         with self._lock:
             space = self._space_by_key(space_key)
             return self._create(account_id, space, title, body, parent_id or space.homepage_id).id
 
-    def edit_page_as(self, account_id: str, page_id: str, new_body: str, *, message: str = "") -> int:
+    def edit_page_as(
+        self, account_id: str, page_id: str, new_body: str, *, message: str = ""
+    ) -> int:
         """A person saves ``page_id`` with ``new_body``; returns the new version number."""
         with self._lock:
             page = self._pages[page_id]
@@ -307,14 +332,21 @@ class ConfluenceSite:
 
     def _title_taken(self, space_id: str, title: str, except_id: str | None = None) -> bool:
         return any(
-            p.space_id == space_id and p.status == "current" and p.current.title == title and p.id != except_id
+            p.space_id == space_id
+            and p.status == "current"
+            and p.current.title == title
+            and p.id != except_id
             for p in self._pages.values()
         )
 
-    def _create(self, author: str, space: _Space, title: str, body: str, parent_id: str | None) -> _Page:
+    def _create(
+        self, author: str, space: _Space, title: str, body: str, parent_id: str | None
+    ) -> _Page:
         now = self.clock.now()
         page = _Page(self._next_id(), space.id, parent_id, "current", author, now)
-        page.versions.append(_Version(1, author, now, "", title, normalize_storage(body, self._next_local_id)))
+        page.versions.append(
+            _Version(1, author, now, "", title, normalize_storage(body, self._next_local_id))
+        )
         self._pages[page.id] = page
         return page
 
@@ -359,7 +391,9 @@ class ConfluenceSite:
             out["parentId"] = p.parent_id
         if version:
             out["version"] = self._version_json(p.current)
-        out["body"] = {"storage": {"representation": "storage", "value": p.current.body}} if body else {}
+        out["body"] = (
+            {"storage": {"representation": "storage", "value": p.current.body}} if body else {}
+        )
         out["_links"] = {
             "webui": f"/spaces/{space.key}/pages/{p.id}",
             "editui": f"/pages/resumedraft.action?draftId={p.id}",
@@ -386,12 +420,16 @@ class ConfluenceSite:
             limit = int(req.arg("limit") or self.page_size)
         except ValueError:
             return _err(400, "limit must be an integer")
-        limit = max(1, min(limit, 250, self.page_size))  # page_size caps every answer, as 250 does on Cloud
+        limit = max(
+            1, min(limit, 250, self.page_size)
+        )  # page_size caps every answer, as 250 does on Cloud
         start = 0
         cursor = req.arg("cursor")
         if cursor:
             try:
-                start = int(base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("offset:"))
+                start = int(
+                    base64.urlsafe_b64decode(cursor.encode()).decode().removeprefix("offset:")
+                )
             except (ValueError, UnicodeDecodeError):
                 return _err(400, "Invalid cursor")
         chunk = items[start : start + limit]
@@ -415,7 +453,9 @@ class ConfluenceSite:
             self.requests.append((req.method, req.path))
             fault = self._take_fault(req)
             if fault is not None:
-                headers = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+                headers = (
+                    {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
+                )
                 return _err(fault.status, f"Injected HTTP {fault.status}", "INJECTED", headers)
             if req.user is None:
                 return _err(401, "Unauthorized; scope does not match")
@@ -457,14 +497,22 @@ class ConfluenceSite:
                 if m == "PUT":
                     return self._update_page(req, page)
             elif rest == ["versions"] and m == "GET":
-                items = [self._version_json(v) | {"page": {"id": page.id, "title": v.title}} for v in page.versions]
+                items = [
+                    self._version_json(v) | {"page": {"id": page.id, "title": v.title}}
+                    for v in page.versions
+                ]
                 if (req.arg("sort") or "-modified-date") == "-modified-date":
                     items.reverse()
                 return self._paged(req, items)
             elif rest == ["children"] and m == "GET":
                 kids = [
-                    {"id": p.id, "status": p.status, "title": p.current.title, "spaceId": p.space_id,
-                     "childPosition": int(p.id) % 1000}
+                    {
+                        "id": p.id,
+                        "status": p.status,
+                        "title": p.current.title,
+                        "spaceId": p.space_id,
+                        "childPosition": int(p.id) % 1000,
+                    }
                     for p in self._pages.values()
                     if p.parent_id == page.id and p.status == "current"
                 ]
@@ -472,7 +520,11 @@ class ConfluenceSite:
             elif rest == ["properties"]:
                 if m == "GET":
                     key = req.arg("key")
-                    props = [self._property_json(p) for p in page.properties.values() if key is None or p.key == key]
+                    props = [
+                        self._property_json(p)
+                        for p in page.properties.values()
+                        if key is None or p.key == key
+                    ]
                     return self._paged(req, props)
                 if m == "POST":
                     return self._create_property(req, page)
@@ -541,7 +593,9 @@ class ConfluenceSite:
 
     def _get_page(self, req: Request, page: _Page) -> Response:
         body = req.arg("body-format") == "storage"
-        out = self._page_json(page, body=body, version=req.arg("include-version", "true") != "false")
+        out = self._page_json(
+            page, body=body, version=req.arg("include-version", "true") != "false"
+        )
         if req.arg("include-properties") == "true":
             out["properties"] = {
                 "results": [self._property_json(p) for p in page.properties.values()][:50],
@@ -605,7 +659,9 @@ class ConfluenceSite:
             raise _HttpError(400, "version.number is required")
         if number != page.current.number + 1:
             raise _HttpError(
-                409, f"Version must be incremented on update. Current version is: {page.current.number}", "CONFLICT"
+                409,
+                f"Version must be incremented on update. Current version is: {page.current.number}",
+                "CONFLICT",
             )
         title = str(data["title"])
         if self._title_taken(page.space_id, title, except_id=page.id):
@@ -617,7 +673,13 @@ class ConfluenceSite:
             page.parent_id = parent.id
         body = self._body_value(data)
         assert req.user is not None
-        self._save(page, req.user.account_id, title, body, str((data.get("version") or {}).get("message") or ""))
+        self._save(
+            page,
+            req.user.account_id,
+            title,
+            body,
+            str((data.get("version") or {}).get("message") or ""),
+        )
         out = self._page_json(page, body=True)
         out["_links"]["base"] = self.base_url
         return Response(200, out)
@@ -627,13 +689,22 @@ class ConfluenceSite:
         if not isinstance(data, Mapping) or not isinstance(data.get("key"), str) or not data["key"]:
             raise _HttpError(400, "A property key is required")
         if any(p.key == data["key"] for p in page.properties.values()):
-            raise _HttpError(400, f"A property with key {data['key']!r} already exists on this page")
+            raise _HttpError(
+                400, f"A property with key {data['key']!r} already exists on this page"
+            )
         try:
             json.dumps(data.get("value"))
         except (TypeError, ValueError):
             raise _HttpError(400, "The value must be JSON") from None
         assert req.user is not None
-        prop = _Property(self._next_id(), data["key"], data.get("value"), 1, req.user.account_id, self.clock.now())
+        prop = _Property(
+            self._next_id(),
+            data["key"],
+            data.get("value"),
+            1,
+            req.user.account_id,
+            self.clock.now(),
+        )
         page.properties[prop.id] = prop
         return Response(200, self._property_json(prop))
 
@@ -648,7 +719,9 @@ class ConfluenceSite:
         if not isinstance(number, int):
             raise _HttpError(400, "version.number is required")
         if number != prop.number + 1:
-            raise _HttpError(409, f"Version must be incremented. Current version is: {prop.number}", "CONFLICT")
+            raise _HttpError(
+                409, f"Version must be incremented. Current version is: {prop.number}", "CONFLICT"
+            )
         assert req.user is not None
         prop.value = data.get("value")
         prop.number = number

@@ -124,18 +124,22 @@ class Contract:
         ops: list[_Operation] = []
         for template, item in self.spec["paths"].items():
             shared = tuple(item.get("parameters", ()))
-            regex = re.sub(r"\\\{(.+?)\\\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", re.escape(template))
+            regex = re.sub(
+                r"\\\{(.+?)\\\}", lambda m: f"(?P<{_group(m.group(1))}>[^/]+)", re.escape(template)
+            )
             for method, op in item.items():
                 if method == "parameters":
                     continue
                 own = tuple(op.get("parameters", ()))
-                ops.append(_Operation(method.upper(), template, re.compile(regex), op, shared + own))
+                ops.append(
+                    _Operation(method.upper(), template, re.compile(regex), op, shared + own)
+                )
         # Literal paths before templated ones, so /user/bulk never matches a {param} route by mistake.
         ops.sort(key=lambda op: op.template.count("{"))
         return tuple(ops)
 
     def _relative(self, path: str) -> str:
-        return path[len(self.prefix):] if self.prefix and path.startswith(self.prefix) else path
+        return path[len(self.prefix) :] if self.prefix and path.startswith(self.prefix) else path
 
     def find(self, method: str, path: str) -> _Operation:
         rel = self._relative(path)
@@ -147,9 +151,13 @@ class Contract:
                     return op
         if path_known:
             raise ContractError(f"{method.upper()} is not documented for {path}")
-        raise ContractError(f"{method.upper()} {path} is not an operation in the vendored OpenAPI subset")
+        raise ContractError(
+            f"{method.upper()} {path} is not an operation in the vendored OpenAPI subset"
+        )
 
-    def _make_validator(self, kind: str, schema_json: str) -> OAS30ReadValidator | OAS30WriteValidator:
+    def _make_validator(
+        self, kind: str, schema_json: str
+    ) -> OAS30ReadValidator | OAS30WriteValidator:
         root = json.loads(schema_json)
         root["components"] = self.spec["components"]
         cls = OAS30WriteValidator if kind == "request" else OAS30ReadValidator
@@ -157,7 +165,9 @@ class Contract:
 
     def check(self, kind: str, schema: Mapping[str, Any], value: Any, where: str) -> None:
         validator = self._validator(kind, json.dumps(schema, sort_keys=True))
-        errors = sorted(validator.iter_errors(_drop_nulls(value)), key=lambda e: list(e.absolute_path))
+        errors = sorted(
+            validator.iter_errors(_drop_nulls(value)), key=lambda e: list(e.absolute_path)
+        )
         if errors:
             first = errors[0]
             location = "/".join(str(p) for p in first.absolute_path) or "(root)"
@@ -168,10 +178,15 @@ class Contract:
         rb = op.spec.get("requestBody")
         ref = rb.get("$ref") if isinstance(rb, Mapping) else None
         if isinstance(ref, str) and ref.startswith("#/components/requestBodies/"):
-            return self.spec["components"]["requestBodies"][ref.rsplit("/", 1)[1]]
-        return rb
+            body: Mapping[str, Any] = self.spec["components"]["requestBodies"][
+                ref.rsplit("/", 1)[1]
+            ]
+            return body
+        return rb if isinstance(rb, Mapping) else None
 
-    def validate_request(self, method: str, path: str, query: Mapping[str, Sequence[str]], body: Any) -> None:
+    def validate_request(
+        self, method: str, path: str, query: Mapping[str, Sequence[str]], body: Any
+    ) -> None:
         """Raise :class:`ContractError` unless the request matches its documented operation."""
         op = self.find(method, path)
         where = f"{method.upper()} {op.template}"
@@ -191,15 +206,23 @@ class Contract:
                 coerced: Any = [_coerce(v, items, name) for raw in values for v in raw.split(",")]
             else:
                 if len(values) > 1:
-                    raise ContractError(f"{where}: query parameter {name!r} given {len(values)} times")
+                    raise ContractError(
+                        f"{where}: query parameter {name!r} given {len(values)} times"
+                    )
                 coerced = _coerce(values[0], schema, name)
             self.check("request", schema, coerced, f"{where} query parameter {name!r}")
         match = op.pattern.fullmatch(self._relative(path))
         for param in op.parameters:
-            if param.get("in") == "path" and param.get("schema", {}).get("type") == "integer" and match:
+            if (
+                param.get("in") == "path"
+                and param.get("schema", {}).get("type") == "integer"
+                and match
+            ):
                 actual = match.groupdict().get(_group(str(param["name"])), "")
                 if not actual.isdigit():
-                    raise ContractError(f"{where}: path parameter {param['name']} must be an integer, got {actual!r}")
+                    raise ContractError(
+                        f"{where}: path parameter {param['name']} must be an integer, got {actual!r}"
+                    )
         request_body = self._request_body(op)
         if request_body is None:
             if body is not None:
@@ -218,17 +241,20 @@ class Contract:
         op = self.find(method, path)
         where = f"{method.upper()} {op.template} -> {status}"
         responses = op.spec.get("responses", {})
-        declared = responses.get(str(status)) or (responses.get("default") if self.error_schema else None)
+        declared = responses.get(str(status)) or (
+            responses.get("default") if self.error_schema else None
+        )
         if declared is None:
             if status < 400:
-                raise ContractError(f"{where}: status {status} is not documented for this operation")
+                raise ContractError(
+                    f"{where}: status {status} is not documented for this operation"
+                )
             self._check_error(body, where)
             return
         schema = declared.get("content", {}).get("application/json", {}).get("schema")
-        if status >= 400:
-            if schema is None or self.error_schema is None:
-                self._check_error(body, where)
-                return
+        if status >= 400 and (schema is None or self.error_schema is None):
+            self._check_error(body, where)
+            return
         if schema is None or schema == {}:
             return
         if body is None:
@@ -239,13 +265,25 @@ class Contract:
         if self.error_schema is None or body is None:
             return  # free-form error bodies
         if not isinstance(body, dict) or not ("errorMessages" in body or "errors" in body):
-            raise ContractError(f"{where}: error body is not Jira's ErrorCollection shape: {body!r:.200}")
-        self.check("response", {"$ref": f"#/components/schemas/{self.error_schema}"}, body, f"{where} error body")
+            raise ContractError(
+                f"{where}: error body is not Jira's ErrorCollection shape: {body!r:.200}"
+            )
+        self.check(
+            "response",
+            {"$ref": f"#/components/schemas/{self.error_schema}"},
+            body,
+            f"{where} error body",
+        )
 
 
 def _load_jira() -> Mapping[str, Any]:
-    text = resources.files("worker.sandbox").joinpath("openapi", SUBSET_FILE).read_text(encoding="utf-8")
-    return json.loads(text)
+    text = (
+        resources.files("worker.sandbox")
+        .joinpath("openapi", SUBSET_FILE)
+        .read_text(encoding="utf-8")
+    )
+    spec: Mapping[str, Any] = json.loads(text)
+    return spec
 
 
 JIRA = Contract(_load_jira, error_schema="ErrorCollection")

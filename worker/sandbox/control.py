@@ -80,8 +80,14 @@ def apply_scenario(site: JiraSite, data: Mapping[str, Any]) -> dict[str, str]:
     if "staleness" in data:
         site.staleness = parse_duration(data["staleness"])
     for u in data.get("users", []):
-        site.add_user(u["accountId"], u.get("displayName", u["accountId"]), email=u.get("email"),
-                      active=u.get("active", True), api_token=u.get("apiToken"), groups=u.get("groups", ()))
+        site.add_user(
+            u["accountId"],
+            u.get("displayName", u["accountId"]),
+            email=u.get("email"),
+            active=u.get("active", True),
+            api_token=u.get("apiToken"),
+            groups=u.get("groups", ()),
+        )
     for p in data.get("projects", []):
         kwargs: dict[str, Any] = {"components": p.get("components", ())}
         if "issueTypes" in p:
@@ -90,9 +96,13 @@ def apply_scenario(site: JiraSite, data: Mapping[str, Any]) -> dict[str, str]:
     refs: dict[str, str] = {}
     for index, spec in enumerate(data.get("issues", [])):
         key = site.create_issue(
-            spec["project"], spec.get("summary", "Untitled"), reporter=spec["reporter"],
-            issue_type=spec.get("type", "Task"), labels=spec.get("labels", ()),
-            components=spec.get("components", ()), description=spec.get("description"),
+            spec["project"],
+            spec.get("summary", "Untitled"),
+            reporter=spec["reporter"],
+            issue_type=spec.get("type", "Task"),
+            labels=spec.get("labels", ()),
+            components=spec.get("components", ()),
+            description=spec.get("description"),
             assignee=spec.get("assignee"),
             sprint_end=parse_time(spec["sprintEnd"]) if spec.get("sprintEnd") else None,
             at=parse_time(spec["created"]) if spec.get("created") else None,
@@ -105,7 +115,7 @@ def apply_scenario(site: JiraSite, data: Mapping[str, Any]) -> dict[str, str]:
 
 def _apply_step(site: JiraSite, key: str, step: Mapping[str, Any]) -> None:
     at = parse_time(step["at"]) if step.get("at") else None
-    by = step.get("by")
+    by = str(step.get("by") or "")
     if "addLabels" in step:
         site.add_labels(key, *step["addLabels"], by=by, at=at)
     if "removeLabels" in step:
@@ -115,8 +125,14 @@ def _apply_step(site: JiraSite, key: str, step: Mapping[str, Any]) -> None:
     if "status" in step:
         site.transition(key, step["status"], by=by, at=at)
     if "comment" in step:
-        site.add_comment(key, by, step["comment"], at=at, visibility=step.get("visibility"),
-                         properties=step.get("commentProperties"))
+        site.add_comment(
+            key,
+            by,
+            step["comment"],
+            at=at,
+            visibility=step.get("visibility"),
+            properties=step.get("commentProperties"),
+        )
     if "property" in step:
         site.set_property(key, step["property"]["key"], step["property"]["value"], at=at)
 
@@ -131,14 +147,32 @@ def issue_view(site: JiraSite, key: str) -> dict[str, Any]:
     data["labels"] = list(state.labels)
     data["components"] = list(state.components)
     data["comments"] = [
-        {"id": c.id, "author": c.author, "body": c.body, "created": jira_time(c.created),
-         "visibility": c.visibility, "properties": c.properties}
+        {
+            "id": c.id,
+            "author": c.author,
+            "body": c.body,
+            "created": jira_time(c.created),
+            "visibility": c.visibility,
+            "properties": c.properties,
+        }
         for c in site.comments(key)
     ]
     data["changelog"] = [
-        {"id": h.id, "author": h.author, "created": jira_time(h.created),
-         "items": [{"field": i.field, "from": i.from_, "fromString": i.from_string, "to": i.to,
-                    "toString": i.to_string} for i in h.items]}
+        {
+            "id": h.id,
+            "author": h.author,
+            "created": jira_time(h.created),
+            "items": [
+                {
+                    "field": i.field,
+                    "from": i.from_,
+                    "fromString": i.from_string,
+                    "to": i.to,
+                    "toString": i.to_string,
+                }
+                for i in h.items
+            ],
+        }
         for h in site.histories(key)
     ]
     data["watchers"] = site.watchers(key)
@@ -172,14 +206,26 @@ def _route(site: JiraSite, req: Request) -> Response:
         return Response(200, {"staleness": site.staleness.total_seconds()})
     if path == "/_sandbox/requests" and method == "GET":
         since = int(req.arg("since") or 0)
-        return Response(200, {
-            "requests": [
-                {"method": r.method, "path": r.path, "query": dict(r.query), "json": r.json, "status": r.status,
-                 "at": r.at.isoformat(), "endpoint": r.endpoint, "user": r.user, "fault": r.fault}
-                for r in site.request_log[since:]
-            ],
-            "countsByEndpoint": site.counts_by_endpoint(),
-        })
+        return Response(
+            200,
+            {
+                "requests": [
+                    {
+                        "method": r.method,
+                        "path": r.path,
+                        "query": dict(r.query),
+                        "json": r.json,
+                        "status": r.status,
+                        "at": r.at.isoformat(),
+                        "endpoint": r.endpoint,
+                        "user": r.user,
+                        "fault": r.fault,
+                    }
+                    for r in site.request_log[since:]
+                ],
+                "countsByEndpoint": site.counts_by_endpoint(),
+            },
+        )
     if path == "/_sandbox/faults":
         if method == "POST":
             site.faults.configure(req.json())

@@ -73,8 +73,17 @@ class FaultRule:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FaultRule:
-        allowed = {"kind", "path", "method", "status", "retry_after", "retry_after_http_date",
-                   "seconds", "times", "probability"}
+        allowed = {
+            "kind",
+            "path",
+            "method",
+            "status",
+            "retry_after",
+            "retry_after_http_date",
+            "seconds",
+            "times",
+            "probability",
+        }
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(f"unknown fault rule fields: {sorted(unknown)}")
@@ -109,8 +118,9 @@ def endpoint_class(method: str, path: str) -> str:
 class FaultPlan:
     """Thread-safe collection of fault rules and rate limits."""
 
-    def __init__(self, *, rng: random.Random | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, *, rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._buckets: dict[str, _Bucket] = {}
@@ -153,17 +163,29 @@ class FaultPlan:
             if spec is None:
                 self.remove_rate_limit(klass)
             else:
-                self.rate_limit(klass, per_second=float(spec["per_second"]), burst=spec.get("burst"))
+                self.rate_limit(
+                    klass, per_second=float(spec["per_second"]), burst=spec.get("burst")
+                )
 
     def describe(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "rules": [
-                    {"kind": r.kind, "method": r.method, "path": r.path, "status": r.status,
-                     "times": r.times, "fired": r.fired, "probability": r.probability}
+                    {
+                        "kind": r.kind,
+                        "method": r.method,
+                        "path": r.path,
+                        "status": r.status,
+                        "times": r.times,
+                        "fired": r.fired,
+                        "probability": r.probability,
+                    }
                     for r in self._rules
                 ],
-                "rate_limits": {k: {"per_second": b.per_second, "burst": b.burst} for k, b in self._buckets.items()},
+                "rate_limits": {
+                    k: {"per_second": b.per_second, "burst": b.burst}
+                    for k, b in self._buckets.items()
+                },
             }
 
     def decide(self, method: str, path: str) -> FaultAction | None:
@@ -190,7 +212,9 @@ class FaultPlan:
             bucket = self._buckets.get(klass)
             if bucket is None:
                 continue
-            bucket.tokens = min(bucket.burst, bucket.tokens + (now - bucket.stamp) * bucket.per_second)
+            bucket.tokens = min(
+                bucket.burst, bucket.tokens + (now - bucket.stamp) * bucket.per_second
+            )
             bucket.stamp = now
             if bucket.tokens < 1.0:
                 wait = max(1, math.ceil((1.0 - bucket.tokens) / bucket.per_second))
@@ -207,7 +231,7 @@ def _action_for(rule: FaultRule) -> FaultAction:
         if rule.retry_after_http_date:
             headers["Retry-After"] = formatdate(time.time() + rule.retry_after, usegmt=True)
         else:
-            headers["Retry-After"] = str(int(math.ceil(rule.retry_after)))
+            headers["Retry-After"] = str(math.ceil(rule.retry_after))
     elif rule.status == 429:
         headers["Retry-After"] = "1"
     return FaultAction("status", rule.status, headers)

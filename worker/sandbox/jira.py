@@ -57,8 +57,22 @@ SEARCH_CHANGELOG_LIMIT = 40
 SEARCH_COMMENT_LIMIT = 20
 SPRINT_FIELD = "customfield_10020"
 ALL_FIELDS = (
-    "summary", "issuetype", "project", "labels", "components", "assignee", "reporter", "status",
-    "resolution", "resolutiondate", "created", "updated", "description", SPRINT_FIELD, "comment", "watches",
+    "summary",
+    "issuetype",
+    "project",
+    "labels",
+    "components",
+    "assignee",
+    "reporter",
+    "status",
+    "resolution",
+    "resolutiondate",
+    "created",
+    "updated",
+    "description",
+    SPRINT_FIELD,
+    "comment",
+    "watches",
     "issuelinks",
 )
 # Issue link types of a default Jira Cloud site: name -> (inward phrase, outward phrase)
@@ -119,15 +133,25 @@ class JiraSite:
         self._next_comment_id = 20_000
         self._seq = 0
         self._latest_write = datetime.min.replace(tzinfo=clock.now().tzinfo)  # newest version time
-        self._links: list[tuple[str, str, int, int]] = []  # (link id, type name, outward id, inward id)
+        self._links: list[
+            tuple[str, str, int, int]
+        ] = []  # (link id, type name, outward id, inward id)
         self._next_link_id = 30_000
         self._custom: dict[int, dict[str, Any]] = {}  # issue id -> custom field id -> JSON value
         self._routes = self._build_routes()
 
     # ------------------------------------------------------------------ seeding API
 
-    def add_user(self, account_id: str, display_name: str, *, email: str | None = None, active: bool = True,
-                 api_token: str | None = None, groups: Sequence[str] = ()) -> None:
+    def add_user(
+        self,
+        account_id: str,
+        display_name: str,
+        *,
+        email: str | None = None,
+        active: bool = True,
+        api_token: str | None = None,
+        groups: Sequence[str] = (),
+    ) -> None:
         """Create or replace a user.  Only users with both ``email`` and ``api_token`` can log in."""
         user = User(account_id, display_name, email, active, api_token, tuple(groups))
         with self._lock:
@@ -145,17 +169,35 @@ class JiraSite:
             if user.email:
                 self._by_email[user.email.lower()] = user
 
-    def add_project(self, key: str, name: str, *, components: Sequence[str] = (),
-                    issue_types: Sequence[str] = ("Bug", "Task", "Story", "Incident")) -> None:
+    def add_project(
+        self,
+        key: str,
+        name: str,
+        *,
+        components: Sequence[str] = (),
+        issue_types: Sequence[str] = ("Bug", "Task", "Story", "Incident"),
+    ) -> None:
         with self._lock:
-            self._projects[key] = Project(self._next_project_id, key, name, tuple(components), tuple(issue_types))
+            self._projects[key] = Project(
+                self._next_project_id, key, name, tuple(components), tuple(issue_types)
+            )
             self._next_project_id += 1
             self._project_seq.setdefault(key, 0)
 
-    def create_issue(self, project: str, summary: str, *, reporter: str, issue_type: str = "Task",
-                     labels: Iterable[str] = (), components: Iterable[str] = (),
-                     description: str | dict[str, Any] | None = None, assignee: str | None = None,
-                     sprint_end: datetime | None = None, at: datetime | None = None) -> str:
+    def create_issue(
+        self,
+        project: str,
+        summary: str,
+        *,
+        reporter: str,
+        issue_type: str = "Task",
+        labels: Iterable[str] = (),
+        components: Iterable[str] = (),
+        description: str | dict[str, Any] | None = None,
+        assignee: str | None = None,
+        sprint_end: datetime | None = None,
+        at: datetime | None = None,
+    ) -> str:
         """Create an issue in status "To Do" and return its key (e.g. ``"SHOP-1"``)."""
         when = at or self.clock.now()
         with self._lock:
@@ -171,15 +213,34 @@ class JiraSite:
             if sprint_end is not None:
                 start = sprint_end - timedelta(days=14)
                 sprint = {
-                    "id": 1, "name": f"{project} Sprint 1", "state": "active" if when < sprint_end else "closed",
-                    "boardId": 1, "goal": "",
-                    "startDate": _iso_z(start), "endDate": _iso_z(sprint_end),
+                    "id": 1,
+                    "name": f"{project} Sprint 1",
+                    "state": "active" if when < sprint_end else "closed",
+                    "boardId": 1,
+                    "goal": "",
+                    "startDate": _iso_z(start),
+                    "endDate": _iso_z(sprint_end),
                 }
             state = IssueState(
-                id=issue_id, key=key, project=project, summary=summary, issue_type=issue_type,
-                labels=tuple(dict.fromkeys(labels)), components=tuple(components), description=doc,
-                assignee=assignee, reporter=reporter, status="To Do", resolution=None, resolutiondate=None,
-                created=when, updated=when, sprint=sprint, properties={}, n_histories=0, n_comments=0,
+                id=issue_id,
+                key=key,
+                project=project,
+                summary=summary,
+                issue_type=issue_type,
+                labels=tuple(dict.fromkeys(labels)),
+                components=tuple(components),
+                description=doc,
+                assignee=assignee,
+                reporter=reporter,
+                status="To Do",
+                resolution=None,
+                resolutiondate=None,
+                created=when,
+                updated=when,
+                sprint=sprint,
+                properties={},
+                n_histories=0,
+                n_comments=0,
             )
             self._seq += 1
             self._latest_write = max(self._latest_write, when)
@@ -197,43 +258,99 @@ class JiraSite:
     def remove_labels(self, key: str, *labels: str, by: str, at: datetime | None = None) -> None:
         with self._lock:
             rec = self._record(key)
-            self._set_labels(rec, tuple(lab for lab in rec.current.labels if lab not in labels), by, at)
+            self._set_labels(
+                rec, tuple(lab for lab in rec.current.labels if lab not in labels), by, at
+            )
 
-    def set_assignee(self, key: str, account_id: str | None, *, by: str, at: datetime | None = None) -> None:
+    def set_assignee(
+        self, key: str, account_id: str | None, *, by: str, at: datetime | None = None
+    ) -> None:
         with self._lock:
             rec = self._record(key)
             old = rec.current.assignee
             if old == account_id:
                 return
-            item = ChangeItem("assignee", "jira", "assignee", old, self._name(old), account_id, self._name(account_id))
+            item = ChangeItem(
+                "assignee",
+                "jira",
+                "assignee",
+                old,
+                self._name(old),
+                account_id,
+                self._name(account_id),
+            )
             self._change(rec, at, (item,), by, assignee=account_id)
 
     def transition(self, key: str, status: str, *, by: str, at: datetime | None = None) -> None:
         """Move to ``status`` ("To Do", "In Progress" or "Done"); Done sets resolution "Done"."""
         if status not in STATUS_CATEGORY:
-            raise ValueError(f"unknown status {status!r}; the sandbox workflow has {list(STATUS_CATEGORY)}")
+            raise ValueError(
+                f"unknown status {status!r}; the sandbox workflow has {list(STATUS_CATEGORY)}"
+            )
         when = at or self.clock.now()
         with self._lock:
             rec = self._record(key)
             cur = rec.current
             if cur.status == status:
                 return
-            items = [ChangeItem("status", "jira", "status", STATUS_ID[cur.status], cur.status,
-                                STATUS_ID[status], status)]
+            items = [
+                ChangeItem(
+                    "status",
+                    "jira",
+                    "status",
+                    STATUS_ID[cur.status],
+                    cur.status,
+                    STATUS_ID[status],
+                    status,
+                )
+            ]
             resolution, resolved_at = cur.resolution, cur.resolutiondate
             if status == "Done" and cur.resolution is None:
                 resolution, resolved_at = "Done", when
-                items.append(ChangeItem("resolution", "jira", "resolution", None, None, RESOLUTION_ID["Done"], "Done"))
+                items.append(
+                    ChangeItem(
+                        "resolution",
+                        "jira",
+                        "resolution",
+                        None,
+                        None,
+                        RESOLUTION_ID["Done"],
+                        "Done",
+                    )
+                )
             elif status != "Done" and cur.resolution is not None:
-                items.append(ChangeItem("resolution", "jira", "resolution", RESOLUTION_ID.get(cur.resolution),
-                                        cur.resolution, None, None))
+                items.append(
+                    ChangeItem(
+                        "resolution",
+                        "jira",
+                        "resolution",
+                        RESOLUTION_ID.get(cur.resolution),
+                        cur.resolution,
+                        None,
+                        None,
+                    )
+                )
                 resolution, resolved_at = None, None
-            self._change(rec, when, tuple(items), by, status=status, resolution=resolution,
-                         resolutiondate=resolved_at)
+            self._change(
+                rec,
+                when,
+                tuple(items),
+                by,
+                status=status,
+                resolution=resolution,
+                resolutiondate=resolved_at,
+            )
 
-    def add_comment(self, key: str, author: str, text_or_adf: str | dict[str, Any], *, at: datetime | None = None,
-                    visibility: Mapping[str, Any] | None = None,
-                    properties: Mapping[str, Any] | None = None) -> str:
+    def add_comment(
+        self,
+        key: str,
+        author: str,
+        text_or_adf: str | dict[str, Any],
+        *,
+        at: datetime | None = None,
+        visibility: Mapping[str, Any] | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> str:
         """Add a comment (plain text is wrapped in ADF) and return its id."""
         when = at or self.clock.now()
         body = adf.text_doc(text_or_adf) if isinstance(text_or_adf, str) else text_or_adf
@@ -241,12 +358,23 @@ class JiraSite:
             rec = self._record(key)
             comment_id = str(self._next_comment_id)
             self._next_comment_id += 1
-            rec.comments.append(CommentRecord(comment_id, author, body, when, when,
-                                              dict(visibility) if visibility else None, dict(properties or {})))
+            rec.comments.append(
+                CommentRecord(
+                    comment_id,
+                    author,
+                    body,
+                    when,
+                    when,
+                    dict(visibility) if visibility else None,
+                    dict(properties or {}),
+                )
+            )
             self._write(rec, when, updated=when)
             return comment_id
 
-    def set_property(self, key: str, prop_key: str, value: Any, *, at: datetime | None = None) -> bool:
+    def set_property(
+        self, key: str, prop_key: str, value: Any, *, at: datetime | None = None
+    ) -> bool:
         """Store an issue entity property; returns True when it was created."""
         with self._lock:
             rec = self._record(key)
@@ -273,7 +401,10 @@ class JiraSite:
         if link_type not in LINK_TYPES:
             raise ValueError(f"unknown link type {link_type!r}; the sandbox has {list(LINK_TYPES)}")
         with self._lock:
-            out_id, in_id = self._record(outward_key).current.id, self._record(inward_key).current.id
+            out_id, in_id = (
+                self._record(outward_key).current.id,
+                self._record(inward_key).current.id,
+            )
             link_id = str(self._next_link_id)
             self._next_link_id += 1
             self._links.append((link_id, link_type, out_id, in_id))
@@ -309,9 +440,18 @@ class JiraSite:
             new_key = f"{new_project}-{self._project_seq[new_project]}"
             old_key = rec.current.key
             when = self.clock.now()
-            items = (ChangeItem("Key", "jira", "key", None, old_key, None, new_key),
-                     ChangeItem("project", "jira", "project", str(self._projects[rec.current.project].id),
-                                rec.current.project, str(self._projects[new_project].id), new_project))
+            items = (
+                ChangeItem("Key", "jira", "key", None, old_key, None, new_key),
+                ChangeItem(
+                    "project",
+                    "jira",
+                    "project",
+                    str(self._projects[rec.current.project].id),
+                    rec.current.project,
+                    str(self._projects[new_project].id),
+                    new_project,
+                ),
+            )
             self._change(rec, when, items, None, key=new_key, project=new_project)
             self._keys[new_key] = rec.current.id
             return new_key
@@ -319,7 +459,9 @@ class JiraSite:
     def restrict_issue(self, key: str, allowed_account_ids: Iterable[str] | None) -> None:
         """Only ``allowed_account_ids`` may see the issue (others get 404); ``None`` lifts it."""
         with self._lock:
-            self._record(key).allowed = None if allowed_account_ids is None else frozenset(allowed_account_ids)
+            self._record(key).allowed = (
+                None if allowed_account_ids is None else frozenset(allowed_account_ids)
+            )
 
     # ------------------------------------------------------------------ inspection API
 
@@ -390,9 +532,18 @@ class JiraSite:
             body = req.json() if req.body else None
         except BadJson:
             body = req.body.decode("utf-8", "replace")
-        self.log(LoggedRequest(req.method, req.path, req.query, body, resp.status, self.clock.now(),
-                               self.endpoint_of(req.method, req.path),
-                               req.user.account_id if req.user else None))
+        self.log(
+            LoggedRequest(
+                req.method,
+                req.path,
+                req.query,
+                body,
+                resp.status,
+                self.clock.now(),
+                self.endpoint_of(req.method, req.path),
+                req.user.account_id if req.user else None,
+            )
+        )
         return resp
 
     def _dispatch(self, req: Request) -> Response:
@@ -412,14 +563,18 @@ class JiraSite:
             try:
                 validate_response(req.method, req.path, resp.status, resp.body)
             except ContractError as exc:
-                self.contract_violations.append(f"response {req.method} {req.path} {resp.status}: {exc}")
+                self.contract_violations.append(
+                    f"response {req.method} {req.path} {resp.status}: {exc}"
+                )
                 return error(500, f"Sandbox response broke the contract: {exc}")
             return resp
         return self._route(req)
 
     def _route(self, req: Request) -> Response:
         if req.user is None:
-            return error(401, "You are not authenticated. Authentication required to perform this operation.")
+            return error(
+                401, "You are not authenticated. Authentication required to perform this operation."
+            )
         path_matched = False
         for route in self._routes:
             match = route.pattern.fullmatch(req.path)
@@ -479,7 +634,9 @@ class JiraSite:
             return error(400, "The query parameter 'accountId' is required.")
         user = self._users.get(account)
         if user is None:
-            return error(404, "Specified user does not exist or you do not have required permissions")
+            return error(
+                404, "Specified user does not exist or you do not have required permissions"
+            )
         return Response(200, self._user_json(req, user, full=True))
 
     def _get_users_bulk(self, req: Request, _: re.Match[str]) -> Response:
@@ -488,34 +645,67 @@ class JiraSite:
             return error(400, "You must provide at least one accountId.")
         start, size = _int_arg(req, "startAt", 0), min(_int_arg(req, "maxResults", 10), 200)
         found = [self._users[a] for a in dict.fromkeys(ids) if a in self._users]
-        page = found[start:start + size]
-        return Response(200, {
-            "self": f"{_base(req)}{req.path}", "maxResults": size, "startAt": start, "total": len(found),
-            "isLast": start + size >= len(found), "values": [self._user_json(req, u, full=True) for u in page],
-        })
+        page = found[start : start + size]
+        return Response(
+            200,
+            {
+                "self": f"{_base(req)}{req.path}",
+                "maxResults": size,
+                "startAt": start,
+                "total": len(found),
+                "isLast": start + size >= len(found),
+                "values": [self._user_json(req, u, full=True) for u in page],
+            },
+        )
 
     def _get_project(self, req: Request, match: re.Match[str]) -> Response:
         ident = match["projectIdOrKey"]
         proj = self._projects.get(ident.upper()) or next(
-            (p for p in self._projects.values() if str(p.id) == ident), None)
+            (p for p in self._projects.values() if str(p.id) == ident), None
+        )
         if proj is None:
-            return error(404, "No project could be found with key '%s'." % ident)
+            return error(404, f"No project could be found with key '{ident}'.")
         base = _base(req)
-        return Response(200, {
-            "self": f"{base}{API}/project/{proj.id}", "id": str(proj.id), "key": proj.key, "name": proj.name,
-            "projectTypeKey": "software", "simplified": False, "style": "classic", "isPrivate": False,
-            "components": [{"self": f"{base}{API}/component/{proj.id}{i}", "id": f"{proj.id}{i}", "name": c}
-                           for i, c in enumerate(proj.components)],
-            "issueTypes": [{"self": f"{base}{API}/issuetype/{i + 1}", "id": str(i + 1), "name": t,
-                            "subtask": False} for i, t in enumerate(proj.issue_types)],
-        })
+        return Response(
+            200,
+            {
+                "self": f"{base}{API}/project/{proj.id}",
+                "id": str(proj.id),
+                "key": proj.key,
+                "name": proj.name,
+                "projectTypeKey": "software",
+                "simplified": False,
+                "style": "classic",
+                "isPrivate": False,
+                "components": [
+                    {
+                        "self": f"{base}{API}/component/{proj.id}{i}",
+                        "id": f"{proj.id}{i}",
+                        "name": c,
+                    }
+                    for i, c in enumerate(proj.components)
+                ],
+                "issueTypes": [
+                    {
+                        "self": f"{base}{API}/issuetype/{i + 1}",
+                        "id": str(i + 1),
+                        "name": t,
+                        "subtask": False,
+                    }
+                    for i, t in enumerate(proj.issue_types)
+                ],
+            },
+        )
 
     # ------------------------------------------------------------------ search
 
     def _gone(self, req: Request, _: re.Match[str]) -> Response:
-        return error(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
-                          "A full migration guideline is available at "
-                          "https://developer.atlassian.com/changelog/#CHANGE-2046")
+        return error(
+            410,
+            "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. "
+            "A full migration guideline is available at "
+            "https://developer.atlassian.com/changelog/#CHANGE-2046",
+        )
 
     def _get_search(self, req: Request, _: re.Match[str]) -> Response:
         params: dict[str, Any] = {"jql": req.arg("jql", "")}
@@ -528,7 +718,9 @@ class JiraSite:
         if "properties" in req.query:
             params["properties"] = req.args("properties")
         if "reconcileIssues" in req.query:
-            params["reconcileIssues"] = [_int(v, "reconcileIssues") for v in req.args("reconcileIssues")]
+            params["reconcileIssues"] = [
+                _int(v, "reconcileIssues") for v in req.args("reconcileIssues")
+            ]
         if req.arg("expand"):
             params["expand"] = req.arg("expand")
         return self._search(req, params)
@@ -569,7 +761,9 @@ class JiraSite:
             offset, seq, cutoff, _ = decoded
         else:
             offset, seq, cutoff = 0, self._seq, self.clock.now() - self.staleness
-            if self.staleness <= timedelta(0):  # no lag: even writes seeded "in the future" are indexed
+            if self.staleness <= timedelta(
+                0
+            ):  # no lag: even writes seeded "in the future" are indexed
                 cutoff = max(cutoff, self._latest_write)
         ctx = self._eval_context(req)
         try:
@@ -580,7 +774,9 @@ class JiraSite:
         # The token pins the snapshot (seq, cutoff), so every page of one search sees the same result:
         # it is computed once and kept, like a real search index would serve later pages cheaply.
         cache_key = (digest, seq, cutoff, account, frozenset(reconcile_ids))
-        cached = self._search_cache.get(cache_key) if token else None  # a new search is always evaluated
+        cached = (
+            self._search_cache.get(cache_key) if token else None
+        )  # a new search is always evaluated
         if cached is not None:
             matches = cached
         else:
@@ -603,11 +799,13 @@ class JiraSite:
             self._search_cache[cache_key] = matches
             while len(self._search_cache) > 8:
                 self._search_cache.pop(next(iter(self._search_cache)))
-        page = matches[offset:offset + max_results]
+        page = matches[offset : offset + max_results]
         more = offset + max_results < len(matches)
         result: dict[str, Any] = {
-            "issues": [self._issue_json(req, rec, state, fields, prop_keys, expand, search=True)
-                       for rec, state in page],
+            "issues": [
+                self._issue_json(req, rec, state, fields, prop_keys, expand, search=True)
+                for rec, state in page
+            ],
             "isLast": not more,
         }
         if more:
@@ -633,8 +831,13 @@ class JiraSite:
             rec = self._lookup(value)
             return rec.current.key if rec is not None else None
 
-        return jql.EvalContext(self.clock.now(), req.user.account_id if req.user else None,
-                               project_alias, user_alias, key_alias)
+        return jql.EvalContext(
+            self.clock.now(),
+            req.user.account_id if req.user else None,
+            project_alias,
+            user_alias,
+            key_alias,
+        )
 
     # ------------------------------------------------------------------ issues
 
@@ -644,42 +847,81 @@ class JiraSite:
             return error(404, _NOT_FOUND)
         fields = req.args("fields") or ["*all"]
         expand = {e.strip() for e in (req.arg("expand") or "").split(",") if e.strip()}
-        return Response(200, self._issue_json(req, rec, rec.current, fields, req.args("properties"), expand,
-                                              search=False))
+        return Response(
+            200,
+            self._issue_json(
+                req, rec, rec.current, fields, req.args("properties"), expand, search=False
+            ),
+        )
 
-    def _issue_json(self, req: Request, rec: IssueRecord, state: IssueState, fields: Sequence[str],
-                    prop_keys: Sequence[str], expand: set[str], *, search: bool) -> dict[str, Any]:
+    def _issue_json(
+        self,
+        req: Request,
+        rec: IssueRecord,
+        state: IssueState,
+        fields: Sequence[str],
+        prop_keys: Sequence[str],
+        expand: set[str],
+        *,
+        search: bool,
+    ) -> dict[str, Any]:
         wanted = _wanted_fields(fields)
         out: dict[str, Any] = {"id": str(state.id)}
         if wanted or set(fields) - {"id"}:
             base = _base(req)
-            out = {"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-                   "id": str(state.id), "self": f"{base}{API}/issue/{state.id}", "key": state.key}
-            out["fields"] = {name: self._field_json(req, rec, state, name, search) for name in wanted}
+            out = {
+                "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+                "id": str(state.id),
+                "self": f"{base}{API}/issue/{state.id}",
+                "key": state.key,
+            }
+            out["fields"] = {
+                name: self._field_json(req, rec, state, name, search) for name in wanted
+            }
         if prop_keys:
             out["properties"] = {k: state.properties[k] for k in prop_keys if k in state.properties}
         if "changelog" in expand:
-            histories = rec.histories[:state.n_histories]
+            histories = rec.histories[: state.n_histories]
             limit = SEARCH_CHANGELOG_LIMIT if search else 100
             newest = list(reversed(histories))[:limit]
-            out["changelog"] = {"startAt": 0, "maxResults": len(newest), "total": len(histories),
-                                "histories": [self._history_json(req, h) for h in newest]}
+            out["changelog"] = {
+                "startAt": 0,
+                "maxResults": len(newest),
+                "total": len(histories),
+                "histories": [self._history_json(req, h) for h in newest],
+            }
         return out
 
-    def _field_json(self, req: Request, rec: IssueRecord, s: IssueState, name: str, search: bool) -> Any:
+    def _field_json(
+        self, req: Request, rec: IssueRecord, s: IssueState, name: str, search: bool
+    ) -> Any:
         base = _base(req)
         match name:
             case "summary":
                 return s.summary
             case "issuetype":
                 proj = self._projects[s.project]
-                idx = proj.issue_types.index(s.issue_type) + 1 if s.issue_type in proj.issue_types else 0
-                return {"self": f"{base}{API}/issuetype/{idx}", "id": str(idx), "name": s.issue_type,
-                        "subtask": False}
+                idx = (
+                    proj.issue_types.index(s.issue_type) + 1
+                    if s.issue_type in proj.issue_types
+                    else 0
+                )
+                return {
+                    "self": f"{base}{API}/issuetype/{idx}",
+                    "id": str(idx),
+                    "name": s.issue_type,
+                    "subtask": False,
+                }
             case "project":
                 proj = self._projects[s.project]
-                return {"self": f"{base}{API}/project/{proj.id}", "id": str(proj.id), "key": proj.key,
-                        "name": proj.name, "projectTypeKey": "software", "simplified": False}
+                return {
+                    "self": f"{base}{API}/project/{proj.id}",
+                    "id": str(proj.id),
+                    "key": proj.key,
+                    "name": proj.name,
+                    "projectTypeKey": "software",
+                    "simplified": False,
+                }
             case "labels":
                 return list(s.labels)
             case "components":
@@ -691,15 +933,29 @@ class JiraSite:
             case "status":
                 cat = STATUS_CATEGORY[s.status]
                 cat_id, cat_name, colour = CATEGORY_INFO[cat]
-                return {"self": f"{base}{API}/status/{STATUS_ID[s.status]}", "description": "", "iconUrl": "",
-                        "name": s.status, "id": STATUS_ID[s.status],
-                        "statusCategory": {"self": f"{base}{API}/statuscategory/{cat_id}", "id": cat_id,
-                                           "key": cat, "colorName": colour, "name": cat_name}}
+                return {
+                    "self": f"{base}{API}/status/{STATUS_ID[s.status]}",
+                    "description": "",
+                    "iconUrl": "",
+                    "name": s.status,
+                    "id": STATUS_ID[s.status],
+                    "statusCategory": {
+                        "self": f"{base}{API}/statuscategory/{cat_id}",
+                        "id": cat_id,
+                        "key": cat,
+                        "colorName": colour,
+                        "name": cat_name,
+                    },
+                }
             case "resolution":
                 if s.resolution is None:
                     return None
-                return {"self": f"{base}{API}/resolution/{RESOLUTION_ID[s.resolution]}",
-                        "id": RESOLUTION_ID[s.resolution], "description": "", "name": s.resolution}
+                return {
+                    "self": f"{base}{API}/resolution/{RESOLUTION_ID[s.resolution]}",
+                    "id": RESOLUTION_ID[s.resolution],
+                    "description": "",
+                    "name": s.resolution,
+                }
             case "resolutiondate":
                 return jira_time(s.resolutiondate)
             case "created":
@@ -711,16 +967,23 @@ class JiraSite:
             case "customfield_10020":
                 return [dict(s.sprint)] if s.sprint else None
             case "watches":
-                return {"self": f"{base}{API}/issue/{s.key}/watchers", "watchCount": len(rec.watchers),
-                        "isWatching": bool(req.user and req.user.account_id in rec.watchers)}
+                return {
+                    "self": f"{base}{API}/issue/{s.key}/watchers",
+                    "watchCount": len(rec.watchers),
+                    "isWatching": bool(req.user and req.user.account_id in rec.watchers),
+                }
             case "issuelinks":
                 return self._links_json(req, s)
             case "comment":
-                visible = [c for c in rec.comments[:s.n_comments] if self._comment_visible(req, c)]
+                visible = [c for c in rec.comments[: s.n_comments] if self._comment_visible(req, c)]
                 shown = visible[-SEARCH_COMMENT_LIMIT:] if search else visible
-                return {"comments": [self._comment_json(req, s, c, False) for c in shown],
-                        "self": f"{base}{API}/issue/{s.id}/comment", "maxResults": len(shown),
-                        "total": len(visible), "startAt": len(visible) - len(shown)}
+                return {
+                    "comments": [self._comment_json(req, s, c, False) for c in shown],
+                    "self": f"{base}{API}/issue/{s.id}/comment",
+                    "maxResults": len(shown),
+                    "total": len(visible),
+                    "startAt": len(visible) - len(shown),
+                }
         if name.startswith("customfield_"):
             return self._custom.get(s.id, {}).get(name)
         return None
@@ -738,15 +1001,29 @@ class JiraSite:
             if not other.visible_to(req.user.account_id if req.user else None):
                 continue
             o = other.current
-            out.append({
-                "id": link_id, "self": f"{base}{API}/issueLink/{link_id}",
-                "type": {"id": str(list(LINK_TYPES).index(type_name) + 10_000), "name": type_name,
-                         "inward": inward, "outward": outward, "self": f"{base}{API}/issueLinkType/{type_name}"},
-                side: {"id": str(o.id), "key": o.key, "self": f"{base}{API}/issue/{o.id}",
-                       "fields": {"summary": o.summary,
-                                  "status": {"name": o.status, "id": STATUS_ID[o.status]},
-                                  "issuetype": {"name": o.issue_type}}},
-            })
+            out.append(
+                {
+                    "id": link_id,
+                    "self": f"{base}{API}/issueLink/{link_id}",
+                    "type": {
+                        "id": str(list(LINK_TYPES).index(type_name) + 10_000),
+                        "name": type_name,
+                        "inward": inward,
+                        "outward": outward,
+                        "self": f"{base}{API}/issueLinkType/{type_name}",
+                    },
+                    side: {
+                        "id": str(o.id),
+                        "key": o.key,
+                        "self": f"{base}{API}/issue/{o.id}",
+                        "fields": {
+                            "summary": o.summary,
+                            "status": {"name": o.status, "id": STATUS_ID[o.status]},
+                            "issuetype": {"name": o.issue_type},
+                        },
+                    },
+                }
+            )
         return out
 
     # ------------------------------------------------------------------ changelog
@@ -755,12 +1032,18 @@ class JiraSite:
         rec = self._visible(req, match["issueIdOrKey"])
         if rec is None:
             return error(404, _NOT_FOUND)
-        start, size = _int_arg(req, "startAt", 0), min(max(_int_arg(req, "maxResults", 100), 1), 100)
-        histories = rec.histories[start:start + size]
+        start, size = (
+            _int_arg(req, "startAt", 0),
+            min(max(_int_arg(req, "maxResults", 100), 1), 100),
+        )
+        histories = rec.histories[start : start + size]
         base = f"{_base(req)}{API}/issue/{rec.current.key}/changelog"
         body: dict[str, Any] = {
-            "self": f"{base}?startAt={start}&maxResults={size}", "maxResults": size, "startAt": start,
-            "total": len(rec.histories), "isLast": start + size >= len(rec.histories),
+            "self": f"{base}?startAt={start}&maxResults={size}",
+            "maxResults": size,
+            "startAt": start,
+            "total": len(rec.histories),
+            "isLast": start + size >= len(rec.histories),
             "values": [self._history_json(req, h) for h in histories],
         }
         if not body["isLast"]:
@@ -804,7 +1087,7 @@ class JiraSite:
                         continue
                     h = replace(h, items=items)
                 flat.append((rec, h))
-        page = flat[offset:offset + size]
+        page = flat[offset : offset + size]
         logs: list[dict[str, Any]] = []
         for rec, h in page:
             if not logs or logs[-1]["issueId"] != str(rec.current.id):
@@ -820,8 +1103,17 @@ class JiraSite:
         if h.author is not None:
             out["author"] = self._user_ref(req, h.author)
         for i in h.items:
-            out["items"].append({"field": i.field, "fieldtype": i.fieldtype, "fieldId": i.field_id,
-                                 "from": i.from_, "fromString": i.from_string, "to": i.to, "toString": i.to_string})
+            out["items"].append(
+                {
+                    "field": i.field,
+                    "fieldtype": i.fieldtype,
+                    "fieldId": i.field_id,
+                    "from": i.from_,
+                    "fromString": i.from_string,
+                    "to": i.to,
+                    "toString": i.to_string,
+                }
+            )
         return out
 
     # ------------------------------------------------------------------ comments
@@ -833,15 +1125,25 @@ class JiraSite:
         order = req.arg("orderBy") or "created"
         if order not in ("created", "-created", "+created"):
             return error(400, f"Invalid orderBy value '{order}'.")
-        start, size = _int_arg(req, "startAt", 0), min(max(_int_arg(req, "maxResults", 100), 0), 100)
+        start, size = (
+            _int_arg(req, "startAt", 0),
+            min(max(_int_arg(req, "maxResults", 100), 0), 100),
+        )
         expand = {e.strip() for e in (req.arg("expand") or "").split(",")}
         visible = [c for c in rec.comments if self._comment_visible(req, c)]
         visible.sort(key=lambda c: (c.created, int(c.id)), reverse=order == "-created")
-        page = visible[start:start + size]
-        return Response(200, {
-            "comments": [self._comment_json(req, rec.current, c, "properties" in expand) for c in page],
-            "maxResults": size, "startAt": start, "total": len(visible),
-        })
+        page = visible[start : start + size]
+        return Response(
+            200,
+            {
+                "comments": [
+                    self._comment_json(req, rec.current, c, "properties" in expand) for c in page
+                ],
+                "maxResults": size,
+                "startAt": start,
+                "total": len(visible),
+            },
+        )
 
     def _post_comment(self, req: Request, match: re.Match[str]) -> Response:
         rec = self._visible(req, match["issueIdOrKey"])
@@ -856,8 +1158,13 @@ class JiraSite:
         except adf.AdfError as exc:
             return error(400, errors={"comment": str(exc)})
         if len(adf.plain_text(body["body"])) > MAX_COMMENT_CHARS:
-            return error(400, errors={"comment": "The entered text is too long. It exceeds the allowed limit "
-                                                 f"of {MAX_COMMENT_CHARS:,} characters."})
+            return error(
+                400,
+                errors={
+                    "comment": "The entered text is too long. It exceeds the allowed limit "
+                    f"of {MAX_COMMENT_CHARS:,} characters."
+                },
+            )
         visibility = body.get("visibility")
         if visibility is not None:
             problem = self._check_visibility(visibility)
@@ -870,8 +1177,13 @@ class JiraSite:
             if len(json.dumps(prop.get("value")).encode("utf-8")) > MAX_PROPERTY_BYTES:
                 return error(400, f"The property value exceeds {MAX_PROPERTY_BYTES} bytes.")
             props[prop["key"]] = prop.get("value")
-        cid = self.add_comment(rec.current.key, req.user.account_id, body["body"], visibility=visibility,
-                               properties=props)
+        cid = self.add_comment(
+            rec.current.key,
+            req.user.account_id,
+            body["body"],
+            visibility=visibility,
+            properties=props,
+        )
         comment = next(c for c in rec.comments if c.id == cid)
         return Response(201, self._comment_json(req, rec.current, comment, bool(props)))
 
@@ -892,12 +1204,18 @@ class JiraSite:
         group = vis.get("value") or vis.get("identifier")
         return bool(req.user and (group in req.user.groups or req.user.account_id == c.author))
 
-    def _comment_json(self, req: Request, s: IssueState, c: CommentRecord, with_props: bool) -> dict[str, Any]:
+    def _comment_json(
+        self, req: Request, s: IssueState, c: CommentRecord, with_props: bool
+    ) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "self": f"{_base(req)}{API}/issue/{s.id}/comment/{c.id}", "id": c.id,
-            "author": self._user_ref(req, c.author), "body": c.body,
+            "self": f"{_base(req)}{API}/issue/{s.id}/comment/{c.id}",
+            "id": c.id,
+            "author": self._user_ref(req, c.author),
+            "body": c.body,
             "updateAuthor": self._user_ref(req, c.author),
-            "created": jira_time(c.created), "updated": jira_time(c.updated), "jsdPublic": True,
+            "created": jira_time(c.created),
+            "updated": jira_time(c.updated),
+            "jsdPublic": True,
         }
         if c.visibility:
             out["visibility"] = dict(c.visibility)
@@ -921,7 +1239,9 @@ class JiraSite:
         if account is not None:
             user = self._users.get(account) if isinstance(account, str) else None
             if user is None or not user.active:
-                return error(400, errors={"assignee": f"User '{account}' cannot be assigned issues."})
+                return error(
+                    400, errors={"assignee": f"User '{account}' cannot be assigned issues."}
+                )
         self.set_assignee(rec.current.key, account, by=req.user.account_id)
         return Response(204)
 
@@ -930,11 +1250,15 @@ class JiraSite:
         if rec is None:
             return error(404, _NOT_FOUND)
         assert req.user is not None
-        return Response(200, {
-            "self": f"{_base(req)}{API}/issue/{rec.current.key}/watchers",
-            "isWatching": req.user.account_id in rec.watchers, "watchCount": len(rec.watchers),
-            "watchers": [self._user_ref(req, a) for a in rec.watchers],
-        })
+        return Response(
+            200,
+            {
+                "self": f"{_base(req)}{API}/issue/{rec.current.key}/watchers",
+                "isWatching": req.user.account_id in rec.watchers,
+                "watchCount": len(rec.watchers),
+                "watchers": [self._user_ref(req, a) for a in rec.watchers],
+            },
+        )
 
     def _post_watcher(self, req: Request, match: re.Match[str]) -> Response:
         rec = self._visible(req, match["issueIdOrKey"])
@@ -974,7 +1298,9 @@ class JiraSite:
         if len(key) > 255:
             return error(400, "The property key cannot be longer than 255 characters.")
         if len(req.body) > MAX_PROPERTY_BYTES:
-            return error(400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes.")
+            return error(
+                400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes."
+            )
         value = req.json()
         created = self.set_property(rec.current.key, key, value)
         return Response(201 if created else 200)
@@ -1016,21 +1342,33 @@ class JiraSite:
     def _write(self, rec: IssueRecord, at: datetime, **changes: Any) -> None:
         self._seq += 1
         self._latest_write = max(self._latest_write, at)
-        state = replace(rec.current, n_histories=len(rec.histories), n_comments=len(rec.comments), **changes)
+        state = replace(
+            rec.current, n_histories=len(rec.histories), n_comments=len(rec.comments), **changes
+        )
         rec.versions.append((self._seq, at, state))
 
-    def _change(self, rec: IssueRecord, at: datetime | None, items: tuple[ChangeItem, ...], by: str | None,
-                **changes: Any) -> None:
+    def _change(
+        self,
+        rec: IssueRecord,
+        at: datetime | None,
+        items: tuple[ChangeItem, ...],
+        by: str | None,
+        **changes: Any,
+    ) -> None:
         when = at or self.clock.now()
         rec.histories.append(History(str(self._next_history_id), by, when, items))  # type: ignore[arg-type]
         self._next_history_id += 1
         self._write(rec, when, updated=when, **changes)
 
-    def _set_labels(self, rec: IssueRecord, new: tuple[str, ...], by: str, at: datetime | None) -> None:
+    def _set_labels(
+        self, rec: IssueRecord, new: tuple[str, ...], by: str, at: datetime | None
+    ) -> None:
         old = rec.current.labels
         if new == old:
             return
-        item = ChangeItem("labels", "jira", "labels", None, " ".join(old) or None, None, " ".join(new) or None)
+        item = ChangeItem(
+            "labels", "jira", "labels", None, " ".join(old) or None, None, " ".join(new) or None
+        )
         self._change(rec, at, (item,), by, labels=new)
 
     def _name(self, account_id: str | None) -> str | None:
@@ -1041,9 +1379,13 @@ class JiraSite:
 
     def _user_json(self, req: Request, user: User, *, full: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "self": f"{_base(req)}{API}/user?accountId={user.account_id}", "accountId": user.account_id,
-            "accountType": "atlassian", "displayName": user.display_name, "active": user.active,
-            "timeZone": "UTC", "avatarUrls": _avatars(user.account_id),
+            "self": f"{_base(req)}{API}/user?accountId={user.account_id}",
+            "accountId": user.account_id,
+            "accountType": "atlassian",
+            "displayName": user.display_name,
+            "active": user.active,
+            "timeZone": "UTC",
+            "avatarUrls": _avatars(user.account_id),
         }
         if full and user.email and req.user is not None and req.user.account_id == user.account_id:
             out["emailAddress"] = user.email
@@ -1063,7 +1405,12 @@ _MISSING = object()
 
 def _avatars(account_id: str) -> dict[str, str]:
     url = f"https://avatar.sandbox.invalid/{account_id}"
-    return {"16x16": f"{url}?s=16", "24x24": f"{url}?s=24", "32x32": f"{url}?s=32", "48x48": f"{url}?s=48"}
+    return {
+        "16x16": f"{url}?s=16",
+        "24x24": f"{url}?s=24",
+        "32x32": f"{url}?s=32",
+        "48x48": f"{url}?s=48",
+    }
 
 
 def _base(req: Request) -> str:
@@ -1084,7 +1431,7 @@ def _int(raw: str, name: str) -> int:
 
 def _int_arg(req: Request, name: str, default: int) -> int:
     raw = req.arg(name)
-    return default if raw in (None, "") else _int(raw, name)  # type: ignore[arg-type]
+    return default if raw is None or raw == "" else _int(raw, name)
 
 
 def _split_list(values: Any) -> list[str]:
@@ -1100,7 +1447,11 @@ def _wanted_fields(fields: Sequence[str]) -> list[str]:
     names = _split_list(fields)
     chosen: list[str] = []
     if "*all" in names or "*navigable" in names:
-        chosen = [f for f in ALL_FIELDS if not (f == "comment" and "*navigable" in names and "*all" not in names)]
+        chosen = [
+            f
+            for f in ALL_FIELDS
+            if not (f == "comment" and "*navigable" in names and "*all" not in names)
+        ]
     for name in names:
         if (name in ALL_FIELDS or name.startswith("customfield_")) and name not in chosen:
             chosen.append(name)
@@ -1109,7 +1460,9 @@ def _wanted_fields(fields: Sequence[str]) -> list[str]:
 
 
 def _encode_token(offset: int, seq: int, cutoff: datetime, digest: int) -> str:
-    raw = json.dumps({"o": offset, "s": seq, "t": cutoff.isoformat(), "q": digest}, separators=(",", ":"))
+    raw = json.dumps(
+        {"o": offset, "s": seq, "t": cutoff.isoformat(), "q": digest}, separators=(",", ":")
+    )
     return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
 
 

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, Union
+from typing import Protocol, TypeVar
 
 
 class JqlError(ValueError):
@@ -35,6 +36,7 @@ class JqlError(ValueError):
 
 
 # ---------------------------------------------------------------- tokens
+
 
 @dataclass(frozen=True)
 class Token:
@@ -78,7 +80,9 @@ def tokenize(text: str) -> list[Token]:
         while i < n and text[i] not in _RESERVED_CHARS:
             i += 1
         if i == start:  # a lone '&' or '|'
-            raise JqlError(f"Error in the JQL Query: The character '{ch}' is a reserved JQL character. {_at(start)}")
+            raise JqlError(
+                f"Error in the JQL Query: The character '{ch}' is a reserved JQL character. {_at(start)}"
+            )
         tokens.append(Token("WORD", text[start:i], start))
     tokens.append(Token("EOF", "", n))
     return tokens
@@ -100,7 +104,9 @@ def _read_string(text: str, start: int) -> tuple[str, int]:
             return "".join(out), i + 1
         out.append(ch)
         i += 1
-    raise JqlError(f"Error in the JQL Query: The quoted string has not been completed. {_at(start)}")
+    raise JqlError(
+        f"Error in the JQL Query: The quoted string has not been completed. {_at(start)}"
+    )
 
 
 def _at(pos: int) -> str:
@@ -108,6 +114,7 @@ def _at(pos: int) -> str:
 
 
 # ---------------------------------------------------------------- AST
+
 
 @dataclass(frozen=True)
 class Value:
@@ -128,7 +135,7 @@ class Empty:
     pos: int
 
 
-Operand = Union[Value, Func, Empty, tuple[Union[Value, Func], ...]]
+Operand = Value | Func | Empty | tuple[Value | Func, ...]
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ class Not:
     inner: Node
 
 
-Node = Union[Clause, And, Or, Not]
+Node = Clause | And | Or | Not
 
 
 @dataclass(frozen=True)
@@ -199,10 +206,20 @@ FIELD_ALIASES = {
 }
 _DATE_FIELDS = {"updated", "created", "resolved"}
 _EQUALITY = {"=", "!=", "in", "not in", "is", "is not"}
-_ALLOWED_OPS = {name: _EQUALITY for name in set(FIELD_ALIASES.values()) - _DATE_FIELDS} | {
+_ALLOWED_OPS = dict.fromkeys(set(FIELD_ALIASES.values()) - _DATE_FIELDS, _EQUALITY) | {
     name: _EQUALITY | {">", ">=", "<", "<="} for name in _DATE_FIELDS
 }
-_SORTABLE = {"key", "updated", "created", "resolved", "project", "status", "assignee", "reporter", "issuetype"}
+_SORTABLE = {
+    "key",
+    "updated",
+    "created",
+    "resolved",
+    "project",
+    "status",
+    "assignee",
+    "reporter",
+    "issuetype",
+}
 _KEYWORDS = {"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"}
 
 
@@ -216,6 +233,7 @@ def _canonical_field(token: Token) -> str:
 
 
 # ---------------------------------------------------------------- parser
+
 
 class _Parser:
     def __init__(self, text: str) -> None:
@@ -242,7 +260,9 @@ class _Parser:
 
     def fail(self, expected: str) -> None:
         tok = self.peek()
-        raise JqlError(f"Error in the JQL Query: Expecting {expected} but got {tok.describe()}. {_at(tok.pos)}")
+        raise JqlError(
+            f"Error in the JQL Query: Expecting {expected} but got {tok.describe()}. {_at(tok.pos)}"
+        )
 
     # grammar
     def query(self) -> Query:
@@ -304,7 +324,9 @@ class _Parser:
 
     def clause(self) -> Clause:
         tok = self.peek()
-        if tok.kind not in ("WORD", "STRING") or (tok.kind == "WORD" and tok.text.lower() in _KEYWORDS):
+        if tok.kind not in ("WORD", "STRING") or (
+            tok.kind == "WORD" and tok.text.lower() in _KEYWORDS
+        ):
             self.fail("a field name")
         self.advance()
         field_name = _canonical_field(tok)
@@ -400,23 +422,41 @@ def parse(text: str) -> Query:
 
 # ---------------------------------------------------------------- evaluation
 
+
+_S = TypeVar("_S", bound="Searchable")
+
+
 class Searchable(Protocol):
     """What the evaluator needs from an issue snapshot."""
 
-    id: int
-    key: str
-    project: str
-    labels: tuple[str, ...]
-    components: tuple[str, ...]
-    status: str
-    status_category: str  # "new" | "indeterminate" | "done"
-    resolution: str | None
-    assignee: str | None
-    reporter: str | None
-    issue_type: str
-    created: datetime
-    updated: datetime
-    resolutiondate: datetime | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def project(self) -> str: ...
+    @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
+    def components(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def status_category(self) -> str: ...  # "new" | "indeterminate" | "done"
+    @property
+    def resolution(self) -> str | None: ...
+    @property
+    def assignee(self) -> str | None: ...
+    @property
+    def reporter(self) -> str | None: ...
+    @property
+    def issue_type(self) -> str: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def updated(self) -> datetime: ...
+    @property
+    def resolutiondate(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -433,14 +473,25 @@ class EvalContext:
 Predicate = Callable[[Searchable], bool]
 
 _CATEGORY_NAMES = {
-    "to do": "new", "new": "new", "2": "new",
-    "in progress": "indeterminate", "indeterminate": "indeterminate", "4": "indeterminate",
-    "done": "done", "complete": "done", "3": "done",
+    "to do": "new",
+    "new": "new",
+    "2": "new",
+    "in progress": "indeterminate",
+    "indeterminate": "indeterminate",
+    "4": "indeterminate",
+    "done": "done",
+    "complete": "done",
+    "3": "done",
 }
 _REL_DATE = re.compile(r"^([+-]?)((?:\d+[wdhm]\s*)+)$", re.IGNORECASE)
 _REL_PART = re.compile(r"(\d+)([wdhm])", re.IGNORECASE)
 _ABS_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
-_UNIT = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_UNIT = {
+    "w": timedelta(weeks=1),
+    "d": timedelta(days=1),
+    "h": timedelta(hours=1),
+    "m": timedelta(minutes=1),
+}
 
 
 def parse_date(text: str, now: datetime, pos: int = 0) -> datetime:
@@ -448,7 +499,9 @@ def parse_date(text: str, now: datetime, pos: int = 0) -> datetime:
     stripped = text.strip()
     rel = _REL_DATE.match(stripped)
     if rel:
-        total = sum((_UNIT[u.lower()] * int(n) for n, u in _REL_PART.findall(rel.group(2))), timedelta())
+        total = sum(
+            (_UNIT[u.lower()] * int(n) for n, u in _REL_PART.findall(rel.group(2))), timedelta()
+        )
         return now - total if rel.group(1) == "-" else now + total
     for fmt in _ABS_FORMATS:
         try:
@@ -521,8 +574,11 @@ def _compile_clause(clause: Clause, ctx: EvalContext) -> Predicate:
         case "labels":
             return _multi(lambda i: i.labels, {v for v, _ in raw if v is not None}, op)
         case "component":
-            return _multi(lambda i: tuple(c.lower() for c in i.components),
-                          {v.lower() for v, _ in raw if v is not None}, op)
+            return _multi(
+                lambda i: tuple(c.lower() for c in i.components),
+                {v.lower() for v, _ in raw if v is not None},
+                op,
+            )
         case "status":
             return _single(lambda i: i.status.lower(), {(v or "").lower() for v, _ in raw}, op)
         case "statuscategory":
@@ -530,15 +586,21 @@ def _compile_clause(clause: Clause, ctx: EvalContext) -> Predicate:
             for v, p in raw:
                 cat = _CATEGORY_NAMES.get((v or "").lower())
                 if cat is None:
-                    raise JqlError(f"The value '{v}' does not exist for the field 'statusCategory'. {_at(p)}")
+                    raise JqlError(
+                        f"The value '{v}' does not exist for the field 'statusCategory'. {_at(p)}"
+                    )
                 cats.add(cat)
             return _single(lambda i: i.status_category, cats, op)
         case "resolution":
             names = {(v or "").lower() for v, _ in raw}
             if "unresolved" in names:
                 names.discard("unresolved")
-                return _nullable_single(lambda i: i.resolution.lower() if i.resolution else None, names, op, True)
-            return _nullable_single(lambda i: i.resolution.lower() if i.resolution else None, names, op, False)
+                return _nullable_single(
+                    lambda i: i.resolution.lower() if i.resolution else None, names, op, True
+                )
+            return _nullable_single(
+                lambda i: i.resolution.lower() if i.resolution else None, names, op, False
+            )
         case "key":
             keys = {_resolve(ctx.key_aliases, v, "issue", p) for v, p in raw}
             return _single(lambda i: i.key, keys, op)
@@ -555,25 +617,33 @@ def _resolve(lookup: Callable[[str], str | None], value: str | None, what: str, 
     resolved = lookup(value) if value is not None else None
     if resolved is None:
         if what == "issue":
-            raise JqlError(f"An issue with key '{value}' does not exist for field 'key'. {_at(pos)}")
+            raise JqlError(
+                f"An issue with key '{value}' does not exist for field 'key'. {_at(pos)}"
+            )
         raise JqlError(f"The value '{value}' does not exist for the field '{what}'. {_at(pos)}")
     return resolved
 
 
-def _single(getter: Callable[[Searchable], object], wanted: set, op: str) -> Predicate:
+def _single(
+    getter: Callable[[Searchable], object], wanted: AbstractSet[object], op: str
+) -> Predicate:
     if op in ("=", "in"):
         return lambda i: getter(i) in wanted
     return lambda i: getter(i) not in wanted
 
 
-def _nullable_single(getter: Callable[[Searchable], object], wanted: set, op: str, match_none: bool) -> Predicate:
+def _nullable_single(
+    getter: Callable[[Searchable], object], wanted: AbstractSet[object], op: str, match_none: bool
+) -> Predicate:
     # Jira's '!=' and 'NOT IN' never match an empty field unless EMPTY is named explicitly.
     if op in ("=", "in"):
         return lambda i: (getter(i) in wanted) or (match_none and getter(i) is None)
     return lambda i: getter(i) is not None and getter(i) not in wanted and not match_none
 
 
-def _multi(getter: Callable[[Searchable], Sequence[str]], wanted: set, op: str) -> Predicate:
+def _multi(
+    getter: Callable[[Searchable], Sequence[str]], wanted: AbstractSet[object], op: str
+) -> Predicate:
     if op in ("=", "in"):
         return lambda i: not wanted.isdisjoint(getter(i))
     # '!=' / NOT IN on a multi-value field: the issue must have values, none of them excluded.
@@ -582,10 +652,13 @@ def _multi(getter: Callable[[Searchable], Sequence[str]], wanted: set, op: str) 
 
 def _compile_date(clause: Clause, ctx: EvalContext) -> Predicate:
     attr = {"updated": "updated", "created": "created", "resolved": "resolutiondate"}[clause.field]
-    dates = [parse_date(v if v is not None else "", ctx.now, p) for v, p in _values(clause.operand, ctx)]
+    dates = [
+        parse_date(v if v is not None else "", ctx.now, p) for v, p in _values(clause.operand, ctx)
+    ]
 
     def get(i: Searchable) -> datetime | None:
-        return getattr(i, attr)
+        value: datetime | None = getattr(i, attr)
+        return value
 
     op = clause.op
     if op in ("in", "=") and dates:
@@ -596,7 +669,10 @@ def _compile_date(clause: Clause, ctx: EvalContext) -> Predicate:
         return lambda i: get(i) is not None and get(i) not in ds
     d = dates[0]
     compare: dict[str, Callable[[datetime], bool]] = {
-        ">": lambda x: x > d, ">=": lambda x: x >= d, "<": lambda x: x < d, "<=": lambda x: x <= d,
+        ">": lambda x: x > d,
+        ">=": lambda x: x >= d,
+        "<": lambda x: x < d,
+        "<=": lambda x: x <= d,
     }
     cmp = compare[op]
     return lambda i: (x := get(i)) is not None and cmp(x)
@@ -619,7 +695,7 @@ _EMPTY_GETTERS: dict[str, Callable[[Searchable], object]] = {
 }
 
 
-def sort_issues(issues: list, order: Sequence[SortKey]) -> list:
+def sort_issues(issues: list[_S], order: Sequence[SortKey]) -> list[_S]:
     """Sort snapshots by ``order``; without ORDER BY, by id ascending.  Empty values sort last."""
     result = sorted(issues, key=lambda i: i.id)
     for sk in reversed(order):

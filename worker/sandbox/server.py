@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import socket
 import threading
@@ -46,9 +47,13 @@ class SandboxServer:
         httpd.daemon_threads = True
         self._httpd = httpd
         host, port = httpd.server_address[:2]
-        self.url = f"http://{host}:{port}"
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="sandbox-http", daemon=True)
+        self.url = f"http://{host!s}:{port}"
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="sandbox-http",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -64,8 +69,12 @@ class SandboxServer:
     def __enter__(self) -> SandboxServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def authenticate(self, header: str | None) -> User | None:
@@ -86,7 +95,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
         server_version = "JiraSandbox/1.0"
         disable_nagle_algorithm = True  # one small response must not wait 40 ms for a delayed ACK
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             return  # keep test output quiet; the site's request_log records traffic
 
         def do_GET(self) -> None:
@@ -110,21 +119,36 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             public = parts.path.startswith(_PUBLIC_PREFIX)
             user = None if public else server.authenticate(self.headers.get("Authorization"))
-            req = Request(method, parts.path, parse_qs(parts.query, keep_blank_values=True),
-                          {k.lower(): v for k, v in self.headers.items()}, body, user)
-            action = None if public or server.faults is None else server.faults.decide(method, parts.path)
+            req = Request(
+                method,
+                parts.path,
+                parse_qs(parts.query, keep_blank_values=True),
+                {k.lower(): v for k, v in self.headers.items()},
+                body,
+                user,
+            )
+            action = (
+                None
+                if public or server.faults is None
+                else server.faults.decide(method, parts.path)
+            )
             if action is not None:
                 self._log(req, action.status, action.kind)
                 if action.kind == "drop":
                     self._drop()
                     return
                 if action.kind == "status":
-                    self._write(Response(action.status, fault_body(action.status), dict(action.headers)))
+                    self._write(
+                        Response(action.status, fault_body(action.status), dict(action.headers))
+                    )
                     return
                 if action.kind == "latency":
                     time.sleep(action.seconds)
             if not public and user is None:
-                denied = error(401, "You are not authenticated. Authentication required to perform this operation.")
+                denied = error(
+                    401,
+                    "You are not authenticated. Authentication required to perform this operation.",
+                )
                 denied.headers["WWW-Authenticate"] = 'Basic realm="sandbox"'
                 self._log(req, 401, None)
                 resp: Response | None = denied
@@ -147,16 +171,24 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 parsed = json.loads(req.body) if req.body else None
             except ValueError:
                 parsed = None
-            server.site.log(LoggedRequest(req.method, req.path, req.query, parsed, status,
-                                          server.site.clock.now(), server.site.endpoint_of(req.method, req.path),
-                                          req.user.account_id if req.user else None, fault=fault))
+            server.site.log(
+                LoggedRequest(
+                    req.method,
+                    req.path,
+                    req.query,
+                    parsed,
+                    status,
+                    server.site.clock.now(),
+                    server.site.endpoint_of(req.method, req.path),
+                    req.user.account_id if req.user else None,
+                    fault=fault,
+                )
+            )
 
         def _drop(self) -> None:
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
         def _write(self, resp: Response) -> None:
             payload, ctype = _encode(resp.body)
