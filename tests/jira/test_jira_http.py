@@ -166,3 +166,33 @@ def test_the_limiter_keeps_under_the_per_second_and_per_issue_limits() -> None:
     assert sleeps and sum(sleeps) == pytest.approx(2.0)  # the fourth write to one issue waits 2 s
     limiter.acquire("PUT", "SHOP-2")  # another issue is not held back
     assert sum(sleeps) == pytest.approx(2.0)
+
+
+@responses.activate
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_a_comment_post_answered_5xx_is_ambiguous_not_resent(status: int) -> None:
+    """Jira may have created the comment before the 5xx: no blind resend, the caller looks first."""
+    responses.post(COMMENT, status=status, json={"errorMessages": ["Internal server error"]})
+    with pytest.raises(AmbiguousWriteError) as err:
+        client([]).call("POST", "/rest/api/3/issue/SHOP-1/comment", json={"body": {}})
+    assert err.value.status == status and "may or may not" in str(err.value)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_comment_post_answered_429_is_a_plain_retry() -> None:
+    responses.post(COMMENT, status=429, headers={"Retry-After": "1"}, json={"errorMessages": []})
+    responses.post(COMMENT, status=201, json={"id": "10001"})
+    sleeps: list[float] = []
+    resp = client(sleeps).call("POST", "/rest/api/3/issue/SHOP-1/comment", json={"body": {}})
+    assert resp.status == 201 and len(responses.calls) == 2 and len(sleeps) == 1
+
+
+@responses.activate
+def test_an_idempotent_post_answered_5xx_is_retried() -> None:
+    responses.post(SEARCH, status=500, json={"errorMessages": ["Internal server error"]})
+    responses.post(SEARCH, json={"issues": [], "isLast": True})
+    resp = client([], base=0.01).call(
+        "POST", "/rest/api/3/search/jql", json={}, retry_ambiguous=True
+    )
+    assert resp.status == 200 and len(responses.calls) == 2

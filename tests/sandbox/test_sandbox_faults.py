@@ -103,6 +103,40 @@ def test_timeout_applies_the_write_but_the_client_never_hears(
     assert len(site.comments(key)) == 1  # the effect landed: a retry must dedupe first
 
 
+_HI = {
+    "body": {
+        "type": "doc",
+        "version": 1,
+        "content": [{"type": "paragraph", "content": [{"type": "text", "text": "hi"}]}],
+    }
+}
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_applied_status_commits_the_write_then_answers_5xx(
+    site: JiraSite, http: requests.Session, api: str, status: int
+) -> None:
+    key = site.create_issue("SHOP", "x", reporter=PO)
+    site.faults.add(
+        FaultRule(kind="applied_status", status=status, method="POST", path=r"/comment$")
+    )
+    resp = http.post(f"{api}/issue/{key}/comment", json=_HI)
+    assert resp.status_code == status and resp.json()["errorMessages"]
+    assert len(site.comments(key)) == 1  # the comment exists although the client saw an error
+    assert site.faults.injected == [("applied_status", "POST", f"/rest/api/3/issue/{key}/comment")]
+    assert http.post(f"{api}/issue/{key}/comment", json=_HI).status_code == 201  # times=1
+
+
+def test_applied_drop_commits_the_write_then_closes_the_connection(
+    site: JiraSite, http: requests.Session, api: str
+) -> None:
+    key = site.create_issue("SHOP", "x", reporter=PO)
+    site.faults.add(FaultRule(kind="applied_drop", method="POST", path=r"/comment$"))
+    with pytest.raises(requests.ConnectionError):
+        http.post(f"{api}/issue/{key}/comment", json=_HI)
+    assert len(site.comments(key)) == 1
+
+
 def test_probability_is_seeded_and_partial() -> None:
     plan = FaultPlan()
     plan.add(FaultRule(kind="status", status=503, probability=0.5, times=None))

@@ -51,6 +51,7 @@ class Notifier(Protocol):
 
 
 HOST = socket.gethostname()
+AMBIGUOUS_ATTEMPTS = 2  # sends of one comment per cycle when the answers leave its fate unknown
 
 
 _LIVE: set[str] = set()  # claim tokens of the cycles running in this process right now
@@ -245,10 +246,8 @@ class Applier:
                 done.add(action.id)
                 result.performed.append(action)
             except AmbiguousWriteError as exc:
-                if isinstance(action, PostComment) and self.gateway.find_comment(key, action.id):
-                    done.add(action.id)
-                    result.performed.append(action)
-                    continue
+                # still unknown after looking (``_post_comment``): the id stays pending and the
+                # next cycle looks for the comment again before sending it
                 result.failed.append(action.id)
                 result.note = str(exc)
                 break
@@ -326,9 +325,36 @@ class Applier:
             visibility = None
             if action.restricted and self.visibility is not None:
                 visibility = {"type": self.visibility.type, "value": self.visibility.value}
-            self.gateway.post_comment(
-                key, to_adf(action.body), action_id=action.id, visibility=visibility
-            )
+            self._post_comment(key, action, visibility)
+
+    def _post_comment(
+        self, key: str, action: PostComment, visibility: Mapping[str, str] | None
+    ) -> None:
+        """Post a comment once: an answer that leaves its fate unknown (timeout, dropped connection,
+        5xx) is followed by a look-up of the comment carrying the action id before any resend.
+
+        Raises :class:`AmbiguousWriteError` when a resend is ambiguous too and the look-up still
+        finds nothing; the action then stays pending for the next cycle, which looks again.
+        """
+        body = to_adf(action.body)
+        for attempt in range(1, AMBIGUOUS_ATTEMPTS + 1):
+            try:
+                self.gateway.post_comment(key, body, action_id=action.id, visibility=visibility)
+                return
+            except AmbiguousWriteError as exc:
+                found = self.gateway.find_comment(key, action.id)
+                log.warning(
+                    "comment_outcome_unknown",
+                    issue=key,
+                    action_id=action.id,
+                    error=str(exc),
+                    found=bool(found),
+                    attempt=attempt,
+                )
+                if found:
+                    return
+                if attempt == AMBIGUOUS_ATTEMPTS:
+                    raise
 
     def _already_happened(self, fresh: Loaded, action: Action) -> bool:
         if isinstance(action, PostComment):

@@ -4,7 +4,8 @@
 ``JiraCloud`` (its own retries turned off). ``RetryingHttp`` adds what Atlassian asks of
 well-behaved clients: honour ``Retry-After`` on 429, back off exponentially with jitter on 5xx and
 connection errors, cap every wait and the total, never retry other 4xx, and never re-send a
-non-idempotent POST whose fate is unknown (the caller checks for the effect first).
+non-idempotent POST whose fate is unknown -- a timeout, a dropped connection or any 5xx -- (the
+caller checks for the effect first; 429 is still retried, Jira applied nothing).
 Tests replace the transport with the sandbox over real HTTP, or with ``responses``.
 """
 
@@ -62,7 +63,10 @@ class RetryableError(JiraError):
 
 
 class AmbiguousWriteError(JiraError):
-    """A POST may or may not have reached Jira (timeout, dropped connection)."""
+    """A non-idempotent POST may or may not have been applied (timeout, dropped connection, 5xx).
+
+    429 is not ambiguous (Jira refused it before doing anything) and is retried as usual.
+    """
 
 
 class AuthError(JiraError):
@@ -286,6 +290,14 @@ class RetryingHttp:
                 ) from None
             if resp.status in ok or resp.status in allow:
                 return resp
+            if resp.status >= 500 and not ambiguous_ok:
+                # Jira's spec documents no 5xx for its non-idempotent POSTs, so none of them says
+                # "not applied": the write may have landed. The caller looks before sending again.
+                raise AmbiguousWriteError(
+                    f"{name}: HTTP {resp.status} {error_text(resp.body)}; "
+                    "the write may or may not have happened",
+                    resp.status,
+                )
             if resp.status == 429 or resp.status >= 500:
                 ra = parse_retry_after(
                     resp.headers.get("Retry-After") or resp.headers.get("retry-after")

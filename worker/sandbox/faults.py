@@ -12,11 +12,17 @@ wins its coin toss (``probability``), fires.  Kinds:
 ``timeout``  handle the request normally (its effect happens!), then sleep ``seconds`` before
              answering -- set it longer than the client's timeout to model "the write landed but the
              client never heard back".
+``applied_status``  handle the request normally (its effect happens), then answer ``status``
+             (500 by default) instead of the real answer: Jira's edge answering 5xx for a write the
+             backend committed. The site's request log shows the real status; ``injected`` the fault.
+``applied_drop``  handle the request normally (its effect happens), then close the connection
+             without answering: the client sees a dropped connection for a write that landed.
 
 Python::
 
     site.faults.add(FaultRule(kind="status", status=429, retry_after=2, path=r"/search/jql", times=3))
     site.faults.add(FaultRule(kind="drop", method="POST", path=r"/comment$", times=1))
+    site.faults.add(FaultRule(kind="applied_status", status=500, method="POST", path=r"/comment$"))
     site.faults.rate_limit("search", per_second=5, burst=5)   # 429 + Retry-After beyond that
     site.faults.clear()
 
@@ -40,7 +46,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
 
-KINDS = ("status", "latency", "drop", "timeout")
+KINDS = ("status", "latency", "drop", "timeout", "applied_status", "applied_drop")
 
 
 @dataclass
@@ -94,7 +100,7 @@ class FaultRule:
 class FaultAction:
     """What the server must do for one request."""
 
-    kind: str  # "status" | "latency" | "drop" | "timeout"
+    kind: str  # one of KINDS
     status: int = 0
     headers: Mapping[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -224,6 +230,8 @@ class FaultPlan:
 
 
 def _action_for(rule: FaultRule) -> FaultAction:
+    if rule.kind == "applied_status":
+        return FaultAction(rule.kind, rule.status)
     if rule.kind != "status":
         return FaultAction(rule.kind, seconds=rule.seconds)
     headers: dict[str, str] = {}

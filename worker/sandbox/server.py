@@ -132,7 +132,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 if public or server.faults is None
                 else server.faults.decide(method, parts.path)
             )
-            if action is not None:
+            if action is not None and action.kind not in ("applied_status", "applied_drop"):
                 self._log(req, action.status, action.kind)
                 if action.kind == "drop":
                     self._drop()
@@ -158,6 +158,11 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 resp = error(404, f"No sandbox app serves {method} {parts.path}.")
             if action is not None and action.kind == "timeout":
                 time.sleep(action.seconds)
+            if action is not None and action.kind == "applied_drop":
+                self._drop()  # the effect happened; the client never hears of it
+                return
+            if action is not None and action.kind == "applied_status":
+                resp = Response(action.status, fault_body(action.status), dict(action.headers))
             try:
                 self._write(resp)
             except (BrokenPipeError, ConnectionResetError):
