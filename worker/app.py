@@ -1,25 +1,40 @@
-"""Composition root: settings from the environment, then the adapters and the cycle wired together.
+"""Composition root: settings from the environment, the adapters, and the services bundle.
 
-Nothing here runs at import time; the CLI calls these functions.
+:func:`bootstrap` is the one place that builds what the jobs use — the Jira gateway, the clocks,
+the notification channels, the Confluence client (lazily), the worker's account id — once, checks
+the site (credentials, projects), and hands back a small typed :class:`Services`. The cycle and
+each scheduled job take only the parts they use. Nothing here runs at import time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from worker.config.clocks import build_clocks
+from worker.config.errors import ConfigError
 from worker.config.load import load_config
 from worker.config.model import Config
+from worker.core.clocks import Clocks
 from worker.cycle.apply import Notifier
 from worker.cycle.cycle import Cycle, Memory
+from worker.errors import (
+    ConfigProblem,
+    EnvironmentProblem,
+    NotFound,
+    PermissionDenied,
+    UserError,
+    from_remote,
+)
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import (
     AtlassianTransport,
-    AuthError,
     JiraError,
     RateLimiter,
     RetryingHttp,
@@ -27,11 +42,17 @@ from worker.jira.http import (
 )
 from worker.redact import register, register_basic_auth
 
+if TYPE_CHECKING:
+    from worker.confluence.client import ConfluencePort
+    from worker.notify.port import Channel
+
 DEFAULT_CONFIG = "config.yaml"
+# the first request of a command: a wrong host answers nothing, and the person waits for a verdict
+FIRST_CONTACT = RetryPolicy(max_attempts=3, max_wait=2.0, max_total=6.0)
 
 
-class SetupError(Exception):
-    """Something a person must fix before the worker can talk to Jira. The message says what."""
+# kept as a name for callers of round 1; every setup problem is now a typed UserError
+SetupError = UserError
 
 
 @dataclass(frozen=True)
@@ -50,30 +71,85 @@ def config_path(arg: str | None, environ: Mapping[str, str]) -> Path:
 
 
 def read_config(path: Path) -> Config:
+    """The configuration, or a :class:`ConfigProblem` naming the first problem on one line."""
     if not path.exists():
-        raise SetupError(
-            f"{path}: no such file. Copy config.example.yaml to {path} and adapt it, or pass --config PATH."
+        raise ConfigProblem(
+            f"{path}: no such file",
+            f"copy config.example.yaml to {path} and adapt it, or pass --config PATH",
         )
-    return load_config(path)
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise config_problem(exc) from exc
+
+
+def config_problem(exc: ConfigError) -> ConfigProblem:
+    first = exc.issues[0] if exc.issues else None
+    if first is None:
+        return ConfigProblem(str(exc), "run escalation-worker check")
+    where = str(first.file) + (f":{first.line}" if first.line is not None else "")
+    from worker.config.errors import render_path
+
+    key = render_path(first.path)
+    more = len(exc.issues) - 1
+    fix = first.fix + (f" ({more} more problem(s): run escalation-worker check)" if more else "")
+    return ConfigProblem(f"{where}: {key + ': ' if key else ''}{first.message}", fix)
+
+
+_HOST = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
+
+
+def url_problem(name: str, value: str) -> str | None:
+    """Why ``value`` is not a usable site URL for variable ``name`` (None when it is)."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return (
+            f"{name}={value!r} has no scheme: write it as https://{value.strip().split('/')[0] or '<site>.atlassian.net'}"
+            if "://" not in value
+            else f"{name}={value!r}: only https:// (or http:// for a local test site) is supported"
+        )
+    host = parts.hostname or ""
+    if not (_HOST.match(host) or re.fullmatch(r"[0-9.]+|\[[0-9a-fA-F:]+\]", host)):
+        return f"{name}={value!r}: {host!r} is not a host name"
+    if parts.query or parts.fragment:
+        return f"{name}={value!r}: a site URL has no query or fragment"
+    return None
 
 
 def connection(config: Config, environ: Mapping[str, str]) -> Connection:
+    """The site and credentials from the environment, checked; secrets registered for redaction."""
     j = config.jira
-    missing = [name for name in (j.url_env, j.email_env, j.token_env) if not environ.get(name)]
-    if missing:
-        raise SetupError(
-            "missing environment variable"
-            + ("s " if len(missing) > 1 else " ")
-            + ", ".join(missing)
-            + f": set {j.url_env} to your site (https://<site>.atlassian.net), {j.email_env} to the worker account's "
-            f"email and {j.token_env} to an API token from https://id.atlassian.com/manage-profile/security/api-tokens"
-        )
-    url = environ[j.url_env].rstrip("/")
-    email, token = environ[j.email_env], environ[j.token_env]
+    missing = [
+        name for name in (j.url_env, j.email_env, j.token_env) if not environ.get(name, "").strip()
+    ]
+    email, token = environ.get(j.email_env), environ.get(j.token_env)
     register_basic_auth(email, token)
     register(token)
+    if missing:
+        raise EnvironmentProblem(
+            "missing environment variable"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(missing),
+            f"set {j.url_env} to your site (https://<site>.atlassian.net), {j.email_env} to the worker "
+            f"account's email and {j.token_env} to an API token from "
+            "https://id.atlassian.com/manage-profile/security/api-tokens",
+        )
+    problem = url_problem(j.url_env, environ[j.url_env])
+    if problem:
+        raise EnvironmentProblem(problem, f"set {j.url_env} to https://<site>.atlassian.net")
+    url = environ[j.url_env].strip().rstrip("/")
+    assert email is not None and token is not None
     from worker.confluence.service import confluence_url
 
+    explicit = environ.get(config.confluence.url_env)
+    if explicit:
+        problem = url_problem(config.confluence.url_env, explicit)
+        if problem:
+            raise EnvironmentProblem(
+                problem, f"set {config.confluence.url_env} to https://<site>.atlassian.net/wiki"
+            )
     conf_url = confluence_url(config, environ) or f"{url}/wiki"
     return Connection(url, email, token, conf_url)
 
@@ -133,32 +209,153 @@ def build_cycle(
     )
 
 
-def preflight(cycle: Cycle) -> list[str]:
-    """Check credentials and projects; raise SetupError with one clear line per problem."""
+def check_site(
+    gateway: JiraGateway, config: Config, memory: Memory, *, projects: bool = True
+) -> None:
+    """The credentials and every watched project, before anything else; raises a typed UserError.
+
+    The first request uses a short retry policy: a wrong host or a closed port gets its verdict in
+    seconds instead of the minutes a cycle's requests may wait for a flaky site.
+    """
+    http = gateway.http
+    saved, http.policy = http.policy, FIRST_CONTACT
     try:
-        cycle.identify()
-    except AuthError as exc:
-        raise SetupError(
-            "Jira refused the credentials (HTTP 401): check JIRA_EMAIL and JIRA_API_TOKEN; "
-            "API tokens are tied to the account's email"
-        ) from exc
+        if memory.account_id is None:
+            me = gateway.myself()
+            memory.account_id = str(me.get("accountId") or "") or None
+            memory.time_zone = str(me.get("timeZone") or "UTC")
     except JiraError as exc:
         if exc.status == 403:
-            raise SetupError(
-                "Jira answered 403 for /myself: the token may be scoped without read:jira-user"
+            raise PermissionDenied(
+                "Jira answered 403 for /myself",
+                "the token may be scoped without read:jira-user: use a classic API token "
+                "or add that scope",
             ) from exc
-        raise SetupError(f"cannot reach Jira: {exc}") from exc
-    problems = []
-    for key in cycle.config.jira.projects:
+        raise _remote(exc) from exc
+    finally:
+        http.policy = saved
+    unknown, forbidden = [], []
+    for key in config.jira.projects if projects else ():
         try:
-            if not cycle.gateway.project_exists(key):
-                problems.append(
-                    f"project {key} does not exist or the worker account cannot browse it "
-                    "(grant 'Browse projects' to the worker account, or fix jira.projects)"
-                )
+            if not gateway.project_exists(key):
+                unknown.append(key)
         except JiraError as exc:
-            if exc.status == 403:
-                problems.append(f"project {key}: 403 — the worker account lacks 'Browse projects'")
-            else:
-                raise
-    return problems
+            if exc.status != 403:
+                raise _remote(exc) from exc
+            forbidden.append(key)
+    if forbidden:
+        raise PermissionDenied(
+            f"project {', '.join(forbidden)}: 403, the worker account lacks 'Browse projects'",
+            "grant Browse Projects to the worker account in the project's permission scheme",
+        )
+    if unknown:
+        raise NotFound(
+            f"project {', '.join(unknown)} does not exist or the worker account cannot browse it",
+            "fix jira.projects in config.yaml, or grant Browse Projects to the worker account",
+        )
+
+
+def _remote(exc: BaseException) -> UserError:
+    err = from_remote(exc)
+    if err is None:  # pragma: no cover - from_remote knows every JiraError
+        raise exc
+    return err
+
+
+def preflight(cycle: Cycle) -> list[str]:
+    """Round 1's name for :func:`check_site` on a cycle; problems are raised, so the list is empty."""
+    check_site(cycle.gateway, cycle.config, cycle.memory)
+    return []
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the jobs use, built once by :func:`bootstrap`. Each job takes the parts it needs."""
+
+    config: Config
+    site_url: str
+    gateway: JiraGateway
+    clocks: Clocks
+    now: Callable[[], datetime]
+    account_id: str | None
+    memory: Memory
+    channels: Mapping[str, Channel]
+    wiki_factory: Callable[[], ConfluencePort]
+    environ: Mapping[str, str] = field(repr=False, default_factory=dict)
+
+    def wiki(self) -> ConfluencePort:
+        """The Confluence client (made on first use: only publishing jobs contact Confluence)."""
+        return self.wiki_factory()
+
+    def cycle(
+        self,
+        *,
+        notifier: Notifier | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> Cycle:
+        return Cycle(
+            self.config,
+            self.gateway,
+            self.clocks,
+            now=self.now,
+            memory=self.memory,
+            notifier=notifier,
+            site_url=self.site_url,
+            should_stop=should_stop,
+        )
+
+    def notifier(self) -> Notifier:
+        from worker.cycle.notifications import notifier_from_channels
+
+        return notifier_from_channels(
+            self.channels, self.config, now=self.now, site_url=self.site_url
+        )
+
+
+def bootstrap(
+    config: Config,
+    environ: Mapping[str, str],
+    *,
+    now: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    policy: RetryPolicy | None = None,
+    channels: Mapping[str, Channel] | None = None,
+    check: bool = True,
+    projects: bool = True,
+) -> Services:
+    """Build the services once: connection (checked), gateway, clocks, channels, lazy Confluence.
+
+    With ``check`` (the default) the site is contacted first: the credentials (and, with
+    ``projects``, every watched project) are verified and the worker's account id learned, so a
+    person's mistake fails here, in one line.
+    """
+    conn = connection(config, environ)
+    gateway = build_gateway(config, build_http(conn, sleep=sleep, policy=policy))
+    memory = Memory()
+    if check:
+        check_site(gateway, config, memory, projects=projects)
+    if channels is None:
+        from worker.notify.registry import build_channels
+
+        channels = build_channels(environ)
+    wiki_cache: list[ConfluencePort] = []
+
+    def wiki() -> ConfluencePort:
+        if not wiki_cache:
+            from worker.confluence.service import client_from_env
+
+            wiki_cache.append(client_from_env(config, environ))
+        return wiki_cache[0]
+
+    return Services(
+        config=config,
+        site_url=conn.jira_url,
+        gateway=gateway,
+        clocks=build_clocks(config),
+        now=now or wall_clock(environ),
+        account_id=memory.account_id,
+        memory=memory,
+        channels=channels,
+        wiki_factory=wiki,
+        environ=environ,
+    )

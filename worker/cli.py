@@ -1,62 +1,134 @@
 """``escalation-worker`` command line.
 
-Exit codes: 0 success; 1 Jira (or Confluence) unreachable or refusing the credentials, or
-``check`` found problems; 2 configuration or usage errors.
+Every command raises a typed :class:`worker.errors.UserError` for a person's mistake and lets
+anything else escape; :func:`main` maps both to the exit codes of the README's table, once:
+a user error is one line (``error: what ==> how to fix``), anything else is a bug (its traceback
+and a request to report it). ``tick`` and ``run`` say everything through the log (JSON lines off
+a TTY, on standard output), the other commands print for people and put errors on standard error.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-EXIT_OK, EXIT_JIRA, EXIT_CONFIG = 0, 1, 2
+from worker.errors import (
+    EXIT_BUG,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    AlreadyRunning,
+    UsageProblem,
+    UserError,
+    from_remote,
+    issue_tracker,
+)
+
+Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
+LOGGING_COMMANDS = ("tick", "run")  # they speak through the log, one stream
+ISO_HELP = "an ISO 8601 instant such as 2026-03-02T15:00:00Z or 2026-03-02T16:00+01:00"
 
 
-def _iso(d: datetime | None) -> str | None:
-    return d.astimezone(UTC).isoformat().replace("+00:00", "Z") if d else None
-
-
-def _parse_at(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    d = datetime.fromisoformat(value.replace("Z", "+00:00"))
+def iso_instant(value: str) -> datetime:
+    """An argparse type: an ISO 8601 date-time (UTC when it has no offset)."""
+    try:
+        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expects {ISO_HELP}, got {value!r}") from None
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (a :class:`UsageProblem`), not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageProblem(f"{self.prog}: {message}", f"see {self.prog} --help")
+
+
+def build_parser() -> Parser:
+    p = Parser(
         prog="escalation-worker",
         description="Enforce an escalation matrix with SLAs on Jira Cloud.",
+        epilog="Exit codes: 0 success; 1 the site refused or could not be reached; 2 a problem "
+        "to fix in config.yaml, rules/, the environment or the command line; 3 a bug (please "
+        "report it); 130 interrupted.",
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def with_config(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sp.add_argument(
-            "--config",
-            help="path to config.yaml (default: $ESCALATION_WORKER_CONFIG or ./config.yaml)",
-        )
+    def command(name: str, summary: str, description: str, *, config: bool = True) -> Parser:
+        sp: Parser = sub.add_parser(name, help=summary, description=description)
+        if config:
+            sp.add_argument(
+                "--config",
+                help="path to config.yaml (default: $ESCALATION_WORKER_CONFIG or ./config.yaml)",
+            )
         return sp
 
-    with_config(sub.add_parser("check", help="validate config.yaml and rules/ and summarise them"))
-    sp = with_config(
-        sub.add_parser("plan", help="show what the worker would do now, without writing anything")
+    def log_options(sp: Parser) -> None:
+        sp.add_argument(
+            "--log-format",
+            choices=("json", "console"),
+            help="json: one JSON object a line; console: for people (default: console on a "
+            "terminal, json otherwise). The level comes from $LOG_LEVEL (default info).",
+        )
+
+    sp = command(
+        "check",
+        "validate config.yaml, rules/ and the environment, and summarise them",
+        "Validate config.yaml and rules/ together, and the environment variables the worker "
+        "reads (site URL shape, email and token present). Prints a summary, or every problem "
+        "with its file, line and fix. Does not contact Jira.",
     )
-    sp.add_argument("--json", action="store_true", help="print one JSON array")
-    sp.add_argument("--at", help="evaluate at this instant (ISO 8601) instead of now")
-    sp = with_config(
-        sub.add_parser("explain", help="explain one issue: cell, deadlines, acknowledgement")
+    sp.add_argument(
+        "--skip-env",
+        action="store_true",
+        help="validate the files only (for a CI job that has no access to the secrets)",
     )
-    sp.add_argument("key")
-    sp.add_argument("--at", help="evaluate at this instant (ISO 8601)")
-    with_config(sub.add_parser("tick", help="run one cycle (for cron or Heroku Scheduler)"))
-    with_config(sub.add_parser("run", help="poll forever (Heroku worker dyno)"))
-    sp = with_config(sub.add_parser("publish", help="publish the matrix page to Confluence"))
+    sp = command(
+        "plan",
+        "show what the worker would do now, without writing anything",
+        "Connect, check the projects, and show for every escalation in scope its owner, its "
+        "deadlines in the calendar's time zone and what the worker would do now. Writes nothing.",
+    )
+    sp.add_argument(
+        "--json", action="store_true", help="one JSON array (accountIds, ISO 8601 UTC times)"
+    )
+    sp.add_argument("--at", type=iso_instant, help=f"evaluate at this instant ({ISO_HELP})")
+    sp = command(
+        "explain",
+        "explain one issue: cell, deadlines, acknowledgement, next step",
+        "Explain one issue in words: its label, kind and team, the matrix cell and its people, "
+        "how each deadline was computed on which calendar, the acknowledgement, the record's "
+        "timeline and what would happen next. Writes nothing.",
+    )
+    sp.add_argument("key", help="the issue key, e.g. SHOP-12")
+    sp.add_argument("--at", type=iso_instant, help=f"evaluate at this instant ({ISO_HELP})")
+    sp.add_argument("--json", action="store_true", help="one JSON object instead of the text")
+    sp = command(
+        "tick",
+        "run one cycle and exit (cron, Heroku Scheduler)",
+        "Run one complete cycle against the site and exit. A tick that finds another one still "
+        "running on this machine skips.",
+    )
+    log_options(sp)
+    sp = command(
+        "run",
+        "poll forever (a Heroku worker dyno)",
+        "Poll every schedule.poll_interval, republish the matrix page, send the weekly digest "
+        "and the monthly review on schedule. Stops on SIGTERM or Ctrl-C.",
+    )
+    log_options(sp)
+    sp = command(
+        "publish",
+        "publish the matrix page to Confluence, or write an HTML preview",
+        "Render the matrix from rules/ and config.yaml and create or update its Confluence "
+        "page (only a page the worker created, or confluence.page_id).",
+    )
     sp.add_argument(
         "--dry-run", action="store_true", help="render only; write an HTML preview with --output"
     )
@@ -64,262 +136,262 @@ def build_parser() -> argparse.ArgumentParser:
     from worker.review.commands import register as register_review
 
     p.set_defaults(review_handlers=register_review(sub))
-    sp = sub.add_parser("demo", help="run the whole product against the embedded sandbox site")
+    sp = command(
+        "demo",
+        "run the whole product against the embedded sandbox site",
+        "Start a sandbox Jira and Confluence on 127.0.0.1, seed an organisation and play one "
+        "working day on an accelerated clock while the real worker polls it.",
+        config=False,
+    )
     sp.add_argument(
         "--output",
         default="demo-output",
         help="folder for the demo's files (default ./demo-output)",
     )
     sp.add_argument(
-        "--speed", type=float, default=None, help="simulated minutes per cycle (default 5)"
+        "--speed",
+        type=float,
+        default=None,
+        help="simulated minutes per cycle, more than 0 and at most 120 (default 5)",
+    )
+    sp.add_argument(
+        "--config", help="a config.yaml to play the day with (default config.example.yaml)"
     )
     return p
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if environ is None else environ)
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
     from worker import logs
 
-    # run/tick log to stdout (a dyno's log stream); commands that print results keep stdout clean
-    logs.configure(stream=sys.stdout if args.command in ("run", "tick", "demo") else sys.stderr)
-    handlers = {
-        "check": cmd_check,
-        "plan": cmd_plan,
-        "explain": cmd_explain,
-        "tick": cmd_tick,
-        "run": cmd_run,
-        "publish": cmd_publish,
-        "demo": cmd_demo,
-        **args.review_handlers,
-    }
+    command = _command_in(argv)
+    logging_command = command in LOGGING_COMMANDS
     try:
+        fmt = _log_format(argv)
+        try:
+            level, level_problem = logs.level_from(env), None
+        except UserError as exc:
+            level, level_problem = logs.LEVELS["info"], exc
+        # tick/run log to stdout (a dyno's log stream); commands that print results keep it clean
+        logs.configure(
+            stream=sys.stdout if logging_command or command == "demo" else sys.stderr,
+            json={"json": True, "console": False}.get(fmt or ""),
+            level=level,
+        )
+        if level_problem is not None:
+            raise level_problem
+        args = build_parser().parse_args(argv)
+        handlers: dict[str, Handler] = {
+            "check": cmd_check,
+            "plan": cmd_plan,
+            "explain": cmd_explain,
+            "tick": cmd_tick,
+            "run": cmd_run,
+            "publish": cmd_publish,
+            "demo": cmd_demo,
+            **args.review_handlers,
+        }
         return int(handlers[args.command](args, env))
     except BrokenPipeError:  # output piped into `head` and friends
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        err = from_remote(exc)
+        if err is not None:
+            return _user_error(err, logging_command)
+        return _bug(exc, logging_command)
+
+
+def _log_format(argv: Sequence[str]) -> str | None:
+    for i, a in enumerate(argv):
+        if a.startswith("--log-format="):
+            return a.split("=", 1)[1]
+        if a == "--log-format" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
+
+
+def _user_error(err: UserError, logging_command: bool) -> int:
+    if logging_command:
+        import structlog
+
+        structlog.get_logger("worker.cli").error(
+            "error", error=err.line(), kind=type(err).__name__, exit_code=err.exit_code
+        )
+    else:
+        print(f"error: {err.line()}", file=sys.stderr)
+    return err.exit_code
+
+
+def _bug(exc: BaseException, logging_command: bool) -> int:
+    from worker import __version__
+    from worker.redact import redact
+
+    ask = (
+        f"this is a bug in escalation-worker {__version__}; please report it at "
+        f"{issue_tracker()} with the traceback above (it holds no secret)"
+    )
+    if logging_command:
+        import structlog
+
+        structlog.get_logger("worker.cli").critical("bug", report=ask, exc_info=exc)
+    else:
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+        print(f"error: {ask}", file=sys.stderr)
+    return EXIT_BUG
 
 
 # --- commands -----------------------------------------------------------------------------------
 
 
+def _config(args: argparse.Namespace, env: Mapping[str, str]) -> Any:
+    from worker.app import config_path, read_config
+
+    return read_config(config_path(args.config, env))
+
+
+def _services(args: argparse.Namespace, env: Mapping[str, str], **kw: Any) -> Any:
+    from worker.app import bootstrap
+
+    at = getattr(args, "at", None)
+    return bootstrap(_config(args, env), env, now=(lambda: at) if at else None, **kw)
+
+
 def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import config_path
+    from worker.app import config_path, connection
     from worker.config.check import run_check
+    from worker.config.load import load_config
+    from worker.errors import ConfigProblem
 
     path = config_path(args.config, env)
     if not path.exists():
-        print(
-            f"{path}: no such file. Copy config.example.yaml to {path}, or pass --config PATH.",
-            file=sys.stderr,
+        raise ConfigProblem(
+            f"{path}: no such file",
+            f"copy config.example.yaml to {path} and adapt it, or pass --config PATH",
         )
-        return EXIT_CONFIG
     code, text = run_check(path, env)
     print(text)
-    return code
-
-
-def _setup(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Any, Any] | int:
-    from worker.app import SetupError, config_path, connection, read_config
-    from worker.config.errors import ConfigError
-
-    try:
-        config = read_config(config_path(args.config, env))
-        conn = connection(config, env)
-    except ConfigError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_CONFIG
-    except SetupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    return config, conn
-
-
-def _cycle(
-    config: Any, conn: Any, env: Mapping[str, str], at: datetime | None = None, **kw: Any
-) -> Any:
-    from worker.app import build_cycle, wall_clock
-
-    now = (lambda: at) if at else wall_clock(env)
-    return build_cycle(config, conn, now=now, **kw)
-
-
-def _jira_failure(exc: Exception) -> int:
-    print(f"error: {exc}", file=sys.stderr)
-    return EXIT_JIRA
+    if code != 0:
+        n = text.count("==> fix")
+        raise ConfigProblem(
+            f"{path}: {n} problem{'s' if n != 1 else ''} in the configuration or rules/",
+            "fix each one as its '==> fix' line above says, then run check again",
+        )
+    if not args.skip_env:
+        connection(
+            load_config(path, environ=env), env
+        )  # raises one line when the environment is wrong
+    return EXIT_OK
 
 
 def cmd_plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError, preflight
-    from worker.jira.http import JiraError
+    from worker.cycle.plan import render_plan
 
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, conn = setup
-    cycle = _cycle(config, conn, env, _parse_at(args.at))
-    try:
-        for problem in preflight(cycle):
-            print(f"warning: {problem}", file=sys.stderr)
-        report = cycle.run(dry_run=True)
-    except (SetupError, JiraError) as exc:
-        return _jira_failure(exc)
-    rows = [plan_row(item, d) for item, d in report.decisions if d.record is not None or d.actions]
-    if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-    else:
-        if not rows:
-            print("No escalations in scope.")
-        for r in rows:
-            print(
-                f"{r['key']:<12} {r['severity'] or '-':<3} {r['type'] or '-':<22} L{r['level']} owner={r['owner'] or '-'} "
-                f"ack_due={r['ack_due']} resolve_due={r['resolve_due']} acked={r['acknowledged_at']}"
-            )
-            print(f"{'':<12} next: {r['next_action']} — {r['reason']}")
+    services = _services(args, env)
+    report = services.cycle().run(dry_run=True)
+    print(render_plan(services, report.decisions, services.now(), as_json=args.json))
     return EXIT_OK
-
-
-def plan_row(item: Any, d: Any) -> dict[str, Any]:
-    rec = d.record
-    return {
-        "key": item.snapshot.key,
-        "severity": rec.severity if rec else None,
-        "type": rec.type if rec else None,
-        "level": rec.level if rec else 0,
-        "owner": rec.owner if rec else None,
-        "ack_due": _iso(rec.ack_due) if rec else None,
-        "resolve_due": _iso(rec.resolve_due) if rec else None,
-        "acknowledged_at": _iso(rec.acked_at) if rec else None,
-        "next_action": d.next_step,
-        "reason": d.reason,
-        "actions": [a.kind for a in d.actions],
-    }
 
 
 def cmd_explain(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError, preflight
-    from worker.cycle.explain import explain
-    from worker.jira.http import JiraError
+    from worker.cycle.explain import explain, explain_json
+    from worker.errors import NotFound
 
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, conn = setup
-    cycle = _cycle(config, conn, env, _parse_at(args.at))
-    try:
-        preflight(cycle)
-        cycle.refresh_people()
-        loaded = cycle.gatherer.load_one(args.key)
-    except (SetupError, JiraError) as exc:
-        return _jira_failure(exc)
+    services = _services(args, env)
+    cycle = services.cycle()
+    cycle.refresh_people()
+    loaded = cycle.gatherer.load_one(args.key)
     if loaded is None:
-        print(
-            f"error: {args.key} does not exist or the worker account cannot see it", file=sys.stderr
+        raise NotFound(
+            f"{args.key} does not exist or the worker account cannot see it",
+            "check the key; an issue security level may hide it from the worker account",
         )
-        return EXIT_JIRA
-    print(explain(cycle.context(), loaded, cycle.now()))
+    if args.json:
+        print(explain_json(cycle.context(), loaded, services.now()))
+    else:
+        print(explain(cycle.context(), loaded, services.now()))
     return EXIT_OK
 
 
-def _lock_for(args: argparse.Namespace, conn: Any) -> Any:
+def _lock_for(args: argparse.Namespace, site_url: str) -> Any:
     """One lock per configuration and site, so that cron ticks and a `run` never overlap on a machine."""
     from worker.runtime import ProcessLock
 
-    return ProcessLock(str(Path(args.config or "config.yaml").resolve()) + conn.jira_url)
-
-
-def _prepared_cycle(config: Any, conn: Any, env: Mapping[str, str], **kw: Any) -> Any:
-    """A cycle with notifications, after the preflight checks (warnings printed, fatal problems raised)."""
-    from worker.app import preflight
-    from worker.cycle.notifications import notifier_from_env
-
-    cycle = _cycle(config, conn, env, notifier=notifier_from_env(config, env), **kw)
-    for problem in preflight(cycle):
-        print(f"warning: {problem}", file=sys.stderr)
-    return cycle
+    return ProcessLock(str(Path(args.config or "config.yaml").resolve()) + site_url)
 
 
 def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError
-    from worker.jira.http import JiraError
+    import structlog
 
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, conn = setup
-    lock = _lock_for(args, conn)
+    services = _services(args, env)
+    log = structlog.get_logger("worker.cli")
+    lock = _lock_for(args, services.site_url)
     if not lock.acquire():
-        print("another cycle is still running on this machine; skipping this tick", file=sys.stderr)
+        log.info("tick_skipped", reason="another cycle is still running on this machine")
         return EXIT_OK
     try:
-        _prepared_cycle(config, conn, env).run()
-    except (SetupError, JiraError) as exc:
-        return _jira_failure(exc)
+        services.cycle(notifier=services.notifier()).run()
     finally:
         lock.release()
     return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError
-    from worker.jira.http import JiraError
+    import structlog
+
+    from worker import __version__
+    from worker.app import config_path
     from worker.runtime import Loop
     from worker.schedule_jobs import install_jobs
 
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, conn = setup
+    services = _services(args, env)
+    config = services.config
     loop = Loop()
     loop.install_signal_handlers()
-    lock = _lock_for(args, conn)
+    lock = _lock_for(args, services.site_url)
     if not lock.acquire():
-        print("another worker is already running on this machine", file=sys.stderr)
-        return EXIT_CONFIG
+        raise AlreadyRunning(
+            "another worker is already running on this machine for this configuration",
+            "stop the other process: run one worker per site",
+        )
     try:
-        cycle = _prepared_cycle(config, conn, env, should_stop=loop.stop.is_set)
-        at_start = install_jobs(loop, cycle, config, conn, env)
+        cycle = services.cycle(notifier=services.notifier(), should_stop=loop.stop.is_set)
+        structlog.get_logger("worker.cli").info(
+            "start",
+            version=__version__,
+            config=str(config_path(args.config, env)),
+            projects=list(config.jira.projects),
+            poll_interval_s=config.schedule.poll_interval.total_seconds(),
+            mode="run",
+            site=services.site_url,
+        )
+        at_start = install_jobs(loop, services, cycle.run)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
-    except (SetupError, JiraError) as exc:
-        return _jira_failure(exc)
     finally:
         lock.release()
     return EXIT_OK
 
 
 def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.app import SetupError, config_path, read_config
-    from worker.config.errors import ConfigError
-    from worker.confluence.client import ConfluenceError
-    from worker.confluence.service import client_from_env, publish_matrix
+    from worker.confluence.service import publish_matrix
 
-    try:
-        config = read_config(config_path(args.config, env))
-    except (ConfigError, SetupError) as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_CONFIG
     output = Path(args.output) if args.output else None
     if args.dry_run:
-        result = publish_matrix(config, None, dry_run=True, output=output)
+        result = publish_matrix(_config(args, env), None, dry_run=True, output=output)
         print(result.message)
         return EXIT_OK
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    _, conn = setup
-    try:
-        me = _cycle(config, conn, env)
-        me.identify()
-        client = client_from_env(config, env)
-        result = publish_matrix(
-            config, client, worker_account_id=me.memory.account_id, output=output
-        )
-    except (ConfluenceError, Exception) as exc:
-        from worker.redact import redact
-
-        print(f"error: {redact(str(exc))}", file=sys.stderr)
-        return EXIT_JIRA
+    services = _services(args, env, projects=False)  # the page needs no project
+    result = publish_matrix(
+        services.config, services.wiki(), worker_account_id=services.account_id, output=output
+    )
     print(
         f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "
         f"{result.requests} Confluence requests]"
@@ -330,7 +402,16 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.demo import run_demo
 
-    return run_demo(Path(args.output), speed_minutes=args.speed)
+    if args.speed is not None and not 0 < args.speed <= 120:
+        raise UsageProblem(
+            f"--speed {args.speed:g}: out of range",
+            "give more than 0 and at most 120 simulated minutes per cycle",
+        )
+    return run_demo(
+        Path(args.output),
+        speed_minutes=args.speed,
+        config_path=Path(args.config) if args.config else None,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -574,7 +574,9 @@ def run_demo(
     out = stream or sys.stdout
     speed = DEFAULT_SPEED_MINUTES if speed_minutes is None else speed_minutes
     if not 0 < speed <= 120:
-        out.write("error: --speed must be between 0 and 120 simulated minutes per cycle\n")
+        out.write(
+            "error: --speed must be more than 0 and at most 120 simulated minutes per cycle\n"
+        )
         return 2
     with _quiet_logs():
         result = _run(Path(output), speed, out, config_path)
@@ -646,7 +648,9 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
             )
             tl.header()
             day.play(cycle, timedelta(minutes=speed))
-            review = _monthly_review(config, cycle, wiki_client, clock.now(), tz)
+            review = _monthly_review(
+                config, cycle.gateway, memory.account_id, wiki_client, clock.now(), tz
+            )
             out.write(
                 f"\nMonthly review of {review.month} (so far): {review.action} as a child page of the matrix.\n"
             )
@@ -774,7 +778,12 @@ class ReviewOutcome:
 
 
 def _monthly_review(
-    config: Config, cycle: Any, client: Any, now: datetime, tz: ZoneInfo
+    config: Config,
+    gateway: Any,
+    account_id: str | None,
+    client: Any,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> ReviewOutcome:
     """The review of the demo month so far, computed from the sandbox and published under the matrix page."""
     from worker.review.model import Month
@@ -783,10 +792,8 @@ def _monthly_review(
     from worker.review.source import ReviewFields
 
     month = Month.of(now, tz)
-    report = compute_month(
-        cycle.gateway, config, month, now, fields=ReviewFields.from_config(config)
-    )
-    result = publish_report(config, client, report, worker_account_id=cycle.memory.account_id)
+    report = compute_month(gateway, config, month, now, fields=ReviewFields.from_config(config))
+    result = publish_report(config, client, report, worker_account_id=account_id)
     return ReviewOutcome(str(month), review_title(month), result.action, to_markdown(report))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 import structlog
@@ -43,10 +44,52 @@ class _RedactingRenderer:
         return redact(str(self.inner(logger, name, event_dict)))
 
 
+LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+
+
+def level_from(environ: Mapping[str, str]) -> int:
+    """``$LOG_LEVEL`` (debug, info, warning, error, critical; any case) as a logging level."""
+    name = (environ.get("LOG_LEVEL") or "info").strip().lower()
+    if name == "warn":
+        name = "warning"
+    if name not in LEVELS:
+        from worker.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            f"LOG_LEVEL={environ.get('LOG_LEVEL')!r} is not a level",
+            "use one of " + ", ".join(LEVELS),
+        )
+    return LEVELS[name]
+
+
+class _Current:
+    """``sys.stdout`` or ``sys.stderr`` as it is at each write (a test may swap them in between)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def write(self, text: str) -> int:
+        return int(getattr(sys, self.name).write(text))
+
+    def flush(self) -> None:
+        getattr(sys, self.name).flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(sys, self.name).isatty())
+
+
 def configure(
     *, stream: TextIO | None = None, json: bool | None = None, level: int = logging.INFO
 ) -> None:
     stream = stream or sys.stdout
+    if stream is sys.stdout or stream is sys.stderr:
+        stream = _Current("stdout" if stream is sys.stdout else "stderr")  # type: ignore[assignment]
     as_json = json if json is not None else not stream.isatty()
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
@@ -74,7 +117,29 @@ def configure(
         logger_factory=structlog.PrintLoggerFactory(stream),
         cache_logger_on_first_use=False,
     )
-    # libraries log through the standard library; keep them quiet and never let them print requests
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # the standard library's records (the worker's own modules that use it, and libraries) go
+    # through the same renderer to the same stream: one format, one stream
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                *processors[-(3 if as_json else 2) :],
+            ],
+            foreign_pre_chain=[
+                structlog.stdlib.add_log_level,
+                structlog.stdlib.ExtraAdder(),
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_escalation_worker", False):
+            root.removeHandler(old)
+    handler._escalation_worker = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    # libraries stay quiet below warnings and never print requests
     for name in ("atlassian", "urllib3", "requests", "slack_sdk"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))

@@ -75,9 +75,17 @@ class Loop:
             try:
                 job()
             except Exception as exc:  # the loop must survive any job failure
-                log.error(
-                    "job_failed", job=name, error=f"{type(exc).__name__}: {exc}", exc_info=True
-                )
+                from worker.errors import from_remote
+
+                problem = from_remote(exc)
+                if problem is not None:  # a person's to fix (a wrong space, a permission): one line
+                    log.error(
+                        "job_failed", job=name, error=problem.line(), kind=type(problem).__name__
+                    )
+                else:  # a bug: the traceback, once per failure
+                    log.error(
+                        "job_failed", job=name, error=f"{type(exc).__name__}: {exc}", exc_info=True
+                    )
             finally:
                 self.busy.release()
 

@@ -1,31 +1,37 @@
-"""The jobs of ``run``: the polling cycle, the Confluence page, the weekly digest, the monthly review."""
+"""The jobs of ``run``: the polling cycle, the Confluence page, the weekly digest, the monthly review.
+
+Each job receives only the services it uses, from the bundle built once by
+:func:`worker.app.bootstrap`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from worker.config.model import Config
-from worker.cycle.cycle import Cycle
 from worker.runtime import Loop
+
+if TYPE_CHECKING:
+    from worker.app import Services
 
 log = structlog.get_logger("worker.jobs")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def install_jobs(
-    loop: Loop, cycle: Cycle, config: Config, conn: Any, env: Mapping[str, str]
+    loop: Loop, services: Services, run_cycle: Callable[[], Any]
 ) -> list[Callable[[], None]]:
-    """Schedule every job; return the ones to run once at start (the first cycle, the page)."""
+    """Schedule every job; return the ones to run once at start (the page, then the first cycle)."""
     s = loop.scheduler
+    config = services.config
     poll = max(5, int(config.schedule.poll_interval.total_seconds()))
-    run_cycle = loop.guarded("cycle", cycle.run)
-    s.every(poll).seconds.do(run_cycle)
-    at_start = [run_cycle]
+    cycle_job = loop.guarded("cycle", run_cycle)
+    s.every(poll).seconds.do(cycle_job)
+    at_start = [cycle_job]
     if config.confluence.space:
-        publish = loop.guarded("publish", lambda: publish_now(cycle, config, env))
+        publish = loop.guarded("publish", lambda: publish_now(services))
         s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(
             publish
         )
@@ -33,22 +39,19 @@ def install_jobs(
     tz = config.calendar.timezone
     weekly = config.schedule.weekly_digest
     getattr(s.every(), WEEKDAYS[weekly.weekday]).at(weekly.at.strftime("%H:%M"), tz).do(
-        loop.guarded("weekly_digest", lambda: weekly_digest(cycle, config, env))
+        loop.guarded("weekly_digest", lambda: weekly_digest(services))
     )
     monthly = config.schedule.monthly_review
     s.every().day.at(monthly.at.strftime("%H:%M"), tz).do(
-        loop.guarded("monthly_review", lambda: monthly_review_if_due(cycle, config, env))
+        loop.guarded("monthly_review", lambda: monthly_review_if_due(services))
     )
     return at_start
 
 
-def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
-    from worker.confluence.service import client_from_env, publish_matrix
+def publish_now(services: Services) -> None:
+    from worker.confluence.service import publish_matrix
 
-    cycle.identify()
-    result = publish_matrix(
-        config, client_from_env(config, env), worker_account_id=cycle.memory.account_id
-    )
+    result = publish_matrix(services.config, services.wiki(), worker_account_id=services.account_id)
     log.info(
         "publish",
         action=result.action,
@@ -58,13 +61,25 @@ def publish_now(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
     )
 
 
-def weekly_digest(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
+def weekly_digest(services: Services) -> None:
     from worker.notify.digest import send_weekly_digest
 
-    send_weekly_digest(cycle, config, env)
+    send_weekly_digest(
+        services.gateway,
+        services.config,
+        services.channels,
+        services.now(),
+        site_url=services.site_url,
+    )
 
 
-def monthly_review_if_due(cycle: Cycle, config: Config, env: Mapping[str, str]) -> None:
+def monthly_review_if_due(services: Services) -> None:
     from worker.review.monthly import publish_previous_month_if_due
 
-    publish_previous_month_if_due(cycle, config, env)
+    publish_previous_month_if_due(
+        services.gateway,
+        services.config,
+        services.now(),
+        wiki=services.wiki,
+        account_id=services.account_id,
+    )

@@ -40,12 +40,12 @@ def world(example_config: Config) -> Iterator[World]:
 
 
 def test_check_summarises_the_example() -> None:
-    res = run_cli("check", "--config", "config.example.yaml")
+    res = run_cli("check", "--skip-env", "--config", "config.example.yaml")
     assert res.returncode == 0, res.stderr
     assert "4 severities" in res.stdout and "6 types" in res.stdout and "24 cells" in res.stdout
 
 
-def test_check_reports_located_errors_and_exits_1(tmp_path: Path) -> None:
+def test_check_reports_located_errors_and_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "config.yaml"
     bad.write_text(
         (ROOT / "config.example.yaml")
@@ -54,7 +54,7 @@ def test_check_reports_located_errors_and_exits_1(tmp_path: Path) -> None:
         .replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
     )
     res = run_cli("check", "--config", str(bad))
-    assert res.returncode == 1
+    assert res.returncode == 2
     assert "Mars/Olympus" in res.stdout and "config.yaml:" in res.stdout
 
 
@@ -65,7 +65,7 @@ def test_usage_error_exits_2() -> None:
 def test_tick_without_environment_is_a_configuration_error() -> None:
     res = run_cli("tick", "--config", "config.example.yaml")
     assert res.returncode == 2
-    assert "missing environment variables JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN" in res.stderr
+    assert "missing environment variables JIRA_URL, JIRA_EMAIL, JIRA_API_TOKEN" in res.stdout
 
 
 def test_tick_with_unreachable_jira_exits_1() -> None:
@@ -83,7 +83,7 @@ def test_tick_with_a_bad_token_exits_1_with_one_clear_line(world: World) -> None
     env = world.env() | {"JIRA_API_TOKEN": "wrong-token-456"}
     res = run_cli("tick", "--config", "config.example.yaml", env=env)
     assert res.returncode == 1
-    assert "refused the credentials" in res.stderr
+    assert "refused the credentials" in res.stdout
     assert "wrong-token-456" not in res.stdout + res.stderr
 
 

@@ -87,7 +87,7 @@ def test_digest_reads_jira_and_falls_back_to_email(example_config: Config) -> No
         world.issue("Outage", labels=("escalation-S1", "escalation-type-incident"))
         world.tick()
         cycle = world.cycle()
-        items = read_open(cycle, example_config)
+        items = read_open(cycle.gateway, example_config)
         assert sorted(k for k, _, _ in items) == ["SHOP-1", "SHOP-2"]
         msgs = build_digests(example_config, items, world.clock.now())
         slack, email = Recording("slack_dm", ok=False), Recording("email")

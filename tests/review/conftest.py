@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.review.review_cli import Run, parse
+from tests.review.review_cli import Run
 from tests.review.review_seed import Seeded, seed_month
 from worker.config.model import Config
 
@@ -21,12 +21,12 @@ def fresh_month(example_config: Config) -> Iterator[Seeded]:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Run ``escalation-worker <argv>`` through the handlers ``register`` returns, against a seeded site."""
+    """Run ``escalation-worker <argv>`` in this process (``worker.cli.main``), against a seeded site."""
+    from worker.cli import main
 
     def run(seeded: Seeded, *argv: str, env: dict[str, str] | None = None) -> Run:
         capsys.readouterr()
-        args, handlers = parse(list(argv))
-        code = handlers[args.command](args, env if env is not None else seeded.env())
+        code = main(list(argv), env if env is not None else seeded.env())
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
 

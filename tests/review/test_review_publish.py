@@ -65,27 +65,25 @@ def test_monthly_job_acts_on_the_first_only_and_is_idempotent(fresh_month: Seede
     matrix = publish_matrix_page(fresh_month)
     conn = connection(fresh_month.config, env)
 
-    def cycle_at(at: datetime):  # type: ignore[no-untyped-def]
-        return build_cycle(fresh_month.config, conn, now=lambda: at)
+    gateway = build_cycle(fresh_month.config, conn, now=lambda: NOW).gateway
+    wiki = lambda: client_from_env(fresh_month.config, env)  # noqa: E731
+
+    def due_at(at: datetime):  # type: ignore[no-untyped-def]
+        return publish_previous_month_if_due(
+            gateway, fresh_month.config, at, wiki=wiki, account_id=None
+        )
 
     before = sum(fresh_month.site.counts_by_endpoint().values())
-    assert (
-        publish_previous_month_if_due(
-            cycle_at(datetime(2026, 4, 2, 6, tzinfo=UTC)), fresh_month.config, env
-        )
-        is None
-    )
+    assert due_at(datetime(2026, 4, 2, 6, tzinfo=UTC)) is None
     assert (
         sum(fresh_month.site.counts_by_endpoint().values()) == before
     )  # not due: not a single request
     # 1 April 00:30 in Paris is already the 1st (31 March 22:30 UTC)
-    first = publish_previous_month_if_due(
-        cycle_at(datetime(2026, 3, 31, 22, 30, tzinfo=UTC)), fresh_month.config, env
-    )
+    first = due_at(datetime(2026, 3, 31, 22, 30, tzinfo=UTC))
     assert first is not None and first.action == "created"
     (page,) = fresh_month.wiki.pages(title=TITLE)
     assert page.parent_id == matrix
-    again = publish_previous_month_if_due(cycle_at(NOW), fresh_month.config, env)
+    again = due_at(NOW)
     assert again is not None and again.action in ("unchanged", "updated")
     assert len(fresh_month.wiki.pages(title=TITLE)) == 1
 

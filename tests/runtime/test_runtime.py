@@ -78,6 +78,11 @@ class _FakeCycle:
     def run(self) -> None:
         self.runs += 1
 
+
+class _FakeServices:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
     def now(self) -> datetime:
         return datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -85,7 +90,7 @@ class _FakeCycle:
 def test_run_schedules_cycle_page_digest_and_review(example_config: Config) -> None:
     loop = Loop()
     cycle = _FakeCycle()
-    at_start = install_jobs(loop, cycle, example_config, None, {})  # type: ignore[arg-type]
+    at_start = install_jobs(loop, _FakeServices(example_config), cycle.run)  # type: ignore[arg-type]
     jobs = loop.scheduler.get_jobs()
     assert len(jobs) == 4
     periods = sorted(str(j.interval) + j.unit for j in jobs)

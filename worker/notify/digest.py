@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import structlog
 
 from worker.config.model import Config
 from worker.core.record import Record
+from worker.jira.gateway import JiraGateway
 from worker.notify.message import Message, Recipient
 
 log = structlog.get_logger("worker.digest")
@@ -104,12 +105,11 @@ def build_digests(
     return messages
 
 
-def read_open(cycle: object, config: Config) -> list[tuple[str, str, Record]]:
+def read_open(gateway: JiraGateway, config: Config) -> list[tuple[str, str, Record]]:
     """Open S3/S4 escalations with their records, read from Jira in pages (records come inline)."""
     from worker.cycle.gather import read_record, record_of
     from worker.jira import jql
 
-    gateway = cycle.gateway  # type: ignore[attr-defined]
     labels = [
         config.rules.severities[s].label for s in DIGEST_SEVERITIES if s in config.rules.severities
     ]
@@ -145,11 +145,13 @@ def send(
 
 
 def send_weekly_digest(
-    cycle: object, config: Config, env: Mapping[str, str]
+    gateway: JiraGateway,
+    config: Config,
+    channels: Mapping[str, object],
+    now: datetime,
+    *,
+    site_url: str = "",
 ) -> list[tuple[str, list[str]]]:
-    from worker.notify.registry import build_channels
-
-    now = cycle.now() if hasattr(cycle, "now") else datetime.now(UTC)
-    site = env.get(config.jira.url_env, "")
-    messages = build_digests(config, read_open(cycle, config), now, site_url=site)
-    return send(messages, build_channels(env), now)
+    """Read the open S3/S4 escalations and send each PO their digest."""
+    messages = build_digests(config, read_open(gateway, config), now, site_url=site_url)
+    return send(messages, channels, now)

@@ -3,7 +3,7 @@
     escalation-worker report [--month YYYY-MM] [--format md|csv|json] [--publish] [--output FILE]
     escalation-worker trail [--since DATE] [--format jsonl|csv] [--include-people-issues] [--output FILE]
 
-Exit codes follow the CLI's: 0 success, 1 Jira or Confluence failed, 2 configuration or usage error.
+Errors are raised as :mod:`worker.errors` types; ``worker.cli.main`` turns them into exit codes.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-EXIT_OK, EXIT_REMOTE, EXIT_USAGE = 0, 1, 2
+from worker.errors import EXIT_OK, ConfigProblem, UsageProblem
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 
@@ -43,10 +43,17 @@ def register(subparsers: Any) -> dict[str, Handler]:
             "--decision-field",
             help="custom field id holding the decision (wins over the owner's comment)",
         )
-        sp.add_argument("--at", help="compute as of this instant (ISO 8601) instead of now")
+        from worker.cli import ISO_HELP, iso_instant
+
+        sp.add_argument(
+            "--at", type=iso_instant, help=f"compute as of this instant ({ISO_HELP}) instead of now"
+        )
 
     sp = subparsers.add_parser(
-        "report", help="the monthly escalation review (volumes, SLA compliance, patterns)"
+        "report",
+        help="the monthly escalation review (volumes, SLA compliance, patterns)",
+        description="Compute a month's escalation review from Jira: volumes, SLA compliance, "
+        "time to acknowledge and resolve, patterns; print it, or publish it under the matrix page.",
     )
     sp.add_argument(
         "--month", help="YYYY-MM (default: the previous month in the calendar's time zone)"
@@ -58,7 +65,12 @@ def register(subparsers: Any) -> dict[str, Handler]:
         help='create or update the child page "Escalation review YYYY-MM" under the matrix page',
     )
     common(sp)
-    sp = subparsers.add_parser("trail", help="export the written trail of S1–S2 escalations")
+    sp = subparsers.add_parser(
+        "trail",
+        help="export the written trail of S1–S2 escalations",
+        description="Export the written trail of S1–S2 escalations (who was asked, when, what "
+        "was decided) as JSON lines or CSV, to standard output or --output.",
+    )
     sp.add_argument(
         "--since",
         help="only escalations active on or after this date (YYYY-MM-DD, calendar time zone)",
@@ -71,39 +83,16 @@ def register(subparsers: Any) -> dict[str, Handler]:
 # --- shared setup ---------------------------------------------------------------------------------
 
 
-def _fail(message: str, code: int) -> int:
-    print(message, file=sys.stderr)
-    return code
+def _setup(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Any, Any, datetime]:
+    """(config, gateway, now); a person's mistake is raised as a typed UserError."""
+    from worker.app import bootstrap, config_path, read_config
 
-
-def _setup(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Any, Any, datetime] | int:
-    """(config, gateway, now), or an exit code after printing one clear line."""
-    from worker.app import (
-        SetupError,
-        build_gateway,
-        build_http,
-        config_path,
-        connection,
-        read_config,
-        wall_clock,
+    services = bootstrap(
+        read_config(config_path(args.config, env)),
+        env,
+        now=(lambda: args.at) if args.at else None,
     )
-    from worker.config.errors import ConfigError
-
-    try:
-        config = read_config(config_path(args.config, env))
-        conn = connection(config, env)
-    except (ConfigError, SetupError) as exc:
-        return _fail(str(exc) if isinstance(exc, ConfigError) else f"error: {exc}", EXIT_USAGE)
-    try:
-        now = _parse_at(args.at) if args.at else wall_clock(env)()
-    except ValueError:
-        return _fail(f"error: --at expects an ISO 8601 instant, got {args.at!r}", EXIT_USAGE)
-    return config, build_gateway(config, build_http(conn)), now
-
-
-def _parse_at(text: str) -> datetime:
-    d = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
+    return services.config, services.gateway, services.now()
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -116,66 +105,49 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
-def _remote_error(exc: Exception) -> int:
-    from worker.redact import redact
-
-    return _fail(f"error: {redact(str(exc))}", EXIT_REMOTE)
-
-
 # --- report ----------------------------------------------------------------------------------------
 
 
 def cmd_report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.confluence.client import ConfluenceError
-    from worker.confluence.publish import PublishError
-    from worker.jira.http import JiraError
     from worker.review.model import Month
     from worker.review.monthly import compute_month, publish_report
     from worker.review.render import to_csv, to_json, to_markdown
     from worker.review.source import ReviewFields
 
     if args.publish and args.include_people_issues:
-        return _fail(
-            "error: --include-people-issues cannot be combined with --publish: the published review names "
-            "no people issue",
-            EXIT_USAGE,
+        raise UsageProblem(
+            "--include-people-issues cannot be combined with --publish",
+            "the published review names no people issue: drop one of the two",
         )
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, gateway, now = setup
+    if args.month:
+        try:
+            Month.parse(args.month)
+        except ValueError as exc:
+            raise UsageProblem(f"--month {args.month!r}: {exc}", "write it as YYYY-MM") from None
+    config, gateway, now = _setup(args, env)
     tz = ZoneInfo(config.calendar.timezone)
-    try:
-        month = Month.parse(args.month) if args.month else Month.of(now, tz).previous()
-    except ValueError as exc:
-        return _fail(f"error: --month: {exc}", EXIT_USAGE)
+    month = Month.parse(args.month) if args.month else Month.of(now, tz).previous()
     if args.publish and not config.confluence.space:
-        return _fail(
-            "error: confluence.space is not set in config.yaml: there is nowhere to publish",
-            EXIT_USAGE,
+        raise ConfigProblem(
+            "confluence.space is not set in config.yaml: there is nowhere to publish",
+            "set confluence.space to the key of the space of the matrix page",
         )
     fields = ReviewFields.from_config(config, args.counterpart_field, args.decision_field)
-    try:
-        report = compute_month(
-            gateway, config, month, now, fields=fields, include_sensitive=args.include_people_issues
-        )
-    except JiraError as exc:
-        return _remote_error(exc)
+    report = compute_month(
+        gateway, config, month, now, fields=fields, include_sensitive=args.include_people_issues
+    )
     render = {"md": to_markdown, "csv": to_csv, "json": to_json}[args.format]
     _emit(render(report), args.output)
     if args.publish:
         from worker.confluence.service import client_from_env
 
-        try:
-            me = gateway.myself()
-            result = publish_report(
-                config,
-                client_from_env(config, env),
-                report,
-                worker_account_id=str(me.get("accountId") or "") or None,
-            )
-        except (JiraError, ConfluenceError, PublishError) as exc:
-            return _remote_error(exc)
+        me = gateway.myself()
+        result = publish_report(
+            config,
+            client_from_env(config, env),
+            report,
+            worker_account_id=str(me.get("accountId") or "") or None,
+        )
         print(result.message, file=sys.stderr)
     return EXIT_OK
 
@@ -190,29 +162,22 @@ def _parse_since(text: str, tz: ZoneInfo) -> datetime:
 
 
 def cmd_trail(args: argparse.Namespace, env: Mapping[str, str]) -> int:
-    from worker.jira.http import JiraError
     from worker.review.source import ReviewFields, load_escalations
     from worker.review.trail import to_csv, to_jsonl, trail_entries
 
-    setup = _setup(args, env)
-    if isinstance(setup, int):
-        return setup
-    config, gateway, now = setup
-    tz = ZoneInfo(config.calendar.timezone)
-    since = None
     if args.since:
         try:
-            since = _parse_since(args.since, tz)
+            _parse_since(args.since, ZoneInfo("UTC"))
         except ValueError:
-            return _fail(
-                f"error: --since expects a date (YYYY-MM-DD) or an ISO 8601 instant, got {args.since!r}",
-                EXIT_USAGE,
-            )
+            raise UsageProblem(
+                f"--since {args.since!r} is not a date",
+                "give a date (YYYY-MM-DD) or an ISO 8601 instant",
+            ) from None
+    config, gateway, now = _setup(args, env)
+    tz = ZoneInfo(config.calendar.timezone)
+    since = _parse_since(args.since, tz) if args.since else None
     fields = ReviewFields.from_config(config, args.counterpart_field, args.decision_field)
-    try:
-        escalations = load_escalations(gateway, config, updated_since=since, fields=fields)
-    except JiraError as exc:
-        return _remote_error(exc)
+    escalations = load_escalations(gateway, config, updated_since=since, fields=fields)
     entries, withheld = trail_entries(
         escalations,
         rules=config.rules,

@@ -8,9 +8,8 @@ and manual-edit handling. A published review never names people issues.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from worker.config.model import Config
@@ -108,32 +107,29 @@ def publish_report(
 
 
 def publish_previous_month_if_due(
-    cycle: Any, config: Config, env: Mapping[str, str], *, client: ConfluencePort | None = None
+    gateway: SearchPort,
+    config: Config,
+    now: datetime,
+    *,
+    wiki: Callable[[], ConfluencePort],
+    account_id: str | None,
 ) -> PublishResult | None:
     """On the configured day of the month (the 1st by default), publish last month's review.
 
     ``run`` calls this every day at ``schedule.monthly_review.at`` in the calendar's time zone; on
     any other day it returns None without a request. Calling it twice the same day is harmless: the
-    second call finds the page up to date (``unchanged``). ``cycle`` provides ``now()``,
-    ``gateway`` and ``identify()``/``memory.account_id`` (a :class:`worker.cycle.cycle.Cycle`).
+    second call finds the page up to date (``unchanged``). ``wiki`` makes the Confluence client,
+    only when the review is due.
     """
     tz = ZoneInfo(config.calendar.timezone)
-    now: datetime = cycle.now()
     if now.astimezone(tz).day != config.schedule.monthly_review.day:
         return None
     if not config.confluence.space:
         log.warning("review.not_published", extra={"why": "confluence.space is not set"})
         return None
     month = Month.of(now, tz).previous()
-    cycle.identify()
-    report = compute_month(
-        cycle.gateway, config, month, now, fields=ReviewFields.from_config(config)
-    )
-    if client is None:
-        from worker.confluence.service import client_from_env
-
-        client = client_from_env(config, env)
-    result = publish_report(config, client, report, worker_account_id=cycle.memory.account_id)
+    report = compute_month(gateway, config, month, now, fields=ReviewFields.from_config(config))
+    result = publish_report(config, wiki(), report, worker_account_id=account_id)
     log.info(
         "review.published",
         extra={
