@@ -84,6 +84,10 @@ def pid_alive(pid: int) -> bool:
         return True
 
 
+class RecordWriteRefused(JiraError):
+    """The record could not be written where an effect needs its intent recorded first."""
+
+
 @dataclass
 class ApplyResult:
     key: str
@@ -121,6 +125,9 @@ class Applier:
         self.visibility = visibility
         self.notifier = notifier
         self.claim = claim or new_claim_token()
+        self._abandoned: list[
+            Event
+        ] = []  # notifications abandoned while applying the current issue
 
     # -- public -------------------------------------------------------------------------------
 
@@ -231,9 +238,10 @@ class Applier:
             result.note = "another worker process claimed this issue; leaving it to that process"
             return result
 
-        outbox = list((decision.record.outbox if decision.record else ()) or ())
+        outbox = working_outbox(decision, fresh.record)
         retry = list((decision.record.notify_retry if decision.record else ()) or ())
         notified: list[Event] = []
+        self._abandoned = []
         for action in todo:
             try:
                 if isinstance(action, Notify):
@@ -251,7 +259,8 @@ class Applier:
                 result.failed.append(action.id)
                 result.note = str(exc)
                 break
-            except RetryableError as exc:
+            except (RetryableError, RecordWriteRefused) as exc:
+                # not done: the id stays pending and the next cycle takes it up again
                 result.failed.append(action.id)
                 result.note = str(exc)
                 break
@@ -275,6 +284,8 @@ class Applier:
             # leave the old record with what is done; the next cycle continues from here
             partial = replace(intent, writer=self.claim).with_done(*sorted(done))
             partial = replace(partial, outbox=tuple(outbox), notify_retry=tuple(retry))
+            if self._abandoned:
+                partial = partial.with_events(*self._abandoned)
             self._write(key, partial)
             result.record = partial
             return result
@@ -289,8 +300,8 @@ class Applier:
             pending=(),
         ).with_done(*[a.id for a in decision.actions if a.id in done])
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
-        if failures or notified:
-            final = final.with_events(*failures, *notified)
+        if failures or notified or self._abandoned:
+            final = final.with_events(*failures, *self._abandoned, *notified)
         self._write(key, final)
         result.record = final
         return result
@@ -362,8 +373,10 @@ class Applier:
             return any(c.action_id == action.id for c in comments)
         if isinstance(action, Assign):
             return fresh.snapshot.assignee == action.account_id
-        # watchers are idempotent; notifications are settled by the outbox
-        return isinstance(action, Notify)
+        # Watchers are idempotent. A pending notification is never taken as done here: only its
+        # outbox entries can say so. ``_notify`` sends what has no entry yet, abandons (visibly,
+        # backup used) what was left in ``intent`` and leaves final entries alone.
+        return False
 
     def _notify(
         self, key: str, action: Notify, outbox: list[Mapping[str, Any]], intent: Record
@@ -372,9 +385,26 @@ class Applier:
             return outbox
 
         def persist(entries: list[dict[str, Any]]) -> None:
-            self._write(key, replace(intent, outbox=tuple(entries)))
+            try:
+                self._write(key, replace(intent, outbox=tuple(entries)))
+            except JiraError as exc:
+                # no recorded intent, so nothing is sent; the notification stays pending
+                raise RecordWriteRefused(
+                    f"the record could not be written before sending ({exc}); "
+                    "the notification stays pending",
+                    exc.status,
+                ) from exc
 
-        return list(self.notifier.deliver(action, outbox, persist))
+        after: list[Mapping[str, Any]] = list(self.notifier.deliver(action, outbox, persist))
+        for event in abandoned_events(outbox, after, action, self.now()):
+            log.warning(
+                "notification_abandoned",
+                issue=key,
+                action_id=action.id,
+                detail=event.detail,
+            )
+            self._abandoned.append(event)
+        return after
 
     def _retry_notifications(self, key: str, record: Record) -> Record:
         outbox: list[Mapping[str, Any]] = list(record.outbox)
@@ -384,9 +414,11 @@ class Applier:
                 action = notify_from_json(payload)
             except (TypeError, KeyError):
                 continue  # unreadable payload: drop it rather than fail every cycle
+            self._abandoned = []
             outbox = self._notify(key, action, outbox, record)
             if still_failing(outbox, action.id):
                 keep.append(payload)
+            record = record.with_events(*self._abandoned)
         return record.evolve(outbox=tuple(outbox), notify_retry=tuple(keep))
 
     def _write(self, key: str, record: Record) -> None:
@@ -428,6 +460,61 @@ def notified_events(
             action.recipients[0] if action.recipients else None,
         )
     ]
+
+
+def working_outbox(decision: Decision, stored: Record | None) -> list[Mapping[str, Any]]:
+    """The outbox to deliver this decision's notifications against.
+
+    The decision's record carries the outbox forward, except when it starts a new record: the stored
+    one may then be only a claim placeholder whose outbox holds the entries of a delivery cut short
+    by a crash. Those entries are kept, or the next attempt would not know what was already sent.
+    """
+    outbox = list((decision.record.outbox if decision.record else ()) or ())
+    if stored is None:
+        return outbox
+    ids = {a.id for a in decision.actions if isinstance(a, Notify)}
+    have = {(e.get("message_id"), e.get("channel")) for e in outbox}
+    for e in stored.outbox:
+        if e.get("message_id") in ids and (e.get("message_id"), e.get("channel")) not in have:
+            outbox.append(e)
+    return outbox
+
+
+def abandoned_events(
+    before: Sequence[Mapping[str, Any]],
+    after: Sequence[Mapping[str, Any]],
+    action: Notify,
+    at: datetime,
+) -> list[Event]:
+    """One timeline event per channel of ``action`` that became ``abandoned`` during this delivery,
+    naming the backup that went to the people it may not have reached (or saying there was none)."""
+    was = {e.get("channel"): e.get("status") for e in before if e.get("message_id") == action.id}
+    mine = [e for e in after if e.get("message_id") == action.id]
+    events = []
+    for e in mine:
+        channel = e.get("channel")
+        if e.get("status") != "abandoned" or was.get(channel) == "abandoned":
+            continue
+        backups = [
+            f"{b.get('channel')} {b.get('status')}" for b in mine if b.get("backup_for") == channel
+        ]
+        why = (
+            "outcome unknown after an interruption, not sent again"
+            if was.get(channel) == "intent"
+            else str(e.get("detail") or "gave up")
+        )
+        backup = (
+            "backup: " + ", ".join(backups) if backups else "no backup channel for this severity"
+        )
+        events.append(
+            Event(
+                at,
+                "abandoned",
+                f"{action.event} via {channel}: {why}; {backup}"[:300],
+                action.recipients[0] if action.recipients else None,
+            )
+        )
+    return events
 
 
 def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:

@@ -51,7 +51,8 @@ KINDS = ("status", "latency", "drop", "timeout", "applied_status", "applied_drop
 
 @dataclass
 class FaultRule:
-    """One fault.  ``times=None`` means unlimited; ``probability`` is checked after the regexes."""
+    """One fault.  ``times=None`` means unlimited; ``probability`` is checked after the regexes;
+    ``after=n`` lets the first ``n`` matching requests through (e.g. fault only the second record write)."""
 
     kind: str
     path: str = ".*"
@@ -62,7 +63,9 @@ class FaultRule:
     seconds: float = 0.0
     times: int | None = 1
     probability: float = 1.0
+    after: int = 0  # let this many matching requests through untouched before the rule can fire
     fired: int = 0
+    seen: int = 0
     _pattern: re.Pattern[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -89,6 +92,7 @@ class FaultRule:
             "seconds",
             "times",
             "probability",
+            "after",
         }
         unknown = set(data) - allowed
         if unknown:
@@ -184,6 +188,7 @@ class FaultPlan:
                         "status": r.status,
                         "times": r.times,
                         "fired": r.fired,
+                        "after": r.after,
                         "probability": r.probability,
                     }
                     for r in self._rules
@@ -201,6 +206,9 @@ class FaultPlan:
                 if rule.times is not None and rule.fired >= rule.times:
                     continue
                 if not rule.matches(method, path):
+                    continue
+                rule.seen += 1
+                if rule.seen <= rule.after:
                     continue
                 if rule.probability < 1.0 and self._rng.random() >= rule.probability:
                     continue

@@ -1,0 +1,241 @@
+"""A routing cycle killed after each of its requests in turn (issue 12 item 2).
+
+Deterministic fault injection instead of a race with a real SIGKILL: the Jira transport and every
+notification channel count the requests that completed, and after request ``k`` raise
+:class:`Crash`, a ``BaseException`` nothing in the worker catches -- from outside, the process died
+right after request ``k`` took effect (its answer may be lost). Request ``k`` being in flight with no
+effect is the same as a crash after ``k - 1``, so ``k = 1 .. N`` covers every boundary of the cycle.
+
+After each crash a new process resumes the work, and the result is compared with a run that was
+never interrupted: the same Jira state, and every notification either sent exactly once per channel
+or visibly abandoned (outbox entry, timeline event) with its backup channel used.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import World
+from tests.faults.faults_support import (
+    FAST_POLICY,
+    make_world,
+    worker_assignments,
+    worker_comment_ids,
+)
+from tests.support import paris
+from worker.app import build_gateway, connection
+from worker.config.clocks import build_clocks
+from worker.config.model import Config
+from worker.cycle.cycle import Cycle
+from worker.cycle.notifications import notifier_from_channels
+from worker.jira.http import AtlassianTransport, HttpResponse, RateLimiter, RetryingHttp
+from worker.notify.message import Delivery, Message
+from worker.sandbox.faults import FaultRule
+
+START = paris(2026, 3, 2, 9, 0)
+RESUME = START + timedelta(minutes=3)  # past any claim lease, well inside the S1 ack window
+
+
+class Crash(BaseException):
+    """The process dies here."""
+
+
+@dataclass
+class Countdown:
+    """Counts completed requests; raises :class:`Crash` once ``crash_after`` of them completed."""
+
+    crash_after: int | None = None
+    seen: list[str] = field(default_factory=list)
+
+    def completed(self, what: str) -> None:
+        self.seen.append(what)
+        if self.crash_after is not None and len(self.seen) >= self.crash_after:
+            self.crash_after = None
+            raise Crash(what)
+
+
+class CountingTransport:
+    def __init__(self, inner: AtlassianTransport, countdown: Countdown) -> None:
+        self.inner, self.countdown = inner, countdown
+
+    def send(self, method: str, path: str, *, params: Any = None, json: Any = None) -> HttpResponse:
+        resp = self.inner.send(method, path, params=params, json=json)
+        self.countdown.completed(f"{method} {path}")
+        return resp
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+@dataclass
+class Provider:
+    """A notification provider that remembers every message it received (it outlives the worker)."""
+
+    id: str
+    received: list[str] = field(default_factory=list)
+    countdown: Countdown | None = None
+
+    def configured(self) -> bool:
+        return True
+
+    def send(self, message: Message) -> Delivery:
+        self.received.append(message.id)
+        reached = tuple(r.account_id for r in message.recipients)
+        if self.countdown is not None:
+            self.countdown.completed(f"{self.id} send")
+        return Delivery(self.id, "sent", "delivered", reached)
+
+
+CHANNELS = ("phone", "slack_channel", "sms")  # S1: primary phone + Slack channel, backup SMS
+
+
+def run_cycle(world: World, providers: dict[str, Provider], countdown: Countdown) -> None:
+    for p in providers.values():
+        p.countdown = countdown
+    conn = connection(world.config, world.env())
+    transport = AtlassianTransport(conn.jira_url, conn.email, conn.token, timeout=5.0)
+    http = RetryingHttp(
+        CountingTransport(transport, countdown),  # type: ignore[arg-type]
+        policy=FAST_POLICY,
+        limiter=RateLimiter(),
+        sleep=world.sleeps.append,
+    )
+    notifier = notifier_from_channels(
+        providers,  # type: ignore[arg-type]
+        world.config,
+        now=world.clock.now,
+        site_url=conn.jira_url,
+    )
+    cycle = Cycle(
+        world.config,
+        build_gateway(world.config, http),
+        build_clocks(world.config),
+        now=world.clock.now,
+        notifier=notifier,
+        site_url=conn.jira_url,
+        settle_sleep=lambda _s: None,
+    )
+    try:
+        cycle.run()
+    finally:
+        http.close()
+
+
+@dataclass
+class Run:
+    jira: dict[str, Any]
+    outbox: dict[tuple[str, str], dict[str, Any]]
+    received: dict[str, Counter[str]]
+    timeline: list[dict[str, Any]]
+    requests: list[str]
+
+
+def routing(example_config: Config, crash_after: int | None) -> Run:
+    with make_world(example_config, START) as world:
+        key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+        providers = {c: Provider(c) for c in CHANNELS}
+        countdown = Countdown(crash_after)
+        try:
+            run_cycle(world, providers, countdown)
+        except Crash:
+            pass
+        else:
+            assert crash_after is None or crash_after > len(countdown.seen)
+        requests = list(countdown.seen)
+        world.clock.set(RESUME)
+        run_cycle(world, providers, Countdown())  # a new process, nothing in memory
+        rec = world.record(key)
+        return Run(
+            jira={
+                "comments": sorted(worker_comment_ids(world, key)),
+                "assignments": worker_assignments(world, key),
+                "assignee": world.site.issue(key).assignee,
+                "watchers": sorted(world.site.watchers(key)),
+                "level": rec["level"],
+                "owner": rec["owner"],
+                "status": rec["status"],
+                "pending": rec["pending"],
+            },
+            outbox={(e["message_id"], e["channel"]): e for e in rec["outbox"]},
+            received={c: Counter(p.received) for c, p in providers.items()},
+            timeline=rec["timeline"],
+            requests=requests,
+        )
+
+
+@pytest.fixture(scope="module")
+def clean(example_config: Config) -> Run:
+    return routing(example_config, None)
+
+
+def test_the_uncrashed_routing_sends_each_primary_once(clean: Run) -> None:
+    assert {(m.split(":")[-2], c) for (m, c) in clean.outbox} == {
+        ("route", "phone"),
+        ("route", "slack_channel"),
+    }
+    assert all(e["status"] == "sent" for e in clean.outbox.values())
+    assert clean.received["sms"] == Counter()
+    # search, gather, fresh read, claim, check, assign, watch, comment, 2 x (intent, send), final
+    assert len(clean.requests) >= 15
+
+
+def check_against_clean(run: Run, clean: Run, k: int) -> None:
+    assert run.jira == clean.jira, f"crash after request {k}: {run.requests[k - 1 : k]}"
+    for message_id, channel in clean.outbox:
+        got = run.outbox.get((message_id, channel))
+        assert got is not None, f"{channel} of {message_id} silently dropped (crash after {k})"
+        assert run.received[channel][message_id] <= 1, f"{channel} sent twice (crash after {k})"
+        if got["status"] == "sent":
+            assert run.received[channel][message_id] == 1
+            continue
+        # the only other acceptable ending: visibly abandoned, backup used for its people
+        assert got["status"] == "abandoned", got
+        backup = run.outbox.get((message_id, "sms"))
+        assert backup is not None and backup["status"] == "sent", run.outbox
+        assert backup["backup_for"] == channel
+        assert run.received["sms"][message_id] == 1
+        events = [e for e in run.timeline if e["kind"] == "abandoned"]
+        assert any(channel in e["detail"] and "sms sent" in e["detail"] for e in events), events
+    for channel, counts in run.received.items():
+        assert all(n == 1 for n in counts.values()), f"{channel}: {counts} (crash after {k})"
+
+
+def test_a_crash_after_each_request_of_a_routing_cycle_ends_like_the_uncrashed_run(
+    example_config: Config, clean: Run
+) -> None:
+    abandoned = []
+    for k in range(1, len(clean.requests) + 2):  # every boundary, and one past the end
+        run = routing(example_config, k)
+        check_against_clean(run, clean, k)
+        abandoned += [k for e in run.outbox.values() if e["status"] == "abandoned"]
+    # a crash between an intent and the end of the cycle leaves a notification in doubt
+    assert abandoned, "no crash point left a notification in doubt: the enumeration is wrong"
+
+
+def test_a_refused_record_write_before_a_send_never_turns_into_done(world: World) -> None:
+    """403 on the intent write of the phone call: nothing is sent, the notify stays pending, and
+    the next cycle sends it (it is not marked done, refused or otherwise)."""
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    providers = {c: Provider(c) for c in CHANNELS}
+    # the claim is the first record write; the intent before the phone call is the second
+    world.site.faults.add(
+        FaultRule(kind="status", status=403, method="PUT", path=r"/properties/", after=1)
+    )
+    run_cycle(world, providers, Countdown())
+    assert all(not p.received for p in providers.values())
+    rec = world.record(key)
+    notify = [p for p in rec["pending"] if ":notify:" in p]
+    assert notify and not [d for d in rec["done"] if ":notify:" in d]
+    run_cycle(world, providers, Countdown())
+    rec = world.record(key)
+    assert rec["pending"] == [] and notify[0] in rec["done"]
+    assert [p.received for p in providers.values()] == [[notify[0]], [notify[0]], []]
+    assert {e["channel"]: e["status"] for e in rec["outbox"]} == {
+        "phone": "sent",
+        "slack_channel": "sent",
+    }
