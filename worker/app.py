@@ -40,7 +40,7 @@ from worker.jira.http import (
     RetryingHttp,
     RetryPolicy,
 )
-from worker.redact import register, register_basic_auth
+from worker.redact import secret_from_env
 
 if TYPE_CHECKING:
     from worker.confluence.client import ConfluencePort
@@ -124,9 +124,8 @@ def connection(config: Config, environ: Mapping[str, str]) -> Connection:
     missing = [
         name for name in (j.url_env, j.email_env, j.token_env) if not environ.get(name, "").strip()
     ]
-    email, token = environ.get(j.email_env), environ.get(j.token_env)
-    register_basic_auth(email, token)
-    register(token)
+    email = environ.get(j.email_env)
+    token = secret_from_env(environ, j.token_env, user=email)
     if missing:
         raise EnvironmentProblem(
             "missing environment variable"

@@ -14,26 +14,17 @@ from typing import Any, TextIO
 import structlog
 from structlog.tracebacks import ExceptionDictTransformer
 
-from worker.redact import redact
+from worker.redact import redact, redact_value
 
 
 def _scrub(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     for k, v in list(event_dict.items()):
-        if isinstance(v, str):
-            event_dict[k] = redact(v)
-        elif isinstance(v, (dict, list, tuple)):
-            event_dict[k] = _scrub_obj(v)
+        if isinstance(v, (str, dict, list, tuple)):
+            event_dict[k] = redact_value(v)
+        elif isinstance(v, BaseException) and k != "exc_info":
+            # an exception object is rendered later from its own text: render it redacted now
+            event_dict[k] = redact(f"{type(v).__name__}: {v}")
     return event_dict
-
-
-def _scrub_obj(v: Any) -> Any:
-    if isinstance(v, str):
-        return redact(v)
-    if isinstance(v, dict):
-        return {k: _scrub_obj(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_scrub_obj(x) for x in v]
-    return v
 
 
 class _RedactingRenderer:

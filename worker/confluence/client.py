@@ -19,6 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from worker.redact import redact
+
 API_PREFIX = "/wiki/api/v2"
 
 
@@ -38,6 +40,9 @@ class ConfluenceError(Exception):
         detail: str = "",
         retry_after: float | None = None,
     ):
+        # the detail quotes the server's answer, which may echo the credentials: redacted here,
+        # before anything logs, stores or raises it
+        detail, path = redact(detail), redact(path)
         super().__init__(f"{method} {path} -> HTTP {status}{': ' + detail if detail else ''}")
         self.status = status
         self.method = method

@@ -13,6 +13,7 @@ from worker.config.model import Config
 from worker.confluence.client import ConfluenceClient, ConfluencePort
 from worker.confluence.publish import PublishError, PublishResult, publish
 from worker.confluence.render import names_from, render_matrix_page, render_preview_html
+from worker.redact import secret_from_env
 
 
 def content_hash(storage: str) -> str:
@@ -59,7 +60,7 @@ def client_from_env(
     env = os.environ if environ is None else environ
     url = confluence_url(config, env)
     email = env.get(config.jira.email_env)
-    token = env.get(config.jira.token_env)
+    token = secret_from_env(env, config.jira.token_env, user=email)
     missing = [
         name
         for name, value in (

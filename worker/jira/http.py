@@ -31,7 +31,7 @@ from tenacity import (
     stop_after_delay,
 )
 
-from worker.redact import redact
+from worker.redact import redact, redact_value
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class JiraError(Exception):
     def __init__(self, message: str, status: int | None = None, body: Any = None) -> None:
         super().__init__(redact(message))
         self.status = status
-        self.body = body
+        self.body = redact_value(body)
 
 
 class RetryableError(JiraError):

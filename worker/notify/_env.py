@@ -1,8 +1,14 @@
-"""Small helpers for reading provider settings from an environment mapping."""
+"""Small helpers for reading provider settings from an environment mapping.
+
+Secrets are read with :func:`worker.redact.secret_from_env`, never with :func:`text`. As a second
+line of defence, :func:`text` registers the value of any variable whose name looks like a secret.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+from worker.redact import looks_secret, register
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -13,6 +19,8 @@ def text(environ: Mapping[str, str], name: str) -> str | None:
     value = environ.get(name)
     if value is None:
         return None
+    if looks_secret(name):
+        register(value)
     value = value.strip()
     return value or None
 
@@ -50,11 +58,3 @@ def retry_after_seconds(value: str | None) -> float | None:
     except ValueError:
         return None
     return max(seconds, 0.0)
-
-
-def scrub(value: str, *secrets: str | None) -> str:
-    """``value`` with every non-empty secret replaced by ``***`` (a last line of defence)."""
-    for secret in secrets:
-        if secret:
-            value = value.replace(secret, "***")
-    return value

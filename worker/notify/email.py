@@ -19,6 +19,7 @@ from email.message import EmailMessage
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
+from worker.redact import redact, secret_from_env
 
 _TIMEOUT = 20.0
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
@@ -37,12 +38,13 @@ class EmailSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> EmailSettings:
+        username = _env.text(environ, "SMTP_USERNAME")
         return cls(
             host=_env.text(environ, "SMTP_HOST"),
             port=_env.number(environ, "SMTP_PORT", 587),
             sender=_env.text(environ, "SMTP_FROM"),
-            username=_env.text(environ, "SMTP_USERNAME"),
-            password=_env.text(environ, "SMTP_PASSWORD"),
+            username=username,
+            password=secret_from_env(environ, "SMTP_PASSWORD", user=username),
             starttls=_env.flag(environ, "SMTP_STARTTLS", True),
         )
 
@@ -127,7 +129,7 @@ class EmailChannel:
         try:
             smtp = self._connect()
         except (smtplib.SMTPException, OSError) as exc:
-            return Delivery(self.id, "failed", _env.scrub(_smtp_error(exc), self.settings.password))
+            return Delivery(self.id, "failed", redact(_smtp_error(exc)))
         reached: list[str] = []
         problems: list[str] = []
         try:
@@ -149,5 +151,5 @@ class EmailChannel:
         notes = [f"reached {len(reached)} of {len(with_email)}"] + problems
         if without:
             notes.append("no email address for " + ", ".join(without))
-        detail = _env.scrub("; ".join(notes), self.settings.password)
+        detail = redact("; ".join(notes))
         return Delivery(self.id, "failed" if problems else "sent", detail, tuple(reached))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from worker.redact import redact
+
 DeliveryStatus = Literal["sent", "failed", "skipped"]
 
 
@@ -46,6 +48,8 @@ class Delivery:
 
     ``recipients`` lists the account ids actually reached, so a retry can leave them out.
     ``retry_after`` (seconds) is set when the provider asked us to slow down.
+    ``detail`` is redacted on construction: it goes to the outbox (stored in the issue's record,
+    readable by every viewer of the issue) and to the log, and may quote a provider's answer.
     """
 
     channel: str
@@ -53,3 +57,6 @@ class Delivery:
     detail: str
     recipients: tuple[str, ...] = ()
     retry_after: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", redact(self.detail))

@@ -26,6 +26,7 @@ import requests
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message
+from worker.redact import redact, secret_from_env
 
 DEFAULT_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
 _TIMEOUT = 15.0
@@ -43,7 +44,7 @@ class PagerDutySettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> PagerDutySettings:
         return cls(
-            routing_key=_env.text(environ, "PAGERDUTY_ROUTING_KEY"),
+            routing_key=secret_from_env(environ, "PAGERDUTY_ROUTING_KEY"),
             events_url=_env.text(environ, "PAGERDUTY_EVENTS_URL") or DEFAULT_EVENTS_URL,
         )
 
@@ -111,10 +112,8 @@ class PagerDutyChannel:
                 retry_after=_env.retry_after_seconds(response.headers.get("Retry-After")),
             )
         if not 200 <= response.status_code < 300:
-            # PagerDuty's error body lists problems with the event; it does not echo the key.
-            detail = _env.scrub(
-                f"HTTP {response.status_code}{_errors(response)}", self.settings.routing_key
-            )
+            # PagerDuty's error body lists problems with the event; redacted in case it quotes the key.
+            detail = redact(f"HTTP {response.status_code}{_errors(response)}")
             return Delivery(self.id, "failed", detail)
         return Delivery(
             self.id,

@@ -43,6 +43,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
+from worker.redact import redact, secret_from_env
 
 DEFAULT_API_URL = "https://slack.com/api/"
 _NAME_LIMIT = 80
@@ -61,7 +62,7 @@ class SlackSettings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SlackSettings:
         url = _env.text(environ, "SLACK_API_URL") or DEFAULT_API_URL
-        return cls(token=_env.text(environ, "SLACK_BOT_TOKEN"), api_url=url.rstrip("/") + "/")
+        return cls(token=secret_from_env(environ, "SLACK_BOT_TOKEN"), api_url=url.rstrip("/") + "/")
 
     @staticmethod
     def missing(environ: Mapping[str, str]) -> list[str]:
@@ -121,7 +122,7 @@ class SlackApi:
             if error == "ratelimited" or exc.response.status_code == 429:
                 error = "ratelimited"
                 retry_after = _env.retry_after_seconds(_header(exc.response.headers, "Retry-After"))
-            detail = _env.scrub(f"{method}: {error}", self.settings.token)
+            detail = redact(f"{method}: {error}")
             raise SlackFailure(detail, error, retry_after) from None
         except (SlackClientError, OSError) as exc:
             raise SlackFailure(f"{method}: {type(exc).__name__}") from None

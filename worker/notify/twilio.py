@@ -21,6 +21,7 @@ import requests
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
+from worker.redact import redact, secret_from_env
 
 DEFAULT_API_URL = "https://api.twilio.com"
 _SPOKEN_LIMIT = 300
@@ -39,9 +40,10 @@ class TwilioSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> TwilioSettings:
+        sid = _env.text(environ, "TWILIO_ACCOUNT_SID")
         return cls(
-            account_sid=_env.text(environ, "TWILIO_ACCOUNT_SID"),
-            auth_token=_env.text(environ, "TWILIO_AUTH_TOKEN"),
+            account_sid=sid,
+            auth_token=secret_from_env(environ, "TWILIO_AUTH_TOKEN", user=sid),
             from_number=_env.text(environ, "TWILIO_FROM"),
             api_url=(_env.text(environ, "TWILIO_API_URL") or DEFAULT_API_URL).rstrip("/"),
         )
@@ -110,7 +112,7 @@ class TwilioClient:
             )
         if not 200 <= response.status_code < 300:
             detail = f"HTTP {response.status_code}{_twilio_error(response)}"
-            return _Result(False, _env.scrub(detail, s.auth_token))
+            return _Result(False, redact(detail))
         sid = _json(response).get("sid")
         return _Result(True, f"sid {sid}" if sid else "accepted")
 
@@ -135,7 +137,7 @@ def _json(response: requests.Response) -> dict[str, Any]:
 
 
 def _twilio_error(response: requests.Response) -> str:
-    """Twilio's own error code and message (they never echo credentials)."""
+    """Twilio's own error code and message (redacted: a proxy or a test double may echo credentials)."""
     data = _json(response)
     code, text = data.get("code"), data.get("message")
     parts = [str(p) for p in (code, text) if p]
