@@ -45,7 +45,9 @@ def secret_reads(source: str) -> list[tuple[int, str]]:
             if name in ALLOWED_CALLS:
                 continue
             f = node.func
-            if (isinstance(f, ast.Attribute) and name in ("get", "pop") and _is_env(f.value)) or name == "getenv":
+            if (
+                isinstance(f, ast.Attribute) and name in ("get", "pop") and _is_env(f.value)
+            ) or name == "getenv":
                 key = node.args[0]
             elif len(node.args) >= 2 and _is_env(node.args[0]):
                 key = node.args[1]  # helpers such as _env.text(environ, "NAME")
