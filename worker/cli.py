@@ -78,6 +78,19 @@ def build_parser() -> Parser:
         )
 
     sp = command(
+        "init",
+        "write a commented config.yaml (and with --rules an editable rules/ copy) to start from",
+        "Write the starting point of a deployment into DIR (default: this folder): a commented "
+        "config.yaml made from the example, and with --rules a copy of the shipped rules to edit. "
+        "Nothing is overwritten unless --force is given.",
+        config=False,
+    )
+    sp.add_argument("dir", nargs="?", default=".", help="folder to write into (created if missing)")
+    sp.add_argument(
+        "--rules", action="store_true", help="also copy the shipped rules into DIR/rules to edit"
+    )
+    sp.add_argument("--force", action="store_true", help="overwrite existing files")
+    sp = command(
         "check",
         "validate config.yaml, rules/ and the environment, and summarise them",
         "Validate config.yaml and rules/ together, and the environment variables the worker "
@@ -187,6 +200,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             raise level_problem
         args = build_parser().parse_args(argv)
         handlers: dict[str, Handler] = {
+            "init": cmd_init,
             "check": cmd_check,
             "plan": cmd_plan,
             "explain": cmd_explain,
@@ -265,6 +279,17 @@ def _services(args: argparse.Namespace, env: Mapping[str, str], **kw: Any) -> An
     return bootstrap(_config(args, env), env, now=(lambda: at) if at else None, **kw)
 
 
+def cmd_init(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from worker.defaults.starter import write_starter
+
+    written = write_starter(Path(args.dir), with_rules=args.rules, force=args.force)
+    print(f"wrote {written.config}")
+    if written.rules is not None:
+        print(f"wrote {written.rules}/ (the rules to edit; rules_dir points at it)")
+    print(f"next: edit it, then `escalation-worker check --config {written.config}`")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.app import config_path, connection
     from worker.config.check import run_check
@@ -275,7 +300,7 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if not path.exists():
         raise ConfigProblem(
             f"{path}: no such file",
-            f"copy config.example.yaml to {path} and adapt it, or pass --config PATH",
+            f"run `escalation-worker init` to write one and adapt it, or pass --config PATH",
         )
     code, text = run_check(path, env)
     print(text)

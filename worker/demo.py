@@ -302,20 +302,12 @@ class DemoResult:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _repo_root() -> Path:
-    return Path(__file__).resolve().parents[1]
-
-
 def demo_config(path: Path | None = None) -> Config:
-    """The configuration the demo runs with (``config.example.yaml`` next to the package)."""
+    """The configuration the demo runs with (the example configuration shipped in the package)."""
     from worker.config.load import load_config
+    from worker.defaults import example_config_path
 
-    path = path or _repo_root() / "config.example.yaml"
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path}: the demo runs on the example configuration of a clone of the repository"
-        )
-    return load_config(path)
+    return load_config(path or example_config_path())
 
 
 def _local(tz: ZoneInfo, t: time) -> datetime:

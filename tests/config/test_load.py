@@ -18,9 +18,13 @@ from worker.config.rules_load import sla_order
 from worker.core.rules import parse_sla
 
 
-def test_the_default_rules_dir_is_the_repository_rules_folder() -> None:
-    assert find_default_rules_dir() == ROOT / "rules"
-    assert (find_default_rules_dir() / "matrix.yaml").is_file()
+def test_the_default_rules_dir_is_the_packaged_copy_of_the_repository_rules() -> None:
+    packaged = find_default_rules_dir()
+    assert packaged.parts[-3:] == ("worker", "defaults", "rules")
+    # in a clone the packaged folder is a link to the top-level rules/: one set of files
+    assert packaged.resolve() == (ROOT / "rules").resolve()
+    names = sorted(p.name for p in (ROOT / "rules").glob("*.yaml"))
+    assert names and sorted(p.name for p in packaged.glob("*.yaml")) == names
 
 
 def test_check_of_the_example_summarises_and_exits_0() -> None:

@@ -117,9 +117,10 @@ _DURATION_FIX = 'write a duration such as "30s", "5m", "1h", "2d" or "2w"'
 
 
 def find_default_rules_dir() -> Path:
-    """The ``rules/`` folder shipped next to the ``worker`` package."""
-    # worker/config/load.py -> the repository (or install prefix) holding worker/ and rules/.
-    return Path(__file__).resolve().parents[2] / "rules"
+    """The rules shipped inside the package (``worker/defaults/rules``)."""
+    from worker.defaults import rules_dir
+
+    return rules_dir()
 
 
 def load_rules(rules_dir: Path) -> Rules:

@@ -1,0 +1,54 @@
+"""`escalation-worker init`: the starting point of a deployment, from the packaged files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from worker.cli import main
+from worker.config.load import load_config
+
+
+def test_init_writes_a_config_that_check_accepts_and_that_uses_the_shipped_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "deploy"
+    assert main(["init", str(target)], {}) == 0
+    config = target / "config.yaml"
+    assert config.is_file() and not (target / "rules").exists()
+    assert "rules_dir: rules" not in [
+        line.split("#")[0].strip() for line in config.read_text().splitlines()
+    ]
+    loaded = load_config(config)
+    assert loaded.rules_dir.parts[-2:] == ("defaults", "rules")
+    capsys.readouterr()
+    assert main(["check", "--config", str(config)], {}) == 0
+
+
+def test_init_with_rules_copies_them_and_points_the_config_at_the_copy(tmp_path: Path) -> None:
+    assert main(["init", "--rules", str(tmp_path)], {}) == 0
+    assert (tmp_path / "rules" / "matrix.yaml").is_file()
+    loaded = load_config(tmp_path / "config.yaml")
+    assert loaded.rules_dir.resolve() == (tmp_path / "rules").resolve()
+
+
+def test_init_never_overwrites_without_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.yaml").write_text("mine\n")
+    assert main(["init", str(tmp_path)], {}) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--force" in err and "Traceback" not in err
+    assert (tmp_path / "config.yaml").read_text() == "mine\n"
+    assert main(["init", "--force", str(tmp_path)], {}) == 0
+    assert (tmp_path / "config.yaml").read_text() != "mine\n"
+
+
+def test_init_refuses_a_file_as_the_target_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = tmp_path / "a-file"
+    f.write_text("x")
+    assert main(["init", str(f)], {}) == 2
+    assert "not a folder" in capsys.readouterr().err
