@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from tests.support import ROOT, WORKER
 from worker.config.model import Config
 from worker.core.decide import Context
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_tmpdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Lock files and other temporary files of this test run stay out of the machine-wide /tmp.
+
+    The worker's process lock lives in the temporary folder; two test runs on one machine (or a
+    real worker beside the tests) must not see each other's locks."""
+    folder = tmp_path_factory.mktemp("tmp")
+    old_env, old_tempdir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+    yield folder
+    tempfile.tempdir = old_tempdir
+    if old_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = old_env
 
 
 @pytest.fixture(scope="session")

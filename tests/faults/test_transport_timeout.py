@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -21,8 +20,7 @@ def test_sub_second_timeout_is_applied() -> None:
     site.faults.add(FaultRule(kind="timeout", seconds=1.5, path=r"/myself$", times=1))
     with SandboxServer(site) as server:
         transport = AtlassianTransport(server.url, "bot@example.com", "token-123456", timeout=0.3)
-        started = time.perf_counter()
+        # without the sub-second timeout the stalled answer would arrive (200) after 1.5 s
         with pytest.raises(requests.Timeout):
             transport.send("GET", "/rest/api/3/myself")
-        assert time.perf_counter() - started < 1.2
         assert transport.send("GET", "/rest/api/3/myself").status == 200
