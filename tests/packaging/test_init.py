@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from worker.cli import main
+from worker.cli import build_parser, cmd_check, cmd_init
 from worker.config.load import load_config
+
+
+def main(argv: list[str], env: dict[str, str]) -> int:
+    """The command's handler, without main()'s process-wide logging set-up (captured streams)."""
+    args = build_parser().parse_args(argv)
+    handler = {"init": cmd_init, "check": cmd_check}[args.command]
+    return handler(args, env)
 
 
 def test_init_writes_a_config_that_check_accepts_and_that_uses_the_shipped_rules(
