@@ -75,7 +75,7 @@ def read_config(path: Path) -> Config:
     if not path.exists():
         raise ConfigProblem(
             f"{path}: no such file",
-            f"copy config.example.yaml to {path} and adapt it, or pass --config PATH",
+            "run `escalation-worker init` to write one and adapt it, or pass --config PATH",
         )
     try:
         return load_config(path)

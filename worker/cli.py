@@ -300,7 +300,7 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     if not path.exists():
         raise ConfigProblem(
             f"{path}: no such file",
-            f"run `escalation-worker init` to write one and adapt it, or pass --config PATH",
+            "run `escalation-worker init` to write one and adapt it, or pass --config PATH",
         )
     code, text = run_check(path, env)
     print(text)
