@@ -13,7 +13,6 @@ from worker.cli import build_parser, cmd_check, cmd_init
 from worker.config.load import load_config
 from worker.defaults.starter import InitError
 
-
 SITE_ENV = {
     "JIRA_URL": "https://example-org.atlassian.net",
     "JIRA_EMAIL": "bot@example.org",
