@@ -30,7 +30,7 @@ from worker.errors import (
 )
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
-LOGGING_COMMANDS = ("tick", "run")  # they speak through the log, one stream
+LOGGING_COMMANDS = ("tick", "run", "serve")  # they speak through the log, one stream
 ISO_HELP = "an ISO 8601 instant such as 2026-03-02T15:00:00Z or 2026-03-02T16:00+01:00"
 
 
@@ -136,6 +136,21 @@ def build_parser() -> Parser:
         "and the monthly review on schedule. Stops on SIGTERM or Ctrl-C.",
     )
     log_options(sp)
+    sp.add_argument(
+        "--serve",
+        action="store_true",
+        help="also serve Jira webhooks and Slack/phone acknowledgements on $PORT (one Heroku "
+        "web dyno does everything)",
+    )
+    sp = command(
+        "serve",
+        "web process only: Jira webhooks, Slack buttons, phone and SMS acknowledgements",
+        "Listen on $PORT at once, then connect to the site. Jira webhooks wake a cycle for their "
+        "issues; Slack clicks, a key pressed during a call and SMS replies are recorded as "
+        "acknowledgements. Beside a `run` worker dyno it is a second actor, kept safe by the "
+        "claims every cycle makes. Stops on SIGTERM or Ctrl-C.",
+    )
+    log_options(sp)
     sp = command(
         "publish",
         "publish the matrix page to Confluence, or write an HTML preview",
@@ -206,6 +221,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             "explain": cmd_explain,
             "tick": cmd_tick,
             "run": cmd_run,
+            "serve": cmd_serve,
             "publish": cmd_publish,
             "demo": cmd_demo,
             **args.review_handlers,
@@ -377,12 +393,21 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.runtime import Loop
     from worker.schedule_jobs import install_jobs
 
-    services = _services(args, env)
+    web = _start_web(env) if args.serve else None  # bind $PORT before any long work
+    waker = None
+    try:
+        services = _services(args, env)
+    except BaseException:
+        if web is not None:
+            web.stop()
+        raise
     config = services.config
     loop = Loop()
     loop.install_signal_handlers()
     lock = _lock_for(args, services.site_url)
     if not lock.acquire():
+        if web is not None:
+            web.stop()
         raise AlreadyRunning(
             "another worker is already running on this machine for this configuration",
             "stop the other process: run one worker per site",
@@ -399,9 +424,71 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             site=services.site_url,
         )
         at_start = install_jobs(loop, services, cycle.run)
+        if web is not None:
+            waker = _attach_web(web, services, cycle, loop, env)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
     finally:
+        if web is not None:
+            web.stop()
+        if waker is not None:
+            waker.close()
         lock.release()
+    return EXIT_OK
+
+
+def _start_web(env: Mapping[str, str]) -> Any:
+    """The web server, listening on $PORT before config and Jira are even read."""
+    from worker.errors import EnvironmentProblem
+    from worker.web.app import Services as WebServices
+    from worker.web.server import start
+    from worker.web.settings import WebSettings, WebSetupError
+
+    try:
+        settings = WebSettings.from_env(env)
+    except WebSetupError as exc:
+        raise EnvironmentProblem(str(exc)) from None
+    try:
+        return start(WebServices(settings))
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"cannot listen on {settings.host}:{settings.port} ({exc.strerror})",
+            "set PORT to a free port",
+        ) from None
+
+
+def _attach_web(web: Any, services: Any, cycle: Any, loop: Any, env: Mapping[str, str]) -> Any:
+    """Wake key cycles from the web server; they never run while the poller's cycle runs."""
+    from worker.app import build_gateway, build_http, connection
+    from worker.cycle.cycle import Cycle
+    from worker.web.server import attach
+    from worker.web.wake import KeyCycles
+
+    config = services.config
+    waker = KeyCycles(lambda keys: cycle.run(keys=keys), busy=loop.busy, stop=loop.stop)
+    # the recorder reads and writes through its own connection, beside the cycles
+    gateway = build_gateway(config, build_http(connection(config, env)))
+    recorder_cycle = Cycle(config, gateway, services.clocks, now=services.now)
+    attach(web.services, config, recorder_cycle, waker, env, now=services.now)
+    return waker
+
+
+def cmd_serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    """A web dyno beside a worker dyno: a second actor, kept safe by the claims every cycle makes."""
+    from worker.runtime import Loop
+
+    web = _start_web(env)
+    waker = None
+    try:
+        services = _services(args, env)
+        loop = Loop()
+        loop.install_signal_handlers()
+        cycle = services.cycle(notifier=services.notifier(), should_stop=loop.stop.is_set)
+        waker = _attach_web(web, services, cycle, loop, env)
+        loop.run_forever()
+    finally:
+        web.stop()
+        if waker is not None:
+            waker.close()
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import cast
 from zoneinfo import ZoneInfo
 
+from worker.core import channel_ack
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory, Person
@@ -145,6 +146,19 @@ def find_ack(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime) -
             best = a
 
     for c in snap.comments or ():
+        if c.channel_ack is not None:
+            # written by the worker for a press in Slack or on the phone; counts as that person's
+            if c.author is not None and c.author == worker:
+                found = channel_ack.as_response(
+                    c.channel_ack,
+                    record,
+                    comment_created=c.created,
+                    known_people=frozenset(p.account_id for p in ctx.directory.people.values()),
+                    now=now,
+                )
+                if found is not None:
+                    consider(Ack(*found))
+            continue
         if (
             c.author is None
             or c.author not in people

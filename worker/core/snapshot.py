@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from worker.core.channel_ack import ChannelAck
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -26,6 +28,9 @@ class Comment:
         None  # the worker's own comments carry the id of the action that posted them
     )
     text: str = ""
+    channel_ack: ChannelAck | None = (
+        None  # posted by the worker for a Slack/phone/SMS acknowledgement
+    )
 
 
 @dataclass(frozen=True)

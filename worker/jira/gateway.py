@@ -221,10 +221,13 @@ class JiraGateway:
         *,
         action_id: str,
         visibility: Mapping[str, str] | None = None,
+        property_value: Mapping[str, Any] | None = None,
     ) -> str:
+        """Post a comment carrying ``action_id`` (and more, in ``property_value``) in its property."""
+        value = {**(property_value or {}), "id": action_id}
         body: dict[str, Any] = {
             "body": dict(adf),
-            "properties": [{"key": COMMENT_PROPERTY, "value": {"id": action_id}}],
+            "properties": [{"key": COMMENT_PROPERTY, "value": value}],
         }
         if visibility:
             body["visibility"] = dict(visibility)

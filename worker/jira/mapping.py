@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from worker.core import channel_ack
 from worker.core.snapshot import Change, Comment, IssueSnapshot
 from worker.jira.adf import to_text
 
@@ -93,6 +94,7 @@ def comment_from_json(c: Mapping[str, Any]) -> Comment | None:
     if created is None:
         return None
     action_id = None
+    ack = None
     for p in c.get("properties") or ():
         if (
             isinstance(p, Mapping)
@@ -100,12 +102,14 @@ def comment_from_json(c: Mapping[str, Any]) -> Comment | None:
             and isinstance(p.get("value"), Mapping)
         ):
             action_id = str(p["value"].get("id") or "") or None
+            ack = channel_ack.from_property(p["value"])
     return Comment(
         str(c.get("id", "")),
         _account(c.get("author")),
         created,
         action_id,
         to_text(c.get("body"), 2000),
+        ack,
     )
 
 

@@ -56,13 +56,19 @@ _TIMEOUT = 15
 class SlackSettings:
     token: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
+    # the web process verifies button clicks with the signing secret: without it, no buttons
+    interactive: bool = False
 
     REQUIRED = ("SLACK_BOT_TOKEN",)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SlackSettings:
         url = _env.text(environ, "SLACK_API_URL") or DEFAULT_API_URL
-        return cls(token=secret_from_env(environ, "SLACK_BOT_TOKEN"), api_url=url.rstrip("/") + "/")
+        return cls(
+            token=secret_from_env(environ, "SLACK_BOT_TOKEN"),
+            api_url=url.rstrip("/") + "/",
+            interactive=_env.text(environ, "SLACK_SIGNING_SECRET") is not None,
+        )
 
     @staticmethod
     def missing(environ: Mapping[str, str]) -> list[str]:
@@ -82,6 +88,52 @@ def escape(text: str) -> str:
 
 def summary(message: Message) -> str:
     return f"*{escape(message.title)}*\n{escape(message.text)}\n<{message.issue_url}|{message.issue_key}>"
+
+
+#: the events whose messages ask someone to acknowledge, and so carry the buttons
+ACK_EVENTS = frozenset({"route", "escalate", "nudge", "remind"})
+ACK_BLOCK_PREFIX = "escalation-ack:"
+ACK_ACTION = "acknowledge"
+HANDOVER_ACTION = "hand_over"
+
+
+def ack_blocks(message: Message, text: str) -> list[dict[str, Any]] | None:
+    """Block Kit for a message that asks for an acknowledgement: the text, *Acknowledge*, *Hand over to…*.
+
+    The issue key rides in the block id and the button value; the web process trusts neither and
+    re-reads the issue from Jira before recording anything.
+    """
+    if message.event not in ACK_EVENTS:
+        return None
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        {
+            "type": "actions",
+            "block_id": f"{ACK_BLOCK_PREFIX}{message.issue_key}"[:255],
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": ACK_ACTION,
+                    "style": "primary",
+                    "text": {"type": "plain_text", "text": "Acknowledge"},
+                    "value": message.issue_key[:2000],
+                },
+                {
+                    "type": "users_select",
+                    "action_id": HANDOVER_ACTION,
+                    "placeholder": {"type": "plain_text", "text": "Hand over to…"},
+                },
+            ],
+        },
+    ]
+
+
+def done_blocks(text: str, note: str) -> list[dict[str, Any]]:
+    """The message once acknowledged: the same text, the buttons replaced by who did it and when."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(note)[:3000]}]},
+    ]
 
 
 class SlackFailure(Exception):
@@ -234,9 +286,7 @@ class _SlackChannel:
                     tally.problems.append(f"{recipient.name}: no Slack id or email")
                     continue
                 opened = self._api.call("conversations.open", users=user)
-                self._api.call(
-                    "chat.postMessage", channel=opened["channel"]["id"], text=summary(message)
-                )
+                self._post(opened["channel"]["id"], message, summary(message))
                 tally.reached.append(recipient.account_id)
             except SlackFailure as failure:
                 tally.problems.append(f"{recipient.name}: {failure.detail}")
@@ -245,6 +295,13 @@ class _SlackChannel:
                     tally.problems.append("stopped after a rate limit")
                     return False
         return True
+
+    def _post(self, channel: str, message: Message, text: str) -> dict[str, Any]:
+        """``chat.postMessage``, with the acknowledgement buttons when the web process can receive them."""
+        blocks = ack_blocks(message, text) if self._api.settings.interactive else None
+        if blocks is None:
+            return self._api.call("chat.postMessage", channel=channel, text=text)
+        return self._api.call("chat.postMessage", channel=channel, text=text, blocks=blocks)
 
     def _dm_delivery(self, message: Message, note: str | None = None) -> Delivery:
         if not message.recipients:
@@ -307,10 +364,10 @@ class SlackMentionChannel(_SlackChannel):
                     mentions.append(f"<@{user}>")
                     tally.reached.append(recipient.account_id)
             prefix = " ".join(mentions)
-            self._api.call(
-                "chat.postMessage",
-                channel=message.team_channel,
-                text=f"{prefix} {summary(message)}" if prefix else summary(message),
+            self._post(
+                message.team_channel,
+                message,
+                f"{prefix} {summary(message)}" if prefix else summary(message),
             )
         except SlackFailure as failure:
             tally.reached.clear()
@@ -334,7 +391,7 @@ class SlackChannelChannel(_SlackChannel):
             channel, name, created = self._api.ensure_channel(message.issue_key)
             tally.notes.append(f"{'created' if created else 'reused'} #{name}")
             self._invite(channel, message.recipients, tally)
-            self._api.call("chat.postMessage", channel=channel, text=summary(message))
+            self._post(channel, message, summary(message))
         except SlackFailure as failure:
             # The channel may exist by now; a retry reuses it and invites again.
             tally.reached.clear()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import requests
@@ -35,6 +36,8 @@ class TwilioSettings:
     auth_token: str | None = field(default=None, repr=False)
     from_number: str | None = None
     api_url: str = DEFAULT_API_URL
+    # where the web process receives Twilio's callbacks; with it, calls ask to press 1 to acknowledge
+    public_url: str | None = None
 
     REQUIRED = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM")
 
@@ -46,6 +49,8 @@ class TwilioSettings:
             auth_token=secret_from_env(environ, "TWILIO_AUTH_TOKEN", user=sid),
             from_number=_env.text(environ, "TWILIO_FROM"),
             api_url=(_env.text(environ, "TWILIO_API_URL") or DEFAULT_API_URL).rstrip("/"),
+            public_url=(_env.text(environ, "ESCALATION_WORKER_PUBLIC_URL") or "").rstrip("/")
+            or None,
         )
 
     @staticmethod
@@ -56,18 +61,54 @@ class TwilioSettings:
         return bool(self.account_sid and self.auth_token and self.from_number)
 
 
+VOICE_PATH = "/twilio/voice"
+SMS_PATH = "/twilio/sms"
+
+
 def spoken_text(message: Message) -> str:
-    """The short sentence read out on a call (no link: nobody can click a phone call)."""
-    sentence = (
-        f"Escalation, severity {message.severity}, for issue {message.issue_key}. "
-        f"{message.title}. Please check Jira now."
-    )
+    """Who is calling about what (no link: nobody can click a phone call).
+
+    A people issue is never read aloud: neither its key nor its title, only that it is one.
+    """
+    if message.sensitive:
+        sentence = (
+            f"This is the escalation worker. A severity {message.severity} escalation about "
+            "a confidential people issue needs you. Please check Jira now."
+        )
+    else:
+        sentence = (
+            f"This is the escalation worker. Escalation, severity {message.severity}, for issue "
+            f"{message.issue_key}. {message.title}. Please check Jira now."
+        )
     return sentence if len(sentence) <= _SPOKEN_LIMIT else sentence[: _SPOKEN_LIMIT - 3] + "..."
 
 
-def twiml(message: Message) -> str:
-    """The TwiML document for a call: the sentence, said twice, XML-escaped."""
-    return f'<Response><Say loop="2">{escape(spoken_text(message))}</Say></Response>'
+def gather_url(public_url: str, issue_key: str) -> str:
+    """Where Twilio posts the pressed key; the signed URL carries the issue key."""
+    return f"{public_url}{VOICE_PATH}?{urlencode({'issue': issue_key})}"
+
+
+def twiml(message: Message, public_url: str | None = None) -> str:
+    """The TwiML document for a call, XML-escaped.
+
+    With the web process reachable (``public_url``), the sentence is followed by "press 1 to
+    acknowledge" inside a ``<Gather>`` whose answer goes to the web process; otherwise it is said twice.
+    """
+    said = escape(spoken_text(message))
+    if not public_url:
+        return f'<Response><Say loop="2">{said}</Say></Response>'
+    action = escape(gather_url(public_url, message.issue_key), {'"': "&quot;"})
+    return (
+        f'<Response><Gather numDigits="1" timeout="8" method="POST" action="{action}">'
+        f"<Say>{said}</Say><Say>Press 1 to acknowledge.</Say></Gather>"
+        f"<Say>No key was pressed. Please acknowledge in Jira or Slack. Goodbye.</Say></Response>"
+    )
+
+
+def reply_twiml(text: str, *, sms: bool) -> str:
+    """The answer to a keypress (spoken) or an SMS reply (a text message back)."""
+    tag = "Message" if sms else "Say"
+    return f"<Response><{tag}>{escape(text)}</{tag}></Response>"
 
 
 def sms_body(message: Message) -> str:
@@ -118,7 +159,12 @@ class TwilioClient:
 
     def call(self, to: str, message: Message) -> _Result:
         return self._post(
-            "Calls", {"To": to, "From": self.settings.from_number or "", "Twiml": twiml(message)}
+            "Calls",
+            {
+                "To": to,
+                "From": self.settings.from_number or "",
+                "Twiml": twiml(message, self.settings.public_url),
+            },
         )
 
     def sms(self, to: str, message: Message) -> _Result:

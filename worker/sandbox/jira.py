@@ -139,6 +139,12 @@ class JiraSite:
         self._next_link_id = 30_000
         self._custom: dict[int, dict[str, Any]] = {}  # issue id -> custom field id -> JSON value
         self._routes = self._build_routes()
+        # called after each issue event (see worker.sandbox.webhooks): (event, state, extra)
+        self.listeners: list[Callable[[str, IssueState, Mapping[str, Any]], None]] = []
+
+    def _emit(self, event: str, state: IssueState, **extra: Any) -> None:
+        for listener in list(self.listeners):
+            listener(event, state, extra)
 
     # ------------------------------------------------------------------ seeding API
 
@@ -246,6 +252,7 @@ class JiraSite:
             self._latest_write = max(self._latest_write, when)
             self._issues[issue_id] = IssueRecord(versions=[(self._seq, when, state)])
             self._keys[key] = issue_id
+            self._emit("jira:issue_created", state, user=reporter)
             return key
 
     def add_labels(self, key: str, *labels: str, by: str, at: datetime | None = None) -> None:
@@ -370,6 +377,7 @@ class JiraSite:
                 )
             )
             self._write(rec, when, updated=when)
+            self._emit("comment_created", rec.current, user=author, comment=rec.comments[-1])
             return comment_id
 
     def set_property(
@@ -1359,6 +1367,7 @@ class JiraSite:
         rec.histories.append(History(str(self._next_history_id), by, when, items))  # type: ignore[arg-type]
         self._next_history_id += 1
         self._write(rec, when, updated=when, **changes)
+        self._emit("jira:issue_updated", rec.current, user=by, history=rec.histories[-1])
 
     def _set_labels(
         self, rec: IssueRecord, new: tuple[str, ...], by: str, at: datetime | None
