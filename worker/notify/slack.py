@@ -67,7 +67,7 @@ class SlackSettings:
         return cls(
             token=secret_from_env(environ, "SLACK_BOT_TOKEN"),
             api_url=url.rstrip("/") + "/",
-            interactive=_env.text(environ, "SLACK_SIGNING_SECRET") is not None,
+            interactive=not _env.missing(environ, "SLACK_SIGNING_SECRET"),
         )
 
     @staticmethod
