@@ -262,7 +262,7 @@ class Seeder:
         final = replace(decision.record, writer="seeded", pending=(), outbox=()).with_done(
             *[a.id for a in decision.actions]
         )
-        self.site.set_property(sim.key, self.prop, to_json(fit(final)), at=at)
+        self.site.set_property(sim.key, self.prop, to_json(fit(final).record), at=at)
         return final
 
     # -- later activity -------------------------------------------------------------------------

@@ -2,21 +2,24 @@
 
 There is no database. Everything the worker needs to continue where it stopped lives in this
 record, so a new process on an empty disk picks up exactly where the last one left off. The JSON
-form is versioned (``schema``) and bounded in size: the timeline keeps the newest
-``TIMELINE_LIMIT`` events and the journal of completed action ids the newest ``DONE_LIMIT``.
+form is versioned (``schema``; older schemas are upgraded when read) and bounded in size: the
+record keeps the newest ``TIMELINE_LIMIT`` events and moves older ones to numbered timeline parts
+(``fit``), earlier escalations of the issue are kept whole in history properties, and the journal of
+completed action ids keeps the newest ``DONE_LIMIT``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-SCHEMA = 1
+SCHEMA = 2
 KIND = "escalation-worker/record"
-TIMELINE_LIMIT = 60
+PART_KIND = "escalation-worker/timeline-part"
+TIMELINE_LIMIT = 60  # events kept in the record; older ones move to timeline parts
 DONE_LIMIT = 200
 MAX_BYTES = 32_000  # Jira refuses entity properties above 32,768 bytes; keep a margin
 
@@ -82,6 +85,8 @@ class Record:
     ] = ()  # notifications with a failed channel, re-tried next cycles
     writer: str | None = None  # claim token (host:pid:random) of the process that last wrote
     claimed_at: datetime | None = None  # when ``writer`` recorded intent for the pending actions
+    history: tuple[int, ...] = ()  # epochs of earlier escalations, each kept in its own property
+    timeline_parts: int = 0  # older timeline events of this epoch, moved to numbered properties
     schema: int = SCHEMA
 
     @property
@@ -99,14 +104,8 @@ class Record:
         return new
 
     def with_events(self, *events: Event) -> Record:
-        timeline = self.timeline + events
-        dropped = self.timeline_dropped
-        if len(timeline) > TIMELINE_LIMIT:
-            # keep the first event (how it started) and the newest ones
-            extra = len(timeline) - TIMELINE_LIMIT
-            timeline = timeline[:1] + timeline[1 + extra :]
-            dropped += extra
-        return self.evolve(timeline=timeline, timeline_dropped=dropped)
+        """Events appended; nothing is dropped here (``fit`` moves old events out when writing)."""
+        return self.evolve(timeline=self.timeline + events)
 
     def with_done(self, *ids: str) -> Record:
         done = tuple(dict.fromkeys(self.done + ids))[-DONE_LIMIT:]
@@ -143,6 +142,7 @@ _TUPLE_FIELDS = (
     "notes",
     "done",
     "pending",
+    "history",
 )
 
 
@@ -177,16 +177,7 @@ def to_json(record: Record) -> dict[str, Any]:
         elif name in _TUPLE_FIELDS:
             out[name] = list(value)
         elif name == "timeline":
-            out[name] = [
-                {
-                    "at": _iso(e.at),
-                    "kind": e.kind,
-                    "detail": e.detail,
-                    "who": e.who,
-                    "level": e.level,
-                }
-                for e in value
-            ]
+            out[name] = [_event_json(e) for e in value]
         elif name in ("outbox", "notify_retry"):
             out[name] = [dict(e) for e in value]
         elif name == "outcome":
@@ -196,15 +187,52 @@ def to_json(record: Record) -> dict[str, Any]:
     return out
 
 
+def _event_json(e: Event) -> dict[str, Any]:
+    return {"at": _iso(e.at), "kind": e.kind, "detail": e.detail, "who": e.who, "level": e.level}
+
+
+def _event_from_json(e: Any) -> Event:
+    at = _parse_dt(e["at"], "timeline.at")
+    assert at is not None
+    return Event(at, str(e["kind"]), str(e.get("detail", "")), e.get("who"), e.get("level"))
+
+
+class NewerSchema(RecordError):
+    """Written by a newer worker: never interpreted nor overwritten by this one."""
+
+
+def upgrade(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored record of any schema this worker knows, as a schema-``SCHEMA`` mapping.
+
+    Upgrading only ever adds what the newer schema knows, with the value that means "nothing yet";
+    the escalation itself (epoch, level, clocks, done and pending ids, outbox) is carried over as
+    is, so a worker upgrade never restarts or re-routes an escalation. The upgraded form is what the
+    next write stores, in the same property.
+    """
+    schema = data.get("schema")
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SCHEMA:
+        raise NewerSchema(f"schema {schema} is newer than this worker's ({SCHEMA})")
+    if schema == 1:
+        # 1 -> 2: earlier escalations and older timeline events kept in further properties
+        data = {**data, "schema": 2, "history": [], "timeline_parts": 0}
+        schema = 2
+    if schema != SCHEMA:
+        raise RecordError(
+            f"unsupported schema version {schema!r} (this worker reads 1 to {SCHEMA})"
+        )
+    return dict(data)
+
+
 def from_json(data: Any) -> Record:
-    """Parse a stored property value; raise :class:`RecordError` for anything foreign or corrupt."""
+    """Parse a stored property value; raise :class:`RecordError` for anything foreign or corrupt.
+
+    Older schemas are upgraded (:func:`upgrade`); a newer one raises :class:`NewerSchema`.
+    """
     if not isinstance(data, Mapping):
         raise RecordError(f"expected a JSON object, got {type(data).__name__}")
     if data.get("kind") != KIND:
         raise RecordError("not an escalation-worker record (missing or foreign 'kind')")
-    schema = data.get("schema")
-    if schema != SCHEMA:
-        raise RecordError(f"unsupported schema version {schema!r} (this worker reads {SCHEMA})")
+    data = upgrade(data)
     kwargs: dict[str, Any] = {}
     try:
         for name, _f in Record.__dataclass_fields__.items():
@@ -218,20 +246,7 @@ def from_json(data: Any) -> Record:
                     raise RecordError(f"{name}: expected a list")
                 kwargs[name] = tuple(v)
             elif name == "timeline":
-                events = []
-                for e in v:
-                    at = _parse_dt(e["at"], "timeline.at")
-                    assert at is not None
-                    events.append(
-                        Event(
-                            at,
-                            str(e["kind"]),
-                            str(e.get("detail", "")),
-                            e.get("who"),
-                            e.get("level"),
-                        )
-                    )
-                kwargs[name] = tuple(events)
+                kwargs[name] = tuple(_event_from_json(e) for e in v)
             elif name in ("outbox", "notify_retry"):
                 if not isinstance(v, list):
                     raise RecordError(f"{name}: expected a list")
@@ -244,6 +259,10 @@ def from_json(data: Any) -> Record:
             raise RecordError(f"unknown status {kwargs['status']!r}")
         if not isinstance(kwargs.get("level", 0), int) or not isinstance(kwargs["epoch"], int):
             raise RecordError("'level' and 'epoch' must be integers")
+        if not isinstance(kwargs.get("timeline_parts", 0), int):
+            raise RecordError("'timeline_parts' must be an integer")
+        if not all(isinstance(n, int) for n in kwargs.get("history", ())):
+            raise RecordError("'history' must list epochs (integers)")
         return Record(**kwargs)
     except RecordError:
         raise
@@ -255,18 +274,163 @@ def dumps(record: Record) -> str:
     return json.dumps(to_json(record), separators=(",", ":"), sort_keys=True)
 
 
-def fit(record: Record) -> Record:
-    """Shrink a record until its JSON fits in an entity property (oldest timeline events first)."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """What ``fit`` moved out of a record: older timeline events and finished outbox entries."""
+
+    number: int
+    events: tuple[Event, ...] = ()
+    outbox: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A record ready to store, and the parts to store before it."""
+
+    record: Record
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def fits(self) -> bool:
+        return _size(self.record) <= MAX_BYTES
+
+
+def _size(record: Record) -> int:
+    return len(dumps(record).encode())
+
+
+def fit(record: Record) -> Fitted:
+    """Bring a record within what one entity property holds, losing nothing of the trail.
+
+    The timeline keeps its first event and the newest ``TIMELINE_LIMIT``; older events move, oldest
+    first, into numbered parts of the same epoch (``timeline_parts`` counts them), and so do further
+    events while the JSON is above ``MAX_BYTES``. Outbox entries are never dropped: when still too
+    large, the entries of notifications that are done and settled (sent, skipped or abandoned on
+    every channel) move to the parts too, oldest first -- the done id keeps them from being sent
+    again. Only then is the journal of done ids trimmed, oldest first. ``Fitted.fits`` says whether
+    that was enough.
+    """
     r = record
-    while len(dumps(r).encode()) > MAX_BYTES and len(r.timeline) > 2:
+    moved: list[Event] = []
+    if len(r.timeline) > TIMELINE_LIMIT:
+        extra = len(r.timeline) - TIMELINE_LIMIT
+        moved += r.timeline[1 : 1 + extra]
+        r = r.evolve(timeline=r.timeline[:1] + r.timeline[1 + extra :])
+    while _size(r) > MAX_BYTES and len(r.timeline) > 2:
         drop = max(1, len(r.timeline) // 4)
-        r = replace(
-            r,
-            timeline=r.timeline[:1] + r.timeline[1 + drop :],
-            timeline_dropped=r.timeline_dropped + drop,
+        moved += r.timeline[1 : 1 + drop]
+        r = r.evolve(timeline=r.timeline[:1] + r.timeline[1 + drop :])
+    moved_outbox: list[Mapping[str, Any]] = []
+    if _size(r) > MAX_BYTES:
+        settled = _settled_messages(r)
+        for message_id in settled:
+            if _size(r) <= MAX_BYTES:
+                break
+            moved_outbox += [e for e in r.outbox if e.get("message_id") == message_id]
+            r = r.evolve(outbox=tuple(e for e in r.outbox if e.get("message_id") != message_id))
+    parts = _parts(moved, moved_outbox, r.timeline_parts)
+    if parts:
+        r = r.evolve(timeline_parts=r.timeline_parts + len(parts))
+    while _size(r) > MAX_BYTES and len(r.done) > 20:
+        r = r.evolve(done=r.done[len(r.done) // 2 :])
+    return Fitted(r, parts)
+
+
+_SETTLED = frozenset({"sent", "skipped", "abandoned"})
+
+
+def _settled_messages(record: Record) -> list[str]:
+    """Ids of done notifications whose every outbox entry is final, oldest first."""
+    done = set(record.done) - set(record.pending)
+    retry = {str(p.get("id")) for p in record.notify_retry}
+    order: list[str] = []
+    open_ids: set[str] = set()
+    for e in record.outbox:
+        mid = str(e.get("message_id"))
+        if mid not in order:
+            order.append(mid)
+        if e.get("status") not in _SETTLED:
+            open_ids.add(mid)
+    return [m for m in order if m in done and m not in open_ids and m not in retry]
+
+
+def _json_size(value: Any) -> int:
+    return len(json.dumps(value).encode()) + 1
+
+
+def _parts(events: list[Event], outbox: list[Mapping[str, Any]], existing: int) -> tuple[Part, ...]:
+    """What was moved out, cut into parts that each fit in one property, numbered after ``existing``."""
+    out: list[Part] = []
+    chunk_e: list[Event] = []
+    chunk_o: list[Mapping[str, Any]] = []
+    size = 300
+
+    def flush() -> None:
+        out.append(Part(existing + len(out) + 1, tuple(chunk_e), tuple(chunk_o)))
+
+    items: list[Event | Mapping[str, Any]] = [*events, *outbox]
+    for item in items:
+        n = _json_size(_event_json(item) if isinstance(item, Event) else dict(item))
+        if (chunk_e or chunk_o) and size + n > MAX_BYTES:
+            flush()
+            chunk_e, chunk_o, size = [], [], 300
+        if isinstance(item, Event):
+            chunk_e.append(item)
+        else:
+            chunk_o.append(item)
+        size += n
+    if chunk_e or chunk_o:
+        flush()
+    return tuple(out)
+
+
+def part_to_json(epoch: int, part: Part) -> dict[str, Any]:
+    return {
+        "kind": PART_KIND,
+        "schema": SCHEMA,
+        "epoch": epoch,
+        "part": part.number,
+        "events": [_event_json(e) for e in part.events],
+        "outbox": [dict(e) for e in part.outbox],
+    }
+
+
+def part_from_json(data: Any) -> Part:
+    """A stored part; :class:`RecordError` if the value is not one."""
+    if not isinstance(data, Mapping) or data.get("kind") != PART_KIND:
+        raise RecordError("not an escalation-worker timeline part")
+    try:
+        return Part(
+            int(data["part"]),
+            tuple(_event_from_json(e) for e in data["events"]),
+            tuple(dict(e) for e in data.get("outbox", ())),
         )
-    while len(dumps(r).encode()) > MAX_BYTES and len(r.done) > 20:
-        r = replace(r, done=r.done[len(r.done) // 2 :])
-    while len(dumps(r).encode()) > MAX_BYTES and r.outbox:
-        r = replace(r, outbox=r.outbox[len(r.outbox) // 2 :] if len(r.outbox) > 1 else ())
-    return r
+    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        raise RecordError(f"malformed timeline part: {type(exc).__name__}") from exc
+
+
+def with_parts(record: Record, parts: Sequence[Part]) -> Record:
+    """The record with what ``fit`` moved out put back: events after the first one, outbox first."""
+    moved = tuple(e for part in parts for e in part.events)
+    outbox = tuple(e for part in parts for e in part.outbox)
+    if not moved and not outbox:
+        return record
+    return record.evolve(
+        timeline=record.timeline[:1] + moved + record.timeline[1:],
+        outbox=outbox + record.outbox,
+    )
+
+
+def history_key(property_key: str, epoch: int) -> str:
+    """Where a closed escalation of an earlier epoch is kept once the issue is escalated again."""
+    return f"{property_key}.history.{epoch}"
+
+
+def part_key(property_key: str, epoch: int, number: int) -> str:
+    """Where timeline part ``number`` of ``epoch`` is kept."""
+    return f"{property_key}.history.{epoch}.{number}"
+
+
+def archived(record: Record) -> Record:
+    """A closed record as kept in history: no claim, nothing pending."""
+    return record.evolve(writer=None, claimed_at=None, pending=())

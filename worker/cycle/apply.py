@@ -28,7 +28,17 @@ import structlog
 
 from worker.config.model import Visibility
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
-from worker.core.record import Event, Record, dumps, fit, to_json
+from worker.core.record import (
+    Event,
+    Record,
+    archived,
+    dumps,
+    fit,
+    history_key,
+    part_key,
+    part_to_json,
+    to_json,
+)
 from worker.cycle.gather import Gatherer, Loaded, read_record
 from worker.jira.adf import to_adf
 from worker.jira.gateway import JiraGateway
@@ -82,6 +92,10 @@ def pid_alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+class RecordTooLarge(JiraError):
+    """A record still above the property size limit after ``fit`` moved everything it could."""
 
 
 class RecordWriteRefused(JiraError):
@@ -302,8 +316,8 @@ class Applier:
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)
-        self._write(key, final)
-        result.record = final
+        final = self._archive(key, fresh.record, final)
+        result.record = self._write(key, final)
         return result
 
     def claim_is_live(self, record: Record) -> bool:
@@ -421,8 +435,41 @@ class Applier:
             record = record.with_events(*self._abandoned)
         return record.evolve(outbox=tuple(outbox), notify_retry=tuple(keep))
 
-    def _write(self, key: str, record: Record) -> None:
-        self.gateway.put_record(key, to_json(fit(record)))
+    def _write(self, key: str, record: Record) -> Record:
+        """Store ``record`` (timeline parts first, see ``fit``); returns what was stored."""
+        fitted = fit(record)
+        if not fitted.fits:
+            raise RecordTooLarge(
+                f"the escalation record of {key} does not fit in a Jira property "
+                f"({size_of(fitted.record):,} bytes after moving its history out)",
+                400,
+            )
+        prop = self.gateway.property_key
+        for part in fitted.parts:
+            self.gateway.put_property(
+                key,
+                part_key(prop, fitted.record.epoch, part.number),
+                part_to_json(fitted.record.epoch, part),
+            )
+        self.gateway.put_record(key, to_json(fitted.record))
+        return fitted.record
+
+    def _archive(self, key: str, stored: Record | None, new: Record) -> Record:
+        """Keep a closed escalation whole before a new one on the same issue replaces the record.
+
+        The closed record goes to its own history property first (a repeat after a crash writes
+        the same value again), then the new record lists its epoch in ``history``.
+        """
+        if stored is None or stored.status != "closed" or new.epoch <= stored.epoch:
+            return new
+        if stored.epoch not in stored.history:
+            self.gateway.put_property(
+                key,
+                history_key(self.gateway.property_key, stored.epoch),
+                to_json(archived(stored)),
+            )
+        history = tuple(dict.fromkeys(stored.history + new.history + (stored.epoch,)))
+        return replace(new, history=history)
 
 
 PERMISSIONS = {

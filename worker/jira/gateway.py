@@ -198,7 +198,17 @@ class JiraGateway:
             return None
         return (resp.body or {}).get("value")
 
+    def property_value(self, key: str, prop: str) -> Any | None:
+        """The value of another entity property of the issue (history, timeline parts); None if absent."""
+        resp = self.http.call("GET", f"{API}/issue/{_k(key)}/properties/{_k(prop)}", allow=(404,))
+        if resp.status == 404:
+            return None
+        return (resp.body or {}).get("value")
+
     # --- writes -------------------------------------------------------------------------------
+
+    def put_property(self, key: str, prop: str, value: Mapping[str, Any]) -> None:
+        self.http.call("PUT", f"{API}/issue/{_k(key)}/properties/{_k(prop)}", json=dict(value))
 
     def put_record(self, key: str, value: Mapping[str, Any]) -> None:
         self.http.call(

@@ -1,7 +1,8 @@
 """The thin Jira shell of the review: one JQL search, records inline, issue facts mapped to :class:`Escalation`.
 
 Records come through ``properties`` in the search response, so a month costs one request per 100
-issues. The search is wide on purpose -- issues still carrying an escalation label, plus every issue
+issues; an issue escalated before (``history``) or with a long timeline (``timeline_parts``) costs
+one more request per earlier escalation or part. The search is wide on purpose -- issues still carrying an escalation label, plus every issue
 updated since a bound -- because a label removed after the escalation closed is no longer
 searchable, while removing it (or resolving the issue) bumps ``updated``. The precise month filter
 is applied afterwards on the records themselves.
@@ -10,15 +11,23 @@ is applied afterwards on the records themselves.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from worker.config.model import Config
 from worker.core.directory import Directory
-from worker.core.record import Record, RecordError, from_json
+from worker.core.record import (
+    Record,
+    RecordError,
+    from_json,
+    history_key,
+    part_from_json,
+    part_key,
+    with_parts,
+)
 from worker.jira.adf import to_text
 from worker.jira.jql import in_list, jql_time
 from worker.jira.mapping import parse_time
@@ -35,6 +44,7 @@ REVIEW_FIELDS = (
     "updated",
     "issuelinks",
 )
+Fetch = Callable[[str], Any | None]  # the value of one entity property of the issue, None if absent
 # JQL dates are read in the searching user's time zone, which the worker does not know: widen the bound.
 JQL_MARGIN = timedelta(days=1)
 DEPENDENCY_TYPE = "cross_team_dependency"
@@ -42,6 +52,8 @@ DEPENDENCY_TYPE = "cross_team_dependency"
 
 class SearchPort(Protocol):
     property_key: str
+
+    def property_value(self, key: str, prop: str) -> Any | None: ...
 
     def search(
         self,
@@ -184,6 +196,61 @@ def escalation_from_issue(
     )
 
 
+def _stored(
+    fetch: Callable[[str], Any | None], key: str, prop: str, epoch: int, kind: str
+) -> Record | None:
+    """A closed escalation kept in a history property, or None (logged) when absent or unreadable."""
+    raw = fetch(prop)
+    if raw is None:
+        log.warning("review.history_missing", extra={"key": key, "epoch": epoch, "kind": kind})
+        return None
+    try:
+        return from_json(raw)
+    except RecordError as exc:
+        log.warning("review.unreadable_history", extra={"key": key, "error": str(exc)})
+        return None
+
+
+def whole_timeline(record: Record, key: str, property_key: str, fetch: Fetch) -> Record:
+    """The record with the timeline parts moved out of it put back (a missing part is logged)."""
+    parts = []
+    for n in range(1, record.timeline_parts + 1):
+        raw = fetch(part_key(property_key, record.epoch, n))
+        try:
+            parts.append(part_from_json(raw))  # a Part: events and settled outbox entries
+        except RecordError:
+            log.warning("review.timeline_part_missing", extra={"key": key, "part": n})
+    return with_parts(record, parts)
+
+
+def escalations_of_issue(
+    current: Escalation, *, property_key: str, fetch: Fetch
+) -> list[Escalation]:
+    """Every escalation of one issue, oldest first: the closed ones kept in history, then the latest.
+
+    An archived escalation takes its resolution from its own outcome, not from the issue as it is now.
+    """
+    out = []
+    for epoch in current.record.history:
+        rec = _stored(fetch, current.key, history_key(property_key, epoch), epoch, "escalation")
+        if rec is None:
+            continue
+        outcome = rec.outcome or {}
+        out.append(
+            replace(
+                current,
+                record=whole_timeline(rec, current.key, property_key, fetch),
+                resolution=str(outcome["resolution"]) if outcome.get("resolution") else None,
+                resolved_at=rec.closed_at if outcome.get("reason") == "resolved" else None,
+                decision=None,
+            )
+        )
+    out.append(
+        replace(current, record=whole_timeline(current.record, current.key, property_key, fetch))
+    )
+    return out
+
+
 def load_escalations(
     gateway: SearchPort,
     config: Config,
@@ -200,7 +267,15 @@ def load_escalations(
         e = escalation_from_issue(
             issue, property_key=gateway.property_key, directory=config.directory, fields=fields
         )
-        if e is not None:
+        if e is None:
+            continue
+        if e.record.history or e.record.timeline_parts:
+
+            def fetch(prop: str, key: str = e.key) -> Any | None:
+                return gateway.property_value(key, prop)
+
+            out.extend(escalations_of_issue(e, property_key=gateway.property_key, fetch=fetch))
+        else:
             out.append(e)
     return out
 
@@ -210,6 +285,7 @@ __all__ = [
     "ReviewFields",
     "counterpart_from_links",
     "escalation_from_issue",
+    "escalations_of_issue",
     "load_escalations",
     "review_jql",
     "team_named",
