@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import structlog
+
 from worker.config.clocks import build_clocks
 from worker.config.errors import ConfigError
 from worker.config.load import load_config
@@ -41,6 +43,8 @@ from worker.jira.http import (
     RetryPolicy,
 )
 from worker.redact import secret_from_env
+
+log = structlog.get_logger("worker.app")
 
 if TYPE_CHECKING:
     from worker.confluence.client import ConfluencePort
@@ -208,6 +212,19 @@ def build_cycle(
     )
 
 
+_FIX_UNKNOWN = "fix jira.projects in config.yaml, or grant Browse Projects to the worker account"
+_FIX_403 = "grant Browse Projects to the worker account in the project's permission scheme"
+
+
+@dataclass(frozen=True)
+class ProjectProblem:
+    """A watched project the worker cannot read; it is left out of every query until restart."""
+
+    key: str
+    what: str
+    fix: str
+
+
 def check_site(
     gateway: JiraGateway, config: Config, memory: Memory, *, projects: bool = True
 ) -> None:
@@ -233,24 +250,39 @@ def check_site(
         raise _remote(exc) from exc
     finally:
         http.policy = saved
-    unknown, forbidden = [], []
-    for key in config.jira.projects if projects else ():
+    if not projects:
+        return
+    usable, problems = [], []
+    for key in config.jira.projects:
         try:
-            if not gateway.project_exists(key):
-                unknown.append(key)
+            if gateway.project_exists(key):
+                usable.append(key)
+            else:
+                problems.append(
+                    ProjectProblem(key, "does not exist or cannot be browsed", _FIX_UNKNOWN)
+                )
         except JiraError as exc:
             if exc.status != 403:
                 raise _remote(exc) from exc
-            forbidden.append(key)
-    if forbidden:
-        raise PermissionDenied(
-            f"project {', '.join(forbidden)}: 403, the worker account lacks 'Browse projects'",
-            "grant Browse Projects to the worker account in the project's permission scheme",
-        )
-    if unknown:
+            problems.append(
+                ProjectProblem(key, "403: the worker account may not browse it", _FIX_403)
+            )
+    memory.projects = tuple(usable)
+    if not usable:
+        # nothing left to watch: that is no longer one bad project among good ones
+        first = problems[0]
         raise NotFound(
-            f"project {', '.join(unknown)} does not exist or the worker account cannot browse it",
-            "fix jira.projects in config.yaml, or grant Browse Projects to the worker account",
+            f"no watched project can be read ({', '.join(p.key for p in problems)}: {first.what})",
+            first.fix,
+        )
+    for p in problems:
+        # once per run (bootstrap checks once); the other projects are handled normally
+        log.warning(
+            "project_skipped",
+            project=p.key,
+            problem=p.what,
+            fix=p.fix,
+            handled=list(usable),
         )
 
 

@@ -13,9 +13,10 @@ Steady state costs what changed, not what exists. A cycle is either
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -61,6 +62,20 @@ class Cached:
     next_at: datetime | None
 
 
+_MISSING_PROJECT = re.compile(r"The value '([^']+)' does not exist for the field 'project'")
+
+
+def missing_project(exc: JiraError, projects: Sequence[str]) -> str | None:
+    """The watched project a search refusal names as unknown, if that is what it says."""
+    if exc.status != 400:
+        return None
+    text = f"{exc} {exc.body!r}"
+    for m in _MISSING_PROJECT.finditer(text):
+        if m.group(1) in projects:
+            return m.group(1)
+    return None
+
+
 @dataclass
 class Memory:
     """What a long-running process keeps between cycles. Losing it costs one full cycle, nothing else."""
@@ -74,6 +89,8 @@ class Memory:
     recent_writes: dict[str, datetime] = field(
         default_factory=dict
     )  # issue id -> when the worker wrote it
+    # the watched projects the site let the worker read (None: not checked, use the config's)
+    projects: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -263,6 +280,37 @@ class Cycle:
         )
         return report
 
+    def _search_projects(
+        self, query: Callable[[list[str]], str], *, reconcile: list[int]
+    ) -> Iterator[dict[str, Any]]:
+        """Search the watched projects; one that vanished (Jira: 400, "does not exist for the
+        field 'project'") is dropped with one warning and the search is asked again without it."""
+        m = self.memory
+        projects = list(self.config.jira.projects if m.projects is None else m.projects)
+        while True:
+            pages = self.gateway.search(query(projects), reconcile=reconcile)
+            try:
+                first = next(pages, None)
+            except JiraError as exc:
+                gone = missing_project(exc, projects)
+                if gone is None or len(projects) == 1:
+                    raise
+                projects.remove(gone)
+                m.projects = tuple(projects)
+                log.warning(
+                    "project_skipped",
+                    project=gone,
+                    problem="Jira no longer knows it (search answered 400)",
+                    fix="fix jira.projects in config.yaml, or grant Browse Projects to the "
+                    "worker account",
+                    handled=projects,
+                )
+                continue
+            if first is not None:
+                yield first
+                yield from pages
+            return
+
     def _gather(
         self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport
     ) -> Iterator[Loaded]:
@@ -270,22 +318,24 @@ class Cycle:
         m = self.memory
         rules = self.config.rules
         tz = ZoneInfo(m.time_zone) if m.time_zone else ZoneInfo("UTC")
-        projects = list(self.config.jira.projects)
         issues: Iterable[dict[str, Any]]
         if keys:
             issues = self.gateway.search(jql.by_keys(keys))
         else:
-            if full:
-                since = (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
-                query = jql.full_scan(
-                    projects, [s.label for s in rules.severities.values()], since, tz
-                )
-            else:
+
+            def query(projects: list[str]) -> str:
+                if full:
+                    since = (
+                        (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
+                    )
+                    labels = [s.label for s in rules.severities.values()]
+                    return jql.full_scan(projects, labels, since, tz)
                 assert m.last_cycle_at is not None
-                query = jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
+                return jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
+
             recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
             m.recent_writes = {i: m.recent_writes[i] for i in recent}
-            issues = self.gateway.search(
+            issues = self._search_projects(
                 query, reconcile=[int(i) for i in recent if i.isdigit()][-50:]
             )
 

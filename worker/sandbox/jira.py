@@ -190,6 +190,12 @@ class JiraSite:
             self._next_project_id += 1
             self._project_seq.setdefault(key, 0)
 
+    def remove_project(self, key: str) -> None:
+        """An admin deletes the project (its issues go to the trash with it): from now on
+        ``GET /project/{key}`` answers 404 and JQL naming it answers 400, as on Jira Cloud."""
+        with self._lock:
+            self._projects.pop(key, None)
+
     def create_issue(
         self,
         project: str,
