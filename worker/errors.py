@@ -92,9 +92,12 @@ def from_remote(exc: BaseException, *, site: str = "Jira") -> UserError | None:
     from worker.confluence.client import ConfluenceError
     from worker.confluence.publish import PublishError
     from worker.jira.http import AuthError, JiraError
+    from worker.paging import RunawayPaging
 
     if isinstance(exc, UserError):
         return exc
+    if isinstance(exc, RunawayPaging):  # a listing that would never end: say which, and stop
+        return RemoteProblem(str(exc), exc.fix)
     if isinstance(exc, ConfluenceError):
         return _confluence(exc)
     if isinstance(exc, PublishError):

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from worker.paging import CONFLUENCE_PAGES, PageGuard, RunawayPaging
 from worker.redact import redact
 
 API_PREFIX = "/wiki/api/v2"
@@ -65,6 +66,10 @@ class ConfluenceConflict(ConfluenceError):
 
 class ConfluenceUnavailable(ConfluenceError):
     """429 after the retries ran out, or a 5xx: try again later; says nothing about existence."""
+
+
+class ConfluencePagingError(ConfluenceError, RunawayPaging):
+    """A listing whose pages would never end (see :mod:`worker.paging`)."""
 
 
 def _error_for(status: int) -> type[ConfluenceError]:
@@ -310,16 +315,23 @@ class ConfluenceClient:
         return resp.json()
 
     def _paged(self, path: str, params: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-        """Follow ``_links.next`` cursors until the last page."""
+        """Follow ``_links.next`` cursors until the last page (bounded: see :mod:`worker.paging`)."""
+        guard = PageGuard(
+            f"Confluence listing {path}", max_pages=CONFLUENCE_PAGES, fail=self._paging_error(path)
+        )
         data = self.request("GET", path, params=dict(params))
         while True:
             yield from data.get("results", [])
-            nxt = (data.get("_links") or {}).get("next")
-            if not nxt:
+            nxt = guard.next_token((data.get("_links") or {}).get("next"))
+            if nxt is None:
                 return
             parts = urlsplit(urljoin(self.root + "/", nxt))
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             data = self.request("GET", target)
+
+    @staticmethod
+    def _paging_error(path: str) -> Callable[[str], Exception]:
+        return lambda message: ConfluencePagingError(200, "GET", path, message)
 
     # -- spaces and pages -------------------------------------------------------------------
 

@@ -13,6 +13,15 @@ from urllib.parse import quote
 from worker.core.snapshot import Comment
 from worker.jira.http import JiraError, RetryingHttp
 from worker.jira.mapping import COMMENT_PROPERTY, TRACKED_FIELDS, comment_from_json
+from worker.paging import (
+    BULK_CHANGELOG_PAGES,
+    ISSUE_CHANGELOG_PAGES,
+    ISSUE_COMMENT_PAGES,
+    SEARCH_PAGES,
+    USER_PAGES,
+    PageGuard,
+    RunawayPaging,
+)
 
 API = "/rest/api/3"
 BASE_FIELDS = (
@@ -34,6 +43,14 @@ BASE_FIELDS = (
 
 def _k(key: str) -> str:
     return quote(key, safe="")
+
+
+class JiraPagingError(JiraError, RunawayPaging):
+    """A Jira listing whose pages would never end (see :mod:`worker.paging`)."""
+
+
+def _guard(what: str, max_pages: int) -> PageGuard:
+    return PageGuard(f"Jira {what}", max_pages=max_pages, fail=JiraPagingError)
 
 
 class JiraGateway:
@@ -64,19 +81,24 @@ class JiraGateway:
         ids = list(dict.fromkeys(account_ids))
         for i in range(0, len(ids), 50):
             chunk = ids[i : i + 50]
-            start = 0
-            while True:
+            start: int | None = 0
+            guard = _guard("user/bulk", USER_PAGES)
+            while start is not None:
                 resp = self.http.call(
                     "GET",
                     f"{API}/user/bulk",
                     params={"accountId": chunk, "startAt": start, "maxResults": 50},
                 )
                 body = resp.body or {}
-                for u in body.get("values") or ():
+                values = body.get("values") or []
+                for u in values:
                     out[str(u.get("accountId"))] = bool(u.get("active", True))
-                if body.get("isLast", True) or not body.get("values"):
-                    break
-                start += len(body["values"])
+                start = guard.next_offset(
+                    asked=start,
+                    answered=body.get("startAt"),
+                    count=len(values),
+                    last=bool(body.get("isLast", True)),
+                )
         return out
 
     # --- reads --------------------------------------------------------------------------------
@@ -91,6 +113,7 @@ class JiraGateway:
     ) -> Iterator[dict[str, Any]]:
         """All issues matching ``jql`` via ``POST /search/jql``, following ``nextPageToken``."""
         token: str | None = None
+        guard = _guard("search", SEARCH_PAGES)
         while True:
             body: dict[str, Any] = {
                 "jql": jql,
@@ -106,8 +129,8 @@ class JiraGateway:
             resp = self.http.call("POST", f"{API}/search/jql", json=body, retry_ambiguous=True)
             page = resp.body or {}
             yield from page.get("issues") or ()
-            token = page.get("nextPageToken")
-            if not token or page.get("isLast", False):
+            token = guard.next_token(page.get("nextPageToken"), last=page.get("isLast"))
+            if token is None:
                 return
 
     def bulk_changelog(self, issue_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -117,6 +140,7 @@ class JiraGateway:
         for i in range(0, len(ids), 1000):
             chunk = ids[i : i + 1000]
             token: str | None = None
+            guard = _guard("changelog/bulkfetch", BULK_CHANGELOG_PAGES)
             while True:
                 body: dict[str, Any] = {
                     "issueIdsOrKeys": chunk,
@@ -133,15 +157,16 @@ class JiraGateway:
                     out.setdefault(str(log.get("issueId")), []).extend(
                         log.get("changeHistories") or ()
                     )
-                token = page.get("nextPageToken")
-                if not token:
+                token = guard.next_token(page.get("nextPageToken"))
+                if token is None:
                     break
         return out
 
     def changelog(self, key: str) -> list[dict[str, Any]]:
         histories: list[dict[str, Any]] = []
-        start = 0
-        while True:
+        start: int | None = 0
+        guard = _guard(f"changelog of {key}", ISSUE_CHANGELOG_PAGES)
+        while start is not None:
             resp = self.http.call(
                 "GET",
                 f"{API}/issue/{_k(key)}/changelog",
@@ -150,14 +175,19 @@ class JiraGateway:
             page = resp.body or {}
             values = page.get("values") or []
             histories.extend(values)
-            if page.get("isLast", True) or not values:
-                return histories
-            start += len(values)
+            start = guard.next_offset(
+                asked=start,
+                answered=page.get("startAt"),
+                count=len(values),
+                last=bool(page.get("isLast", True)),
+            )
+        return histories
 
     def comments(self, key: str) -> list[Comment]:
         out: list[Comment] = []
-        start = 0
-        while True:
+        start: int | None = 0
+        guard = _guard(f"comments of {key}", ISSUE_COMMENT_PAGES)
+        while start is not None:
             resp = self.http.call(
                 "GET",
                 f"{API}/issue/{_k(key)}/comment",
@@ -174,9 +204,13 @@ class JiraGateway:
                 parsed = comment_from_json(c)
                 if parsed is not None:
                     out.append(parsed)
-            start += len(values)
-            if not values or start >= int(page.get("total") or 0):
-                return out
+            start = guard.next_offset(
+                asked=start,
+                answered=page.get("startAt"),
+                count=len(values),
+                last=start + len(values) >= int(page.get("total") or 0),
+            )
+        return out
 
     def issue(self, key: str) -> dict[str, Any] | None:
         """The issue as it is now (GET by key is never stale), with the worker's record; None if gone."""
@@ -254,4 +288,4 @@ class JiraGateway:
         return None
 
 
-__all__ = ["BASE_FIELDS", "JiraError", "JiraGateway"]
+__all__ = ["BASE_FIELDS", "JiraError", "JiraGateway", "JiraPagingError"]

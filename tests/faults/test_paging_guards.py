@@ -1,0 +1,130 @@
+"""Bounded paging (issue 12 item 6): a server whose listings never end cannot keep the worker looping.
+
+The sandbox's :class:`EndlessPager` makes one listing misbehave the way a broken server or proxy
+would -- fresh cursors forever, the same cursor again, ``isLast: false`` with no cursor, ``startAt``
+ignored -- and every paging loop of the worker must stop with one clear line after a bounded
+number of requests. (Before the guards, ``explain`` against such a server sent 1,316 requests in
+120 s and never ended.)
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.faults.faults_support import cycle, make_world
+from tests.support import ROOT, paris
+from worker import paging
+from worker.config.model import Config
+from worker.jira.gateway import JiraGateway, JiraPagingError
+from worker.sandbox.pagers import EndlessPager, Mode
+
+START = paris(2026, 3, 2, 9, 0)
+
+LISTINGS: dict[str, tuple[str, int, Callable[[JiraGateway, str, str], Any]]] = {
+    # name: (path regex, page cap, call)
+    "search": (
+        r"/search/jql$",
+        paging.SEARCH_PAGES,
+        lambda g, key, _: list(g.search("project = SHOP")),
+    ),
+    "bulkfetch": (
+        r"/changelog/bulkfetch$",
+        paging.BULK_CHANGELOG_PAGES,
+        lambda g, _, issue_id: g.bulk_changelog([issue_id]),
+    ),
+    "changelog": (r"/changelog$", paging.ISSUE_CHANGELOG_PAGES, lambda g, key, _: g.changelog(key)),
+    "comments": (r"/comment$", paging.ISSUE_COMMENT_PAGES, lambda g, key, _: g.comments(key)),
+    "users": (
+        r"/user/bulk$",
+        paging.USER_PAGES,
+        lambda g, _, __: g.users_active([g.myself()["accountId"]]),
+    ),
+}
+CASES = [
+    (name, mode)
+    for name in LISTINGS
+    for mode in ("fresh", "repeat", "absent")
+    if mode != "absent" or name == "search"
+]
+
+
+@pytest.mark.parametrize(
+    ("listing", "mode"),
+    [
+        pytest.param(*case, marks=pytest.mark.slow)
+        if case[1] == "fresh" and LISTINGS[case[0]][1] >= 1000
+        else case
+        for case in CASES
+    ],
+)
+def test_every_jira_listing_stops_after_a_bounded_number_of_pages(
+    example_config: Config, listing: str, mode: Mode
+) -> None:
+    path, cap, call = LISTINGS[listing]
+    pager = EndlessPager(path, mode)
+    with make_world(example_config, START, hooks=(pager,)) as world:
+        pager.site = world.site
+        key = world.issue("Checkout down")
+        world.site.add_comment(key, world.login.account_id, "a comment", at=START)
+        issue_id = world.site.issue(key).id
+        gateway = cycle(world).gateway
+        with pytest.raises(JiraPagingError) as info:
+            call(gateway, key, issue_id)
+    message = str(info.value)
+    assert "\n" not in message and "stopped after" in message, message
+    if mode == "fresh":
+        assert pager.requests == cap, (pager.requests, message)
+        assert f"more than {cap} pages" in message
+    else:  # a repeated or absent cursor is caught on the page that shows it
+        assert pager.requests == (1 if mode == "absent" else 2), (pager.requests, message)
+    assert pager.contract_violations == []
+
+
+@pytest.mark.parametrize(
+    ("path", "mode", "requests"),
+    [
+        (r"/search/jql$", "repeat", 2),
+        (r"/search/jql$", "absent", 1),
+        (r"/changelog/bulkfetch$", "repeat", 2),
+    ],
+)
+def test_a_cycle_stops_with_one_error_when_a_listing_never_ends(
+    example_config: Config, path: str, mode: Mode, requests: int
+) -> None:
+    pager = EndlessPager(path, mode)
+    with make_world(example_config, START, hooks=(pager,)) as world:
+        pager.site = world.site
+        world.issue("Checkout down")
+        with pytest.raises(JiraPagingError) as info:
+            cycle(world).run()
+        assert world.site.comments("SHOP-1") == []  # nothing acted on half-read data
+    assert pager.requests == requests
+    message = str(info.value)
+    assert message.startswith("Jira ") and "stopped after" in message and "\n" not in message
+
+
+@pytest.mark.parametrize("mode", ["fresh", "repeat"])
+def test_explain_stops_with_one_clear_line(example_config: Config, mode: Mode) -> None:
+    pager = EndlessPager(r"/issue/[^/]+/(changelog|comment)$", mode)
+    with make_world(example_config, START, hooks=(pager,)) as world:
+        pager.site = world.site
+        key = world.issue("Checkout down")
+        res = subprocess.run(
+            [sys.executable, "-m", "worker", "explain", key, "--config", "config.example.yaml"],
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", **world.env()},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert res.returncode == 1, (res.returncode, res.stdout, res.stderr)
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, res.stderr
+    assert "stopped after" in lines[0] and "==> " in lines[0] and "Traceback" not in res.stderr
+    bound = paging.ISSUE_CHANGELOG_PAGES + paging.ISSUE_COMMENT_PAGES
+    assert pager.requests <= bound, pager.requests
