@@ -317,7 +317,22 @@ class Applier:
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)
         final = self._archive(key, fresh.record, final)
-        result.record = self._write(key, final)
+        try:
+            result.record = self._write(key, final)
+        except RetryableError:
+            raise
+        except JiraError as exc:
+            # The new record is refused (too large, or a 4xx): keep what is known -- the effects
+            # done, the outbox -- on the last stored record, with the failure on its timeline
+            # (once), so that the next cycle does not repeat anything and people can see why.
+            fallback = replace(intent, writer=self.claim, claimed_at=None).with_done(*sorted(done))
+            fallback = replace(fallback, outbox=tuple(outbox), notify_retry=tuple(retry))
+            fallback = with_failure(fallback, self.now(), f"record not stored: {exc}")
+            log.error("record_not_stored", issue=key, error=str(exc))
+            self._write(key, fallback)
+            result.record = fallback
+            result.failed.append(f"{key}:record")
+            result.note = f"the new record could not be stored: {exc}"
         return result
 
     def claim_is_live(self, record: Record) -> bool:
@@ -507,6 +522,15 @@ def notified_events(
             action.recipients[0] if action.recipients else None,
         )
     ]
+
+
+def with_failure(record: Record, at: datetime, detail: str) -> Record:
+    """``record`` with a ``failed`` event, unless its newest failure already says the same."""
+    detail = detail[:300]
+    last = next((e for e in reversed(record.timeline) if e.kind == "failed"), None)
+    if last is not None and last.detail == detail:
+        return record
+    return record.with_events(Event(at, "failed", detail))
 
 
 def working_outbox(decision: Decision, stored: Record | None) -> list[Mapping[str, Any]]:

@@ -67,6 +67,9 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
     ]
     if loaded.problem:
         out.append(f"  stored record could not be read: {loaded.problem}")
+    trouble = [e for e in (record.timeline if record else ()) if e.kind in ("failed", "abandoned")]
+    for e in trouble[-3:]:
+        out.append(f"  {e.kind} {moment(e.at, now, tz)}: {e.detail}")
     severities, unknown = severity_labels(rules, snap.labels)
     if not severities:
         out.append(
