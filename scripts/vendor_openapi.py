@@ -36,6 +36,9 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/rest/api/3/user"),  # getUser
     ("get", "/rest/api/3/user/bulk"),  # bulkGetUsers
     ("get", "/rest/api/3/project/{projectIdOrKey}"),  # getProject
+    ("get", "/rest/api/3/mypermissions"),  # getMyPermissions
+    ("get", "/rest/api/3/user/assignable/search"),  # findAssignableUsers
+    ("get", "/rest/api/3/label"),  # getAllLabels
     ("post", "/rest/api/3/search/jql"),  # searchAndReconsileIssuesUsingJqlPost
     ("get", "/rest/api/3/search/jql"),  # searchAndReconsileIssuesUsingJql
     ("get", "/rest/api/3/search"),  # searchForIssuesUsingJql (removed on Cloud: 410)

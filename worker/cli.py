@@ -102,6 +102,12 @@ def build_parser() -> Parser:
         action="store_true",
         help="validate the files only (for a CI job that has no access to the secrets)",
     )
+    sp.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask the live site: projects, the worker's permissions, every person's "
+        "account (exists, active, assignable), the Confluence space; exit 1 on any finding",
+    )
     sp = command(
         "plan",
         "show what the worker would do now, without writing anything",
@@ -326,11 +332,39 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             f"{path}: {n} problem{'s' if n != 1 else ''} in the configuration or rules/",
             "fix each one as its '==> fix' line above says, then run check again",
         )
-    if not args.skip_env:
+    if not args.skip_env or args.online:
         connection(
             load_config(path, environ=env), env
         )  # raises one line when the environment is wrong
+    if args.online:
+        _check_online(args, env)
     return EXIT_OK
+
+
+def _check_online(args: argparse.Namespace, env: Mapping[str, str]) -> None:
+    from worker.app import check_site
+    from worker.errors import RemoteProblem
+    from worker.onboarding.online import check_online
+
+    services = _services(args, env, check=False)
+    check_site(services.gateway, services.config, services.memory, projects=False)
+    report = check_online(
+        services.gateway,
+        services.config,
+        wiki=services.wiki,
+        public_url=env.get("ESCALATION_WORKER_PUBLIC_URL") or None,
+    )
+    for note in report.notes:
+        print(f"online: {note}")
+    for finding in report.findings:
+        print(finding.line())
+    if report.findings:
+        n = len(report.findings)
+        raise RemoteProblem(
+            f"the live site disagrees with the configuration ({n} finding{'s' if n != 1 else ''})",
+            "fix each as its '==>' line above says, then run check --online again",
+        )
+    print("online: OK, the site has what the configuration needs")
 
 
 def cmd_plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:

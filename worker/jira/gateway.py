@@ -75,6 +75,42 @@ class JiraGateway:
         resp = self.http.call("GET", f"{API}/project/{_k(key)}", allow=(404,))
         return resp.status == 200
 
+    def my_permissions(self, project: str, keys: Sequence[str]) -> dict[str, bool]:
+        """permission key -> whether the worker account holds it in ``project`` (getMyPermissions)."""
+        resp = self.http.call(
+            "GET",
+            f"{API}/mypermissions",
+            params={"projectKey": project, "permissions": ",".join(keys)},
+        )
+        perms = (resp.body or {}).get("permissions") or {}
+        return {k: bool((perms.get(k) or {}).get("havePermission")) for k in keys}
+
+    def assignable(self, project: str, account_id: str) -> bool:
+        """Whether ``account_id`` may be assigned issues of ``project`` (findAssignableUsers)."""
+        resp = self.http.call(
+            "GET",
+            f"{API}/user/assignable/search",
+            params={"project": project, "accountId": account_id, "maxResults": 1},
+        )
+        return any(str(u.get("accountId")) == account_id for u in resp.body or ())
+
+    def labels(self, *, max_pages: int = 100) -> Iterator[str]:
+        """Every label in use on the site (getAllLabels), 1,000 a page, at most ``max_pages`` pages."""
+        start = 0
+        for _ in range(max_pages):
+            resp = self.http.call(
+                "GET", f"{API}/label", params={"startAt": start, "maxResults": 1000}
+            )
+            body = resp.body or {}
+            values = [str(v) for v in body.get("values") or ()]
+            yield from values
+            if body.get("isLast", True) or not values:
+                return
+            start += len(values)
+        raise JiraError(
+            f"GET /label: still not the last page after {max_pages} pages; stopped there",
+        )
+
     def users_active(self, account_ids: Sequence[str]) -> dict[str, bool]:
         """accountId -> active; unknown accounts are absent from the result."""
         out: dict[str, bool] = {}

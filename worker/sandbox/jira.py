@@ -125,6 +125,10 @@ class JiraSite:
         self._by_email: dict[str, User] = {}
         self._projects: dict[str, Project] = {}
         self._project_seq: dict[str, int] = {}
+        # project key -> (account id, permission key) pairs taken away; everything else is granted
+        self._revoked: set[tuple[str, str, str]] = set()
+        # project key -> the accounts that may be assigned; a project absent here: every active user
+        self._assignable: dict[str, frozenset[str]] = {}
         self._issues: dict[int, IssueRecord] = {}
         self._keys: dict[str, int] = {}  # current and former keys -> id
         self._next_issue_id = 10_000
@@ -189,6 +193,18 @@ class JiraSite:
             )
             self._next_project_id += 1
             self._project_seq.setdefault(key, 0)
+
+    def revoke_permission(self, account_id: str, project: str, permission: str) -> None:
+        """Take a project permission (``ASSIGN_ISSUES``, ``EDIT_ISSUES``…) away from an account.
+
+        Only what ``GET /mypermissions`` reports changes; the write endpoints stay permissive."""
+        with self._lock:
+            self._revoked.add((project, account_id, permission))
+
+    def set_assignable(self, project: str, account_ids: Sequence[str]) -> None:
+        """Restrict who may be assigned issues of ``project`` (the *Assignable user* permission)."""
+        with self._lock:
+            self._assignable[project] = frozenset(account_ids)
 
     def remove_project(self, key: str) -> None:
         """An admin deletes the project (its issues go to the trash with it): from now on
@@ -614,6 +630,9 @@ class JiraSite:
             ("GET", "/user", self._get_user),
             ("GET", "/user/bulk", self._get_users_bulk),
             ("GET", "/project/{projectIdOrKey}", self._get_project),
+            ("GET", "/mypermissions", self._get_my_permissions),
+            ("GET", "/user/assignable/search", self._get_assignable),
+            ("GET", "/label", self._get_labels),
             ("POST", "/search/jql", self._post_search),
             ("GET", "/search/jql", self._get_search),
             ("POST", "/search", self._gone),
@@ -669,6 +688,67 @@ class JiraSite:
                 "total": len(found),
                 "isLast": start + size >= len(found),
                 "values": [self._user_json(req, u, full=True) for u in page],
+            },
+        )
+
+    def _get_my_permissions(self, req: Request, _: re.Match[str]) -> Response:
+        assert req.user is not None
+        wanted = [k for k in (req.arg("permissions") or "").split(",") if k.strip()]
+        if not wanted:
+            return error(400, "The permissions parameter is required.")
+        project = req.arg("projectKey")
+        if project is not None and project not in self._projects:
+            return error(404, f"No project could be found with key '{project}'.")
+        perms = {}
+        for n, key in enumerate(wanted):
+            key = key.strip()
+            have = project is None or (project, req.user.account_id, key) not in self._revoked
+            perms[key] = {
+                "id": str(n + 1),
+                "key": key,
+                "name": key.replace("_", " ").title(),
+                "type": "PROJECT",
+                "description": f"The {key} permission.",
+                "havePermission": have,
+            }
+        return Response(200, {"permissions": perms})
+
+    def _get_assignable(self, req: Request, _: re.Match[str]) -> Response:
+        project = req.arg("project")
+        if not project and not req.arg("issueKey"):
+            return error(400, "A project or an issue must be given.")
+        if project and project not in self._projects:
+            return error(404, f"No project could be found with key '{project}'.")
+        allowed = self._assignable.get(project or "")
+        account = req.arg("accountId")
+        users = [
+            u
+            for u in self._users.values()
+            if u.active
+            and (allowed is None or u.account_id in allowed)
+            and (account is None or u.account_id == account)
+        ]
+        start, size = _int_arg(req, "startAt", 0), min(_int_arg(req, "maxResults", 50), 1000)
+        return Response(
+            200, [self._user_json(req, u, full=False) for u in users[start : start + size]]
+        )
+
+    def _get_labels(self, req: Request, _: re.Match[str]) -> Response:
+        """Every label in use on the site, sorted, paged by offset (getAllLabels)."""
+        labels = sorted(
+            {lab for r in self._issues.values() if not r.deleted for lab in r.current.labels}
+        )
+        start, size = _int_arg(req, "startAt", 0), min(_int_arg(req, "maxResults", 1000), 1000)
+        page = labels[start : start + size]
+        return Response(
+            200,
+            {
+                "self": f"{_base(req)}{req.path}",
+                "maxResults": size,
+                "startAt": start,
+                "total": len(labels),
+                "isLast": start + size >= len(labels),
+                "values": page,
             },
         )
 
