@@ -20,6 +20,7 @@ import hmac
 import json
 import queue
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +61,8 @@ class Webhooks:
 
     site: JiraSite
     base_url: str = "https://sandbox.atlassian.net"
-    max_attempts: int = 3
+    max_attempts: int = 5
+    retry_wait_s: float = 0.1  # doubled after each failed attempt (Jira backs off too)
     timeout_s: float = 5.0
     registrations: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Delivery] = field(default_factory=list)
@@ -221,10 +223,13 @@ class Webhooks:
             if delivery is None:
                 return
             try:
+                wait = self.retry_wait_s
                 for _ in range(self.max_attempts):
                     status = self._post(delivery)
                     if status is not None and status < 500:
                         break
+                    time.sleep(wait)
+                    wait *= 2
                 self.sent.append(delivery)
             finally:
                 with self._lock:
