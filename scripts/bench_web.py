@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -82,6 +83,14 @@ def row(name: str, values: list[float], target: float) -> str:
     )
 
 
+def _commented(site: JiraSite, key: str, author: str | None) -> bool:
+    return any(c.author == author for c in site.comments(key))
+
+
+def _acked(site: JiraSite, key: str, prop: str) -> bool:
+    return (site.property(key, prop) or {}).get("acked_at") is not None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--runs", type=int, default=50, help="issues per measurement (default 50)")
@@ -126,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 assert hooks.drain(30) and waker.drain(30)
                 start_t = time.perf_counter()
                 site.add_labels(key, "escalation-S3", "escalation-type-scope", by=REPORTER)
-                wait_for(lambda k=key: any(c.author == worker_id for c in site.comments(k)))
+                wait_for(partial(_commented, site, key, worker_id))
                 routing.append(time.perf_counter() - start_t)
                 keys.append(key)
             assert hooks.drain(30) and waker.drain(30)
@@ -161,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 start_t = time.perf_counter()
                 answer = session.post(web.url + SLACK_PATH, data=body, headers=headers, timeout=10)
                 assert answer.status_code == 200, answer.status_code
-                wait_for(lambda k=key: (site.property(k, prop) or {}).get("acked_at") is not None)
+                wait_for(partial(_acked, site, key, prop))
                 acks.append(time.perf_counter() - start_t)
             assert hooks.drain(30) and waker.drain(30)
             escalated = [
