@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         env = login.environ(sandbox.url)
         conn = connection(config, env)
         cycle = build_cycle(config, conn, now=clock.now)
-        waker = KeyCycles(lambda keys: cycle.run(keys=keys), debounce_s=0.05)
+        waker = KeyCycles(lambda keys: cycle.run(keys=keys))  # the 200 ms debounce of serve
         sock = bind("127.0.0.1", 0)
         settings = WebSettings(
             port=0,
