@@ -75,7 +75,9 @@ class Scene:
 
     ``verb`` is one of ``files`` (create the story's issue and apply its labels), ``comments``,
     ``assigns`` (hand over to ``target``, a person key of the config), ``relabels`` (swap the
-    severity label for ``target``) and ``resolves`` (move to Done).
+    severity label for ``target``), ``resolves`` (move to Done), ``clicks`` (*Acknowledge* in
+    Slack) and ``presses`` (1 on the phone during the escalation call). The last two go through the
+    real web endpoint, signed as Slack and Twilio sign them.
     """
 
     at: time
@@ -171,10 +173,12 @@ STORIES: tuple[Story, ...] = (
 
 SCRIPT: tuple[Scene, ...] = (
     Scene(time(9, 5), "reporter", "files", "outage"),
+    Scene(time(9, 7), "camille", "presses", "outage"),
     Scene(time(9, 12), "camille", "comments", "outage", "Seen. Rolling back 4.12 now with Théo."),
     Scene(time(9, 20), "reporter", "files", "payouts"),
     Scene(time(9, 40), "reporter", "files", "discounts"),
-    Scene(time(9, 50), "lea", "comments", "payouts", "On it; meeting Checkout's lead at 11:00."),
+    Scene(time(9, 50), "lea", "clicks", "payouts"),
+    Scene(time(9, 52), "lea", "comments", "payouts", "On it; meeting Checkout's lead at 11:00."),
     Scene(time(10, 0), "reporter", "files", "reorder"),
     Scene(time(10, 30), "emma", "assigns", "reorder", target="louis"),
     Scene(time(11, 0), "reporter", "files", "release"),
@@ -423,8 +427,10 @@ def _show_notifications(
         )
 
 
-def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: datetime) -> str:
-    """Play one scene on the sandbox site; returns the issue key it touched."""
+def _perform(
+    site: Any, config: Config, keys: dict[str, str], scene: Scene, at: datetime, web: Any = None
+) -> str:
+    """Play one scene on the sandbox site (``web``: the local web endpoint); returns the issue key."""
     by = _account(config, scene.who)
     story = next(s for s in STORIES if s.ref == scene.ref)
     if scene.verb == "files":
@@ -454,6 +460,10 @@ def _perform(site: Any, config: Config, keys: dict[str, str], scene: Scene, at: 
         site.add_labels(key, scene.target, by=by, at=at)
     elif scene.verb == "resolves":
         site.transition(key, "Done", by=by, at=at)
+    elif scene.verb == "clicks":
+        web.slack_click(config.directory.people[scene.who].slack_id or "", key)
+    elif scene.verb == "presses":
+        web.keypress(config.directory.people[scene.who].phone or "", key)
     else:  # pragma: no cover - the script is data in this module
         raise ValueError(f"unknown scene verb {scene.verb!r}")
     return key
@@ -472,6 +482,10 @@ def _scene_line(
         why = f"hands it over to {names.get(_account(config, scene.target), scene.target)}"
     elif scene.verb == "relabels":
         why = f"changes the severity to {scene.target}"
+    elif scene.verb == "clicks":
+        why = "presses Acknowledge under the Slack message"
+    elif scene.verb == "presses":
+        why = "presses 1 during the escalation phone call"
     else:
         why = "moves it to Done"
     return Line(at, key, f"> {scene.verb}", who, why)
@@ -624,6 +638,9 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
     )
     with SandboxServer(site, wiki) as server:
         env = login.environ(server.url)
+        from worker.web.local import LocalWeb
+
+        day.web = LocalWeb(config, env, clock.now)
         memory = Memory()
         notifier = notifier_from_channels(channels, config, now=clock.now, site_url=server.url)
         cycle = build_cycle(
@@ -648,6 +665,7 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
             )
             files += _write_pages(output, config, wiki, space, review)
         finally:
+            day.web.close()
             _close_sessions(cycle, wiki_client)
 
     states = {key: issue_state(site, config, key, names) for key in day.keys.values()}
@@ -678,6 +696,7 @@ class Day:
     errors: list[str] = field(default_factory=list)
     cycles: int = 0
     requests: int = 0
+    web: Any = None  # worker.web.local.LocalWeb: Slack clicks and phone keypresses
 
     def play(self, cycle: Any, step: timedelta) -> None:
         channel_names = {cid: ch.name for cid, ch in self.config.rules.channels.items()}
@@ -689,7 +708,7 @@ class Day:
                 scene = pending.pop(0)
                 at = _local(self.tz, scene.at)
                 self.clock.set(at)
-                key = _perform(self.site, self.config, self.keys, scene, at)
+                key = _perform(self.site, self.config, self.keys, scene, at, self.web)
                 self.tl.add(_scene_line(self.config, scene, key, at, self.names))
             self.clock.set(target)
             report = cycle.run()

@@ -177,3 +177,14 @@ def test_the_monthly_review_counts_the_day_and_never_names_the_people_issue(demo
     for text in (review, page):
         assert people["key"] not in text and people["summary"] not in text
     assert "Monthly review of 2026-03 (so far): created" in demo.printed
+
+
+def test_one_acknowledgement_from_a_slack_button_and_one_from_the_phone(demo: DemoRun) -> None:
+    outage = demo.record("Card payments fail")
+    assert outage["first_ack_by"] == CPO
+    assert any("acknowledged from a phone call" in e["detail"] for e in outage["timeline"])
+    payouts = demo.record("Payouts blocked")
+    assert any("acknowledged from Slack" in e["detail"] for e in payouts["timeline"])
+    issue = next(i for s, i in demo.issues.items() if s.startswith("Payouts blocked"))
+    assert any(c["by_worker"] and "acknowledged from Slack" in c["text"] for c in issue["comments"])
+    assert "presses Acknowledge under the Slack message" in demo.printed
