@@ -182,7 +182,9 @@ def test_the_monthly_review_counts_the_day_and_never_names_the_people_issue(demo
 def test_one_acknowledgement_from_a_slack_button_and_one_from_the_phone(demo: DemoRun) -> None:
     outage = demo.record("Card payments fail")
     assert outage["first_ack_by"] == CPO
-    assert any("acknowledged from a phone call" in e["detail"] for e in outage["timeline"])
+    assert any("acknowledged from a phone call" in e["detail"] for e in outage["timeline"]), outage[
+        "timeline"
+    ]
     payouts = demo.record("Payouts blocked")
     assert any("acknowledged from Slack" in e["detail"] for e in payouts["timeline"])
     issue = next(i for s, i in demo.issues.items() if s.startswith("Payouts blocked"))
