@@ -9,12 +9,12 @@ person's current name; the HTML preview swaps them for the names it is given.
 
 from __future__ import annotations
 
-import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from worker.core.directory import Directory, Person
 from worker.core.rules import Cell, Rules, Severity
+from worker.sanitise import xml_text
 
 AC_NS = "http://atlassian.com/content"
 RI_NS = "http://atlassian.com/resource/identifier"
@@ -26,8 +26,8 @@ _CALENDAR_TEXT = {"always": "around the clock", "business": "business hours only
 
 
 def _e(text: object) -> str:
-    """Escape text for element content and double-quoted attributes alike."""
-    return html.escape(str(text), quote=True)
+    """Text for element content and double-quoted attributes alike (see worker.sanitise)."""
+    return xml_text(str(text))
 
 
 def _p(inner: str) -> str:
@@ -427,10 +427,10 @@ class _Preview:
         self.names = names
 
     def children(self, el: ET.Element) -> str:
-        out = [html.escape(el.text or "", quote=False)]
+        out = [xml_text(el.text or "")]
         for child in el:
             out.append(self.element(child))
-            out.append(html.escape(child.tail or "", quote=False))
+            out.append(xml_text(child.tail or ""))
         return "".join(out)
 
     def element(self, el: ET.Element) -> str:
@@ -442,11 +442,11 @@ class _Preview:
             if user is not None:
                 account = user.get(f"{_RI}account-id", "")
                 name = self.names.get(account, account)
-                return f'<span class="mention" title="{html.escape(account)}">@{html.escape(name)}</span>'
+                return f'<span class="mention" title="{xml_text(account)}">@{xml_text(name)}</span>'
             return self.children(el)
         if isinstance(tag, str) and tag in _PLAIN_TAGS:
             attrs = "".join(
-                f' {k}="{html.escape(v)}"' for k, v in sorted(el.attrib.items()) if k in _KEPT_ATTRS
+                f' {k}="{xml_text(v)}"' for k, v in sorted(el.attrib.items()) if k in _KEPT_ATTRS
             )
             if tag in ("br", "hr"):
                 return f"<{tag}{attrs}>"
@@ -464,12 +464,12 @@ class _Preview:
         inner = self.children(body) if body is not None else ""
         if name == "status":
             colour = params.get("colour", "Grey").lower()
-            return f'<span class="lozenge lozenge-{html.escape(colour)}">{html.escape(params.get("title", ""))}</span>'
+            return f'<span class="lozenge lozenge-{xml_text(colour)}">{xml_text(params.get("title", ""))}</span>'
         if name in _PANEL_MACROS:
             title = params.get("title")
-            head = f'<div class="panel-title">{html.escape(title)}</div>' if title else ""
-            return f'<div class="panel panel-{html.escape(name)}">{head}{inner}</div>'
-        return f'<div class="macro macro-{html.escape(name)}">{inner}</div>'
+            head = f'<div class="panel-title">{xml_text(title)}</div>' if title else ""
+            return f'<div class="panel panel-{xml_text(name)}">{head}{inner}</div>'
+        return f'<div class="macro macro-{xml_text(name)}">{inner}</div>'
 
 
 def render_preview_html(storage: str, title: str, *, names: Mapping[str, str] | None = None) -> str:
@@ -483,8 +483,8 @@ def render_preview_html(storage: str, title: str, *, names: Mapping[str, str] | 
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>"
+        f"<title>{xml_text(title)}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{xml_text(title)}</h1>"
         '<p class="preview-note">Preview of the page the worker would publish to Confluence.</p>'
         f"{body}</body></html>\n"
     )

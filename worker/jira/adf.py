@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from worker.core.messages import Doc, Mention, Text
+from worker.sanitise import adf_lines, one_line
 
 
 def to_adf(doc: Doc) -> dict[str, Any]:
@@ -16,14 +17,29 @@ def to_adf(doc: Doc) -> dict[str, Any]:
                 nodes.append(
                     {
                         "type": "mention",
-                        "attrs": {"id": inline.account_id, "text": f"@{inline.name}"},
+                        "attrs": {
+                            "id": one_line(inline.account_id),
+                            "text": f"@{one_line(inline.name)}",
+                        },
                     }
                 )
             elif isinstance(inline, Text) and inline.text:
-                nodes.append({"type": "text", "text": inline.text})
+                nodes.extend(_text_nodes(inline.text))
         if nodes:
             content.append({"type": "paragraph", "content": nodes})
     return {"type": "doc", "version": 1, "content": content}
+
+
+def _text_nodes(text: str) -> list[dict[str, Any]]:
+    """Text nodes for ``text``: its lines joined by ``hardBreak`` nodes, no control characters,
+    no empty text node (both are invalid ADF)."""
+    nodes: list[dict[str, Any]] = []
+    for i, line in enumerate(adf_lines(text)):
+        if i:
+            nodes.append({"type": "hardBreak"})
+        if line:
+            nodes.append({"type": "text", "text": line})
+    return nodes
 
 
 def to_text(node: Any, limit: int = 20_000) -> str:

@@ -20,6 +20,7 @@ from email.message import EmailMessage
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
 from worker.redact import redact, secret_from_env
+from worker.sanitise import email_body, one_line
 
 _TIMEOUT = 20.0
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
@@ -70,13 +71,13 @@ def _msgid_part(value: str) -> str:
 def build_email(message: Message, recipient: Recipient, sender: str) -> EmailMessage:
     """The email for one recipient: plain text, subject from the title, ids in the headers."""
     mail = EmailMessage()
-    mail["Subject"] = message.title.replace("\r", " ").replace("\n", " ")
+    mail["Subject"] = one_line(message.title)
     mail["From"] = sender
     mail["To"] = recipient.email or ""
     domain = _msgid_part(sender.rpartition("@")[2] or "escalation-worker")
     mail["Message-ID"] = f"<{_msgid_part(message.id)}.{_msgid_part(recipient.account_id)}@{domain}>"
-    mail["X-Escalation-Id"] = message.id
-    mail.set_content(f"{message.text}\n\n{message.issue_key}: {message.issue_url}\n")
+    mail["X-Escalation-Id"] = one_line(message.id)
+    mail.set_content(email_body(f"{message.text}\n\n{message.issue_key}: {message.issue_url}\n"))
     return mail
 
 

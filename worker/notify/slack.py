@@ -44,6 +44,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
 from worker.redact import redact, secret_from_env
+from worker.sanitise import slack_text
 
 DEFAULT_API_URL = "https://slack.com/api/"
 _NAME_LIMIT = 80
@@ -82,8 +83,9 @@ def channel_name(issue_key: str, suffix: str = "") -> str:
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters, escaped so user text cannot form links or mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """User text for a message: control characters gone, and Slack's three markup characters
+    escaped so it cannot form links or mentions (:func:`worker.sanitise.slack_text`)."""
+    return slack_text(text)
 
 
 def summary(message: Message) -> str:

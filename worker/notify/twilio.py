@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 import requests
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
 from worker.redact import redact, secret_from_env
+from worker.sanitise import one_line, xml_text
 
 DEFAULT_API_URL = "https://api.twilio.com"
 _SPOKEN_LIMIT = 300
@@ -80,6 +80,7 @@ def spoken_text(message: Message) -> str:
             f"This is the escalation worker. Escalation, severity {message.severity}, for issue "
             f"{message.issue_key}. {message.title}. Please check Jira now."
         )
+    sentence = one_line(sentence)
     return sentence if len(sentence) <= _SPOKEN_LIMIT else sentence[: _SPOKEN_LIMIT - 3] + "..."
 
 
@@ -94,10 +95,10 @@ def twiml(message: Message, public_url: str | None = None) -> str:
     With the web process reachable (``public_url``), the sentence is followed by "press 1 to
     acknowledge" inside a ``<Gather>`` whose answer goes to the web process; otherwise it is said twice.
     """
-    said = escape(spoken_text(message))
+    said = xml_text(spoken_text(message))
     if not public_url:
         return f'<Response><Say loop="2">{said}</Say></Response>'
-    action = escape(gather_url(public_url, message.issue_key), {'"': "&quot;"})
+    action = xml_text(gather_url(public_url, message.issue_key))
     return (
         f'<Response><Gather numDigits="1" timeout="8" method="POST" action="{action}">'
         f"<Say>{said}</Say><Say>Press 1 to acknowledge.</Say></Gather>"
@@ -108,11 +109,13 @@ def twiml(message: Message, public_url: str | None = None) -> str:
 def reply_twiml(text: str, *, sms: bool) -> str:
     """The answer to a keypress (spoken) or an SMS reply (a text message back)."""
     tag = "Message" if sms else "Say"
-    return f"<Response><{tag}>{escape(text)}</{tag}></Response>"
+    return f"<Response><{tag}>{xml_text(text if sms else one_line(text))}</{tag}></Response>"
 
 
 def sms_body(message: Message) -> str:
-    body = f"[{message.severity}] {message.issue_key}: {message.title} {message.issue_url}"
+    body = one_line(
+        f"[{message.severity}] {message.issue_key}: {message.title} {message.issue_url}"
+    )
     return body if len(body) <= _SMS_LIMIT else body[: _SMS_LIMIT - 3] + "..."
 
 

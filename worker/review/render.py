@@ -12,11 +12,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from worker.review.compute import Compliance, Durations, Entry, Listed, Report
+from worker.sanitise import xml_text
 
 DEFINITIONS = (
     "An escalation counts in the month it was opened (severity label applied), in the calendar's time zone; "
@@ -386,7 +386,8 @@ def to_json(report: Report) -> str:
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text for the storage page: XML-safe characters, escaped (see worker.sanitise)."""
+    return xml_text(text)
 
 
 def _s_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
