@@ -35,6 +35,8 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/rest/api/3/myself"),  # getCurrentUser
     ("get", "/rest/api/3/user"),  # getUser
     ("get", "/rest/api/3/user/bulk"),  # bulkGetUsers
+    ("get", "/rest/api/3/user/properties/{propertyKey}"),  # getUserProperty (heartbeat)
+    ("put", "/rest/api/3/user/properties/{propertyKey}"),  # setUserProperty (heartbeat)
     ("get", "/rest/api/3/project/{projectIdOrKey}"),  # getProject
     ("get", "/rest/api/3/mypermissions"),  # getMyPermissions
     ("get", "/rest/api/3/user/assignable/search"),  # findAssignableUsers

@@ -10,6 +10,7 @@ a TTY, on standard output), the other commands print for people and put errors o
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import traceback
@@ -56,7 +57,7 @@ def build_parser() -> Parser:
         description="Enforce an escalation matrix with SLAs on Jira Cloud.",
         epilog="Exit codes: 0 success; 1 the site refused or could not be reached; 2 a problem "
         "to fix in config.yaml, rules/, the environment or the command line; 3 a bug (please "
-        "report it); 130 interrupted.",
+        "report it); 4 status: the worker does not look alive; 130 interrupted.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -167,6 +168,14 @@ def build_parser() -> Parser:
         "--dry-run", action="store_true", help="render only; write an HTML preview with --output"
     )
     sp.add_argument("--output", help="write an HTML preview of the page to this file")
+    sp = command(
+        "status",
+        "when the worker last ran, what it did, whether it looks alive (from Jira)",
+        "Read the heartbeat record the worker keeps on its own Jira account and say when the "
+        "last cycle ran, what it did, and whether the worker looks alive, failing or stopped. "
+        "Exits 0 when alive, 4 otherwise.",
+    )
+    sp.add_argument("--json", action="store_true", help="one JSON object")
     from worker.review.commands import register as register_review
 
     p.set_defaults(review_handlers=register_review(sub))
@@ -229,6 +238,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             "run": cmd_run,
             "serve": cmd_serve,
             "publish": cmd_publish,
+            "status": cmd_status,
             "demo": cmd_demo,
             **args.review_handlers,
         }
@@ -406,17 +416,29 @@ def _lock_for(args: argparse.Namespace, site_url: str) -> Any:
 def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     import structlog
 
+    from worker.ops.heartbeat import Heartbeat
+    from worker.ops.progress import with_progress
+
     services = _services(args, env)
     log = structlog.get_logger("worker.cli")
+    beat = Heartbeat.from_services(services, mode="tick")
     lock = _lock_for(args, services.site_url)
     if not lock.acquire():
         log.info("tick_skipped", reason="another cycle is still running on this machine")
         return EXIT_OK
     try:
-        services.cycle(notifier=services.notifier()).run()
+        cycle = services.cycle(notifier=services.notifier())
+        beat.around(with_progress(cycle, tty=_console(args)))
     finally:
         lock.release()
+        beat.flush()
     return EXIT_OK
+
+
+def _console(args: argparse.Namespace) -> bool:
+    """Whether tick/run talk to a person at a terminal (a progress bar) rather than to a log."""
+    fmt = getattr(args, "log_format", None)
+    return fmt != "json" and sys.stdout.isatty() and sys.stderr.isatty()
 
 
 def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
@@ -424,6 +446,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     from worker import __version__
     from worker.app import config_path
+    from worker.ops.heartbeat import Heartbeat
+    from worker.ops.progress import with_progress
     from worker.runtime import Loop
     from worker.schedule_jobs import install_jobs
 
@@ -448,6 +472,8 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         )
     try:
         cycle = services.cycle(notifier=services.notifier(), should_stop=loop.stop.is_set)
+        beat = Heartbeat.from_services(services, mode="run")
+        run_cycle = with_progress(cycle, tty=_console(args))
         structlog.get_logger("worker.cli").info(
             "start",
             version=__version__,
@@ -456,11 +482,15 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             poll_interval_s=config.schedule.poll_interval.total_seconds(),
             mode="run",
             site=services.site_url,
+            log_level=logging.getLevelName(logging.getLogger().level).lower(),
+            heartbeat=beat.describe(),
         )
-        at_start = install_jobs(loop, services, cycle.run)
+        at_start = install_jobs(loop, services, lambda: beat.around(run_cycle))
         if web is not None:
             waker = _attach_web(web, services, cycle, loop, env)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
+        beat.stopped("stop signal received")
+        beat.flush()
     finally:
         if web is not None:
             web.stop()
@@ -543,6 +573,16 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         f"{result.requests} Confluence requests]"
     )
     return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from worker.errors import EXIT_NOT_ALIVE
+    from worker.ops.status import read_status, render_status
+
+    services = _services(args, env, projects=False)
+    status = read_status(services)
+    print(render_status(services, status, as_json=args.json))
+    return EXIT_OK if status.healthy else EXIT_NOT_ALIVE
 
 
 def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:

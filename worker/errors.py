@@ -12,6 +12,7 @@ The exit codes, the same for every command (the README's table):
       or issue, network, Jira or Confluence down
 2     something to fix here: config.yaml or rules/, an environment variable, the command line
 3     a bug in the worker (a traceback follows; please report it)
+4     ``status`` only: the worker looks stopped, its last cycle failed, or it never ran
 130   interrupted (Ctrl-C)
 ====  ==========================================================================================
 
@@ -25,6 +26,7 @@ EXIT_OK = 0
 EXIT_REMOTE = 1
 EXIT_LOCAL = 2
 EXIT_BUG = 3
+EXIT_NOT_ALIVE = 4  # ``status``: the worker looks stopped, failing, or never ran
 EXIT_INTERRUPTED = 130
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any, TextIO
 
@@ -75,6 +76,28 @@ class _Current:
         return bool(getattr(sys, self.name).isatty())
 
 
+class LineLogger:
+    """Writes each rendered event as one ``write`` of the whole line, under a re-entrant lock.
+
+    structlog's ``PrintLogger`` holds a plain lock while it prints; a signal handler that logs
+    (``stopping`` on SIGTERM) while the main thread is in the middle of a line would wait for that
+    lock forever. A re-entrant lock and a single write per line keep each line whole instead.
+    """
+
+    _lock = threading.RLock()
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def msg(self, message: str) -> None:
+        with self._lock:
+            self._stream.write(message + "\n")
+            self._stream.flush()
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
 def configure(
     *, stream: TextIO | None = None, json: bool | None = None, level: int = logging.INFO
 ) -> None:
@@ -105,7 +128,7 @@ def configure(
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(stream),
+        logger_factory=lambda *_: LineLogger(stream),
         cache_logger_on_first_use=False,
     )
     # the standard library's records (the worker's own modules that use it, and libraries) go

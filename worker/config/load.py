@@ -23,6 +23,7 @@ from worker.config.model import (
     CalendarSettings,
     Config,
     ConfluenceSettings,
+    HeartbeatSettings,
     JiraSettings,
     MonthlyAt,
     ScheduleSettings,
@@ -60,7 +61,17 @@ WEEKDAYS: dict[str, int] = {
     "saturday": 5,
     "sunday": 6,
 }
-_TOP_KEYS = ("rules_dir", "jira", "confluence", "schedule", "calendar", "people", "roles", "teams")
+_TOP_KEYS = (
+    "rules_dir",
+    "jira",
+    "confluence",
+    "schedule",
+    "calendar",
+    "people",
+    "roles",
+    "teams",
+    "heartbeat",
+)
 _JIRA_KEYS = (
     "url_env",
     "email_env",
@@ -247,6 +258,7 @@ class _ConfigLoader:
         jira = self._jira(top)
         confluence = self._confluence(top)
         schedule = self._schedule(top)
+        heartbeat = self._heartbeat(top)
         calendar = self._calendar(top)
         directory = self._directory(top, jira)
         if self.issues or directory is None or calendar is None:
@@ -260,6 +272,7 @@ class _ConfigLoader:
             confluence,
             schedule,
             calendar,
+            heartbeat,
         )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> None:
@@ -430,6 +443,16 @@ class _ConfigLoader:
             if day is not None and at is not None:
                 monthly = MonthlyAt(day, at)
         return ScheduleSettings(poll, resync, jitter, weekly, monthly)
+
+    def _heartbeat(self, top: dict[str, Any]) -> HeartbeatSettings:
+        r, path = self.r, ("heartbeat",)
+        body = r.section(path, r.get(top, (), "heartbeat", "map"), ("url_env", "stale_after"))
+        d = HeartbeatSettings()
+        if not body:
+            return d
+        url_env = self.env_name(body, path, "url_env", "") if "url_env" in body else None
+        stale = self.duration(body, path, "stale_after", d.stale_after)
+        return HeartbeatSettings(url_env or None, stale)
 
     def _at(self, body: dict[str, Any], path: PathKey) -> time | None:
         value = self.r.get(body, path, "at", "any", required=True)

@@ -83,6 +83,14 @@ class CalendarSettings:
     planning_every: timedelta = timedelta(weeks=2)
 
 
+@dataclass(frozen=True, slots=True)
+class HeartbeatSettings:
+    """The check-in of each cycle: a ping URL (its variable's name) and when a worker counts as stopped."""
+
+    url_env: str | None = None  # the environment variable holding the ping URL; None: no ping
+    stale_after: timedelta = timedelta(minutes=15)  # no cycle for this long: the worker is stopped
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -93,3 +101,4 @@ class Config:
     confluence: ConfluenceSettings
     schedule: ScheduleSettings
     calendar: CalendarSettings
+    heartbeat: HeartbeatSettings = HeartbeatSettings()

@@ -146,6 +146,8 @@ class Cycle:
             250  # changed issues loaded together: one bulk changelog call, bounded raw JSON
         )
         self.gatherer = Gatherer(gateway, config.rules)
+        # told the counts after each issue and phase (worker.ops.progress); None: silent
+        self.progress: Callable[[CycleReport, str], None] | None = None
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -216,6 +218,8 @@ class Cycle:
         claims: list[tuple[Loaded, Decision, Claim]] = []
         for item in self._gather(now, full, keys, report):
             report.issues_seen += 1
+            if self.progress is not None:
+                self.progress(report, "claim")
             if self.should_stop():
                 report.errors.append("stopped before the end of the cycle")
                 break
@@ -257,6 +261,8 @@ class Cycle:
             # phase 2: one settle wait for all claims; phase 3: check each claim and perform
             applier.settle()
             for item, d, claim in claims:
+                if self.progress is not None:
+                    self.progress(report, "act")
                 result = self._guard(item, report, partial(applier.finish, claim))
                 if result is not None:
                     self._record_result(item, d, result, now, report)

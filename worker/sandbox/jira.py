@@ -122,6 +122,7 @@ class JiraSite:
         self._log_lock = threading.Lock()
         self._lock = threading.RLock()
         self._users: dict[str, User] = {}
+        self._user_properties: dict[str, dict[str, Any]] = {}  # accountId -> key -> JSON value
         self._by_email: dict[str, User] = {}
         self._projects: dict[str, Project] = {}
         self._project_seq: dict[str, int] = {}
@@ -629,6 +630,8 @@ class JiraSite:
             ("GET", "/myself", self._get_myself),
             ("GET", "/user", self._get_user),
             ("GET", "/user/bulk", self._get_users_bulk),
+            ("GET", "/user/properties/{propertyKey}", self._get_user_property),
+            ("PUT", "/user/properties/{propertyKey}", self._put_user_property),
             ("GET", "/project/{projectIdOrKey}", self._get_project),
             ("GET", "/mypermissions", self._get_my_permissions),
             ("GET", "/user/assignable/search", self._get_assignable),
@@ -1406,6 +1409,56 @@ class JiraSite:
         if not self.delete_property(rec.current.key, match["propertyKey"]):
             return error(404, f"The property with key '{match['propertyKey']}' was not found.")
         return Response(204)
+
+    # ------------------------------------------------------------------ user properties
+    # Jira Cloud: any account with access to Jira may read and write the properties of its own
+    # record; another user's need the Administer Jira global permission (the sandbox grants it to
+    # nobody, so that answers 403).
+
+    def _user_property_owner(self, req: Request) -> tuple[str | None, Response | None]:
+        assert req.user is not None
+        account = req.arg("accountId")
+        if not account:
+            return None, error(400, "The query parameter 'accountId' is required.")
+        if account not in self._users:
+            return None, error(404, "The user with the provided accountId does not exist.")
+        if account != req.user.account_id:
+            return None, error(403, "You do not have permission to access this user's properties.")
+        return account, None
+
+    def _get_user_property(self, req: Request, match: re.Match[str]) -> Response:
+        account, problem = self._user_property_owner(req)
+        if problem is not None or account is None:
+            return problem or error(400, "bad request")
+        key = match["propertyKey"]
+        with self._lock:
+            props = self._user_properties.get(account, {})
+            if key not in props:
+                return error(404, f"The property with key '{key}' was not found.")
+            return Response(200, {"key": key, "value": props[key]})
+
+    def _put_user_property(self, req: Request, match: re.Match[str]) -> Response:
+        account, problem = self._user_property_owner(req)
+        if problem is not None or account is None:
+            return problem or error(400, "bad request")
+        key = match["propertyKey"]
+        if len(key) > 255:
+            return error(400, "The property key cannot be longer than 255 characters.")
+        if len(req.body) > MAX_PROPERTY_BYTES:
+            return error(
+                400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes."
+            )
+        value = req.json()
+        with self._lock:
+            props = self._user_properties.setdefault(account, {})
+            created = key not in props
+            props[key] = value
+        return Response(201 if created else 200)
+
+    def user_property(self, account_id: str, key: str) -> Any:
+        """A user property as stored (None when absent), for tests."""
+        with self._lock:
+            return self._user_properties.get(account_id, {}).get(key)
 
     # ------------------------------------------------------------------ internals
 

@@ -1,0 +1,76 @@
+"""Helpers for the operating tests: the CLI as a real process, a loopback ping server, configs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from tests.support import ROOT
+
+EXE = [sys.executable, "-m", "worker"]
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``escalation-worker ARGS`` with only the given site variables (stdout and stderr are pipes)."""
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_", "LOG_", "HEARTBEAT_"))
+    }
+    full_env.update(env or {})
+    return subprocess.run(
+        [*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def config_with(tmp: Path, extra: str = "", replace: tuple[str, str] | None = None) -> Path:
+    """config.example.yaml (rules from the repository) with ``extra`` YAML appended."""
+    text = (ROOT / "config.example.yaml").read_text()
+    text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
+    if replace:
+        assert replace[0] in text, replace[0]
+        text = text.replace(*replace)
+    path = tmp / "config.yaml"
+    path.write_text(text + ("\n" + extra if extra else ""))
+    return path
+
+
+class PingServer:
+    """A loopback HTTP server that answers every GET with ``status`` and remembers the paths."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.paths: list[str] = []
+        self.status = status
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                owner.paths.append(self.path)
+                self.send_response(owner.status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"OK")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @contextmanager
+    def running(self) -> Iterator[PingServer]:
+        self.thread.start()
+        try:
+            yield self
+        finally:
+            self.httpd.shutdown()
+            self.httpd.server_close()

@@ -1,0 +1,1 @@
+"""Operating the worker: progress of long cycles, the heartbeat, and ``status``."""
