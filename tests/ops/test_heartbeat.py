@@ -40,9 +40,9 @@ def test_at_most_one_ping_per_poll_and_fail_after_a_failed_cycle() -> None:
         pinger = Pinger(f"{server.url}/ping/{CHECK}", min_interval=60, clock=lambda: now[0])
         beat = Heartbeat(None, None, "run", lambda: datetime.now(UTC), timedelta(minutes=1), pinger)
 
-        beat.around(lambda: _report())
+        beat.around(_report)
         pinger.flush()
-        beat.around(lambda: _report())  # same poll: no second ping
+        beat.around(_report)  # same poll: no second ping
         pinger.flush()
         now[0] = 61.0
         with pytest.raises(RuntimeError):
@@ -57,7 +57,7 @@ def test_a_dead_ping_service_never_stops_the_cycle() -> None:
     pinger = Pinger(f"{server.url}/ping/{CHECK}", min_interval=0)
     server.httpd.server_close()
     beat = Heartbeat(None, None, "tick", lambda: datetime.now(UTC), timedelta(minutes=1), pinger)
-    report = beat.around(lambda: _report())
+    report = beat.around(_report)
     pinger.flush()
     assert report.decided == 3 and pinger.sent == ["ok"]
 

@@ -6,7 +6,8 @@ Two halves, both optional to the cycle (neither can fail or delay it):
   Cronitor, or any URL answering a GET). After a successful cycle the URL is fetched; after a
   failed one, the service's failure form (Healthchecks.io: ``<url>/fail``; Cronitor:
   ``?state=fail``). At most one ping per poll interval, in a background thread with a short
-  timeout. A ping URL embeds the check's key: it is registered for redaction when read.
+  timeout. A ping URL embeds the check's key: it is read through
+  :func:`worker.redact.secret_url_from_env`, which registers it for redaction.
 * **Record** — a small JSON value in a property of the worker's own Jira account
   (``PUT /rest/api/3/user/properties/escalation-worker.heartbeat?accountId=…``, which any account
   may write on itself) saying when the last cycle ran and what it did. ``status`` reads it back,
@@ -15,7 +16,6 @@ Two halves, both optional to the cycle (neither can fail or delay it):
 
 from __future__ import annotations
 
-import base64
 import os
 import socket
 import threading
@@ -24,13 +24,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 import structlog
 
 from worker.jira.http import JiraError, RetryPolicy
-from worker.redact import register
+from worker.redact import register_url, secret_url_from_env
 
 if TYPE_CHECKING:
     from worker.app import Services
@@ -43,18 +43,6 @@ SCHEMA = 1
 PING_TIMEOUT = 5.0
 # writing the record must not hold a cycle up: one quick try, no long back-off
 RECORD_POLICY = RetryPolicy(max_attempts=2, max_wait=1.0, max_total=3.0)
-
-
-def register_url(url: str) -> None:
-    """Hide a ping URL everywhere: raw, URL-encoded, base64, and the key segments it carries."""
-    register(url, quote(url, safe=""), base64.b64encode(url.encode()).decode())
-    parts = urlsplit(url)
-    for segment in parts.path.split("/"):
-        if len(segment) >= 16:  # check uuids and ping keys; short words like "ping" stay readable
-            register(segment)
-    for _, value in parse_qsl(parts.query):
-        if len(value) >= 16:
-            register(value)
 
 
 def failure_url(url: str) -> str:
@@ -145,12 +133,11 @@ class Heartbeat:
         poll = config.schedule.poll_interval
         pinger = None
         name = config.heartbeat.url_env
-        url = (services.environ.get(name) or "").strip() if name else ""
+        url = secret_url_from_env(services.environ, name) if name else None
         if url:
             from worker.app import url_problem
             from worker.errors import EnvironmentProblem
 
-            register_url(url)
             problem = url_problem(name or "", url)
             if problem:
                 raise EnvironmentProblem(
