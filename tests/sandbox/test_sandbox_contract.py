@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from sandbox_support import DEV, PO, adf, mention, text
+from sandbox_support import BOT, DEV, PO, adf, mention, text
 
 from worker.sandbox import contract
 from worker.sandbox.contract import ContractError, validate_request, validate_response
@@ -44,6 +44,14 @@ def test_every_endpoint_answers_within_the_contract(
         ("GET", "/user", {"accountId": PO}, None, 200),
         ("GET", "/user", {"accountId": "nobody"}, None, 404),
         ("GET", "/user/bulk", {"accountId": [PO, DEV]}, None, 200),
+        # user properties: an account reads and writes its own (201 created, 200 updated); another
+        # account's need Administer Jira (403); an unknown key is 404
+        ("GET", "/user/properties/hb", {"accountId": BOT}, None, 404),
+        ("PUT", "/user/properties/hb", {"accountId": BOT}, {"at": "x"}, 201),
+        ("PUT", "/user/properties/hb", {"accountId": BOT}, {"at": "y"}, 200),
+        ("GET", "/user/properties/hb", {"accountId": BOT}, None, 200),
+        ("GET", "/user/properties/hb", {"accountId": PO}, None, 403),
+        ("PUT", "/user/properties/hb", {"accountId": PO}, {"at": "z"}, 403),
         ("GET", "/project/SHOP", None, None, 200),
         ("GET", "/project/NOPE", None, None, 404),
         (
