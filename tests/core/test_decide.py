@@ -59,7 +59,7 @@ def run(ctx: Context, snap, record: Record | None, now: datetime) -> Decision:
 
 def route(ctx: Context, snap, now: datetime) -> Record:
     d = run(ctx, snap, None, now)
-    assert d.next_step == "route"
+    assert d.did == "route"
     assert d.record is not None
     return d.record
 
@@ -169,7 +169,7 @@ def test_s2_acknowledged_in_time_does_not_escalate(ctx: Context) -> None:
         and d.record.acked_by == PD
     )
     assert not d.record.ack_breached
-    assert d.next_step == "wait" and "acknowledged by Léa Robert" in d.reason
+    assert d.did == "wait" and "acknowledged by Léa Robert" in d.reason
     # and much later, still no acknowledge escalation
     d2 = run(ctx, acked, d.record, paris(2026, 3, 2, 16, 0))
     assert "assign" not in kinds(d2)
@@ -290,7 +290,7 @@ def test_responses_that_do_not_acknowledge(ctx: Context, comment: Comment) -> No
     snap = make_snapshot(created=t0)
     rec = route(ctx, snap, t0)
     d = run(ctx, replace(snap, comments=(comment,)), rec, paris(2026, 3, 2, 14, 0))
-    assert d.next_step == "escalate"
+    assert d.did == "escalate"
 
 
 def test_reporter_who_is_also_owner_still_does_not_ack_by_comment(ctx: Context) -> None:
@@ -303,7 +303,7 @@ def test_reporter_who_is_also_owner_still_does_not_ack_by_comment(ctx: Context) 
         rec,
         paris(2026, 3, 2, 14, 0),
     )
-    assert d.next_step == "escalate"
+    assert d.did == "escalate"
 
 
 def test_comment_from_the_future_counts_as_now(ctx: Context) -> None:
@@ -389,7 +389,7 @@ def test_relabel_s3_to_s1_reroutes_and_restarts_only_the_acknowledge_clock(ctx: 
         ),
     )
     d = run(ctx, relabelled, rec, relabel_at + timedelta(minutes=1))
-    assert d.next_step == "reroute"
+    assert d.did == "reroute"
     new = d.record
     assert new is not None
     assert new.severity == "S1" and new.owner == CPO and new.level == 0 and new.revision == 1
@@ -420,7 +420,7 @@ def test_label_removed_closes_the_record(ctx: Context) -> None:
         ),
     )
     d = run(ctx, gone, rec, paris(2026, 3, 2, 11, 5))
-    assert d.actions == () and d.next_step == "close"
+    assert d.actions == () and d.did == "close"
     assert d.record is not None and d.record.status == "closed" and d.record.closed_at == removed_at
     assert d.record.outcome is not None and d.record.outcome["reason"] == "label_removed"
     assert d.record.outcome["acknowledge"] == "none"
@@ -632,4 +632,4 @@ def test_resolved_issue_without_record_is_left_alone(ctx: Context) -> None:
 def test_issue_without_labels_gives_no_action(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     d = run(ctx, make_snapshot(created=t0, labels=[]), None, t0)
-    assert d.actions == () and d.record is None and d.next_step == "none"
+    assert d.actions == () and d.record is None and d.did == "none"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from worker.core.messages import Doc
 from worker.core.record import Record
@@ -37,7 +38,9 @@ class PostComment:
     id: str
     issue_key: str
     body: Doc
-    purpose: str  # route, escalate, nudge, remind, relabel, multi_label, unknown_label, recommendation, inactive
+    # route, relabel, escalate, nudge, remind, resolve_breach (at the top of the ladder),
+    # multi_label, unknown_label, recommendation
+    purpose: str
     restricted: bool  # people issues: the comment is visible to the configured group/role only
     reason: str
     kind: str = "comment"
@@ -64,14 +67,29 @@ class Notify:
 Action = Assign | AddWatcher | PostComment | Notify
 
 
-@dataclass(frozen=True)
+class Did(StrEnum):
+    """What one decision did to the escalation (the headline; the actions carry the details)."""
+
+    NOTHING = "none"  # not an escalation, or already resolved before it was routed
+    ROUTE = "route"
+    REROUTE = "reroute"  # the severity or the kind changed: routed to the new cell
+    ACKNOWLEDGED = "acknowledged"  # an acknowledgement was found and recorded
+    NUDGE = "nudge"
+    ESCALATE = "escalate"
+    REMIND = "remind"
+    COMMENT = "comment"  # a note only (unknown label, several labels, resolve breach at the top)
+    WAIT = "wait"  # an open escalation with nothing due yet
+    CLOSE = "close"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Decision:
     """The outcome of ``decide`` for one issue."""
 
     issue_key: str
-    actions: tuple[Action, ...]
+    did: Did
+    reason: str  # why, in words a person reads (``explain`` prints it)
     record: Record | None  # the record once every action is applied (None: nothing to remember)
     changed: bool  # the record differs from the stored one
-    next_step: str  # what happens next, in a few words ("route", "escalate", "wait", ...)
-    reason: str
+    actions: tuple[Action, ...] = ()
     next_at: datetime | None = None  # when something will next be due, if nothing changes

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide, find_ack, issue_type, severity_labels
 from worker.core.rules import Severity, Sla, SlaKind
+from worker.core.wording import acknowledgement
 from worker.cycle.gather import Loaded
 from worker.cycle.plan import action_json, describe_action
 from worker.cycle.readable import clock_time, deadline, iso, moment, name
@@ -133,9 +134,15 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
                     f"  acknowledged {moment(record.acked_at, now, tz)} by {name(d, record.acked_by)}"
                 )
             elif ack:
-                out.append(
-                    f"  acknowledgement found: {name(d, ack.by)} {ack.how}, {moment(ack.at, now, tz)}"
+                found = acknowledgement(
+                    ctx.voice,
+                    ack.by,
+                    ack.how,
+                    status=ack.status,
+                    channel=ack.channel,
+                    delegate=ack.delegate,
                 )
+                out.append(f"  acknowledgement found: {found}, {moment(ack.at, now, tz)}")
             else:
                 since = (
                     clock_time(record.level_started_at, now, tz) if record.level_started_at else "-"
@@ -149,7 +156,7 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
             for e in record.timeline[-15:]:
                 out.append(f"    {clock_time(e.at, now, tz)}  {e.kind}: {e.detail}")
     when = f" ({moment(decision.next_at, now, tz)})" if decision.next_at else ""
-    out.append(f"  next: {decision.next_step}{when} — {decision.reason}")
+    out.append(f"  next: {decision.did}{when} — {decision.reason}")
     for a in decision.actions:
         out.append(f"    would {describe_action(a, d)}")
     return "\n".join(out)
@@ -180,7 +187,7 @@ def explain_json(ctx: Context, loaded: Loaded, now: datetime) -> str:
             {"at": iso(e.at), "kind": e.kind, "detail": e.detail}
             for e in (record.timeline if record else ())
         ],
-        "next_action": decision.next_step,
+        "next_action": decision.did,
         "next_at": iso(decision.next_at),
         "reason": decision.reason,
         "actions": [action_json(a) for a in decision.actions],

@@ -45,7 +45,7 @@ def plan_row(item: Loaded, d: Decision) -> dict[str, Any]:
         "ack_due": iso(rec.ack_due) if rec else None,
         "resolve_due": iso(rec.resolve_due) if rec else None,
         "acknowledged_at": iso(rec.acked_at) if rec else None,
-        "next_action": d.next_step,
+        "next_action": d.did,
         "next_at": iso(d.next_at),
         "reason": d.reason,
         "actions": [a.kind for a in d.actions],
@@ -92,7 +92,7 @@ def plan_lines(
             lines.append(f"{'':<12} → {describe_action(a, directory)}")
         if not d.actions:
             when = f" ({moment(d.next_at, now, tz)})" if d.next_at else ""
-            lines.append(f"{'':<12} next: {d.next_step}{when} — {d.reason}")
+            lines.append(f"{'':<12} next: {d.did}{when} — {d.reason}")
     return lines
 
 

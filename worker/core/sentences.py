@@ -1,0 +1,148 @@
+"""Every sentence the core writes for a person to read, as one whole template with named fields.
+
+Comments, notifications, the reasons shown by ``explain`` and the timeline's details all come from
+here and from nowhere else in ``worker/core``: a translation replaces this catalogue, not code.
+Each constant is a complete sentence (or a complete short text) with ``{named}`` fields; fields hold
+names, dates, labels or mentions, never pieces of another sentence. :mod:`worker.core.wording`
+fills them.
+
+A template whose first field is a mention (``{owner} …``) may be filled with no one: the field and
+the space after it disappear.
+"""
+
+from __future__ import annotations
+
+# --- dates ------------------------------------------------------------------------------------
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DATE_TIME = "{weekday} {day:02d} {month} {year} {hour:02d}:{minute:02d} ({zone})"
+NO_DATE = "—"
+NOBODY = "nobody"
+NOBODY_AVAILABLE = "nobody available"
+LIST_SEPARATOR = ", "
+NOTE_SEPARATOR = "; "
+
+# --- reading the issue ------------------------------------------------------------------------
+
+DEFAULT_KIND = "No kind label was found, so it is treated as a {kind}. Kind labels: {kind_labels}."
+
+# --- who fills a level ------------------------------------------------------------------------
+
+INACTIVE_PERSON = "{person} ({role}) is inactive in Jira"
+VACANT_ROLE = "nobody active holds the {role} role, so it moves up to {next_role}"
+NOTES = "Note: {notes}."
+WATCH_REASON = "{person} handles this level"
+
+# --- routing ----------------------------------------------------------------------------------
+
+ROUTE_REASON = "{severity} {kind}: the matrix names {roles}"
+ROUTE_REASON_CLIMBED = (
+    "{severity} {kind}: the matrix names {roles} (level {level}, {role}, because {notes})"
+)
+RELABELLED = (
+    "The escalation changed from {previous} to {current}; it is routed to the matching cell "
+    "and the acknowledge clock starts again (the resolve clock keeps its original start)."
+)
+RELABELLED_EVENT = "{previous} -> {current}"
+ROUTED_SENSITIVE = "{key} is escalated ({severity}). Owner: {handlers}."
+ROUTED_WITH_OWNER = (
+    "{severity} escalation ({severity_name}), {kind}. Handled by {handlers}; {owner} owns it."
+)
+ROUTED_NO_OWNER = (
+    "{severity} escalation ({severity_name}), {kind}. Handled by {handlers}; "
+    "no active owner was found."
+)
+DEADLINES = "Acknowledge by {ack_due}; resolve by {resolve_due}."
+DEADLINES_EXPLAINED = (
+    "Acknowledge by {ack_due}; resolve by {resolve_due}. Acknowledging means a comment, "
+    "a status change or a hand-over to a named person."
+)
+CHANNEL = "Channel: {primary}."
+CHANNEL_WITH_BACKUP = "Channel: {primary} (backup: {backup})."
+CHANNEL_JOIN = " + "
+NOTIFY_ROUTED = "Escalated to you ({severity})."
+
+# --- notes made once per issue ----------------------------------------------------------------
+
+SEVERAL_LABELS = (
+    "This issue carries several severity labels ({labels}). The most severe, {severity}, "
+    "applies. Remove the others to keep the record clear."
+)
+SEVERAL_LABELS_REASON = "several severity labels: {labels}"
+UNKNOWN_LABEL = (
+    "{reporter} the label {label} is not a severity this worker knows, so nothing was routed. "
+    "Use one of: {known}."
+)
+UNKNOWN_LABEL_REASON = "unknown severity label {labels}"
+UNKNOWN_LABEL_TOLD = "Unknown severity label {label}; the reporter was told."
+RECOMMENDATION_MISSING = (
+    "{reporter} an escalation should carry a recommendation. The description is missing: "
+    "{missing}. Please add them so the owner can act quickly."
+)
+RECOMMENDATION_REASON = "recommendation incomplete: {missing}"
+
+# --- nothing to do ----------------------------------------------------------------------------
+
+NO_LABEL = "No escalation label on the issue."
+ALREADY_RESOLVED = "The issue is resolved; nothing to escalate."
+
+# --- acknowledgement --------------------------------------------------------------------------
+
+ACK_COMMENTED = "{person} commented"
+ACK_MOVED = "{person} moved it to {status}"
+ACK_DELEGATED = "{person} delegated it"
+ACK_CHANNEL = "{person} acknowledged from {channel}"
+ACK_CHANNEL_HANDOVER = "{person} handed it over from {channel}"
+ACK_CHANNELS = {"slack": "Slack", "phone": "a phone call", "sms": "an SMS reply"}
+ACK_LATE = "{acknowledgement} (after the deadline)"
+DELEGATED = "now owned by {person}"
+WAITING_ACKNOWLEDGED = "acknowledged by {person} at {acked_at}; resolve by {resolve_due}"
+WAITING_FOR_ACK = "waiting for {person} to acknowledge by {ack_due}"
+
+# --- deadlines --------------------------------------------------------------------------------
+
+RESOLVE_PASSED = "resolve deadline passed"
+RESOLVE_PASSED_AT_TOP = "resolve deadline passed at the top of the ladder"
+RESOLVE_TOP = (
+    "{owner} the resolve deadline ({resolve_due}) has passed. This is the top of the ladder, "
+    "so the escalation stays here; please record a decision or a fix."
+)
+
+# --- escalation -------------------------------------------------------------------------------
+
+NOT_ACKNOWLEDGED = "{person} ({role}) did not acknowledge by {ack_due}"
+NOT_RESOLVED = "the resolve deadline {resolve_due} passed without a resolution"
+ESCALATE_REASON = "{why}; escalated one level up to {role}"
+ESCALATE_REASON_NOTES = "{why}; escalated one level up to {role} ({notes})"
+ESCALATED_SENSITIVE = "{key} moves up one level. Owner: {handlers}."
+ESCALATED = "Escalated one level up: {handlers}."
+ESCALATED_WHY = "Why: {why}."
+ESCALATED_DEADLINES = "New acknowledge deadline: {ack_due}. Resolve deadline: {resolve_due}."
+TOP_COORDINATES = "{role} coordinates with {peers} from here; the ladder ends at this level."
+ESCALATED_EVENT = "{previous} -> {current}: {why}"
+NOTIFY_ESCALATED = "Escalated to you one level up."
+
+# --- nudge and reminder -----------------------------------------------------------------------
+
+NUDGE_REASON = "{percent}% of the acknowledge window has passed without a response"
+NUDGE = "{owner} a reminder: please acknowledge by {ack_due}, or the escalation moves one level up."
+NOTIFY_NUDGE = "Please acknowledge."
+REMIND_REASON = "top of the ladder: still not acknowledged (reminder {count})"
+REMIND = (
+    "{owner} this escalation is still waiting for an acknowledgement (due {ack_due}). "
+    "It is at the top of the ladder and will not move further."
+)
+NOTIFY_REMIND = "Still waiting for an acknowledgement."
+
+# --- notifications ----------------------------------------------------------------------------
+
+NOTIFY_TITLE_SENSITIVE = "[{severity}] {key} needs you"
+NOTIFY_TITLE = "[{severity}] {key}: {summary}"
+NOTIFY_TEXT_SENSITIVE = "{key}: {detail} {deadlines}"
+NOTIFY_TEXT = "{key} — {summary}\n{detail} {deadlines}"
+
+# --- closing ----------------------------------------------------------------------------------
+
+CLOSED_RESOLVED = "resolved: acknowledge {acknowledge}, resolve {resolve}"
+CLOSED_LABEL_REMOVED = "label removed: acknowledge {acknowledge}, resolve {resolve}"

@@ -1,0 +1,94 @@
+"""Who fills a level of the ladder: the owner and the handlers, from the matrix cell and the directory.
+
+Level 0 is the cell itself (its handler roles, its owner role). Each level above holds one role
+of the ladder (and, at the top, the roles it coordinates with). People Jira reports inactive are
+skipped; a level with no active owner passes to the next role up, and the notes say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from worker.core.directory import Directory, Person
+from worker.core.rules import Cell, Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Inactive:
+    """A person of the level whom Jira reports inactive (deactivated or unknown account)."""
+
+    person: Person
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vacant:
+    """Nobody active holds ``role``, so the level moved up to ``next_role``."""
+
+    role: str
+    next_role: str
+
+
+StaffNote = Inactive | Vacant
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """The people of one level: ``owner`` first among ``handlers``; ``notes`` on who was skipped."""
+
+    level: int
+    role: str
+    owner: Person | None
+    handlers: tuple[Person, ...]
+    notes: tuple[StaffNote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Staffing:
+    """Answers "who fills this level?" from the directory, the rules and Jira's inactive accounts.
+
+    Not cached: the answer is a few dictionary look-ups, and scripts/bench_core.py measured no gain
+    from keeping answers (a per-context cache was removed with it).
+    """
+
+    rules: Rules
+    directory: Directory
+    inactive: frozenset[str]
+
+    def climb(self, cell: Cell, team: str | None, level: int, role: str) -> Staff:
+        """From (level, role) up: the first level whose owner is active, one step at a time."""
+        notes: list[StaffNote] = []
+        while True:
+            staff = self._level(cell, team, level, role)
+            notes.extend(staff.notes)
+            nxt = self.rules.escalates_to(role)
+            if staff.owner is not None or nxt is None:
+                return Staff(level, role, staff.owner, staff.handlers, tuple(notes))
+            notes.append(Vacant(role, nxt))
+            level, role = level + 1, nxt
+
+    def _level(self, cell: Cell, team: str | None, level: int, owner_role: str) -> Staff:
+        rules = self.rules
+        if level == 0:
+            roles: Sequence[str] = cell.handlers
+        elif owner_role in rules.top_roles:
+            roles = (owner_role, *rules.coordinates_with.get(owner_role, ()))
+        else:
+            roles = (owner_role,)
+        notes: list[StaffNote] = []
+        handlers: list[Person] = []
+        for role in roles:
+            for p in self.directory.people_for(role, team):
+                if p.account_id in self.inactive:
+                    notes.append(Inactive(p, role))
+                elif p not in handlers:
+                    handlers.append(p)
+        owners = self.active(self.directory.people_for(owner_role, team))
+        owner = owners[0] if owners else None
+        if owner is not None:
+            handlers = [owner, *[h for h in handlers if h != owner]]
+        return Staff(level, owner_role, owner, tuple(handlers), tuple(notes))
+
+    def active(self, people: Sequence[Person]) -> list[Person]:
+        return [p for p in people if p.account_id not in self.inactive]

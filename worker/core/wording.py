@@ -1,0 +1,383 @@
+"""What the worker says, built from the templates of :mod:`worker.core.sentences`.
+
+``decide`` chooses what happens; this module chooses the words: it fills templates with names,
+deadlines in the business calendar's zone and mentions, and assembles comments, notification
+texts and reasons. Pure, like the rest of the core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from worker.core import sentences as S
+from worker.core.directory import Directory, Person
+from worker.core.messages import Doc, Inline, Mention, Text
+from worker.core.rules import Cell, ChannelPlan, IssueType, Rules, Severity
+from worker.core.staffing import Inactive, Staff, StaffNote
+
+Field = str | int | Inline | Sequence[Inline]
+_FIELD = re.compile(r"\{(\w+)(?::([^}]*))?\}")
+
+
+def fill(template: str, **fields: Field) -> tuple[Inline, ...]:
+    """One paragraph: ``template`` with its fields replaced; mentions stay mentions.
+
+    A field filled with ``""`` at the very start drops the space after it, so that
+    ``"{owner} please …"`` reads ``"please …"`` when there is no owner.
+    """
+    if all(isinstance(v, str | int) for v in fields.values()):
+        text = template.format(**fields)
+        if template[0] == "{" and text[:1] == " ":
+            text = text[1:]  # the leading field was empty: no space before the sentence
+        return (Text(text),) if text else ()
+    out: list[Inline] = []
+    run: list[str] = []  # text since the last mention
+    for literal, name, spec in _parsed(template):
+        if literal:
+            if not run and not out and template[0] == "{" and literal[0] == " ":
+                literal = literal[1:]  # the leading field was empty: no space before the sentence
+            run.append(literal)
+        if name is None:
+            continue
+        value = fields[name]
+        if isinstance(value, str):
+            if value:
+                run.append(format(value, spec) if spec else value)
+        elif isinstance(value, int):
+            run.append(format(value, spec))
+        else:
+            for item in (value,) if isinstance(value, Text | Mention) else value:
+                if isinstance(item, Text):
+                    run.append(item.text)
+                else:
+                    _flush(out, run)
+                    out.append(item)
+    _flush(out, run)
+    return tuple(out)
+
+
+def _flush(out: list[Inline], run: list[str]) -> None:
+    text = "".join(run)
+    if text:
+        out.append(Text(text))
+    run.clear()
+
+
+@lru_cache(maxsize=256)
+def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """``template`` as (literal text, field name or None, format spec) triples."""
+    pieces = _FIELD.split(template)  # literal, name, spec, literal, name, spec, ..., literal
+    out = [(pieces[i], pieces[i + 1], pieces[i + 2] or "") for i in range(0, len(pieces) - 1, 3)]
+    return (*out, (pieces[-1], None, ""))
+
+
+def doc(*paragraphs: tuple[Inline, ...]) -> Doc:
+    return Doc(tuple(paragraphs))
+
+
+@lru_cache(maxsize=1024)
+def date_time(at: datetime, tz: ZoneInfo) -> str:
+    """A deadline as people read it: local time of the business calendar, with its zone."""
+    # the same deadline is written into a comment and a notification: format it once
+    t = at.astimezone(tz)
+    return S.DATE_TIME.format(
+        weekday=S.DAYS[t.weekday()],
+        day=t.day,
+        month=S.MONTHS[t.month - 1],
+        year=t.year,
+        hour=t.hour,
+        minute=t.minute,
+        zone=tz.key,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """Names, dates and role names as one organisation writes them."""
+
+    rules: Rules
+    directory: Directory
+    tz: ZoneInfo
+    # severity id -> "Channel: Phone call + Slack (backup: SMS).", written once per context
+    channels: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plans = self.rules.channel_plans
+        texts = {sid: channel_text(self.rules, plans.get(sid)) for sid in self.rules.severities}
+        object.__setattr__(self, "channels", texts)
+
+    def name(self, account_id: str | None) -> str:
+        p = self.directory.by_account(account_id)
+        return p.name if p else (account_id or S.NOBODY)
+
+    def mention(self, account_id: str | None) -> Mention | str:
+        """``@Name`` of the person, or ``""`` when there is nobody to mention."""
+        return Mention(account_id, self.name(account_id)) if account_id else ""
+
+    def when(self, at: datetime | None) -> str:
+        return S.NO_DATE if at is None else date_time(at, self.tz)
+
+    def role(self, role_id: str) -> str:
+        role = self.rules.roles.get(role_id)
+        return role.name if role else role_id
+
+    def roles(self, role_ids: Iterable[str], sep: str = S.CHANNEL_JOIN) -> str:
+        return sep.join(self.role(r) for r in role_ids)
+
+    def mentions(self, people: Sequence[Person]) -> list[Inline] | str:
+        """``@A, @B, @C``, or a plain note when nobody is available."""
+        out: list[Inline] = []
+        for i, p in enumerate(people):
+            if i:
+                out.append(Text(S.LIST_SEPARATOR))
+            out.append(Mention(p.account_id, self.name(p.account_id)))
+        return out or S.NOBODY_AVAILABLE
+
+    def staff_notes(self, notes: Sequence[StaffNote]) -> str:
+        return S.NOTE_SEPARATOR.join(self.staff_note(n) for n in notes)
+
+    def staff_note(self, note: StaffNote) -> str:
+        if isinstance(note, Inactive):
+            return S.INACTIVE_PERSON.format(person=note.person.name, role=self.role(note.role))
+        return S.VACANT_ROLE.format(role=self.role(note.role), next_role=self.role(note.next_role))
+
+    def notes_paragraph(self, notes: Sequence[StaffNote]) -> tuple[Inline, ...]:
+        return fill(S.NOTES, notes=self.staff_notes(notes))
+
+
+# --- reading the issue ------------------------------------------------------------------------
+
+
+def default_kind(rules: Rules, default: IssueType) -> str:
+    hints = S.LIST_SEPARATOR.join(lbl for t in rules.types.values() for lbl in t.labels[:1])
+    return S.DEFAULT_KIND.format(kind=default.name.lower(), kind_labels=hints)
+
+
+def channel_text(rules: Rules, plan: ChannelPlan | None) -> str:
+    if plan is None:
+        return ""
+    names = [rules.channels[c].name for c in plan.primary if c in rules.channels]
+    backup = [rules.channels[c].name for c in plan.backup if c in rules.channels]
+    primary = S.CHANNEL_JOIN.join(names)
+    if backup:
+        return S.CHANNEL_WITH_BACKUP.format(primary=primary, backup=S.LIST_SEPARATOR.join(backup))
+    return S.CHANNEL.format(primary=primary)
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def notify_title(severity: Severity, key: str, summary: str, sensitive: bool) -> str:
+    if sensitive:
+        return S.NOTIFY_TITLE_SENSITIVE.format(severity=severity.id, key=key)
+    return S.NOTIFY_TITLE.format(severity=severity.id, key=key, summary=summary)[:200]
+
+
+def notify_text(key: str, summary: str, detail: str, deadlines: str, sensitive: bool) -> str:
+    template = S.NOTIFY_TEXT_SENSITIVE if sensitive else S.NOTIFY_TEXT
+    return template.format(key=key, summary=summary, detail=detail, deadlines=deadlines)
+
+
+def deadlines(v: Voice, ack_due: datetime | None, resolve_due: datetime | None) -> str:
+    return S.DEADLINES.format(ack_due=v.when(ack_due), resolve_due=v.when(resolve_due))
+
+
+# --- closing ----------------------------------------------------------------------------------
+
+
+def closed(why: str, acknowledge: str, resolve: str) -> str:
+    template = S.CLOSED_RESOLVED if why == "resolved" else S.CLOSED_LABEL_REMOVED
+    return template.format(acknowledge=acknowledge, resolve=resolve)
+
+
+def joined(items: Iterable[str], sep: str = S.LIST_SEPARATOR) -> str:
+    return sep.join(items)
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def route_reason(v: Voice, severity: Severity, itype: IssueType, cell: Cell, staff: Staff) -> str:
+    fields = {"severity": severity.id, "kind": itype.name.lower(), "roles": v.roles(cell.handlers)}
+    if not staff.level:
+        return S.ROUTE_REASON.format(**fields)
+    return S.ROUTE_REASON_CLIMBED.format(
+        **fields, level=staff.level, role=v.role(staff.role), notes=v.staff_notes(staff.notes)
+    )
+
+
+def route_comment(
+    v: Voice,
+    *,
+    key: str,
+    severity: Severity,
+    itype: IssueType,
+    staff: Staff,
+    ack_due: datetime | None,
+    resolve_due: datetime | None,
+    previous: str | None,
+    channels: str,
+    cell_note: str | None,
+    type_note: str | None,
+) -> Doc:
+    """The routing comment: who handles it, the deadlines, and how to acknowledge."""
+    paras: list[tuple[Inline, ...]] = []
+    if previous is not None:
+        current = f"{severity.id}/{itype.id}"
+        paras.append(fill(S.RELABELLED, previous=previous, current=current))
+    handlers = v.mentions(staff.handlers)
+    dates = {"ack_due": v.when(ack_due), "resolve_due": v.when(resolve_due)}
+    if itype.sensitive:
+        paras.append(fill(S.ROUTED_SENSITIVE, key=key, severity=severity.id, handlers=handlers))
+        paras.append(fill(S.DEADLINES, **dates))
+    else:
+        cell_fields: dict[str, Field] = {
+            "severity": severity.id,
+            "severity_name": severity.name.lower(),
+            "kind": itype.name.lower(),
+            "handlers": handlers,
+        }
+        if staff.owner is not None:
+            paras.append(fill(S.ROUTED_WITH_OWNER, **cell_fields, owner=staff.owner.name))
+        else:
+            paras.append(fill(S.ROUTED_NO_OWNER, **cell_fields))
+        paras.append(fill(S.DEADLINES_EXPLAINED, **dates))
+        extra = " ".join(x for x in (channels, cell_note or "") if x)
+        if extra:
+            paras.append(fill("{text}", text=extra))
+        if type_note:
+            paras.append(fill("{text}", text=type_note))
+    if staff.notes:
+        paras.append(v.notes_paragraph(staff.notes))
+    return doc(*paras)
+
+
+# --- notes made once per issue ----------------------------------------------------------------
+
+
+def several_labels(severities: Sequence[Severity]) -> tuple[Doc, str]:
+    labels = S.LIST_SEPARATOR.join(s.label for s in severities)
+    body = doc(fill(S.SEVERAL_LABELS, labels=labels, severity=severities[0].id))
+    return body, S.SEVERAL_LABELS_REASON.format(labels=labels)
+
+
+def unknown_label(v: Voice, reporter: str | None, label: str) -> Doc:
+    known = S.LIST_SEPARATOR.join(s.label for s in v.rules.severities.values())
+    return doc(fill(S.UNKNOWN_LABEL, reporter=v.mention(reporter), label=label, known=known))
+
+
+def recommendation_missing(
+    v: Voice, reporter: str | None, missing: Sequence[str]
+) -> tuple[Doc, str]:
+    body = doc(
+        fill(
+            S.RECOMMENDATION_MISSING,
+            reporter=v.mention(reporter),
+            missing=S.NOTE_SEPARATOR.join(missing),
+        )
+    )
+    return body, S.RECOMMENDATION_REASON.format(missing=S.LIST_SEPARATOR.join(missing))
+
+
+# --- acknowledgement and waiting --------------------------------------------------------------
+
+AckHow = Literal["commented", "moved", "delegated", "channel"]
+_ACK_HOW: Mapping[str, str] = {
+    "commented": S.ACK_COMMENTED,
+    "moved": S.ACK_MOVED,
+    "delegated": S.ACK_DELEGATED,
+}
+
+
+def acknowledgement(
+    v: Voice,
+    by: str,
+    how: AckHow,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    delegate: str | None = None,
+    late: bool = False,
+) -> str:
+    """What the person did, as the timeline and ``explain`` say it ("Léa Robert commented")."""
+    if how == "channel":
+        words = S.ACK_CHANNELS.get(channel or "", channel or "")
+        template = S.ACK_CHANNEL_HANDOVER if delegate else S.ACK_CHANNEL
+        text = template.format(person=v.name(by), channel=words)
+    else:
+        text = _ACK_HOW[how].format(person=v.name(by), status=status)
+    return S.ACK_LATE.format(acknowledgement=text) if late else text
+
+
+def waiting(
+    v: Voice,
+    owner: str | None,
+    ack_due: datetime | None,
+    acked_by: str | None,
+    acked_at: datetime | None,
+    resolve_due: datetime | None,
+) -> str:
+    if acked_at is not None:
+        return S.WAITING_ACKNOWLEDGED.format(
+            person=v.name(acked_by), acked_at=v.when(acked_at), resolve_due=v.when(resolve_due)
+        )
+    return S.WAITING_FOR_ACK.format(person=v.name(owner), ack_due=v.when(ack_due))
+
+
+def resolve_at_top(v: Voice, owner: str | None, resolve_due: datetime) -> Doc:
+    return doc(fill(S.RESOLVE_TOP, owner=v.mention(owner), resolve_due=v.when(resolve_due)))
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+
+def not_acknowledged(v: Voice, owner: str | None, role: str, ack_due: datetime | None) -> str:
+    return S.NOT_ACKNOWLEDGED.format(
+        person=v.name(owner), role=v.role(role), ack_due=v.when(ack_due)
+    )
+
+
+def escalate_reason(v: Voice, why: str, staff: Staff) -> str:
+    if staff.notes:
+        return S.ESCALATE_REASON_NOTES.format(
+            why=why, role=v.role(staff.role), notes=v.staff_notes(staff.notes)
+        )
+    return S.ESCALATE_REASON.format(why=why, role=v.role(staff.role))
+
+
+def escalate_comment(
+    v: Voice,
+    *,
+    key: str,
+    staff: Staff,
+    why: str,
+    ack_due: datetime | None,
+    resolve_due: datetime | None,
+    sensitive: bool,
+) -> Doc:
+    handlers = v.mentions(staff.handlers)
+    dates = {"ack_due": v.when(ack_due), "resolve_due": v.when(resolve_due)}
+    if sensitive:
+        paras = [
+            fill(S.ESCALATED_SENSITIVE, key=key, handlers=handlers),
+            fill(S.DEADLINES, **dates),
+        ]
+    else:
+        paras = [
+            fill(S.ESCALATED, handlers=handlers),
+            fill(S.ESCALATED_WHY, why=why),
+            fill(S.ESCALATED_DEADLINES, **dates),
+        ]
+        if staff.role in v.rules.coordinates_with:
+            peers = v.rules.coordinates_with[staff.role]
+            names = S.LIST_SEPARATOR.join(v.role(r) for r in peers)
+            paras.append(fill(S.TOP_COORDINATES, role=v.role(staff.role), peers=names))
+    if staff.notes:
+        paras.append(v.notes_paragraph(staff.notes))
+    return doc(*paras)
