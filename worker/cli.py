@@ -485,7 +485,7 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             log_level=logging.getLevelName(logging.getLogger().level).lower(),
             heartbeat=beat.describe(),
         )
-        at_start = install_jobs(loop, services, lambda: beat.around(run_cycle))
+        at_start = install_jobs(loop, services, lambda: beat.around(run_cycle), target=cycle)
         if web is not None:
             waker = _attach_web(web, services, cycle, loop, env)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
@@ -528,10 +528,15 @@ def _attach_web(web: Any, services: Any, cycle: Any, loop: Any, env: Mapping[str
     from worker.web.wake import KeyCycles
 
     config = services.config
-    waker = KeyCycles(lambda keys: cycle.run(keys=keys), busy=loop.busy, stop=loop.stop)
-    # the recorder reads and writes through its own connection, beside the cycles
+    # the gateway, built before the recorder's connection below, is only for the recorder
     gateway = build_gateway(config, build_http(connection(config, env)))
     recorder_cycle = Cycle(config, gateway, services.clocks, now=services.now)
+    if loop.target is not None:
+        # run --serve: the scheduler itself takes the keys (debounced) and serves them between the
+        # pages of whatever cycle is running, on its own thread
+        attach(web.services, config, recorder_cycle, loop, env, now=services.now)
+        return None
+    waker = KeyCycles(lambda keys: cycle.run(keys=keys), busy=loop.busy, stop=loop.stop)
     attach(web.services, config, recorder_cycle, waker, env, now=services.now)
     return waker
 

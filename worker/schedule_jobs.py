@@ -7,6 +7,7 @@ Each job receives only the services it uses, from the bundle built once by
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import structlog
@@ -15,20 +16,30 @@ from worker.runtime import Loop
 
 if TYPE_CHECKING:
     from worker.app import Services
+    from worker.cycle.cycle import Cycle
 
 log = structlog.get_logger("worker.jobs")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def install_jobs(
-    loop: Loop, services: Services, run_cycle: Callable[[], Any]
+    loop: Loop,
+    services: Services,
+    run_cycle: Callable[[], Any],
+    *,
+    target: Cycle | None = None,
 ) -> list[Callable[[], None]]:
     """Schedule every job; return the ones to run once at start (the page, then the first cycle)."""
     s = loop.scheduler
     config = services.config
     poll = max(5, int(config.schedule.poll_interval.total_seconds()))
     cycle_job = loop.guarded("cycle", run_cycle)
-    s.every(poll).seconds.do(cycle_job)
+    if target is not None:
+        # polls, deadlines and webhook wake-ups belong to the scheduler; due work runs between pages
+        loop.set_poll(target, timedelta(seconds=poll), run=run_cycle)
+        target.between = loop.preempt
+    else:
+        s.every(poll).seconds.do(cycle_job)
     at_start = [cycle_job]
     if config.confluence.space:
         publish = loop.guarded("publish", lambda: publish_now(services))

@@ -93,7 +93,14 @@ _CONFLUENCE_KEYS = (
     "publish_interval",
     "restrict_editing",
 )
-_SCHEDULE_KEYS = ("poll_interval", "full_resync_every", "jitter", "weekly_digest", "monthly_review")
+_SCHEDULE_KEYS = (
+    "poll_interval",
+    "full_resync_every",
+    "jitter",
+    "weekly_digest",
+    "monthly_review",
+    "concurrency",
+)
 _CALENDAR_KEYS = (
     "timezone",
     "hours",
@@ -442,7 +449,15 @@ class _ConfigLoader:
             at = self._at(mbody, mpath)
             if day is not None and at is not None:
                 monthly = MonthlyAt(day, at)
-        return ScheduleSettings(poll, resync, jitter, weekly, monthly)
+        concurrency = r.get(body, path, "concurrency", "int")
+        if concurrency is not None and not 1 <= concurrency <= 16:
+            r.issue(
+                (*path, "concurrency"),
+                f"concurrency must be between 1 and 16, got {concurrency}.",
+                "use a small number (4 is the default); Jira's rate limits cap what more would bring",
+            )
+            concurrency = None
+        return ScheduleSettings(poll, resync, jitter, weekly, monthly, concurrency or d.concurrency)
 
     def _heartbeat(self, top: dict[str, Any]) -> HeartbeatSettings:
         r, path = self.r, ("heartbeat",)

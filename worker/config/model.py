@@ -65,6 +65,7 @@ class ScheduleSettings:
     jitter: timedelta = timedelta(seconds=5)
     weekly_digest: WeeklyAt = WeeklyAt(0, time(9, 0))
     monthly_review: MonthlyAt = MonthlyAt(1, time(8, 0))
+    concurrency: int = 4  # requests in flight at once for different issues (search partitions too)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ Steady state costs what changed, not what exists. A cycle is either
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -76,6 +78,9 @@ def missing_project(exc: JiraError, projects: Sequence[str]) -> str | None:
     return None
 
 
+RETRY_DUE = timedelta(seconds=30)
+
+
 @dataclass
 class Memory:
     """What a long-running process keeps between cycles. Losing it costs one full cycle, nothing else."""
@@ -91,6 +96,36 @@ class Memory:
     )  # issue id -> when the worker wrote it
     # the watched projects the site let the worker read (None: not checked, use the config's)
     projects: tuple[str, ...] | None = None
+    # (when to look, key, the deadline it was pushed for): a heap with lazy deletion; an entry is
+    # valid while the remembered issue still has that deadline
+    deadlines: list[tuple[datetime, str, datetime]] = field(default_factory=list)
+
+    def remember(self, key: str, cached: Cached, now: datetime) -> None:
+        self.issues[key] = cached
+        if cached.next_at is not None:
+            # a deadline already past (an effect that failed) is looked at again in a little while,
+            # not in a tight loop
+            at = max(cached.next_at, now + RETRY_DUE) if cached.next_at <= now else cached.next_at
+            heapq.heappush(self.deadlines, (at, key, cached.next_at))
+
+    def _valid(self, entry: tuple[datetime, str, datetime]) -> bool:
+        cached = self.issues.get(entry[1])
+        return cached is not None and cached.next_at == entry[2]
+
+    def next_deadline(self) -> datetime | None:
+        """When the earliest remembered escalation next needs a look (None: nothing open in memory)."""
+        while self.deadlines and not self._valid(self.deadlines[0]):
+            heapq.heappop(self.deadlines)
+        return self.deadlines[0][0] if self.deadlines else None
+
+    def due_keys(self, now: datetime) -> set[str]:
+        """Take the keys whose deadline has come (each taken once; acting on it pushes the next)."""
+        out: set[str] = set()
+        while self.deadlines and self.deadlines[0][0] <= now:
+            entry = heapq.heappop(self.deadlines)
+            if self._valid(entry):
+                out.add(entry[1])
+        return out
 
 
 @dataclass
@@ -128,8 +163,13 @@ class Cycle:
         reconcile_window: timedelta = timedelta(minutes=10),
         should_stop: Callable[[], bool] = lambda: False,
         settle_sleep: Callable[[float], None] = time.sleep,
+        concurrency: int | None = None,
+        between: Callable[[], None] = lambda: None,
     ) -> None:
         self.should_stop = should_stop
+        self.between = between  # the scheduler's chance to run due work inside a long cycle
+        self.concurrency = max(1, concurrency or config.schedule.concurrency)
+        self.batch_size = 4 * self.concurrency  # claims waiting for one settle at most
         self.settle_sleep = settle_sleep
         self.claim_token = new_claim_token()
         self.config = config
@@ -201,6 +241,96 @@ class Cycle:
         finally:
             mark_live(self.claim_token, False)
 
+    # -- what the scheduler asks between polls ----------------------------------------------------
+
+    def next_deadline(self) -> datetime | None:
+        return self.memory.next_deadline()
+
+    def due_keys(self, now: datetime) -> set[str]:
+        return self.memory.due_keys(now)
+
+    def act_on(self, due: Collection[str], woken: Collection[str] = ()) -> CycleReport:
+        """Decide and apply for a few issues now: ``due`` from memory, ``woken`` read fresh by key.
+
+        Called by the scheduler between polls, and *inside* a long cycle between its batches (same
+        thread, no claim of the outer cycle in flight), so due work never waits for a resync.
+        """
+        mark_live(self.claim_token, True)
+        try:
+            return self._act_on(set(due), set(woken))
+        finally:
+            mark_live(self.claim_token, False)
+
+    def _act_on(self, due: set[str], woken: set[str]) -> CycleReport:
+        t0 = time.perf_counter()
+        counts_before = Counter(self.gateway.http.counts)
+        now = self.now()
+        self.identify()
+        report = CycleReport("woken" if woken else "due", now)
+        ctx = self.context()
+        applier = self._applier(ctx, now)
+        batch: list[tuple[Loaded, Decision]] = []
+        for key in sorted(due | woken):
+            if self.should_stop():
+                report.errors.append("stopped before the end of the cycle")
+                break
+            cached = self.memory.issues.get(key)
+            loaded: Loaded | None
+            if key in woken or cached is None:
+                try:
+                    loaded = self.gatherer.load_one(key)
+                except JiraError as exc:
+                    report.errors.append(f"{key}: {exc}")
+                    log.error("read_failed", issue=key, error=str(exc), hint="retried next cycle")
+                    continue
+                if loaded is None:
+                    self.memory.issues.pop(key, None)
+                    continue
+            else:
+                loaded = cached.loaded
+            report.issues_seen += 1
+            d = self._decide(ctx, loaded, now, report)
+            if d is None:
+                continue
+            report.decided += 1
+            report.acted += bool(d.actions)
+            batch.append((loaded, d))
+        self._apply_batch(applier, batch, now, report)
+        report.duration_s = time.perf_counter() - t0
+        report.requests = Counter(self.gateway.http.counts) - counts_before
+        log.info(
+            "due_work",
+            mode=report.mode,
+            issues=report.issues_seen,
+            actions=dict(report.actions),
+            request_total=report.request_total,
+            errors=len(report.errors),
+            duration_ms=round(report.duration_s * 1000, 1),
+        )
+        return report
+
+    # -- the cycle ----------------------------------------------------------------------------
+
+    def _decide(
+        self, ctx: Context, item: Loaded, now: datetime, report: CycleReport
+    ) -> Decision | None:
+        try:
+            d = decide(ctx, item.snapshot, item.record, now)
+        except Exception as exc:  # a strange issue must never stop the others
+            report.errors.append(f"{item.snapshot.key}: decide failed: {type(exc).__name__}: {exc}")
+            log.error(
+                "decide_failed", issue=item.snapshot.key, error=f"{type(exc).__name__}: {exc}"
+            )
+            return None
+        if item.problem:
+            log.warning(
+                "record_unreadable",
+                issue=item.snapshot.key,
+                problem=item.problem,
+                handling="left untouched" if item.blocked else "a fresh record replaces it",
+            )
+        return d
+
     def _run(self, *, dry_run: bool, keys: list[str] | None) -> CycleReport:
         t0 = time.perf_counter()
         counts_before = Counter(self.gateway.http.counts)
@@ -215,7 +345,8 @@ class Cycle:
         if self.notifier is not None:
             self.notifier.start_cycle()
         applier = self._applier(ctx, now)
-        claims: list[tuple[Loaded, Decision, Claim]] = []
+        batch: list[tuple[Loaded, Decision]] = []
+        live = not dry_run and keys is None
         for item in self._gather(now, full, keys, report):
             report.issues_seen += 1
             if self.progress is not None:
@@ -223,51 +354,29 @@ class Cycle:
             if self.should_stop():
                 report.errors.append("stopped before the end of the cycle")
                 break
-            try:
-                d = decide(ctx, item.snapshot, item.record, now)
-            except Exception as exc:  # a strange issue must never stop the others
-                report.errors.append(
-                    f"{item.snapshot.key}: decide failed: {type(exc).__name__}: {exc}"
-                )
-                log.error(
-                    "decide_failed", issue=item.snapshot.key, error=f"{type(exc).__name__}: {exc}"
-                )
-                continue
-            if item.problem:
-                log.warning(
-                    "record_unreadable",
-                    issue=item.snapshot.key,
-                    problem=item.problem,
-                    handling="left untouched" if item.blocked else "a fresh record replaces it",
-                )
-            report.decided += 1
-            report.acted += bool(d.actions)
-            if dry_run or keys is not None:
-                report.decisions.append(
-                    (item, d)
-                )  # kept for `plan`/`explain`; a live cycle keeps none
-            if dry_run:
-                if keys is None:
-                    self._remember(item, d)
-                continue
-            # phase 1: claim every issue that has actions (or just store a changed record)
-            outcome = self._guard(item, report, partial(applier.claim_issue, item, d))
-            if isinstance(outcome, ApplyResult):
-                self._record_result(item, d, outcome, now, report)
-            elif outcome is not None:
-                claims.append((item, d, outcome))
+            d = self._decide(ctx, item, now, report)
+            if d is not None:
+                report.decided += 1
+                report.acted += bool(d.actions)
+                if dry_run or keys is not None:
+                    report.decisions.append(
+                        (item, d)
+                    )  # kept for `plan`/`explain`; a live cycle keeps none
+                if dry_run:
+                    if keys is None:
+                        self._remember(item, d, now)
+                elif needs_apply(item, d):
+                    batch.append((item, d))
+                else:
+                    self._remember(item, d, now)
+            if len(batch) >= self.batch_size:
+                self._apply_batch(applier, batch, now, report)
+                batch = []
+            if live and not batch:
+                self.between()  # due deadlines and wake-ups do not wait for the end of this cycle
+        self._apply_batch(applier, batch, now, report)
 
-        if claims:
-            # phase 2: one settle wait for all claims; phase 3: check each claim and perform
-            applier.settle()
-            for item, d, claim in claims:
-                if self.progress is not None:
-                    self.progress(report, "act")
-                result = self._guard(item, report, partial(applier.finish, claim))
-                if result is not None:
-                    self._record_result(item, d, result, now, report)
-
-        if not dry_run and keys is None:
+        if live and not self.should_stop():
             self.memory.last_cycle_at = now
             if full:
                 self.memory.last_full_at = now
@@ -316,6 +425,79 @@ class Cycle:
                 yield first
                 yield from pages
             return
+
+    def _map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        """``fn`` over ``items``: in order on this thread, or on the pool when there are several."""
+        if self.concurrency <= 1 or len(items) <= 1:
+            return [fn(x) for x in items]
+        # a pool per batch: no thread outlives the work it was made for
+        with ThreadPoolExecutor(min(self.concurrency, len(items)), "issue") as pool:
+            return list(pool.map(fn, items))
+
+    def _apply_batch(
+        self,
+        applier: Applier,
+        batch: list[tuple[Loaded, Decision]],
+        now: datetime,
+        report: CycleReport,
+    ) -> None:
+        """Claim each issue, wait once, then finish each; different issues in parallel (one issue's
+        effects stay in order, on one thread). After a stop, nothing new is claimed or started:
+        claims not yet finished are released (their intent withdrawn) for the next cycle."""
+        if not batch:
+            return
+
+        def claim(entry: tuple[Loaded, Decision]) -> Any:
+            item, d = entry
+            if self.should_stop():
+                return None
+            return self._guard(item, report, partial(applier.claim_issue, item, d))
+
+        claims: list[tuple[Loaded, Decision, Claim]] = []
+        for (item, d), outcome in zip(batch, self._map(claim, batch), strict=True):
+            if isinstance(outcome, ApplyResult):
+                self._record_result(item, d, outcome, now, report)
+            elif outcome is not None:
+                claims.append((item, d, outcome))
+        if not claims:
+            return
+        if not self.should_stop():
+            applier.settle()
+
+        def finish(entry: tuple[Loaded, Decision, Claim]) -> ApplyResult | None:
+            item, _, c = entry
+            if self.should_stop():
+                self._release(applier, c, report)
+                return None
+            result: ApplyResult | None = self._guard(item, report, partial(applier.finish, c))
+            return result
+
+        for (item, d, _), result in zip(claims, self._map(finish, claims), strict=True):
+            if self.progress is not None:
+                self.progress(report, "act")
+            if result is not None:
+                self._record_result(item, d, result, now, report)
+
+    def _release(self, applier: Applier, claim: Claim, report: CycleReport) -> None:
+        """Withdraw a claim whose effects were not started (stopping): the next cycle decides afresh."""
+        key = claim.fresh.snapshot.key
+        self.memory.issues.pop(key, None)
+        try:
+            released = claim.intent.evolve(
+                pending=tuple(
+                    p for p in claim.intent.pending if p not in {a.id for a in claim.todo}
+                ),
+                claimed_at=None,
+            )
+            applier._write(key, released)
+            report.errors.append(f"{key}: stopped before its effects; left to the next cycle")
+        except JiraError as exc:
+            log.warning(
+                "release_failed",
+                issue=key,
+                error=str(exc),
+                handling="its recorded intent is completed by the next cycle",
+            )
 
     def _gather(
         self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport
@@ -449,14 +631,26 @@ class Cycle:
         if result.failed or result.note:
             self.memory.issues.pop(key, None)  # read it fresh next time
         else:
-            self._remember(Loaded(item.snapshot, record, None, False), d)
+            self._remember(Loaded(item.snapshot, record, None, False), d, now)
 
-    def _remember(self, item: Loaded, d: Decision) -> None:
+    def _remember(self, item: Loaded, d: Decision, now: datetime) -> None:
         rec = d.record if d.record is not None else item.record
         if rec is None or rec.status != "open":
             self.memory.issues.pop(item.snapshot.key, None)
             if rec is None:
                 return
-        self.memory.issues[item.snapshot.key] = Cached(
-            Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at
+        self.memory.remember(
+            item.snapshot.key,
+            Cached(Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at),
+            now,
         )
+
+
+def needs_apply(item: Loaded, d: Decision) -> bool:
+    """Whether applying the decision sends anything to Jira (actions, a changed record, retries)."""
+    return bool(
+        item.blocked
+        or d.actions
+        or (d.changed and d.record is not None)
+        or (d.record is not None and d.record.notify_retry)
+    )
