@@ -117,6 +117,11 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if len(body) < length:
+                # the client went away mid-request (a killed process): like a real server, act on
+                # nothing and answer nothing
+                self.close_connection = True
+                return
             public = parts.path.startswith(_PUBLIC_PREFIX)
             user = None if public else server.authenticate(self.headers.get("Authorization"))
             req = Request(
