@@ -103,6 +103,7 @@ def test_hand_over_to_a_directory_person(web: Web) -> None:
     web.settle()
     rec = web.world.record(key)
     assert rec["acked_by"] == PO and rec["owner"] == LEAD_DEV
+    assert web.world.site.issue(key).assignee == LEAD_DEV  # Jira follows the hand-over
     assert any(e["kind"] == "delegated" for e in rec["timeline"])
     (c,) = [c for c in web.world.worker_comments(key) if "handed the escalation over" in c.text]
     assert "Louis Simon" in c.text

@@ -541,6 +541,7 @@ def _progress(
         rec, acked = _take_ack(ctx, snap, rec, now)
         if acked:
             steps.append(Did.ACKNOWLEDGED)
+            actions += _handover_assign(ctx, snap, record, rec)
     more, rec, did = _acknowledge_clock(ctx, snap, rec, severity, itype, now)
     actions += more
     steps += [did] if did else []
@@ -600,6 +601,19 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
         handed = S.DELEGATED.format(person=ctx.voice.name(ack.delegate))
         events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.level))
     return rec.with_events(*events), True
+
+
+def _handover_assign(
+    ctx: Context, snap: IssueSnapshot, before: Record, after: Record
+) -> list[Action]:
+    """Handed over from Slack: the issue is assigned to the new owner (a delegation in Jira already is)."""
+    owner = after.owner
+    if owner is None or owner == before.owner or snap.assignee == owner:
+        return []
+    reason = S.HANDED_OVER.format(
+        person=ctx.voice.name(after.acked_by), delegate=ctx.voice.name(owner)
+    )
+    return [Assign(f"{_prefix(snap, after)}:assign:{owner}:handover", snap.key, owner, reason)]
 
 
 def _acknowledge_clock(

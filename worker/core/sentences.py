@@ -97,6 +97,7 @@ ACK_CHANNEL_HANDOVER = "{person} handed it over from {channel}"
 ACK_CHANNELS = {"slack": "Slack", "phone": "a phone call", "sms": "an SMS reply"}
 ACK_LATE = "{acknowledgement} (after the deadline)"
 DELEGATED = "now owned by {person}"
+HANDED_OVER = "{person} handed it over to {delegate}"
 WAITING_ACKNOWLEDGED = "acknowledged by {person} at {acked_at}; resolve by {resolve_due}"
 WAITING_FOR_ACK = "waiting for {person} to acknowledge by {ack_due}"
 
