@@ -67,3 +67,89 @@ def test_serve_binds_port_before_contacting_jira_and_stops_on_sigterm(tmp_path: 
         silent.close()
     assert b"webhook-secret-abcdef" not in out + err
     assert b"token-value-123456" not in out + err
+
+
+def test_run_serve_routes_a_label_from_the_webhook_long_before_the_next_poll(
+    tmp_path: Path,
+) -> None:
+    """The one-dyno form as a process: poll every hour, yet a new label is routed at once."""
+    from tests.e2e.harness import REPORTER
+    from tests.support import paris
+    from worker.config.load import load_config
+    from worker.sandbox.clock import SandboxClock
+    from worker.sandbox.jira import JiraSite
+    from worker.sandbox.organisation import seed_organisation
+    from worker.sandbox.server import SandboxServer
+    from worker.sandbox.webhooks import Webhooks
+
+    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}", 1)
+    text = text.replace("poll_interval: 1m", "poll_interval: 1h", 1).replace(
+        "jitter: 5s", "jitter: 0s", 1
+    )
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    config = load_config(cfg)
+    site = JiraSite(SandboxClock(paris(2026, 3, 2, 9, 0)))
+    login = seed_organisation(site, config)
+    site.add_user(REPORTER, "Rita Reporter", email="rita@example.com")
+    port = _free_port()
+    secret = "run-serve-webhook-secret"
+    with SandboxServer(site) as server:
+        hooks = Webhooks(site)
+        hooks.register(f"http://127.0.0.1:{port}/webhooks/jira", secret, projects=("SHOP",))
+        env = {
+            **os.environ,
+            **login.environ(server.url),
+            "PORT": str(port),
+            "ESCALATION_WORKER_BIND": "127.0.0.1",
+            "ESCALATION_WORKER_CONFIG": str(cfg),
+            "ESCALATION_WORKER_NOW": "2026-03-02T08:00:00Z",
+            "JIRA_WEBHOOK_SECRET": secret,
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "worker.cli", "run", "--serve"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            searches = 0
+            for _ in range(600):  # bounded: until ready and the first (full) cycle has searched
+                try:
+                    ready = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
+                except requests.ConnectionError:
+                    ready = {}
+                searches = sum(n for e, n in site.counts_by_endpoint().items() if "search" in e)
+                if ready.get("status") == "ok" and searches:
+                    break
+                time.sleep(0.05)
+            if not searches:
+                proc.send_signal(signal.SIGTERM)
+                out, err = proc.communicate(timeout=60)
+                raise AssertionError(
+                    "the first cycle never ran: " + (out + err).decode()[-3000:] + str(ready)
+                )
+            time.sleep(0.5)  # let the first cycle finish its pages
+            key = site.create_issue("SHOP", "Checkout fails", reporter=REPORTER)
+            site.add_labels(key, "escalation-S3", "escalation-type-scope", by=REPORTER)
+            routed = False
+            for _ in range(600):  # bounded; the next poll is an hour away
+                if any(c.author == login.account_id for c in site.comments(key)):
+                    routed = True
+                    break
+                time.sleep(0.05)
+            assert routed
+            assert hooks.drain(30)
+            assert all(a.status in (204, 503) for a in hooks.attempts)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                out, err = proc.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            hooks.close()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert secret.encode() not in out + err
