@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from worker.core.delivery import EntryStatus, OutboxEntry
 from worker.core.record import (
     MAX_BYTES,
     SCHEMA,
@@ -56,16 +57,16 @@ def test_events_beyond_the_limit_move_to_parts_and_nothing_is_lost() -> None:
     assert [p.number for p in again.parts] == [2]  # numbered after the parts already stored
 
 
-def outbox_entries(n: int, status: str = "sent") -> tuple[dict[str, object], ...]:
+def outbox_entries(n: int, status: EntryStatus = "sent") -> tuple[OutboxEntry, ...]:
     return tuple(
-        {
-            "message_id": f"SHOP-1#1.0:notify:remind:L2:{i}",
-            "channel": "phone",
-            "status": status,
-            "attempts": 1,
-            "last_at": "2026-03-02T08:00:00+00:00",
-            "detail": "queued " + "z" * 300,
-        }
+        OutboxEntry(
+            f"SHOP-1#1.0:notify:remind:L2:{i}",
+            "phone",
+            status,
+            1,
+            "2026-03-02T08:00:00+00:00",
+            "queued " + "z" * 300,
+        )
         for i in range(n)
     )
 
@@ -85,14 +86,14 @@ def test_a_record_near_32_kb_moves_timeline_out_and_keeps_every_outbox_entry() -
 
 def test_settled_outbox_entries_of_done_notifications_move_out_last_and_come_back() -> None:
     outbox = outbox_entries(150)
-    ids = tuple(str(e["message_id"]) for e in outbox)
+    ids = tuple(e.message_id for e in outbox)
     rec = Record(epoch=1, status="open", outbox=outbox, done=ids[:-1], pending=ids[-1:])
     fitted = fit(rec)
     assert fitted.fits
-    kept = {e["message_id"] for e in fitted.record.outbox}
+    kept = {e.message_id for e in fitted.record.outbox}
     assert ids[-1] in kept  # a pending notification keeps its entries in the record
     moved = [e for p in fitted.parts for e in p.outbox]
-    assert moved and {e["message_id"] for e in moved} <= set(ids[:-1])
+    assert moved and {e.message_id for e in moved} <= set(ids[:-1])
     assert sorted(map(str, with_parts(fitted.record, list(fitted.parts)).outbox)) == sorted(
         map(str, outbox)
     )

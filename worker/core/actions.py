@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from worker.core.messages import Doc
-from worker.core.record import Record
+
+if TYPE_CHECKING:  # the record stores Notify actions to retry: import it only for the checker
+    from worker.core.record import Record
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from worker.core.actions import Notify
+from worker.core.delivery import SETTLED, OutboxEntry
+
 SCHEMA = 2
 KIND = "escalation-worker/record"
 PART_KIND = "escalation-worker/timeline-part"
@@ -79,9 +82,9 @@ class Record:
     pending: tuple[str, ...] = ()  # ids of actions whose effect may have happened (intent recorded)
     timeline: tuple[Event, ...] = ()
     timeline_dropped: int = 0
-    outbox: tuple[Mapping[str, Any], ...] = ()
+    outbox: tuple[OutboxEntry, ...] = ()  # one entry per (notification, channel)
     notify_retry: tuple[
-        Mapping[str, Any], ...
+        Notify, ...
     ] = ()  # notifications with a failed channel, re-tried next cycles
     writer: str | None = None  # claim token (host:pid:random) of the process that last wrote
     claimed_at: datetime | None = None  # when ``writer`` recorded intent for the pending actions
@@ -178,8 +181,10 @@ def to_json(record: Record) -> dict[str, Any]:
             out[name] = list(value)
         elif name == "timeline":
             out[name] = [_event_json(e) for e in value]
-        elif name in ("outbox", "notify_retry"):
-            out[name] = [dict(e) for e in value]
+        elif name == "outbox":
+            out[name] = [e.to_json() for e in value]
+        elif name == "notify_retry":
+            out[name] = [notify_to_json(n) for n in value]
         elif name == "outcome":
             out[name] = dict(value) if value is not None else None
         else:
@@ -247,10 +252,15 @@ def from_json(data: Any) -> Record:
                 kwargs[name] = tuple(v)
             elif name == "timeline":
                 kwargs[name] = tuple(_event_from_json(e) for e in v)
-            elif name in ("outbox", "notify_retry"):
+            elif name == "outbox":
                 if not isinstance(v, list):
                     raise RecordError(f"{name}: expected a list")
-                kwargs[name] = tuple(dict(e) for e in v)
+                kwargs[name] = tuple(OutboxEntry.from_json(e) for e in v)
+            elif name == "notify_retry":
+                if not isinstance(v, list):
+                    raise RecordError(f"{name}: expected a list")
+                # an unreadable payload is left out (it was only a retry), never the whole record
+                kwargs[name] = tuple(n for n in map(_notify_or_none, v) if n is not None)
             else:
                 kwargs[name] = v
         if "epoch" not in kwargs or "status" not in kwargs:
@@ -266,8 +276,52 @@ def from_json(data: Any) -> Record:
         return Record(**kwargs)
     except RecordError:
         raise
-    except (KeyError, TypeError, AttributeError, AssertionError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as exc:
         raise RecordError(f"malformed record: {type(exc).__name__}") from exc
+
+
+def notify_to_json(action: Notify) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "issue_key": action.issue_key,
+        "severity": action.severity,
+        "event": action.event,
+        "recipients": list(action.recipients),
+        "primary": list(action.primary),
+        "backup": list(action.backup),
+        "here": action.here,
+        "title": action.title,
+        "text": action.text,
+        "sensitive": action.sensitive,
+        "reason": action.reason,
+        "team": action.team,
+    }
+
+
+def notify_from_json(d: Mapping[str, Any]) -> Notify:
+    team = d.get("team")
+    return Notify(
+        id=str(d["id"]),
+        issue_key=str(d["issue_key"]),
+        severity=str(d["severity"]),
+        event=str(d["event"]),
+        recipients=tuple(str(r) for r in d["recipients"]),
+        primary=tuple(str(c) for c in d["primary"]),
+        backup=tuple(str(c) for c in d["backup"]),
+        here=bool(d["here"]),
+        title=str(d["title"]),
+        text=str(d["text"]),
+        sensitive=bool(d["sensitive"]),
+        reason=str(d.get("reason", "")),
+        team=str(team) if team is not None else None,
+    )
+
+
+def _notify_or_none(d: Any) -> Notify | None:
+    try:
+        return notify_from_json(d)
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 def dumps(record: Record) -> str:
@@ -280,7 +334,7 @@ class Part:
 
     number: int
     events: tuple[Event, ...] = ()
-    outbox: tuple[Mapping[str, Any], ...] = ()
+    outbox: tuple[OutboxEntry, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,14 +374,14 @@ def fit(record: Record) -> Fitted:
         drop = max(1, len(r.timeline) // 4)
         moved += r.timeline[1 : 1 + drop]
         r = r.evolve(timeline=r.timeline[:1] + r.timeline[1 + drop :])
-    moved_outbox: list[Mapping[str, Any]] = []
+    moved_outbox: list[OutboxEntry] = []
     if _size(r) > MAX_BYTES:
         settled = _settled_messages(r)
         for message_id in settled:
             if _size(r) <= MAX_BYTES:
                 break
-            moved_outbox += [e for e in r.outbox if e.get("message_id") == message_id]
-            r = r.evolve(outbox=tuple(e for e in r.outbox if e.get("message_id") != message_id))
+            moved_outbox += [e for e in r.outbox if e.message_id == message_id]
+            r = r.evolve(outbox=tuple(e for e in r.outbox if e.message_id != message_id))
     parts = _parts(moved, moved_outbox, r.timeline_parts)
     if parts:
         r = r.evolve(timeline_parts=r.timeline_parts + len(parts))
@@ -336,20 +390,17 @@ def fit(record: Record) -> Fitted:
     return Fitted(r, parts)
 
 
-_SETTLED = frozenset({"sent", "skipped", "abandoned"})
-
-
 def _settled_messages(record: Record) -> list[str]:
     """Ids of done notifications whose every outbox entry is final, oldest first."""
     done = set(record.done) - set(record.pending)
-    retry = {str(p.get("id")) for p in record.notify_retry}
+    retry = {n.id for n in record.notify_retry}
     order: list[str] = []
     open_ids: set[str] = set()
     for e in record.outbox:
-        mid = str(e.get("message_id"))
+        mid = e.message_id
         if mid not in order:
             order.append(mid)
-        if e.get("status") not in _SETTLED:
+        if e.status not in SETTLED:
             open_ids.add(mid)
     return [m for m in order if m in done and m not in open_ids and m not in retry]
 
@@ -358,19 +409,19 @@ def _json_size(value: Any) -> int:
     return len(json.dumps(value).encode()) + 1
 
 
-def _parts(events: list[Event], outbox: list[Mapping[str, Any]], existing: int) -> tuple[Part, ...]:
+def _parts(events: list[Event], outbox: list[OutboxEntry], existing: int) -> tuple[Part, ...]:
     """What was moved out, cut into parts that each fit in one property, numbered after ``existing``."""
     out: list[Part] = []
     chunk_e: list[Event] = []
-    chunk_o: list[Mapping[str, Any]] = []
+    chunk_o: list[OutboxEntry] = []
     size = 300
 
     def flush() -> None:
         out.append(Part(existing + len(out) + 1, tuple(chunk_e), tuple(chunk_o)))
 
-    items: list[Event | Mapping[str, Any]] = [*events, *outbox]
+    items: list[Event | OutboxEntry] = [*events, *outbox]
     for item in items:
-        n = _json_size(_event_json(item) if isinstance(item, Event) else dict(item))
+        n = _json_size(_event_json(item) if isinstance(item, Event) else item.to_json())
         if (chunk_e or chunk_o) and size + n > MAX_BYTES:
             flush()
             chunk_e, chunk_o, size = [], [], 300
@@ -391,7 +442,7 @@ def part_to_json(epoch: int, part: Part) -> dict[str, Any]:
         "epoch": epoch,
         "part": part.number,
         "events": [_event_json(e) for e in part.events],
-        "outbox": [dict(e) for e in part.outbox],
+        "outbox": [e.to_json() for e in part.outbox],
     }
 
 
@@ -403,7 +454,7 @@ def part_from_json(data: Any) -> Part:
         return Part(
             int(data["part"]),
             tuple(_event_from_json(e) for e in data["events"]),
-            tuple(dict(e) for e in data.get("outbox", ())),
+            tuple(OutboxEntry.from_json(e) for e in data.get("outbox", ())),
         )
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise RecordError(f"malformed timeline part: {type(exc).__name__}") from exc

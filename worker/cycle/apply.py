@@ -22,12 +22,13 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
 
 from worker.config.model import Visibility
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
+from worker.core.delivery import OutboxEntry
 from worker.core.record import (
     Event,
     Record,
@@ -55,9 +56,9 @@ class Notifier(Protocol):
     def deliver(
         self,
         action: Notify,
-        entries: Sequence[Mapping[str, Any]],
-        persist: Callable[[list[dict[str, Any]]], None],
-    ) -> list[dict[str, Any]]: ...
+        entries: Sequence[OutboxEntry],
+        persist: Callable[[list[OutboxEntry]], None],
+    ) -> list[OutboxEntry]: ...
 
 
 HOST = socket.gethostname()
@@ -261,7 +262,7 @@ class Applier:
                 if isinstance(action, Notify):
                     outbox = self._notify(key, action, outbox, intent)
                     if still_failing(outbox, action.id):
-                        retry.append(notify_to_json(action))
+                        retry.append(action)
                     notified.extend(notified_events(outbox, action, self.now()))
                 else:
                     self._perform(fresh, action)
@@ -408,12 +409,12 @@ class Applier:
         return False
 
     def _notify(
-        self, key: str, action: Notify, outbox: list[Mapping[str, Any]], intent: Record
-    ) -> list[Mapping[str, Any]]:
+        self, key: str, action: Notify, outbox: list[OutboxEntry], intent: Record
+    ) -> list[OutboxEntry]:
         if self.notifier is None:
             return outbox
 
-        def persist(entries: list[dict[str, Any]]) -> None:
+        def persist(entries: list[OutboxEntry]) -> None:
             try:
                 self._write(key, replace(intent, outbox=tuple(entries)))
             except JiraError as exc:
@@ -424,7 +425,7 @@ class Applier:
                     exc.status,
                 ) from exc
 
-        after: list[Mapping[str, Any]] = list(self.notifier.deliver(action, outbox, persist))
+        after = list(self.notifier.deliver(action, outbox, persist))
         for event in abandoned_events(outbox, after, action, self.now()):
             log.warning(
                 "notification_abandoned",
@@ -436,19 +437,15 @@ class Applier:
         return after
 
     def _retry_notifications(self, key: str, record: Record) -> Record:
-        outbox: list[Mapping[str, Any]] = list(record.outbox)
+        outbox = list(record.outbox)
         keep = []
-        for payload in record.notify_retry:
-            try:
-                action = notify_from_json(payload)
-            except (TypeError, KeyError):
-                continue  # unreadable payload: drop it rather than fail every cycle
+        for action in record.notify_retry:
             self._abandoned = []
             outbox = self._notify(key, action, outbox, record)
             if still_failing(outbox, action.id):
-                keep.append(payload)
+                keep.append(action)
             record = record.with_events(*self._abandoned)
-        return record.evolve(outbox=tuple(outbox), notify_retry=tuple(keep))
+        return replace(record, outbox=tuple(outbox), notify_retry=tuple(keep))
 
     def _write(self, key: str, record: Record) -> Record:
         """Store ``record`` (timeline parts first, see ``fit``); returns what was stored."""
@@ -505,13 +502,9 @@ def refusal_hint(action: Action, status: int | None) -> str:
     return "see the error text; the action is not repeated"
 
 
-def notified_events(
-    outbox: Sequence[Mapping[str, Any]], action: Notify, at: datetime
-) -> list[Event]:
+def notified_events(outbox: Sequence[OutboxEntry], action: Notify, at: datetime) -> list[Event]:
     """Timeline entries saying where a notification went (channel and outcome), for the written trail."""
-    parts = [
-        f"{e.get('channel')}: {e.get('status')}" for e in outbox if e.get("message_id") == action.id
-    ]
+    parts = [f"{e.channel}: {e.status}" for e in outbox if e.message_id == action.id]
     if not parts:
         return []
     return [
@@ -533,7 +526,7 @@ def with_failure(record: Record, at: datetime, detail: str) -> Record:
     return record.with_events(Event(at, "failed", detail))
 
 
-def working_outbox(decision: Decision, stored: Record | None) -> list[Mapping[str, Any]]:
+def working_outbox(decision: Decision, stored: Record | None) -> list[OutboxEntry]:
     """The outbox to deliver this decision's notifications against.
 
     The decision's record carries the outbox forward, except when it starts a new record: the stored
@@ -544,35 +537,33 @@ def working_outbox(decision: Decision, stored: Record | None) -> list[Mapping[st
     if stored is None:
         return outbox
     ids = {a.id for a in decision.actions if isinstance(a, Notify)}
-    have = {(e.get("message_id"), e.get("channel")) for e in outbox}
+    have = {(e.message_id, e.channel) for e in outbox}
     for e in stored.outbox:
-        if e.get("message_id") in ids and (e.get("message_id"), e.get("channel")) not in have:
+        if e.message_id in ids and (e.message_id, e.channel) not in have:
             outbox.append(e)
     return outbox
 
 
 def abandoned_events(
-    before: Sequence[Mapping[str, Any]],
-    after: Sequence[Mapping[str, Any]],
+    before: Sequence[OutboxEntry],
+    after: Sequence[OutboxEntry],
     action: Notify,
     at: datetime,
 ) -> list[Event]:
     """One timeline event per channel of ``action`` that became ``abandoned`` during this delivery,
     naming the backup that went to the people it may not have reached (or saying there was none)."""
-    was = {e.get("channel"): e.get("status") for e in before if e.get("message_id") == action.id}
-    mine = [e for e in after if e.get("message_id") == action.id]
+    was = {e.channel: e.status for e in before if e.message_id == action.id}
+    mine = [e for e in after if e.message_id == action.id]
     events = []
     for e in mine:
-        channel = e.get("channel")
-        if e.get("status") != "abandoned" or was.get(channel) == "abandoned":
+        channel = e.channel
+        if e.status != "abandoned" or was.get(channel) == "abandoned":
             continue
-        backups = [
-            f"{b.get('channel')} {b.get('status')}" for b in mine if b.get("backup_for") == channel
-        ]
+        backups = [f"{b.channel} {b.status}" for b in mine if b.backup_for == channel]
         why = (
             "outcome unknown after an interruption, not sent again"
             if was.get(channel) == "intent"
-            else str(e.get("detail") or "gave up")
+            else (e.detail or "gave up")
         )
         backup = (
             "backup: " + ", ".join(backups) if backups else "no backup channel for this severity"
@@ -588,45 +579,9 @@ def abandoned_events(
     return events
 
 
-def still_failing(outbox: Sequence[Mapping[str, Any]], message_id: str) -> bool:
+def still_failing(outbox: Sequence[OutboxEntry], message_id: str) -> bool:
     """A channel of this message failed and may be tried again (the outbox gives up after its attempt limit)."""
-    return any(e.get("message_id") == message_id and e.get("status") == "failed" for e in outbox)
-
-
-def notify_to_json(action: Notify) -> dict[str, Any]:
-    return {
-        "id": action.id,
-        "issue_key": action.issue_key,
-        "severity": action.severity,
-        "event": action.event,
-        "recipients": list(action.recipients),
-        "primary": list(action.primary),
-        "backup": list(action.backup),
-        "here": action.here,
-        "title": action.title,
-        "text": action.text,
-        "sensitive": action.sensitive,
-        "reason": action.reason,
-        "team": action.team,
-    }
-
-
-def notify_from_json(d: Mapping[str, Any]) -> Notify:
-    return Notify(
-        id=str(d["id"]),
-        issue_key=str(d["issue_key"]),
-        severity=str(d["severity"]),
-        event=str(d["event"]),
-        recipients=tuple(d["recipients"]),
-        primary=tuple(d["primary"]),
-        backup=tuple(d["backup"]),
-        here=bool(d["here"]),
-        title=str(d["title"]),
-        text=str(d["text"]),
-        sensitive=bool(d["sensitive"]),
-        reason=str(d.get("reason", "")),
-        team=d.get("team"),
-    )
+    return any(e.message_id == message_id and e.status == "failed" for e in outbox)
 
 
 @dataclass

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from worker.config.model import Config
 from worker.core.actions import Notify
+from worker.core.delivery import OutboxEntry
 from worker.core.directory import Directory
 from worker.notify.message import Message, Recipient
-from worker.notify.outbox import Dispatcher, dump_entries, load_entries
+from worker.notify.outbox import Dispatcher
 from worker.notify.port import Channel
 from worker.notify.registry import build_channels
 
@@ -61,17 +61,12 @@ class DispatcherNotifier:
     def deliver(
         self,
         action: Notify,
-        entries: Sequence[Mapping[str, Any]],
-        persist: Callable[[list[dict[str, Any]]], None],
-    ) -> list[dict[str, Any]]:
-        out = self.dispatcher.deliver(
-            self.message(action),
-            action.primary,
-            action.backup,
-            load_entries(entries),
-            lambda es: persist(dump_entries(es)),
+        entries: Sequence[OutboxEntry],
+        persist: Callable[[list[OutboxEntry]], None],
+    ) -> list[OutboxEntry]:
+        return self.dispatcher.deliver(
+            self.message(action), action.primary, action.backup, entries, persist
         )
-        return dump_entries(out)
 
 
 def notifier_from_channels(

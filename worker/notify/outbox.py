@@ -26,17 +26,20 @@ every send, calls the providers and folds their outcomes back into entries.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
 
 import structlog
 
+from worker.core.delivery import (
+    EntryStatus,
+    OutboxEntry,
+    dump_entries,
+    load_entries,
+)
 from worker.notify.message import Delivery, Message
 from worker.notify.port import Channel
 
-EntryStatus = Literal["intent", "sent", "failed", "skipped", "abandoned"]
-_STATUSES: frozenset[str] = frozenset({"intent", "sent", "failed", "skipped", "abandoned"})
 # Outcomes after which a backup is called for: the primary did not (knowably) reach people.
 _NEEDS_BACKUP: frozenset[str] = frozenset({"failed", "skipped", "abandoned", "intent"})
 
@@ -44,69 +47,6 @@ _log = structlog.get_logger(__name__)
 
 # Channels already reported as unconfigured by this process (one warning per process per channel).
 _WARNED_THIS_PROCESS: set[str] = set()
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    """The delivery record of one channel for one message.
-
-    ``reached`` (account ids already reached) and ``retry_at`` (ISO UTC, from a provider's
-    Retry-After) are optional extensions that make retries precise; both default to empty.
-    """
-
-    message_id: str
-    channel: str
-    status: EntryStatus
-    attempts: int
-    last_at: str
-    detail: str = ""
-    backup_for: str | None = None
-    reached: tuple[str, ...] = ()
-    retry_at: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "message_id": self.message_id,
-            "channel": self.channel,
-            "status": self.status,
-            "attempts": self.attempts,
-            "last_at": self.last_at,
-            "detail": self.detail,
-        }
-        if self.backup_for is not None:
-            data["backup_for"] = self.backup_for
-        if self.reached:
-            data["reached"] = list(self.reached)
-        if self.retry_at is not None:
-            data["retry_at"] = self.retry_at
-        return data
-
-    @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> OutboxEntry:
-        status = str(d["status"])
-        if status not in _STATUSES:
-            raise ValueError(f"unknown outbox status {status!r}")
-        return cls(
-            message_id=str(d["message_id"]),
-            channel=str(d["channel"]),
-            status=status,  # type: ignore[arg-type]
-            attempts=int(d.get("attempts", 0)),
-            last_at=str(d.get("last_at", "")),
-            detail=str(d.get("detail", "")),
-            backup_for=d.get("backup_for"),
-            reached=tuple(str(r) for r in d.get("reached", ())),
-            retry_at=d.get("retry_at"),
-        )
-
-
-def dump_entries(entries: Iterable[OutboxEntry]) -> list[dict[str, Any]]:
-    """Entries as JSON-ready dicts, for the issue's state property."""
-    return [e.to_json() for e in entries]
-
-
-def load_entries(data: Iterable[Mapping[str, Any]]) -> list[OutboxEntry]:
-    """The inverse of :func:`dump_entries`."""
-    return [OutboxEntry.from_json(d) for d in data]
 
 
 def iso_utc(moment: datetime) -> str:
@@ -340,3 +280,16 @@ class Dispatcher:
             reached=reached,
             retry_at=retry_at,
         )
+
+
+__all__ = [
+    "Dispatcher",
+    "EntryStatus",
+    "OutboxEntry",
+    "dump_entries",
+    "entries_for",
+    "iso_utc",
+    "load_entries",
+    "plan_sends",
+    "settle_intents",
+]
