@@ -210,6 +210,9 @@ def _command_in(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     env = dict(os.environ if environ is None else environ)
     argv = list(sys.argv[1:] if argv is None else argv)
+    from worker.redact import register_environment
+
+    register_environment(env)  # secrets this command never reads are hidden too
     from worker import logs
 
     command = _command_in(argv)

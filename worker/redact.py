@@ -3,7 +3,9 @@
 The rule: a secret is registered the moment it is read. The only way the worker reads a secret from
 the environment is :func:`secret_from_env` (or :func:`secret_url_from_env` for a URL whose path is
 the secret, such as a heartbeat ping URL); both register the value before returning it, and
-``tests/test_secret_reads.py`` fails on any other read of a secret-looking variable.
+``tests/redact/test_secret_reads.py`` fails on any other read of a secret-looking variable. At
+start-up the command line also registers every variable whose name looks like a secret
+(:func:`register_environment`), so a process hides the secrets it never reads itself.
 
 :func:`redact` replaces every registered secret in a string, in each form it can take on the way
 out: as is, percent-encoded (``quote`` with and without ``/`` kept, ``quote_plus``, upper- or
@@ -143,6 +145,20 @@ _SECRET_NAME = re.compile(
 def looks_secret(name: str) -> bool:
     """Whether an environment variable's name says it holds a secret (``*_TOKEN``, ``*_SECRET``…)."""
     return bool(_SECRET_NAME.search(name))
+
+
+def register_environment(environ: Mapping[str, str]) -> None:
+    """Register every variable of ``environ`` whose name says it holds a secret.
+
+    Called once at start-up: a process hides the secrets it never reads itself too (``tick`` does
+    not read the webhook secret, yet a server's error could quote it).
+    """
+    for name, value in environ.items():
+        if looks_secret(name) and value:
+            if "://" in value:
+                register_url(value)
+            else:
+                register(value)
 
 
 def _compiled() -> re.Pattern[str] | None:
