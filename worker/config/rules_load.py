@@ -27,6 +27,8 @@ from worker.config.errors import ConfigIssue, PathKey
 from worker.config.fields import Reader, one_of
 from worker.config.yamlloc import YamlDoc, read_yaml
 from worker.core.rules import (
+    Assignment,
+    AssignmentPolicy,
     Cell,
     ChannelPlan,
     ChannelSpec,
@@ -38,6 +40,7 @@ from worker.core.rules import (
     Severity,
     Sla,
     SlaKind,
+    parse_duration,
     parse_sla,
 )
 
@@ -118,6 +121,8 @@ class RulesParts:
     default_type: str = ""
     nudge_at: float = 0.75
     source_hash: str = ""
+    assignment: AssignmentPolicy = field(default_factory=AssignmentPolicy)
+    late_routing_grace: timedelta | None = None
     # Ids declared in the files, valid or not (None: the file could not be read). References are
     # checked against these so that one broken entry does not make every reference to it fail too.
     declared_severities: tuple[str, ...] | None = None
@@ -193,6 +198,7 @@ class _RulesLoader:
         self._roles()
         self._severities()
         self._types()
+        self._assignment()
         self._matrix()
         self._channels()
         self._labels()
@@ -201,7 +207,17 @@ class _RulesLoader:
         self.parts.source_hash = canonical_hash(contents)
 
     def _policy(self) -> None:
-        r, top = self._open("policy.yaml", ("labels", "nudge_at", "recommendation", "principles"))
+        r, top = self._open(
+            "policy.yaml",
+            (
+                "labels",
+                "nudge_at",
+                "recommendation",
+                "principles",
+                "assignment",
+                "late_routing_grace",
+            ),
+        )
         if top is None:
             return
         p = self.parts
@@ -250,6 +266,66 @@ class _RulesLoader:
             if pid and title and text:
                 principles.append(Principle(pid, title, text))
         p.principles = tuple(principles)
+        self._late_grace(r, top)
+
+    def _late_grace(self, r: Reader, top: dict[str, Any]) -> None:
+        raw = r.get(top, (), "late_routing_grace", "str", default="auto")
+        if raw is None or str(raw).strip().lower() == "auto":
+            return
+        grace = parse_duration(str(raw))
+        if grace is None or grace <= timedelta(0) or grace > timedelta(days=30):
+            r.issue(
+                ("late_routing_grace",),
+                f"late_routing_grace must be 'auto' or a duration up to 30 days, got {raw!r}.",
+                'write e.g. "10m" or "1h", or auto (a quarter of the acknowledge SLA, at least 5 min)',
+            )
+            return
+        self.parts.late_routing_grace = grace
+
+    def _assignment(self) -> None:
+        """policy.yaml's assignment: section; read after the severities and kinds it names."""
+        r, doc = self.readers.get("policy.yaml"), self.docs.get("policy.yaml")
+        if r is None or doc is None or not isinstance(doc.data, dict):
+            return
+        body = r.section(
+            ("assignment",),
+            r.get(doc.data, (), "assignment", "map", default={}),
+            ("default", "severities", "types"),
+        )
+        if not body:
+            return
+        modes = {m.value: m for m in Assignment}
+        fix = "write owner (the worker assigns the owner) or keep_assignee"
+
+        def mode(path: PathKey, value: Any) -> Assignment | None:
+            if value in modes:
+                return modes[value]
+            r.issue(path, f"unknown assignment mode {value!r}.", fix)
+            return None
+
+        p = self.parts
+        default = mode(("assignment", "default"), body.get("default", "owner"))
+        tables: dict[str, dict[str, Assignment]] = {"severities": {}, "types": {}}
+        known = {"severities": p.declared_severities, "types": p.declared_types}
+        for section, table in tables.items():
+            path = ("assignment", section)
+            entries = r.get(body, ("assignment",), section, "map", default={}) or {}
+            for ident, value in entries.items():
+                ids = known[section]
+                if ids is not None and ident not in ids:
+                    r.issue(
+                        (*path, ident),
+                        f"unknown {section[:-1] if section == 'types' else 'severity'} {ident!r}.",
+                        f"use one of {', '.join(ids)}",
+                        key=True,
+                    )
+                    continue
+                m = mode((*path, ident), value)
+                if m is not None:
+                    table[str(ident)] = m
+        p.assignment = AssignmentPolicy(
+            default or Assignment.OWNER, tables["severities"], tables["types"]
+        )
 
     def _roles(self) -> None:
         r, top = self._open("roles.yaml", ("roles", "ladder", "top", "coordinates_with"))
@@ -759,6 +835,8 @@ def build_rules(parts: RulesParts) -> Rules:
         default_type=parts.default_type,
         nudge_at=parts.nudge_at,
         source_hash=parts.source_hash,
+        assignment=parts.assignment,
+        late_routing_grace=parts.late_routing_grace,
     )
 
 

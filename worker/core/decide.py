@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from worker.core import channel_ack
 from worker.core import sentences as S
@@ -30,7 +30,16 @@ from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notif
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory
 from worker.core.record import Event, Record
-from worker.core.rules import IssueType, Rules, Severity
+from worker.core.rules import (
+    BUSINESS_DAY_HOURS,
+    MIN_LATE_GRACE,
+    Assignment,
+    IssueType,
+    Rules,
+    Severity,
+    Sla,
+    SlaKind,
+)
 from worker.core.snapshot import IssueSnapshot
 from worker.core.staffing import Staff, Staffing
 from worker.core.wording import AckHow
@@ -281,14 +290,22 @@ def _kind(ctx: Context, record: Record) -> IssueType:
 
 
 def _assignment_actions(
-    ctx: Context, snap: IssueSnapshot, pid: str, staff: Staff, reason: str
+    ctx: Context,
+    snap: IssueSnapshot,
+    pid: str,
+    staff: Staff,
+    reason: str,
+    mode: Assignment = Assignment.OWNER,
 ) -> list[Action]:
+    """Assign the owner and let the other handlers watch; with ``keep_assignee`` the assignee
+    stays the team's choice and the owner watches too (tracked in the record, named in comments)."""
     out: list[Action] = []
     owner = staff.owner
-    if owner is not None and snap.assignee != owner.account_id:
+    keep = mode is Assignment.KEEP_ASSIGNEE
+    if owner is not None and not keep and snap.assignee != owner.account_id:
         out.append(Assign(f"{pid}:assign:{owner.account_id}", snap.key, owner.account_id, reason))
     for h in staff.handlers:
-        if owner is None or h.account_id != owner.account_id:
+        if keep or owner is None or h.account_id != owner.account_id:
             why = S.WATCH_REASON.format(person=h.name)
             out.append(AddWatcher(f"{pid}:watch:{h.account_id}", snap.key, h.account_id, why))
     return out
@@ -387,6 +404,7 @@ class _Routing:
     staff: Staff
     label_at: datetime
     previous: str | None  # "S2/incident" before a relabel
+    overdue_since: datetime | None = None  # found after its acknowledge deadline (that deadline)
 
 
 def _route(
@@ -405,7 +423,8 @@ def _route(
     rec, staff = r.record, r.staff
     pid = _prefix(snap, rec)
     reason = W.route_reason(ctx.voice, severity, itype, cell, staff)
-    actions = _assignment_actions(ctx, snap, pid, staff, reason)
+    mode = ctx.rules.assignment.mode(severity.id, itype.id)
+    actions = _assignment_actions(ctx, snap, pid, staff, reason, mode)
     body = W.route_comment(
         ctx.voice,
         key=snap.key,
@@ -418,6 +437,7 @@ def _route(
         channels=ctx.voice.channels[severity.id],
         cell_note=cell.note,
         type_note=type_note,
+        overdue_since=r.overdue_since,
     )
     what, purpose = ("re-routed", "relabel") if relabel else ("routed", "route")
     level = staff.level
@@ -501,7 +521,36 @@ def _routing(
         resolve_escalated_levels=(),
         reminders=0,
     )
-    return _Routing(rec, staff, label_at, previous)
+    overdue_since = None
+    if not relabel and rec.ack_due is not None and rec.ack_due <= now:
+        rec, overdue_since = _late_window(ctx, severity, rec, now), rec.ack_due
+    return _Routing(rec, staff, label_at, previous, overdue_since)
+
+
+def late_grace(rules: Rules, severity: Severity) -> timedelta:
+    """What an escalation found after its acknowledge deadline still gets before the next level."""
+    if rules.late_routing_grace is not None:
+        return rules.late_routing_grace
+    ack = severity.acknowledge
+    if ack.kind is SlaKind.DURATION and isinstance(ack.amount, timedelta):
+        window = ack.amount
+    elif ack.kind is SlaKind.BUSINESS_DAYS and isinstance(ack.amount, int):
+        window = ack.amount * BUSINESS_DAY_HOURS  # the loader's ordering assumes the same 8 h
+    else:
+        return MIN_LATE_GRACE
+    return max(window / 4, MIN_LATE_GRACE)
+
+
+def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -> Record:
+    """Found late (the worker was down, or the label predates it): the breach is recorded against
+    the SLA for the review, and the owner still gets a fair window before the ladder moves."""
+    assert rec.ack_due is not None
+    grace = late_grace(ctx.rules, severity)
+    # measured on the severity's calendar, like the SLA itself (an S2 found at 17:55 on a Friday
+    # gets its minutes on Monday morning, not at night)
+    grace_until = ctx.clocks.due(Sla(SlaKind.DURATION, grace, str(grace)), now, severity)
+    event = Event(rec.ack_due, "ack_breached", S.LATE_EVENT.format(ack_due=grace_until.isoformat()))
+    return rec.evolve(ack_due=grace_until, nudge_due=None, ack_breached=True).with_events(event)
 
 
 def _recommendation_note(
@@ -726,7 +775,8 @@ def _escalate(
     else:
         what = S.NOT_RESOLVED.format(resolve_due=v.when(rec.resolve_escalate_due))
     reason = W.escalate_reason(v, what, staff)
-    actions = _assignment_actions(ctx, snap, pid, staff, reason)
+    mode = ctx.rules.assignment.mode(severity.id, rec.type)
+    actions = _assignment_actions(ctx, snap, pid, staff, reason, mode)
     body = W.escalate_comment(
         v,
         key=snap.key,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
@@ -158,6 +158,31 @@ class Principle:
     text: str
 
 
+class Assignment(StrEnum):
+    """Who Jira's assignee is while an escalation is open."""
+
+    OWNER = "owner"  # the worker assigns each level's owner
+    KEEP_ASSIGNEE = "keep_assignee"  # the team keeps its assignee; the owner watches and is named
+
+
+@dataclass(frozen=True)
+class AssignmentPolicy:
+    """The assignment mode per kind and per severity; a kind's entry wins over a severity's."""
+
+    default: Assignment = Assignment.OWNER
+    severities: Mapping[str, Assignment] = field(default_factory=dict)
+    types: Mapping[str, Assignment] = field(default_factory=dict)
+
+    def mode(self, severity_id: str | None, type_id: str | None) -> Assignment:
+        return (
+            self.types.get(type_id or "") or self.severities.get(severity_id or "") or self.default
+        )
+
+
+MIN_LATE_GRACE = timedelta(minutes=5)
+BUSINESS_DAY_HOURS = timedelta(hours=8)  # one business day, where a length must be compared
+
+
 @dataclass(frozen=True)
 class Rules:
     severities: Mapping[str, Severity]
@@ -176,6 +201,10 @@ class Rules:
     default_type: str
     nudge_at: float
     source_hash: str
+    assignment: AssignmentPolicy = field(default_factory=AssignmentPolicy)
+    # what an escalation found after its acknowledge deadline still gets (None: a quarter of the
+    # severity's acknowledge SLA, at least MIN_LATE_GRACE)
+    late_routing_grace: timedelta | None = None
 
     def cell(self, type_id: str, severity_id: str) -> Cell:
         return self.matrix[(type_id, severity_id)]

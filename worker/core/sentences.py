@@ -58,6 +58,13 @@ DEADLINES_EXPLAINED = (
     "Acknowledge by {ack_due}; resolve by {resolve_due}. Acknowledging means a comment, "
     "a status change or a hand-over to a named person."
 )
+ROUTED_LATE = (
+    "This escalation reached the worker after its acknowledge deadline ({sla_due}): it is "
+    "recorded as overdue since then. The owner still has until {ack_due} before the next level "
+    "is called."
+)
+LATE_EVENT = "found after the acknowledge deadline; grace until {ack_due}"
+ASSIGNMENT_KEPT = "the assignee stays the team's choice; {person} owns the escalation"
 CHANNEL = "Channel: {primary}."
 CHANNEL_WITH_BACKUP = "Channel: {primary} (backup: {backup})."
 CHANNEL_JOIN = " + "

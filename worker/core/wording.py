@@ -225,6 +225,7 @@ def route_comment(
     channels: str,
     cell_note: str | None,
     type_note: str | None,
+    overdue_since: datetime | None = None,
 ) -> Doc:
     """The routing comment: who handles it, the deadlines, and how to acknowledge."""
     paras: list[tuple[Inline, ...]] = []
@@ -253,6 +254,8 @@ def route_comment(
             paras.append(fill("{text}", text=extra))
         if type_note:
             paras.append(fill("{text}", text=type_note))
+    if overdue_since is not None:
+        paras.append(fill(S.ROUTED_LATE, sla_due=v.when(overdue_since), ack_due=v.when(ack_due)))
     if staff.notes:
         paras.append(v.notes_paragraph(staff.notes))
     return doc(*paras)
