@@ -172,3 +172,17 @@ def test_a_comment_property_written_by_anyone_but_the_worker_counts_for_nothing(
     web.settle()
     assert web.world.record(key)["acked_at"] is None
     assert _escalated(web, key)
+
+
+def test_a_stale_click_after_the_escalation_moved_up_changes_nothing(web: Web) -> None:
+    key = _escalation_due(web)
+    web.world.tick()  # the escalation happens: level 1 now belongs to the product director
+    assert _escalated(web, key)
+    record = web.world.record(key)
+    comments = len(web.world.site.comments(key))
+    assert SlackSender(web).click(EMMA, key).status_code == 200  # Emma's old message
+    web.settle()
+    assert len(web.world.site.comments(key)) == comments
+    assert web.world.record(key) == record
+    (eph,) = web.slack_fake.calls_to("chat.postEphemeral")
+    assert "not recorded" in eph.params["text"]

@@ -150,3 +150,23 @@ def test_a_people_issue_is_never_read_aloud() -> None:
 
 def test_services_without_worker_parts_answer_starting(web: Web) -> None:
     assert isinstance(web.services, Services) and web.services.ready
+
+
+def test_a_people_issue_acknowledged_by_phone_gets_a_restricted_comment(web: Web) -> None:
+    world = web.world
+    key = world.issue(
+        "Tension between two developers",
+        labels=("escalation-S3", "escalation-type-people"),
+        project="PEOPLE",
+    )
+    web.settle()
+    rec = world.record(key)
+    owner = world.config.directory.by_account(rec["owner"])
+    assert owner is not None and owner.phone
+    world.clock.set(paris(2026, 3, 2, 9, 10))  # the manager picks up the call ten minutes later
+    assert "recorded" in TwilioSender(web).keypress(owner.phone, key).text
+    web.settle()
+    assert world.record(key)["acked_by"] == owner.account_id
+    (ack,) = [c for c in world.worker_comments(key) if "acknowledged from a phone call" in c.text]
+    vis = world.config.jira.people_issue_visibility
+    assert vis is not None and ack.visibility == {"type": vis.type, "value": vis.value}

@@ -137,3 +137,13 @@ def test_issue_keys_from_documented_payload_shapes() -> None:
     ):
         with pytest.raises(BadPayload):
             issue_keys(bad, [])
+
+
+def test_sms_says_how_to_acknowledge_only_when_replies_are_received() -> None:
+    from worker.notify.twilio import sms_body
+
+    assert sms_body(_message("route"), True).endswith("Reply ACK to acknowledge.")
+    assert "Reply ACK" not in sms_body(_message("route"), False)
+    assert "Reply ACK" not in sms_body(_message("digest"), True)
+    long = Message(**{**_message("escalate").__dict__, "title": "x" * 600})
+    assert len(sms_body(long, True)) <= 480 and sms_body(long, True).endswith("acknowledge.")

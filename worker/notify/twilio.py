@@ -112,11 +112,21 @@ def reply_twiml(text: str, *, sms: bool) -> str:
     return f"<Response><{tag}>{xml_text(text if sms else one_line(text))}</{tag}></Response>"
 
 
-def sms_body(message: Message) -> str:
+SMS_ACK_HINT = " Reply ACK to acknowledge."
+
+
+def sms_body(message: Message, replies: bool = False) -> str:
+    """The text message; with ``replies`` (the web process receives them) it says how to acknowledge."""
     body = one_line(
         f"[{message.severity}] {message.issue_key}: {message.title} {message.issue_url}"
     )
-    return body if len(body) <= _SMS_LIMIT else body[: _SMS_LIMIT - 3] + "..."
+    hint = (
+        SMS_ACK_HINT
+        if replies and message.event in ("route", "escalate", "nudge", "remind")
+        else ""
+    )
+    limit = _SMS_LIMIT - len(hint)
+    return (body if len(body) <= limit else body[: limit - 3] + "...") + hint
 
 
 @dataclass(frozen=True)
@@ -173,7 +183,11 @@ class TwilioClient:
     def sms(self, to: str, message: Message) -> _Result:
         return self._post(
             "Messages",
-            {"To": to, "From": self.settings.from_number or "", "Body": sms_body(message)},
+            {
+                "To": to,
+                "From": self.settings.from_number or "",
+                "Body": sms_body(message, bool(self.settings.public_url)),
+            },
         )
 
 
