@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fake_slack import Answer, FakeSlack
 from notify_builders import ALICE, BOB, Clock, message
 
@@ -9,9 +10,11 @@ from worker.notify.message import Recipient
 from worker.notify.outbox import Dispatcher
 from worker.notify.registry import build_channels
 from worker.notify.slack import (
+    _LIST_PAGES,
     SlackApi,
     SlackChannelChannel,
     SlackDmChannel,
+    SlackFailure,
     SlackMentionChannel,
     SlackSettings,
     channel_name,
@@ -179,3 +182,21 @@ def test_unreachable_slack_is_a_failed_delivery_not_an_exception() -> None:
     delivery = SlackDmChannel(closed).send(message(recipients=(ALICE,)))
     assert delivery.status == "failed"
     assert "conversations.open" in delivery.detail
+
+
+def test_channel_listing_stops_on_a_repeated_cursor_and_at_its_page_cap(
+    fake_slack: FakeSlack,
+) -> None:
+    page = {"ok": True, "channels": [], "response_metadata": {"next_cursor": "c1"}}
+    fake_slack.script("conversations.list", Answer(200, page), Answer(200, page))
+    with pytest.raises(SlackFailure, match="same page cursor twice; stopped after 2 page"):
+        api(fake_slack).find_channel("esc-shop-1")
+    assert len(fake_slack.calls_to("conversations.list")) == 2
+
+    pages = [
+        Answer(200, {"ok": True, "channels": [], "response_metadata": {"next_cursor": f"c{n}"}})
+        for n in range(_LIST_PAGES + 5)
+    ]
+    fake_slack.script("conversations.list", *pages)
+    assert api(fake_slack).find_channel("esc-shop-1") is None
+    assert len(fake_slack.calls_to("conversations.list")) == 2 + _LIST_PAGES

@@ -200,9 +200,14 @@ class SlackApi:
         return self._ids[recipient.email]
 
     def find_channel(self, name: str) -> dict[str, Any] | None:
-        """A non-archived public channel by name, through ``conversations.list`` pages."""
+        """A non-archived public channel by name, through ``conversations.list`` pages.
+
+        At most ``_LIST_PAGES`` pages are read (then the name counts as not found, and the caller
+        falls back to a suffixed name); a cursor Slack sends twice stops the search as a failure.
+        """
         cursor: str | None = None
-        for _ in range(_LIST_PAGES):
+        seen: set[str] = set()
+        for page in range(1, _LIST_PAGES + 1):
             kwargs: dict[str, Any] = {
                 "exclude_archived": True,
                 "limit": 1000,
@@ -217,6 +222,12 @@ class SlackApi:
             cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
+            if cursor in seen:
+                raise SlackFailure(
+                    f"conversations.list: Slack sent the same page cursor twice; "
+                    f"stopped after {page} page(s)"
+                )
+            seen.add(cursor)
         return None
 
     def ensure_channel(self, issue_key: str) -> tuple[str, str, bool]:
