@@ -18,6 +18,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import structlog
@@ -173,7 +174,7 @@ def test_every_secret_in_every_form_stays_out_of_a_whole_cycle(
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("JIRA_", "ESCALATION_"))}
     return subprocess.run(
-        [sys.executable, "-m", "worker", *args, "--config", "config.example.yaml"],
+        [sys.executable, "-m", "worker", *args, "--config", str(ROOT / "config.example.yaml")],
         cwd=ROOT,
         env={**base, **env},
         capture_output=True,
@@ -182,7 +183,9 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_tick_and_plan_print_no_secret_in_any_form(example_config: Config) -> None:
+def test_commands_print_and_write_no_secret_in_any_form(
+    example_config: Config, tmp_path: Path
+) -> None:
     search_echo = EchoAuth("POST", "/search/jql", lambda: None)
     comment_echo = EchoAuth("POST", "/comment", lambda: None)
     start = paris(2026, 3, 2, 9, 0)
@@ -194,14 +197,21 @@ def test_tick_and_plan_print_no_secret_in_any_form(example_config: Config) -> No
             **world.env(),
             **provider_env(http.url, smtp_port),
             "ESCALATION_WORKER_NOW": start.isoformat(),
+            "TMPDIR": str(tmp_path),  # every file a command writes lands here
         }
         key = world.issue(
             "Payments down", labels=("escalation-S1", "escalation-type-incident"), project="PAY"
         )
         plan = run_cli("plan", env=env)  # its search is answered with the echo
         ticks = [run_cli("tick", env=env) for _ in range(2)]  # the first comment POST echoes
-        texts = [plan.stdout, plan.stderr] + [t.stdout + t.stderr for t in ticks]
+        others = [
+            run_cli("explain", key, env=env),
+            run_cli("report", "--month", "2026-03", "--format", "json", env=env),
+            run_cli("check", env=env),
+        ]
+        texts = [plan.stdout, plan.stderr] + [t.stdout + t.stderr for t in ticks + others]
         texts += written_to_jira(world, [key])
+        texts += [f.read_text(errors="replace") for f in tmp_path.rglob("*") if f.is_file()]
     assert search_echo.fired and comment_echo.fired
     assert plan.returncode != 0 and "[redacted]" in plan.stderr, plan.stderr
     assert_clean(texts)

@@ -25,7 +25,12 @@ import pytest
 
 from tests.review.review_seed import SPECS, record_for
 from worker.config.model import Config
-from worker.confluence.render import parse_storage, render_matrix_page, render_preview_html
+from worker.confluence.render import (
+    names_from,
+    parse_storage,
+    render_matrix_page,
+    render_preview_html,
+)
 from worker.core.messages import Doc, Mention, Text
 from worker.jira.adf import to_adf
 from worker.notify.email import build_email
@@ -36,7 +41,7 @@ from worker.review.compute import build_report
 from worker.review.model import Escalation, Month
 from worker.review.render import to_storage
 from worker.sandbox.adf import validate as validate_adf
-from worker.sanitise import clean, one_line
+from worker.sanitise import clean, one_line, xml_text
 
 CHARS = (
     [chr(c) for c in range(0x20)]
@@ -87,15 +92,37 @@ def xml_parses(document: str) -> ET.Element:
 
 
 @pytest.mark.parametrize("ch", CHARS, ids=IDS)
-def test_matrix_page_and_preview(example_config: Config, ch: str) -> None:
+def test_matrix_page_and_preview_with_every_name_and_description(
+    example_config: Config, ch: str
+) -> None:
     d = example_config.directory
     people = {h: replace(p, name=f"{p.name}{ch}x") for h, p in d.people.items()}
     teams = {t: replace(team, name=f"{team.name}{ch}y") for t, team in d.teams.items()}
     directory = replace(d, people=people, teams=teams)
-    storage = render_matrix_page(example_config.rules, directory, source_hash="abc")
+    r = example_config.rules
+    rules = replace(
+        r,
+        severities={
+            k: replace(v, name=f"{v.name}{ch}", meaning=f"{ch}{v.meaning}")
+            for k, v in r.severities.items()
+        },
+        types={
+            k: replace(v, name=f"{v.name}{ch}", description=f"a{ch}b") for k, v in r.types.items()
+        },
+        roles={k: replace(v, name=f"{v.name}{ch}") for k, v in r.roles.items()},
+        channels={
+            k: replace(v, name=f"{v.name}{ch}", description=f"c{ch}d")
+            for k, v in r.channels.items()
+        },
+        principles=tuple(replace(p, title=f"{p.title}{ch}") for p in r.principles),
+    )
+    storage = render_matrix_page(rules, directory, source_hash="abc")
+    for named in (*rules.types.values(), *rules.roles.values()):
+        assert xml_text(named.name) in storage, named.name  # the text is there, cleaned
     parse_storage(storage.encode("utf-8").decode("utf-8"))
     assert not FORBIDDEN.search(storage.replace("\n", "").replace("\t", ""))
-    preview = render_preview_html(storage, f"Matrix{ch}title", names={})
+    preview = render_preview_html(storage, f"Matrix{ch}title", names=names_from(directory))
+    assert all(xml_text(p.name) in preview for p in people.values())
     assert not FORBIDDEN.search(preview.replace("\n", "").replace("\t", ""))
     preview.encode("utf-8")
 
