@@ -358,8 +358,8 @@ def _record_of(site: Any, key: str, prop: str) -> Record | None:
 
 def _deadline(tl: Timeline, rec: Record, kind: str) -> str:
     if kind in ("closed",):
-        o = rec.outcome or {}
-        return f"acknowledge {o.get('acknowledge')}, resolve {o.get('resolve')}"
+        o = rec.outcome
+        return f"acknowledge {o.acknowledge if o else None}, resolve {o.resolve if o else None}"
     if kind in ("acknowledged", "delegated", "resolve_breached") or rec.acked_at is not None:
         return f"resolve by {tl.when(rec.resolve_due)}" if rec.resolve_due else ""
     parts = []

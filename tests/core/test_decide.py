@@ -422,8 +422,8 @@ def test_label_removed_closes_the_record(ctx: Context) -> None:
     d = run(ctx, gone, rec, paris(2026, 3, 2, 11, 5))
     assert d.actions == () and d.did == "close"
     assert d.record is not None and d.record.status == "closed" and d.record.closed_at == removed_at
-    assert d.record.outcome is not None and d.record.outcome["reason"] == "label_removed"
-    assert d.record.outcome["acknowledge"] == "none"
+    assert d.record.outcome is not None and d.record.outcome.reason == "label_removed"
+    assert d.record.outcome.acknowledge == "none"
     # a closed record stays closed
     assert run(ctx, gone, d.record, paris(2026, 3, 3, 11, 5)).changed is False
 
@@ -448,9 +448,9 @@ def test_resolved_issue_closes_with_outcome_and_decision(ctx: Context) -> None:
     d = run(ctx, done, d1.record, t0 + timedelta(hours=3, minutes=1))
     out = d.record.outcome if d.record else None
     assert out is not None
-    assert out["acknowledge"] == "met" and out["resolve"] == "met" and out["reason"] == "resolved"
-    assert out["time_to_acknowledge_s"] == 300 and out["time_to_resolve_s"] == 3 * 3600
-    assert out["decision"] == "Rolled back; root cause in payment SDK"
+    assert out.acknowledge == "met" and out.resolve == "met" and out.reason == "resolved"
+    assert out.time_to_acknowledge_s == 300 and out.time_to_resolve_s == 3 * 3600
+    assert out.decision == "Rolled back; root cause in payment SDK"
 
 
 def test_label_reapplied_after_close_starts_a_new_epoch(ctx: Context) -> None:

@@ -13,6 +13,8 @@ from worker.core.record import (
     SCHEMA,
     TIMELINE_LIMIT,
     Event,
+    Journal,
+    LevelState,
     NewerSchema,
     Record,
     RecordError,
@@ -33,7 +35,9 @@ def events(n: int, detail: str = "x") -> tuple[Event, ...]:
 
 
 def test_a_schema_1_record_is_upgraded_and_a_newer_one_refused() -> None:
-    stored = to_json(Record(epoch=3, status="open", level=1, done=("a",)))
+    stored = to_json(
+        Record(epoch=3, status="open", current=LevelState(level=1), journal=Journal(("a",)))
+    )
     old = {k: v for k, v in stored.items() if k not in ("history", "timeline_parts")}
     old["schema"] = 1
     rec = from_json(old)
@@ -87,7 +91,7 @@ def test_a_record_near_32_kb_moves_timeline_out_and_keeps_every_outbox_entry() -
 def test_settled_outbox_entries_of_done_notifications_move_out_last_and_come_back() -> None:
     outbox = outbox_entries(150)
     ids = tuple(e.message_id for e in outbox)
-    rec = Record(epoch=1, status="open", outbox=outbox, done=ids[:-1], pending=ids[-1:])
+    rec = Record(epoch=1, status="open", outbox=outbox, journal=Journal(ids[:-1], ids[-1:]))
     fitted = fit(rec)
     assert fitted.fits
     kept = {e.message_id for e in fitted.record.outbox}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from faults_support import cycle, make_world, worker_assignments, worker_comment
 
 from tests.support import PO, paris
 from worker.config.model import Config
-from worker.core.record import Record
+from worker.core.record import Journal, Record
 from worker.cycle.apply import HOST, Applier, mark_live, new_claim_token, pid_alive
 from worker.sandbox.app import Request, Response
 
@@ -74,24 +74,24 @@ def applier(now: _Now) -> Applier:
 def test_live_and_dead_claims() -> None:
     now = _Now()
     a = applier(now)
-    rec = Record(epoch=1, status="open", pending=("x",), claimed_at=now.at)
+    rec = Record(epoch=1, status="open", journal=Journal(pending=("x",)), claimed_at=now.at)
     # our own claim is never "someone else's"
-    assert not a.claim_is_live(rec.evolve(writer=a.claim))
+    assert not a.claim_is_live(replace(rec, writer=a.claim))
     # another cycle of this process: live while it runs, dead once it finished
     other = new_claim_token()
     mark_live(other, True)
-    assert a.claim_is_live(rec.evolve(writer=other))
+    assert a.claim_is_live(replace(rec, writer=other))
     mark_live(other, False)
-    assert not a.claim_is_live(rec.evolve(writer=other))
+    assert not a.claim_is_live(replace(rec, writer=other))
     # a process of this machine that was killed: dead at once, no lease to wait for
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     assert not pid_alive(proc.pid)
-    assert not a.claim_is_live(rec.evolve(writer=f"{HOST}:{proc.pid}:deadbeef"))
+    assert not a.claim_is_live(replace(rec, writer=f"{HOST}:{proc.pid}:deadbeef"))
     # another machine: trusted for the lease, then considered dead
-    assert a.claim_is_live(rec.evolve(writer="other-host:123:abcd"))
+    assert a.claim_is_live(replace(rec, writer="other-host:123:abcd"))
     now.at += timedelta(minutes=3)
-    assert not a.claim_is_live(rec.evolve(writer="other-host:123:abcd"))
+    assert not a.claim_is_live(replace(rec, writer="other-host:123:abcd"))
 
 
 def test_a_killed_but_unreaped_process_counts_as_dead() -> None:

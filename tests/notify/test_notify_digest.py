@@ -7,7 +7,7 @@ from datetime import timedelta
 from tests.e2e.harness import World, start_world
 from tests.support import PD, PO, paris
 from worker.config.model import Config
-from worker.core.record import Record
+from worker.core.record import LevelState, Record
 from worker.notify.digest import build_digests, read_open, send
 from worker.notify.message import Delivery, Message
 
@@ -29,9 +29,8 @@ def rec(
         severity=severity,
         type=kind,
         team=team,
-        owner=PO,
+        current=LevelState(owner=PO, ack_due=start + timedelta(hours=due_h)),
         opened_at=start,
-        ack_due=start + timedelta(hours=due_h),
         resolve_due=start + timedelta(days=due_h),
     )
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.review.review_seed import SPECS, record_for
 from worker.config.model import Config
-from worker.core.record import Record
+from worker.core.record import LevelState, Outcome, Record
 from worker.review.compute import (
     acknowledge_state,
     build_report,
@@ -60,7 +60,7 @@ def open_record(**kw: object) -> Record:
         type="production_incident",
         team="checkout",
         opened_at=T0,
-        ack_due=T0 + timedelta(minutes=15),
+        current=LevelState(ack_due=T0 + timedelta(minutes=15)),
         resolve_due=T0 + timedelta(hours=4),
     )
     return replace(base, **kw)  # type: ignore[arg-type]
@@ -81,7 +81,7 @@ def test_closed_escalations_keep_their_recorded_outcome() -> None:
     rec = open_record(
         status="closed",
         closed_at=T0 + timedelta(minutes=5),
-        outcome={"reason": "label_removed", "acknowledge": "none", "resolve": "withdrawn"},
+        outcome=Outcome(reason="label_removed", at="", acknowledge="none", resolve="withdrawn"),
     )
     assert acknowledge_state(rec, T0 + timedelta(days=9)) == "none"
     assert resolve_state(rec, T0 + timedelta(days=9)) == "withdrawn"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from worker.core import channel_ack
@@ -29,7 +29,7 @@ from worker.core import wording as W
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notify, PostComment
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory
-from worker.core.record import Event, Record
+from worker.core.record import Event, LevelState, Outcome, Record
 from worker.core.rules import (
     BUSINESS_DAY_HOURS,
     MIN_LATE_GRACE,
@@ -229,25 +229,20 @@ def _prefix(snap: IssueSnapshot, record: Record) -> str:
     return f"{snap.key}#{record.epoch}.{record.revision}"
 
 
-def _level_start(
-    ctx: Context, severity: Severity, staff: Staff, start: datetime
-) -> dict[str, object]:
-    """The record fields of a level that begins at ``start``: its people and its acknowledge clock."""
+def _level_start(ctx: Context, severity: Severity, staff: Staff, start: datetime) -> LevelState:
+    """A level that begins at ``start``: its people and its acknowledge clock."""
     ack_due = ctx.clocks.due(severity.acknowledge, start, severity)
-    return {
-        "level": staff.level,
-        "owner_role": staff.role,
-        "owner": staff.owner.account_id if staff.owner else None,
-        "handlers": tuple(h.account_id for h in staff.handlers),
-        "level_started_at": start,
-        "ack_due": ack_due,
-        "nudge_due": ctx.clocks.share(
+    return LevelState(
+        level=staff.level,
+        owner_role=staff.role,
+        owner=staff.owner.account_id if staff.owner else None,
+        handlers=tuple(h.account_id for h in staff.handlers),
+        started_at=start,
+        ack_due=ack_due,
+        nudge_due=ctx.clocks.share(
             severity, start, ack_due, ctx.rules.nudge_at, severity.acknowledge
         ),
-        "acked_at": None,
-        "acked_by": None,
-        "remind_due": None,
-    }
+    )
 
 
 def _notify(
@@ -338,7 +333,7 @@ def _one_off_comments(
         if key not in notes:
             notes.append(key)
             out.append(_unknown_label_comment(ctx, snap, record.epoch, label, sensitive))
-    return out, record.evolve(notes=tuple(notes))
+    return out, replace(record, notes=tuple(notes))
 
 
 def _unknown_label_comment(
@@ -380,7 +375,7 @@ def _no_escalation(
             record=record,
             changed=False,
         )
-    new = base.evolve(notes=tuple(notes)).with_events(
+    new = replace(base, notes=tuple(notes)).with_events(
         Event(now, "unknown_label", W.joined(unknown))
     )
     return Decision(
@@ -492,7 +487,7 @@ def _routing(
     label_at = min(snap.label_added_at(severity.label), now)
     previous: str | None = None
     if relabel and record is not None:
-        base = record.evolve(revision=record.revision + 1)
+        base = replace(record, revision=record.revision + 1)
         opened_at = record.opened_at or label_at
         started = max(label_at, record.level_started_at or label_at)
         previous = f"{record.severity}/{record.type}"
@@ -507,7 +502,8 @@ def _routing(
     cell = ctx.rules.cell(itype.id, severity.id)
     staff = ctx.staffing.climb(cell, team, 0, cell.owner)
     resolve_due = ctx.clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)
-    rec = base.evolve(
+    rec = replace(
+        base,
         status="open",
         severity=severity.id,
         type=itype.id,
@@ -516,7 +512,7 @@ def _routing(
         severity_at=label_at,
         resolve_due=resolve_due,
         resolve_escalate_due=resolve_due,
-        **_level_start(ctx, severity, staff, started),
+        current=_level_start(ctx, severity, staff, started),
         nudged_levels=(),
         resolve_escalated_levels=(),
         reminders=0,
@@ -550,7 +546,8 @@ def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -
     # gets its minutes on Monday morning, not at night)
     grace_until = ctx.clocks.due(Sla(SlaKind.DURATION, grace, str(grace)), now, severity)
     event = Event(rec.ack_due, "ack_breached", S.LATE_EVENT.format(ack_due=grace_until.isoformat()))
-    return rec.evolve(ack_due=grace_until, nudge_due=None, ack_breached=True).with_events(event)
+    current = replace(rec.current, ack_due=grace_until, nudge_due=None)
+    return replace(rec, current=current, ack_breached=True).with_events(event)
 
 
 def _recommendation_note(
@@ -571,7 +568,7 @@ def _recommendation_note(
         sensitive,
         reason,
     )
-    return [comment], rec.evolve(notes=rec.notes + ("recommendation",))
+    return [comment], replace(rec, notes=rec.notes + ("recommendation",))
 
 
 # --- progress of an open escalation -----------------------------------------------------------
@@ -625,9 +622,9 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     if ack is None:
         return rec, False
     late = rec.ack_due is not None and ack.at > rec.ack_due
-    rec = rec.evolve(
-        acked_at=ack.at,
-        acked_by=ack.by,
+    rec = replace(
+        rec,
+        current=replace(rec.current, acked_at=ack.at, acked_by=ack.by),
         first_ack_at=rec.first_ack_at or ack.at,
         first_ack_by=rec.first_ack_by or ack.by,
         ack_breached=rec.ack_breached or late,
@@ -643,10 +640,8 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     )
     events = [Event(ack.at, "acknowledged", detail, ack.by, rec.level)]
     if ack.delegate:
-        rec = rec.evolve(
-            owner=ack.delegate,
-            handlers=(ack.delegate, *[h for h in rec.handlers if h != ack.delegate]),
-        )
+        handlers = (ack.delegate, *[h for h in rec.handlers if h != ack.delegate])
+        rec = replace(rec, current=replace(rec.current, owner=ack.delegate, handlers=handlers))
         handed = S.DELEGATED.format(person=ctx.voice.name(ack.delegate))
         events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.level))
     return rec.with_events(*events), True
@@ -683,7 +678,7 @@ def _acknowledge_clock(
             return escalated[0], escalated[1], Did.ESCALATE
         # at the top of the ladder: remind, never go further
         if not rec.ack_breached:
-            rec = rec.evolve(ack_breached=True)
+            rec = replace(rec, ack_breached=True)
         if now >= (rec.remind_due or ack_due):
             actions, rec = _remind(ctx, snap, rec, severity, itype.sensitive, now)
             return actions, rec, Did.REMIND
@@ -705,7 +700,7 @@ def _resolve_clock(
 ) -> _Step:
     """The resolve deadline: marked breached once; then one level up per level, or a note at the top."""
     if rec.resolve_due is not None and now >= rec.resolve_due and not rec.resolve_breached:
-        rec = rec.evolve(resolve_breached=True).with_events(
+        rec = replace(rec, resolve_breached=True).with_events(
             Event(rec.resolve_due, "resolve_breached", S.RESOLVE_PASSED)
         )
     due = rec.resolve_escalate_due
@@ -722,8 +717,8 @@ def _resolve_clock(
         itype.sensitive,
         S.RESOLVE_PASSED_AT_TOP,
     )
-    rec = rec.evolve(
-        resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
+    rec = replace(
+        rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
     ).with_events(
         Event(now, "resolve_breach_at_top", S.RESOLVE_PASSED_AT_TOP, rec.owner, rec.level)
     )
@@ -759,12 +754,14 @@ def _escalate(
     if role is None or up is None:
         return None
     staff = ctx.staffing.climb(rules.cell(itype.id, severity.id), rec.team, rec.level + 1, up)
-    new = rec.evolve(
-        **_level_start(ctx, severity, staff, now),
+    new = replace(
+        rec,
+        current=_level_start(ctx, severity, staff, now),
         ack_breached=rec.ack_breached or why == "acknowledge",
     )
     if why == "resolve":
-        new = new.evolve(
+        new = replace(
+            new,
             resolve_escalated_levels=new.resolve_escalated_levels + (rec.level,),
             resolve_escalate_due=ctx.clocks.due(severity.resolve, now, severity),
         )
@@ -837,7 +834,7 @@ def _nudge(
         S.NOTIFY_NUDGE,
         reason,
     )
-    rec = rec.evolve(nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
+    rec = replace(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
         Event(now, "nudged", reason, rec.owner, rec.level)
     )
     return actions, rec
@@ -874,9 +871,9 @@ def _remind(
         reason,
     )
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
-    rec = rec.evolve(reminders=count, remind_due=next_due).with_events(
-        Event(now, "reminded", reason, rec.owner, rec.level)
-    )
+    rec = replace(
+        rec, reminders=count, current=replace(rec.current, remind_due=next_due)
+    ).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
     return actions, rec
 
 
@@ -902,24 +899,22 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: date
             break
     opened = record.opened_at
     first_ack = record.first_ack_at
-    outcome = {
-        "reason": why,
-        "at": at.isoformat(),
-        "resolution": snap.resolution,
-        "acknowledge": ack,
-        "resolve": resolve,
-        "time_to_acknowledge_s": (first_ack - opened).total_seconds()
+    outcome = Outcome(
+        reason=why,
+        at=at.isoformat(),
+        resolution=snap.resolution,
+        acknowledge=ack,
+        resolve=resolve,
+        time_to_acknowledge_s=(first_ack - opened).total_seconds()
         if first_ack and opened
         else None,
-        "time_to_resolve_s": (at - opened).total_seconds()
-        if why == "resolved" and opened
-        else None,
-        "levels_reached": record.level,
-        "owner": record.owner,
-        "decision": decision_text,
-    }
+        time_to_resolve_s=(at - opened).total_seconds() if why == "resolved" and opened else None,
+        levels_reached=record.level,
+        owner=record.owner,
+        decision=decision_text,
+    )
     detail = W.closed(why, ack, resolve)
-    rec = record.evolve(status="closed", closed_at=at, outcome=outcome).with_events(
+    rec = replace(record, status="closed", closed_at=at, outcome=outcome).with_events(
         Event(at, "closed", detail, record.owner, record.level)
     )
     return Decision(issue_key=snap.key, did=Did.CLOSE, reason=detail, record=rec, changed=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,8 +40,105 @@ class Event:
     level: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LevelState:
+    """The current level of the ladder: who owns it and its acknowledge clock."""
+
+    level: int = 0  # 0 for the cell's owner, +1 per step up the ladder
+    owner_role: str | None = None
+    owner: str | None = None  # accountId
+    handlers: tuple[str, ...] = ()  # accountIds of the level, owner first
+    started_at: datetime | None = None  # the acknowledge clock of the level starts here
+    ack_due: datetime | None = None
+    nudge_due: datetime | None = None
+    acked_at: datetime | None = None  # acknowledgement of this level
+    acked_by: str | None = None
+    remind_due: datetime | None = None  # next reminder once the top of the ladder owns it
+
+
+@dataclass(frozen=True, slots=True)
+class Journal:
+    """Exactly-once bookkeeping: which action ids are known done, which may be (intent recorded)."""
+
+    done: tuple[str, ...] = ()
+    pending: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How an escalation ended, written once when it closes."""
+
+    reason: str  # resolved | label_removed
+    at: str  # ISO 8601, as stored
+    resolution: str | None = None
+    acknowledge: str = "none"  # met | breached | none
+    resolve: str = "withdrawn"  # met | breached | withdrawn
+    time_to_acknowledge_s: float | None = None
+    time_to_resolve_s: float | None = None
+    levels_reached: int = 0
+    owner: str | None = None
+    decision: str | None = None  # the owner's last comment before closing (500 characters)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reason": self.reason,
+            "at": self.at,
+            "resolution": self.resolution,
+            "acknowledge": self.acknowledge,
+            "resolve": self.resolve,
+            "time_to_acknowledge_s": self.time_to_acknowledge_s,
+            "time_to_resolve_s": self.time_to_resolve_s,
+            "levels_reached": self.levels_reached,
+            "owner": self.owner,
+            "decision": self.decision,
+        }
+
+    @classmethod
+    def from_json(cls, d: Any) -> Outcome:
+        if not isinstance(d, Mapping):
+            raise RecordError("outcome: expected an object")
+
+        def text(name: str) -> str | None:
+            v = d.get(name)
+            return None if v is None else str(v)
+
+        def seconds(name: str) -> float | None:
+            v = d.get(name)
+            if v is None:
+                return None
+            if isinstance(v, bool) or not isinstance(v, int | float):
+                raise RecordError(f"outcome.{name}: expected a number of seconds")
+            return float(v) if isinstance(v, float) else v
+
+        levels = d.get("levels_reached", 0)
+        if isinstance(levels, bool) or not isinstance(levels, int):
+            raise RecordError("outcome.levels_reached: expected an integer")
+        return cls(
+            reason=str(d.get("reason", "")),
+            at=str(d.get("at", "")),
+            resolution=text("resolution"),
+            acknowledge=str(d.get("acknowledge", "none")),
+            resolve=str(d.get("resolve", "withdrawn")),
+            time_to_acknowledge_s=seconds("time_to_acknowledge_s"),
+            time_to_resolve_s=seconds("time_to_resolve_s"),
+            levels_reached=levels,
+            owner=text("owner"),
+            decision=text("decision"),
+        )
+
+
+_NO_LEVEL = LevelState()
+_EMPTY_JOURNAL = Journal()
+
+
 @dataclass(frozen=True)
 class Record:
+    """Everything known about the escalation of one issue. Update with ``dataclasses.replace``.
+
+    The current level (``current``), the exactly-once journal (``journal``) and the ``outcome`` are
+    nested types; the properties below read the current level and the journal flat.
+    """
+
     epoch: int  # increments each time an escalation starts anew on the same issue
     status: str  # "open" | "closed" | "invalid"
     severity: str | None = None
@@ -49,23 +146,10 @@ class Record:
     team: str | None = None
     opened_at: datetime | None = None  # the resolve clock starts here
     severity_at: datetime | None = None  # when the current severity label was applied
-    revision: int = (
-        0  # increments on each relabel / retype within an epoch (keeps action ids unique)
-    )
-    level: int = 0
-    owner_role: str | None = None
-    owner: str | None = None  # accountId
-    handlers: tuple[str, ...] = ()  # accountIds of the current level, owner first
-    level_started_at: datetime | None = (
-        None  # the acknowledge clock of the current level starts here
-    )
-    ack_due: datetime | None = None
-    nudge_due: datetime | None = None
+    revision: int = 0  # increments on each relabel / retype within an epoch (unique action ids)
+    current: LevelState = _NO_LEVEL
     resolve_due: datetime | None = None  # the SLA deadline (from opened_at)
     resolve_escalate_due: datetime | None = None  # next resolve-breach escalation for this level
-    remind_due: datetime | None = None  # next reminder once the top of the ladder owns it
-    acked_at: datetime | None = None  # acknowledgement of the current level
-    acked_by: str | None = None
     first_ack_at: datetime | None = None
     first_ack_by: str | None = None
     ack_breached: bool = False
@@ -73,15 +157,12 @@ class Record:
     nudged_levels: tuple[int, ...] = ()
     resolve_escalated_levels: tuple[int, ...] = ()
     reminders: int = 0
-    notes: tuple[
-        str, ...
-    ] = ()  # one-off comments already made (multi-label, unknown label, recommendation, ...)
+    notes: tuple[str, ...] = ()  # one-off comments already made (multi-label, unknown label, ...)
     closed_at: datetime | None = None
-    outcome: Mapping[str, Any] | None = None
-    done: tuple[str, ...] = ()  # ids of actions whose effect is known to have happened
-    pending: tuple[str, ...] = ()  # ids of actions whose effect may have happened (intent recorded)
+    outcome: Outcome | None = None
+    journal: Journal = _EMPTY_JOURNAL
     timeline: tuple[Event, ...] = ()
-    timeline_dropped: int = 0
+    timeline_dropped: int = 0  # events dropped by schema-1 workers, before timeline parts existed
     outbox: tuple[OutboxEntry, ...] = ()  # one entry per (notification, channel)
     notify_retry: tuple[
         Notify, ...
@@ -96,56 +177,134 @@ class Record:
     def is_open(self) -> bool:
         return self.status == "open"
 
-    def evolve(self, **changes: Any) -> Record:
-        """A copy with ``changes`` applied (``dataclasses.replace`` without its per-field overhead)."""
-        unknown = changes.keys() - _FIELD_NAMES
-        if unknown:
-            raise TypeError(f"unknown Record field(s): {', '.join(sorted(unknown))}")
-        new = object.__new__(Record)
-        new.__dict__.update(self.__dict__)
-        new.__dict__.update(changes)
-        return new
+    # -- the current level, read flat ----------------------------------------------------------
+
+    @property
+    def level(self) -> int:
+        return self.current.level
+
+    @property
+    def owner_role(self) -> str | None:
+        return self.current.owner_role
+
+    @property
+    def owner(self) -> str | None:
+        return self.current.owner
+
+    @property
+    def handlers(self) -> tuple[str, ...]:
+        return self.current.handlers
+
+    @property
+    def level_started_at(self) -> datetime | None:
+        return self.current.started_at
+
+    @property
+    def ack_due(self) -> datetime | None:
+        return self.current.ack_due
+
+    @property
+    def nudge_due(self) -> datetime | None:
+        return self.current.nudge_due
+
+    @property
+    def acked_at(self) -> datetime | None:
+        return self.current.acked_at
+
+    @property
+    def acked_by(self) -> str | None:
+        return self.current.acked_by
+
+    @property
+    def remind_due(self) -> datetime | None:
+        return self.current.remind_due
+
+    # -- the journal ---------------------------------------------------------------------------
+
+    @property
+    def done(self) -> tuple[str, ...]:
+        return self.journal.done
+
+    @property
+    def pending(self) -> tuple[str, ...]:
+        return self.journal.pending
 
     def with_events(self, *events: Event) -> Record:
         """Events appended; nothing is dropped here (``fit`` moves old events out when writing)."""
-        return self.evolve(timeline=self.timeline + events)
+        return replace(self, timeline=self.timeline + events)
 
     def with_done(self, *ids: str) -> Record:
-        done = tuple(dict.fromkeys(self.done + ids))[-DONE_LIMIT:]
-        pending = tuple(p for p in self.pending if p not in ids)
-        return self.evolve(done=done, pending=pending)
+        done = tuple(dict.fromkeys(self.journal.done + ids))[-DONE_LIMIT:]
+        pending = tuple(p for p in self.journal.pending if p not in ids)
+        return replace(self, journal=Journal(done, pending))
 
     def with_pending(self, *ids: str) -> Record:
-        return self.evolve(pending=tuple(dict.fromkeys(self.pending + ids)))
+        pending = tuple(dict.fromkeys(self.journal.pending + ids))
+        return replace(self, journal=Journal(self.journal.done, pending))
 
-
-_FIELD_NAMES = frozenset(Record.__dataclass_fields__)
+    def without_pending(self) -> Record:
+        return replace(self, journal=Journal(self.journal.done, ()))
 
 
 # --- JSON -------------------------------------------------------------------------------------
+# The stored form is flat (the field names of schema 1): nesting is how the code sees it.
 
-_DATE_FIELDS = (
+_LEVEL_JSON = (
+    ("level", "level"),
+    ("owner_role", "owner_role"),
+    ("owner", "owner"),
+    ("handlers", "handlers"),
+    ("level_started_at", "started_at"),
+    ("ack_due", "ack_due"),
+    ("nudge_due", "nudge_due"),
+    ("acked_at", "acked_at"),
+    ("acked_by", "acked_by"),
+    ("remind_due", "remind_due"),
+)
+_DATE_FIELDS = frozenset(
+    {
+        "opened_at",
+        "severity_at",
+        "level_started_at",
+        "ack_due",
+        "nudge_due",
+        "resolve_due",
+        "resolve_escalate_due",
+        "remind_due",
+        "acked_at",
+        "first_ack_at",
+        "closed_at",
+        "claimed_at",
+    }
+)
+_TUPLE_FIELDS = frozenset(
+    {"handlers", "nudged_levels", "resolve_escalated_levels", "notes", "done", "pending", "history"}
+)
+_PLAIN = (
+    "epoch",
+    "status",
+    "severity",
+    "type",
+    "team",
     "opened_at",
     "severity_at",
-    "level_started_at",
-    "ack_due",
-    "nudge_due",
+    "revision",
     "resolve_due",
     "resolve_escalate_due",
-    "remind_due",
-    "acked_at",
     "first_ack_at",
-    "closed_at",
-    "claimed_at",
-)
-_TUPLE_FIELDS = (
-    "handlers",
+    "first_ack_by",
+    "ack_breached",
+    "resolve_breached",
     "nudged_levels",
     "resolve_escalated_levels",
+    "reminders",
     "notes",
-    "done",
-    "pending",
+    "closed_at",
+    "timeline_dropped",
+    "writer",
+    "claimed_at",
     "history",
+    "timeline_parts",
 )
 
 
@@ -169,26 +328,36 @@ def _parse_dt(v: Any, name: str) -> datetime | None:
     return d.astimezone(UTC)
 
 
+def _out(name: str, value: Any) -> Any:
+    if name in _DATE_FIELDS:
+        return _iso(value)
+    if name in _TUPLE_FIELDS:
+        return list(value)
+    return value
+
+
+def _in(name: str, value: Any) -> Any:
+    if name in _DATE_FIELDS:
+        return _parse_dt(value, name)
+    if name in _TUPLE_FIELDS:
+        if not isinstance(value, list):
+            raise RecordError(f"{name}: expected a list")
+        return tuple(value)
+    return value
+
+
 def to_json(record: Record) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": KIND, "schema": record.schema}
-    for name in Record.__dataclass_fields__:
-        if name == "schema":
-            continue
-        value = getattr(record, name)
-        if name in _DATE_FIELDS:
-            out[name] = _iso(value)
-        elif name in _TUPLE_FIELDS:
-            out[name] = list(value)
-        elif name == "timeline":
-            out[name] = [_event_json(e) for e in value]
-        elif name == "outbox":
-            out[name] = [e.to_json() for e in value]
-        elif name == "notify_retry":
-            out[name] = [notify_to_json(n) for n in value]
-        elif name == "outcome":
-            out[name] = dict(value) if value is not None else None
-        else:
-            out[name] = value
+    for name in _PLAIN:
+        out[name] = _out(name, getattr(record, name))
+    for key, attr in _LEVEL_JSON:
+        out[key] = _out(key, getattr(record.current, attr))
+    out["done"] = list(record.journal.done)
+    out["pending"] = list(record.journal.pending)
+    out["outcome"] = record.outcome.to_json() if record.outcome is not None else None
+    out["timeline"] = [_event_json(e) for e in record.timeline]
+    out["outbox"] = [e.to_json() for e in record.outbox]
+    out["notify_retry"] = [notify_to_json(n) for n in record.notify_retry]
     return out
 
 
@@ -238,42 +407,37 @@ def from_json(data: Any) -> Record:
     if data.get("kind") != KIND:
         raise RecordError("not an escalation-worker record (missing or foreign 'kind')")
     data = upgrade(data)
-    kwargs: dict[str, Any] = {}
     try:
-        for name, _f in Record.__dataclass_fields__.items():
-            if name not in data or name == "schema":
-                continue
-            v = data[name]
-            if name in _DATE_FIELDS:
-                kwargs[name] = _parse_dt(v, name)
-            elif name in _TUPLE_FIELDS:
-                if not isinstance(v, list):
-                    raise RecordError(f"{name}: expected a list")
-                kwargs[name] = tuple(v)
-            elif name == "timeline":
-                kwargs[name] = tuple(_event_from_json(e) for e in v)
-            elif name == "outbox":
-                if not isinstance(v, list):
-                    raise RecordError(f"{name}: expected a list")
-                kwargs[name] = tuple(OutboxEntry.from_json(e) for e in v)
-            elif name == "notify_retry":
-                if not isinstance(v, list):
-                    raise RecordError(f"{name}: expected a list")
-                # an unreadable payload is left out (it was only a retry), never the whole record
-                kwargs[name] = tuple(n for n in map(_notify_or_none, v) if n is not None)
-            else:
-                kwargs[name] = v
-        if "epoch" not in kwargs or "status" not in kwargs:
+        if "epoch" not in data or "status" not in data:
             raise RecordError("missing 'epoch' or 'status'")
-        if kwargs["status"] not in ("open", "closed", "invalid"):
-            raise RecordError(f"unknown status {kwargs['status']!r}")
-        if not isinstance(kwargs.get("level", 0), int) or not isinstance(kwargs["epoch"], int):
+        plain = {name: _in(name, data[name]) for name in _PLAIN if name in data}
+        level = {attr: _in(key, data[key]) for key, attr in _LEVEL_JSON if key in data}
+        if plain["status"] not in ("open", "closed", "invalid"):
+            raise RecordError(f"unknown status {plain['status']!r}")
+        if not isinstance(level.get("level", 0), int) or not isinstance(plain["epoch"], int):
             raise RecordError("'level' and 'epoch' must be integers")
-        if not isinstance(kwargs.get("timeline_parts", 0), int):
+        if not isinstance(plain.get("timeline_parts", 0), int):
             raise RecordError("'timeline_parts' must be an integer")
-        if not all(isinstance(n, int) for n in kwargs.get("history", ())):
+        if not all(isinstance(n, int) for n in plain.get("history", ())):
             raise RecordError("'history' must list epochs (integers)")
-        return Record(**kwargs)
+        journal = Journal(
+            _in("done", data.get("done", [])), _in("pending", data.get("pending", []))
+        )
+        outbox = data.get("outbox", [])
+        retry = data.get("notify_retry", [])
+        if not isinstance(outbox, list) or not isinstance(retry, list):
+            raise RecordError("'outbox' and 'notify_retry' must be lists")
+        raw_outcome = data.get("outcome")
+        return Record(
+            **plain,
+            current=LevelState(**level),
+            journal=journal,
+            outcome=Outcome.from_json(raw_outcome) if raw_outcome is not None else None,
+            timeline=tuple(_event_from_json(e) for e in data.get("timeline", [])),
+            outbox=tuple(OutboxEntry.from_json(e) for e in outbox),
+            # an unreadable retry payload is left out (it was only a retry), never the whole record
+            notify_retry=tuple(n for n in map(_notify_or_none, retry) if n is not None),
+        )
     except RecordError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, AssertionError) as exc:
@@ -369,11 +533,11 @@ def fit(record: Record) -> Fitted:
     if len(r.timeline) > TIMELINE_LIMIT:
         extra = len(r.timeline) - TIMELINE_LIMIT
         moved += r.timeline[1 : 1 + extra]
-        r = r.evolve(timeline=r.timeline[:1] + r.timeline[1 + extra :])
+        r = replace(r, timeline=r.timeline[:1] + r.timeline[1 + extra :])
     while _size(r) > MAX_BYTES and len(r.timeline) > 2:
         drop = max(1, len(r.timeline) // 4)
         moved += r.timeline[1 : 1 + drop]
-        r = r.evolve(timeline=r.timeline[:1] + r.timeline[1 + drop :])
+        r = replace(r, timeline=r.timeline[:1] + r.timeline[1 + drop :])
     moved_outbox: list[OutboxEntry] = []
     if _size(r) > MAX_BYTES:
         settled = _settled_messages(r)
@@ -381,12 +545,12 @@ def fit(record: Record) -> Fitted:
             if _size(r) <= MAX_BYTES:
                 break
             moved_outbox += [e for e in r.outbox if e.message_id == message_id]
-            r = r.evolve(outbox=tuple(e for e in r.outbox if e.message_id != message_id))
+            r = replace(r, outbox=tuple(e for e in r.outbox if e.message_id != message_id))
     parts = _parts(moved, moved_outbox, r.timeline_parts)
     if parts:
-        r = r.evolve(timeline_parts=r.timeline_parts + len(parts))
+        r = replace(r, timeline_parts=r.timeline_parts + len(parts))
     while _size(r) > MAX_BYTES and len(r.done) > 20:
-        r = r.evolve(done=r.done[len(r.done) // 2 :])
+        r = replace(r, journal=Journal(r.done[len(r.done) // 2 :], r.pending))
     return Fitted(r, parts)
 
 
@@ -466,7 +630,8 @@ def with_parts(record: Record, parts: Sequence[Part]) -> Record:
     outbox = tuple(e for part in parts for e in part.outbox)
     if not moved and not outbox:
         return record
-    return record.evolve(
+    return replace(
+        record,
         timeline=record.timeline[:1] + moved + record.timeline[1:],
         outbox=outbox + record.outbox,
     )
@@ -484,4 +649,4 @@ def part_key(property_key: str, epoch: int, number: int) -> str:
 
 def archived(record: Record) -> Record:
     """A closed record as kept in history: no claim, nothing pending."""
-    return record.evolve(writer=None, claimed_at=None, pending=())
+    return replace(record, writer=None, claimed_at=None).without_pending()

@@ -306,14 +306,17 @@ class Applier:
             return result
 
         assert decision.record is not None
-        final = replace(
-            decision.record,
-            writer=self.claim,
-            claimed_at=None,
-            outbox=tuple(outbox),
-            notify_retry=tuple(retry),
-            pending=(),
-        ).with_done(*[a.id for a in decision.actions if a.id in done])
+        final = (
+            replace(
+                decision.record,
+                writer=self.claim,
+                claimed_at=None,
+                outbox=tuple(outbox),
+                notify_retry=tuple(retry),
+            )
+            .without_pending()
+            .with_done(*[a.id for a in decision.actions if a.id in done])
+        )
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)

@@ -31,7 +31,7 @@ from worker.config.model import Config
 from worker.core.actions import Decision
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
-from worker.core.record import Record
+from worker.core.record import Journal, Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, read_record, record_of, relevant
@@ -483,9 +483,11 @@ class Cycle:
         key = claim.fresh.snapshot.key
         self.memory.issues.pop(key, None)
         try:
-            released = claim.intent.evolve(
-                pending=tuple(
-                    p for p in claim.intent.pending if p not in {a.id for a in claim.todo}
+            todo = {a.id for a in claim.todo}
+            released = replace(
+                claim.intent,
+                journal=Journal(
+                    claim.intent.done, tuple(p for p in claim.intent.pending if p not in todo)
                 ),
                 claimed_at=None,
             )

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -200,9 +200,9 @@ def acknowledge_state(rec: Record, now: datetime) -> str:
     if (
         rec.status == "closed"
         and rec.outcome is not None
-        and rec.outcome.get("acknowledge") in ("met", "breached", "none")
+        and rec.outcome.acknowledge in ("met", "breached", "none")
     ):
-        return str(rec.outcome["acknowledge"])
+        return rec.outcome.acknowledge
     if rec.first_ack_at is not None:
         return "breached" if rec.ack_breached else "met"
     if rec.ack_breached or (rec.ack_due is not None and now > rec.ack_due):
@@ -215,9 +215,9 @@ def resolve_state(rec: Record, now: datetime) -> str:
     if (
         rec.status == "closed"
         and rec.outcome is not None
-        and rec.outcome.get("resolve") in ("met", "breached", "withdrawn")
+        and rec.outcome.resolve in ("met", "breached", "withdrawn")
     ):
-        return str(rec.outcome["resolve"])
+        return rec.outcome.resolve
     if rec.resolve_breached or (rec.resolve_due is not None and now > rec.resolve_due):
         return "breached"
     return "pending" if rec.status == "open" else "withdrawn"
@@ -230,10 +230,10 @@ def time_to_acknowledge(rec: Record) -> float | None:
 
 
 def time_to_resolve(rec: Record) -> float | None:
-    if rec.status != "closed" or rec.outcome is None or rec.outcome.get("reason") != "resolved":
+    if rec.status != "closed" or rec.outcome is None or rec.outcome.reason != "resolved":
         return None
-    value = rec.outcome.get("time_to_resolve_s")
-    if isinstance(value, (int, float)):
+    value = rec.outcome.time_to_resolve_s
+    if value is not None:
         return float(value)
     if rec.closed_at is not None and rec.opened_at is not None:
         return (rec.closed_at - rec.opened_at).total_seconds()
@@ -446,8 +446,8 @@ def _listed(e: Escalation) -> Listed:
 
 def entry_of(e: Escalation, now: datetime, names: Names) -> Entry:
     rec = e.record
-    outcome: Mapping[str, object] = rec.outcome or {}
-    decision = e.decision or (str(outcome["decision"]) if outcome.get("decision") else None)
+    outcome = rec.outcome
+    decision = e.decision or (outcome.decision if outcome and outcome.decision else None)
     return Entry(
         key=e.key,
         summary=e.summary,
@@ -467,9 +467,8 @@ def entry_of(e: Escalation, now: datetime, names: Names) -> Entry:
         time_to_acknowledge_s=time_to_acknowledge(rec),
         time_to_resolve_s=time_to_resolve(rec),
         closed_at=rec.closed_at,
-        close_reason=str(outcome["reason"]) if outcome.get("reason") else None,
-        resolution=e.resolution
-        or (str(outcome["resolution"]) if outcome.get("resolution") else None),
+        close_reason=outcome.reason if outcome and outcome.reason else None,
+        resolution=e.resolution or (outcome.resolution if outcome else None) or None,
         decision=decision,
         timeline=tuple(
             TimelineLine(ev.at, ev.kind, ev.detail, names.person(ev.who), ev.level)

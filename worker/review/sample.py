@@ -33,10 +33,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from worker.config.model import Config
-from worker.core.record import Event, Record, to_json
+from worker.core.record import Event, LevelState, Outcome, Record, to_json
 from worker.sandbox.jira import JiraSite
 from worker.sandbox.organisation import seed_organisation
 
@@ -290,15 +289,17 @@ def record_for(s: Spec) -> Record:
         team=s.team,
         opened_at=opened,
         severity_at=opened,
-        level=s.level,
-        owner_role="cpo",
-        owner=s.owner,
-        handlers=(s.owner,),
-        level_started_at=opened,
-        ack_due=opened + s.ack_due * (s.level + 1),
+        current=LevelState(
+            level=s.level,
+            owner_role="cpo",
+            owner=s.owner,
+            handlers=(s.owner,),
+            started_at=opened,
+            ack_due=opened + s.ack_due * (s.level + 1),
+            acked_at=ack_at,
+            acked_by=s.owner if ack_at else None,
+        ),
         resolve_due=opened + s.resolve_due,
-        acked_at=ack_at,
-        acked_by=s.owner if ack_at else None,
         first_ack_at=ack_at,
         first_ack_by=s.owner if ack_at else None,
         ack_breached=s.ack_breached,
@@ -319,18 +320,18 @@ def record_for(s: Spec) -> Record:
             resolve = "met" if at <= opened + s.resolve_due else "breached"
         else:
             resolve = "breached" if s.resolve_breached else "withdrawn"
-        outcome: dict[str, Any] = {
-            "reason": why,
-            "at": at.isoformat(),
-            "resolution": "Done" if why == "resolved" else None,
-            "acknowledge": ack,
-            "resolve": resolve,
-            "time_to_acknowledge_s": s.ack_after.total_seconds() if s.ack_after else None,
-            "time_to_resolve_s": closed_after.total_seconds() if why == "resolved" else None,
-            "levels_reached": s.level,
-            "owner": s.owner,
-            "decision": s.decision,
-        }
+        outcome = Outcome(
+            reason=why,
+            at=at.isoformat(),
+            resolution="Done" if why == "resolved" else None,
+            acknowledge=ack,
+            resolve=resolve,
+            time_to_acknowledge_s=s.ack_after.total_seconds() if s.ack_after else None,
+            time_to_resolve_s=closed_after.total_seconds() if why == "resolved" else None,
+            levels_reached=s.level,
+            owner=s.owner,
+            decision=s.decision,
+        )
         events.append(
             Event(at, "closed", f"{why}: acknowledge {ack}, resolve {resolve}", s.owner, s.level)
         )

@@ -235,13 +235,13 @@ def escalations_of_issue(
         rec = _stored(fetch, current.key, history_key(property_key, epoch), epoch, "escalation")
         if rec is None:
             continue
-        outcome = rec.outcome or {}
+        outcome = rec.outcome
         out.append(
             replace(
                 current,
                 record=whole_timeline(rec, current.key, property_key, fetch),
-                resolution=str(outcome["resolution"]) if outcome.get("resolution") else None,
-                resolved_at=rec.closed_at if outcome.get("reason") == "resolved" else None,
+                resolution=(outcome.resolution or None) if outcome else None,
+                resolved_at=rec.closed_at if outcome and outcome.reason == "resolved" else None,
                 decision=None,
             )
         )
