@@ -73,7 +73,8 @@ def test_oversized_malformed_and_unidentified_deliveries_are_refused(web: Web) -
     before = len(web.woken)
     huge = b'{"webhookEvent":"jira:issue_updated","x":"' + b"a" * 1_100_000 + b'"}'
     assert web.post(JIRA_PATH, huge, _signed(huge, "h-1")).status_code == 413
-    for n, junk in enumerate((b"not json", b"[]", b'{"issue":{"key":"SHOP-1"}}')):
+    nested = b"[" * 200_000 + b"]" * 200_000
+    for n, junk in enumerate((b"not json", b"[]", b'{"issue":{"key":"SHOP-1"}}', nested)):
         assert web.post(JIRA_PATH, junk, _signed(junk, f"j-{n}")).status_code == 400
     body = json.dumps({"webhookEvent": "jira:issue_updated", "issue": {"key": key}}).encode()
     no_id = _signed(body, "x")

@@ -34,7 +34,7 @@ def issue_keys(body: bytes, projects: Sequence[str]) -> list[str]:
     """The issue keys a delivery concerns, limited to the projects in scope."""
     try:
         payload: Any = json.loads(body)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadPayload("the body is not JSON") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("webhookEvent"), str):
         raise BadPayload("no webhookEvent")

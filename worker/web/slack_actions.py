@@ -66,7 +66,7 @@ def parse_click(body: bytes) -> Click | None:
     try:
         form = parse_qs(body.decode("utf-8"), strict_parsing=True)
         payload = json.loads(form["payload"][0])
-    except (UnicodeDecodeError, ValueError, KeyError, IndexError) as exc:
+    except (UnicodeDecodeError, ValueError, KeyError, IndexError, RecursionError) as exc:
         raise BadInteraction("not a Slack interaction payload") from exc
     if not isinstance(payload, dict):
         raise BadInteraction("not a Slack interaction payload")
