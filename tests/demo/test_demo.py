@@ -11,7 +11,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,6 @@ class DemoRun:
     code: int
     output: Path
     printed: str
-    seconds: float
     threads_before: set[threading.Thread]
     threads_after: set[threading.Thread]
 
@@ -51,15 +49,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     out = tmp_path_factory.mktemp("demo-output")
     buf = io.StringIO()
     before = set(threading.enumerate())
-    t0 = time.perf_counter()
     code = run_demo(out, speed_minutes=15, stream=buf)
-    seconds = time.perf_counter() - t0
-    return DemoRun(code, out, buf.getvalue(), seconds, before, set(threading.enumerate()))
+    return DemoRun(code, out, buf.getvalue(), before, set(threading.enumerate()))
 
 
-def test_the_demo_succeeds_quickly_and_leaves_no_thread_behind(demo: DemoRun) -> None:
+def test_the_demo_succeeds_and_leaves_no_thread_behind(demo: DemoRun) -> None:
+    # its duration (budget 30 s) is measured by scripts/bench_budgets.py, not asserted here
     assert demo.code == 0, demo.printed
-    assert demo.seconds < 30
     leftover = [t.name for t in demo.threads_after - demo.threads_before if t.is_alive()]
     assert leftover == []
 
