@@ -19,12 +19,16 @@ def _config_with(tmp_path: Path, projects: str) -> Path:
     assert "projects: [SHOP, PAY, PEOPLE]" in text
     text = text.replace("projects: [SHOP, PAY, PEOPLE]", f"projects: [{projects}]")
     extra = [p.strip() for p in projects.split(",") if p.strip() not in ("SHOP", "PAY", "PEOPLE")]
-    # a team names the extra keys too, as a real config would (check refuses an unowned project)
-    text = text.replace("    projects: [SHOP]", f"    projects: [{', '.join(['SHOP', *extra])}]")
+    # a team names the extra keys too, as a real config would (check refuses an unowned project,
+    # and a project two teams both take whole)
     if "SHOP" not in projects:  # only bad keys: each team owns one of them
         text = text.replace("    projects: [SHOP]", f"    projects: [{extra[0]}]")
         text = text.replace(
             "    projects: [PAY, PEOPLE]", f"    projects: [{', '.join(extra[1:])}]"
+        )
+    else:
+        text = text.replace(
+            "    projects: [SHOP]", f"    projects: [{', '.join(['SHOP', *extra])}]"
         )
     text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
     path = tmp_path / "config.yaml"

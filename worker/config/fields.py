@@ -46,6 +46,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
 def one_of(word: str, choices: Iterable[str], what: str) -> str:
     """A fix text: ``use one of <what> (did you mean 'x'?)`` or the list of choices."""
     options = sorted(choices)
+    if not options:
+        return f"nothing is defined yet ({what}): define it there first"
     best = closest(word, options)
     if best is not None:
         return f"use one of {what} (did you mean '{best}'?)"

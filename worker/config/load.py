@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays as holidays_pkg
 
+from worker.config import formats
 from worker.config.errors import ConfigError, ConfigIssue, PathKey
 from worker.config.fields import Reader, closest, one_of
 from worker.config.model import (
@@ -30,7 +31,7 @@ from worker.config.model import (
     Visibility,
     WeeklyAt,
 )
-from worker.config.rules_load import RulesParts, build_rules, collect_rules, sort_issues
+from worker.config.rules_load import RULE_FILES, RulesParts, build_rules, collect_rules, sort_issues
 from worker.config.yamlloc import read_yaml
 from worker.core.directory import Directory, Person, Team
 from worker.core.rules import Rules, parse_duration
@@ -132,6 +133,10 @@ _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?)\s*$", re.IGNORECASE)
 _DURATION_FIX = 'write a duration such as "30s", "5m", "1h", "2d" or "2w"'
+_RULES_DIR_FIX = (
+    "write the folder holding severities.yaml, matrix.yaml... relative to this file, "
+    "or remove rules_dir to use the rules shipped with the worker"
+)
 
 
 def find_default_rules_dir() -> Path:
@@ -174,6 +179,7 @@ def parse_window(text: str) -> tuple[time, time] | None:
 
 
 def _config_duration(text: Any) -> timedelta | None:
+    """The duration ``text`` names; None when unreadable. Raises OverflowError when it is huge."""
     if not isinstance(text, str):
         return None
     d = parse_duration(text)
@@ -214,7 +220,18 @@ class _ConfigLoader:
         if body is None or body.get(key) is None:
             return default
         value = body[key]
-        d = _config_duration(value)
+        try:
+            d = _config_duration(value)
+        except (OverflowError, ValueError):
+            d = formats.MAX_DURATION * 2  # beyond any date Python can hold: reported as too long
+        if d is not None and formats.too_long(d):
+            self.r.issue(
+                (*path, key),
+                f"the duration {value!r} is longer than {formats.MAX_DURATION_TEXT}; no setting "
+                "of the worker means that.",
+                _DURATION_FIX,
+            )
+            return default
         if d is None:
             self.r.issue((*path, key), f"cannot read the duration {value!r}.", _DURATION_FIX)
             return default
@@ -224,6 +241,13 @@ class _ConfigLoader:
             )
             return default
         return d
+
+    def shaped(self, path: PathKey, value: str | None, check: formats.Check) -> bool:
+        """Report ``check``'s problem with ``value`` at ``path``; True when the value is acceptable."""
+        problem = check(value) if value is not None else None
+        if problem is not None:
+            self.r.issue(path, *problem)
+        return problem is None
 
     def env_name(self, body: dict[str, Any] | None, path: PathKey, key: str, default: str) -> str:
         value = self.r.get(body, path, key, "str", default=default)
@@ -256,9 +280,11 @@ class _ConfigLoader:
                 r.issue((), "the file is empty.", "start from config.example.yaml", line=1)
             else:
                 top = r.section((), r.doc.data, _TOP_KEYS)
-        self._rules_dir(top)
+        named = self._rules_dir(top)
         parts, rule_issues = collect_rules(self.rules_dir)
         self.parts = parts
+        if named:
+            rule_issues = self._missing_rule_files(rule_issues)
         self.issues.extend(rule_issues)
         if top is None:
             return None
@@ -282,19 +308,39 @@ class _ConfigLoader:
             heartbeat,
         )
 
-    def _rules_dir(self, top: dict[str, Any] | None) -> None:
+    def _rules_dir(self, top: dict[str, Any] | None) -> bool:
+        """Resolve ``rules_dir``; True when the config names a folder that exists."""
         value = self.r.get(top, (), "rules_dir", "str")
         if value is None:
-            return
+            return False
         self.rules_dir = self.path.parent / value
-        if not self.rules_dir.is_dir():
+        try:
+            is_dir, exists = self.rules_dir.is_dir(), self.rules_dir.exists()
+        except OSError:  # e.g. a name longer than the file system allows
+            is_dir = exists = False
+        if not is_dir:
+            what = "is not a folder" if exists else "does not exist"
             self.r.issue(
                 ("rules_dir",),
-                f"the rules folder '{self.rules_dir}' does not exist.",
-                "write the folder holding severities.yaml, matrix.yaml... relative to this file, "
-                "or remove rules_dir to use the rules shipped with the worker",
+                f"the rules folder '{self.rules_dir}' {what}.",
+                _RULES_DIR_FIX,
             )
             self.rules_dir = find_default_rules_dir()
+            return False
+        return True
+
+    def _missing_rule_files(self, issues: list[ConfigIssue]) -> list[ConfigIssue]:
+        """Rule files absent from the folder the config named: one problem, at the config's line."""
+        missing = [name for name in RULE_FILES if not (self.rules_dir / name).is_file()]
+        if not missing:
+            return issues
+        self.r.issue(
+            ("rules_dir",),
+            f"the rules folder '{self.rules_dir}' has no {', '.join(missing)}.",
+            _RULES_DIR_FIX,
+        )
+        absent = {self.rules_dir / name for name in missing}
+        return [i for i in issues if not (i.file in absent and i.line is None)]
 
     def _jira(self, top: dict[str, Any]) -> JiraSettings:
         r, path = self.r, ("jira",)
@@ -317,7 +363,11 @@ class _ConfigLoader:
             if self._project_key((*path, "projects", i), key):
                 projects.append(key)
         property_key = r.get(body, path, "property_key", "str", default=defaults.property_key)
+        if not self.shaped((*path, "property_key"), property_key, formats.property_key):
+            property_key = defaults.property_key
         sprint_field = r.get(body, path, "sprint_field", "str", default=defaults.sprint_field)
+        if not self.shaped((*path, "sprint_field"), sprint_field, formats.field_id):
+            sprint_field = defaults.sprint_field
         visibility = None
         vpath = (*path, "people_issue_visibility")
         vis = r.section(
@@ -335,7 +385,11 @@ class _ConfigLoader:
             elif vtype is not None and value is not None:
                 visibility = Visibility(vtype, value)
         counterpart_field = r.get(body, path, "counterpart_field", "str", default=None)
+        if not self.shaped((*path, "counterpart_field"), counterpart_field, formats.field_id):
+            counterpart_field = None
         decision_field = r.get(body, path, "decision_field", "str", default=None)
+        if not self.shaped((*path, "decision_field"), decision_field, formats.field_id):
+            decision_field = None
         return JiraSettings(
             url_env,
             email_env,
@@ -378,7 +432,11 @@ class _ConfigLoader:
             return d
         url_env = self.env_name(body, path, "url_env", d.url_env)
         space = r.get(body, path, "space", "str", default=d.space)
+        if not self.shaped((*path, "space"), space, formats.space_key):
+            space = d.space
         title = r.get(body, path, "title", "str", default=d.title)
+        if not self.shaped((*path, "title"), title, formats.page_title):
+            title = d.title
         ids: dict[str, str | None] = {}
         for key in ("parent_id", "page_id"):
             value = body.get(key)
@@ -426,6 +484,14 @@ class _ConfigLoader:
         poll = self.duration(body, path, "poll_interval", d.poll_interval)
         resync = self.duration(body, path, "full_resync_every", d.full_resync_every)
         jitter = self.duration(body, path, "jitter", d.jitter, allow_zero=True)
+        if jitter >= poll and body.get("jitter") is not None:
+            r.issue(
+                (*path, "jitter"),
+                f"the jitter ({body['jitter']}) is not shorter than the poll interval "
+                f"({body.get('poll_interval', '1m')}); a cycle could start after the next one is due.",
+                "make the jitter a small part of poll_interval, e.g. 5s for 1m",
+            )
+            jitter = min(d.jitter, poll / 2)
         weekly = d.weekly_digest
         wpath = (*path, "weekly_digest")
         wbody = r.section(wpath, r.get(body, path, "weekly_digest", "map"), ("weekday", "at"))
@@ -501,15 +567,8 @@ class _ConfigLoader:
             return None
         tz_name = r.get(body, path, "timezone", "str", required=True)
         tz: ZoneInfo | None = None
-        if tz_name is not None:
-            try:
-                tz = ZoneInfo(tz_name)
-            except (ZoneInfoNotFoundError, ValueError):
-                r.issue(
-                    (*path, "timezone"),
-                    f"unknown time zone '{tz_name}'.",
-                    "write an IANA time zone name such as Europe/Paris or America/New_York",
-                )
+        if self.shaped((*path, "timezone"), tz_name, formats.time_zone) and tz_name is not None:
+            tz = ZoneInfo(tz_name)
         hours = self._hours(body, path)
         country, subdiv, categories = self._holidays(body, path)
         extra: list[date] = []
@@ -742,9 +801,10 @@ class _ConfigLoader:
         # people
         people: dict[str, Person] = {}
         accounts: dict[str, str] = {}
-        raw_people = (
-            r.section(("people",), r.get(top, (), "people", "map", required=True), None) or {}
+        people_section = r.section(
+            ("people",), r.get(top, (), "people", "map", required=True), None
         )
+        raw_people = people_section or {}
         for handle, body in raw_people.items():
             path = ("people", handle)
             body = r.section(path, body, _PERSON_KEYS)
@@ -760,10 +820,16 @@ class _ConfigLoader:
             )
             name = r.get(body, path, "name", "str", required=True)
             email = r.get(body, path, "email", "str")
+            if not self.shaped((*path, "email"), email, formats.email):
+                email = None
             phone = r.get(
                 body, path, "phone", "str", fix='write the number in quotes, e.g. "+33600000001"'
             )
+            if not self.shaped((*path, "phone"), phone, formats.phone):
+                phone = None
             slack = r.get(body, path, "slack", "str")
+            if not self.shaped((*path, "slack"), slack, formats.slack_member):
+                slack = None
             if account is not None and account in accounts:
                 r.issue(
                     (*path, "account_id"),
@@ -783,12 +849,19 @@ class _ConfigLoader:
                     path, value, "str", "write a person handle from people:, or a list of handles"
                 )
                 return ()
+            if not items:
+                r.issue(
+                    path,
+                    "the list names nobody.",
+                    "write the handle of at least one person from people:, or remove the line",
+                )
+                return ()
             out: list[str] = []
             for i, h in enumerate(items):
                 ipath = path if isinstance(value, str) else (*path, i)
                 if not r.check(ipath, h, "str"):
                     continue
-                if h not in raw_people:
+                if h not in raw_people and people_section is not None:
                     r.issue(
                         ipath,
                         f"unknown person '{h}'.",
@@ -829,6 +902,7 @@ class _ConfigLoader:
         teams: dict[str, Team] = {}
         in_scope: list[str] = []
         covered: set[str] = set()
+        whole: dict[str, str] = {}  # project -> the team handling all of it (no components)
         raw_teams = r.section(("teams",), r.get(top, (), "teams", "map"), None) or {}
         for tid, body in raw_teams.items():
             path = ("teams", tid)
@@ -860,11 +934,31 @@ class _ConfigLoader:
                         members[key] = found
             name = r.get(body, path, "name", "str", default=tid)
             projects: list[str] = []
-            for i, key in enumerate(r.str_list(body, path, "projects") or []):
-                if self._project_key((*path, "projects", i), key):
-                    projects.append(key)
             components = r.str_list(body, path, "components") or []
+            for i, key in enumerate(r.str_list(body, path, "projects") or []):
+                if not self._project_key((*path, "projects", i), key):
+                    continue
+                if key in projects:
+                    r.issue(
+                        (*path, "projects", i), f"project {key} is listed twice.", "list it once"
+                    )
+                    continue
+                if not components and key in whole:
+                    # two teams taking a whole project: the first listed would silently win
+                    r.issue(
+                        (*path, "projects", i),
+                        f"project {key} is already handled by team '{whole[key]}'.",
+                        "list each project under one team; to share a project between teams, "
+                        "give each team the components: it handles",
+                    )
+                    continue
+                if not components:
+                    whole[key] = tid
+                covered.add(key)
+                projects.append(key)
             channel = r.get(body, path, "slack_channel", "str")
+            if not self.shaped((*path, "slack_channel"), channel, formats.slack_channel):
+                channel = None
             if not projects and not components:
                 r.issue(
                     path,
@@ -872,7 +966,6 @@ class _ConfigLoader:
                     "add projects: [KEY] and/or components: [name]",
                     line=r.doc.missing_line(path),
                 )
-            covered.update(projects)
             if not projects or set(projects) & set(jira.projects):
                 in_scope.append(tid)
             teams[tid] = Team(tid, name, tuple(projects), tuple(components), members, channel)

@@ -23,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from worker.config import formats
 from worker.config.errors import ConfigIssue, PathKey
 from worker.config.fields import Reader, one_of
 from worker.config.yamlloc import YamlDoc, read_yaml
@@ -90,6 +91,14 @@ def sla_order(sla: Sla) -> tuple[int, timedelta]:
     if sla.kind is SlaKind.SPRINT:
         return (1, timedelta(0))
     return (2, timedelta(0))
+
+
+def _too_long(sla: Sla) -> bool:
+    if sla.kind is SlaKind.DURATION:
+        return isinstance(sla.amount, timedelta) and formats.too_long(sla.amount)
+    if sla.kind is SlaKind.BUSINESS_DAYS:
+        return isinstance(sla.amount, int) and sla.amount > formats.MAX_BUSINESS_DAYS
+    return False
 
 
 def canonical_hash(contents: dict[str, Any]) -> str:
@@ -226,12 +235,22 @@ class _RulesLoader:
             r.get(top, (), "labels", "map", required=True),
             ("severity_prefix", "type_prefix"),
         )
-        p.severity_prefix = r.get(
-            labels, ("labels",), "severity_prefix", "str", required=True, default=p.severity_prefix
-        )
-        p.type_prefix = r.get(
-            labels, ("labels",), "type_prefix", "str", required=True, default=p.type_prefix
-        )
+        for key in ("severity_prefix", "type_prefix"):
+            value = r.get(labels, ("labels",), key, "str", required=True)
+            if value is None:
+                continue
+            if not value.strip() or any(ch.isspace() for ch in value):
+                r.issue(
+                    ("labels", key),
+                    "the label prefix is empty, so every label of every issue would match it."
+                    if not value.strip()
+                    else f"the label prefix {value!r} contains a space; Jira labels cannot.",
+                    'write a prefix without spaces, e.g. "escalation-"'
+                    if key == "severity_prefix"
+                    else 'write a prefix without spaces, e.g. "escalation-type-"',
+                )
+                continue
+            setattr(p, key, value)
         nudge = r.get(top, (), "nudge_at", "number", default=0.75)
         if not 0 < nudge < 1:
             r.issue(
@@ -509,10 +528,11 @@ class _RulesLoader:
                     'write e.g. "15m", "1h" or "1 business day"',
                 )
                 remind = None
-            if ack is not None and resolve is not None and sla_order(ack) > sla_order(resolve):
+            if ack is not None and resolve is not None and sla_order(ack) >= sla_order(resolve):
+                how = "as long as" if sla_order(ack) == sla_order(resolve) else "longer than"
                 r.issue(
                     (*path, "acknowledge"),
-                    f"the acknowledge SLA ({ack}) is longer than the resolve SLA ({resolve}).",
+                    f"the acknowledge SLA ({ack}) is {how} the resolve SLA ({resolve}).",
                     "make acknowledge shorter than resolve (order used: minutes/hours < business days "
                     "(1 ≈ 8 h) < 1 sprint < next planning)",
                 )
@@ -536,9 +556,20 @@ class _RulesLoader:
         value = r.get(body, path, key, "any", required=required)
         if value is None:
             return None
-        sla = parse_sla(str(value)) if isinstance(value, str) else None
+        try:
+            sla = parse_sla(str(value)) if isinstance(value, str) else None
+        except (OverflowError, ValueError):  # 99999999999999999999m does not fit in a timedelta
+            sla = Sla(SlaKind.DURATION, formats.MAX_DURATION * 2, str(value))
         if sla is None:
             r.issue((*path, key), f"cannot read the SLA {value!r}.", _SLA_FIX)
+        elif _too_long(sla):
+            r.issue(
+                (*path, key),
+                f"the SLA {value!r} is longer than {formats.MAX_DURATION_TEXT}; no escalation "
+                "could wait that long.",
+                _SLA_FIX,
+            )
+            return None
         return sla
 
     def _types(self) -> None:

@@ -8,6 +8,13 @@ keys that introduce them). Duplicate keys and syntax errors become :class:`Confi
 Two deliberate departures from YAML 1.1 typing keep later messages about *our* formats:
 mapping keys are always their text (``on:`` stays ``"on"``), and scalars that YAML would turn
 into timestamps or base-60 numbers (``2026-12-24``, ``13:30``) stay text.
+
+Hostile or broken files are refused with a located problem, never an exception: a file larger
+than :data:`MAX_BYTES`, nesting deeper than :data:`MAX_DEPTH` (10,000 brackets would exhaust
+Python's stack), aliases that expand to more than :data:`MAX_VALUES` values (a "billion laughs"
+bomb is nine short lines), characters YAML does not allow (a NUL byte), bytes that are not
+UTF-8 and lone surrogate escapes such as ``"\\ud800"`` (text no output could encode). Every one
+of them is reported at a line, never a byte offset.
 """
 
 from __future__ import annotations
@@ -24,6 +31,53 @@ from worker.config.errors import ConfigIssue, PathKey
 
 _TEXT_TAGS = {"tag:yaml.org,2002:timestamp"}
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+MAX_BYTES = 1_000_000  # a config or rules file is a few kB; the shipped ones are under 10 kB
+MAX_DEPTH = 64  # the deepest real file nests 5 levels
+MAX_VALUES = 100_000  # values after alias expansion; config.example.yaml holds about 300
+
+
+class _Refused(Exception):
+    """A document that is refused before it is walked (too deep, too large once expanded)."""
+
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line, self.message, self.fix = line, message, fix
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader whose composer refuses nesting deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _Refused(
+                    mark.line + 1,
+                    f"the document nests more than {MAX_DEPTH} levels deep.",
+                    "flatten the structure; no configuration needs this many nested lists or mappings",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _line_at(text: str, index: int) -> int:
+    """1-based line of the character at ``index``."""
+    return text.count("\n", 0, max(index, 0)) + 1
+
+
+def _surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text``, written as an escape, or None."""
+    for ch in text:
+        if "\ud800" <= ch <= "\udfff":
+            return f"\\u{ord(ch):04x}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -65,12 +119,20 @@ class _Walker:
         self.key_lines: dict[PathKey, int] = {}
         self.issues: list[ConfigIssue] = []
         self._stack: set[int] = set()
+        self._values = 0
 
     def issue(self, line: int, path: PathKey, message: str, fix: str) -> None:
         self.issues.append(ConfigIssue(self.file, line, path, message, fix))
 
     def build(self, node: Node, path: PathKey) -> Any:
         line = node.start_mark.line + 1
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _Refused(
+                self.key_lines.get(path[:1], line),  # the top-level entry that expands
+                f"the document expands to more than {MAX_VALUES:,} values (aliases repeating aliases?).",
+                "write the values out instead of nesting aliases (&name / *name)",
+            )
         self.lines[path] = line
         if id(node) in self._stack:
             self.issue(
@@ -93,6 +155,15 @@ class _Walker:
         return None  # pragma: no cover - composer yields only the three node kinds
 
     def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
+        bad = _surrogate(node.value)
+        if bad is not None:
+            self.issue(
+                node.start_mark.line + 1,
+                path,
+                f"the text contains the escape {bad}, half of a surrogate pair and not a character.",
+                "write the character itself, or its escape as one code point (e.g. \\U0001F600)",
+            )
+            return None
         if node.tag in _TEXT_TAGS or (node.tag in _NUMBER_TAGS and ":" in node.value):
             return node.value
         try:
@@ -120,6 +191,15 @@ class _Walker:
                 continue
             key = str(key_node.value)
             child = (*path, key)
+            bad = _surrogate(key)
+            if bad is not None:
+                self.issue(
+                    key_line,
+                    path,
+                    f"a key contains the escape {bad}, half of a surrogate pair and not a character.",
+                    "write the key in plain letters",
+                )
+                continue
             if key in out:
                 first = self.key_lines[child]
                 self.issue(
@@ -136,58 +216,98 @@ class _Walker:
 
 def parse_yaml(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
     """Parse ``text`` (the content of ``file``); an empty document gives ``data=None``."""
-    loader = yaml.SafeLoader(text)
+
+    def refused(line: int | None, message: str, fix: str) -> tuple[YamlDoc, list[ConfigIssue]]:
+        return YamlDoc(file, None), [ConfigIssue(file, line, (), message, fix)]
+
+    try:
+        loader = _BoundedLoader(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:
+        return refused(
+            _line_at(text, exc.position),
+            f"the character {_char_name(exc.character)} is not allowed in YAML.",
+            "delete it (a NUL byte or another control character is usually a sign of a binary "
+            "or corrupted file)",
+        )
     try:
         try:
             node = loader.get_single_node()
+        except _Refused as exc:
+            return refused(exc.line, exc.message, exc.fix)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
             what = exc.problem or "invalid YAML"
             context = f" ({exc.context})" if exc.context else ""
-            issue = ConfigIssue(
-                file,
+            return refused(
                 line,
-                (),
                 f"YAML syntax error: {what}{context}.",
                 "check the indentation, the quoting and the brackets on this line and the one before",
             )
-            return YamlDoc(file, None), [issue]
         except yaml.YAMLError as exc:
-            return YamlDoc(file, None), [
-                ConfigIssue(
-                    file,
-                    None,
-                    (),
-                    f"YAML syntax error: {exc}.",
-                    "correct the file so it is valid YAML",
-                )
-            ]
+            return refused(
+                None, f"YAML syntax error: {exc}.", "correct the file so it is valid YAML"
+            )
         if node is None:
             return YamlDoc(file, None), []
         walker = _Walker(file, loader)
-        data = walker.build(node, ())
+        try:
+            data = walker.build(node, ())
+        except _Refused as exc:
+            return refused(exc.line, exc.message, exc.fix)
         return YamlDoc(file, data, walker.lines, walker.key_lines), walker.issues
     finally:
         loader.dispose()
 
 
+def _char_name(char: Any) -> str:
+    code = ord(char) if isinstance(char, str) and len(char) == 1 else int(char)
+    return f"U+{code:04X}" + (" (NUL)" if code == 0 else "")
+
+
 def read_yaml(file: Path) -> tuple[YamlDoc, list[ConfigIssue]]:
-    """Read and parse ``file``; an unreadable file is one issue with no line."""
+    """Read and parse ``file``; an unreadable file is one issue (with a line when one applies)."""
     try:
-        text = file.read_text(encoding="utf-8")
+        size = file.stat().st_size
+        if size > MAX_BYTES:
+            return YamlDoc(file, None), [
+                ConfigIssue(
+                    file,
+                    None,
+                    (),
+                    f"the file is {size:,} bytes; a configuration file is at most {MAX_BYTES:,}.",
+                    "point to the right file; configuration files are a few kilobytes",
+                )
+            ]
+        raw = file.read_bytes()
     except FileNotFoundError:
         return YamlDoc(file, None), [
             ConfigIssue(file, None, (), "file not found.", "create it, or point to the right path")
         ]
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         return YamlDoc(file, None), [
             ConfigIssue(
                 file,
                 None,
                 (),
-                f"cannot read the file ({exc}).",
+                f"cannot read the file ({exc.strerror or exc}).",
                 "make it a readable UTF-8 text file",
             )
         ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return YamlDoc(file, None), [
+            ConfigIssue(
+                file,
+                line,
+                (),
+                f"the byte 0x{raw[exc.start]:02X} is not UTF-8 text.",
+                "save the file as UTF-8 (an editor's 'Save with encoding' menu; Latin-1 and "
+                "Windows-1252 accents are the usual cause)",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark is harmless
     return parse_yaml(file, text)
