@@ -447,9 +447,9 @@ def _naive_runner(
     config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime]
 ) -> Callable[[], dict[str, Any]]:
     from worker.core.decide import Context, decide
-    from worker.cycle.gather import read_record, record_of
     from worker.jira import jql
     from worker.jira.mapping import snapshot_from_json
+    from worker.jira.stored_record import read_record, record_of
 
     me = gateway.myself()
     ctx = Context(config.rules, config.directory, clocks, worker_account_id=me.get("accountId"))

@@ -330,6 +330,7 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.config.check import run_check
     from worker.config.load import load_config
     from worker.errors import ConfigProblem
+    from worker.notify.registry import describe_settings
 
     path = config_path(args.config, env)
     if not path.exists():
@@ -337,7 +338,7 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             f"{path}: no such file",
             "run `escalation-worker init` to write one and adapt it, or pass --config PATH",
         )
-    code, text = run_check(path, env)
+    code, text = run_check(path, env, describe_settings(env))
     print(text)
     if code != 0:
         n = text.count("==> fix")
@@ -346,9 +347,7 @@ def cmd_check(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             "fix each one as its '==> fix' line above says, then run check again",
         )
     if not args.skip_env or args.online:
-        connection(
-            load_config(path, environ=env), env
-        )  # raises one line when the environment is wrong
+        connection(load_config(path), env)  # raises one line when the environment is wrong
     if args.online:
         _check_online(args, env)
     return EXIT_OK

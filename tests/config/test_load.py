@@ -16,6 +16,7 @@ from worker.config.errors import ConfigError, ConfigIssue
 from worker.config.load import find_default_rules_dir, load_config, load_rules
 from worker.config.rules_load import sla_order
 from worker.core.rules import parse_sla
+from worker.notify.registry import describe_settings
 
 
 def test_the_default_rules_dir_is_the_packaged_copy_of_the_repository_rules() -> None:
@@ -28,7 +29,7 @@ def test_the_default_rules_dir_is_the_packaged_copy_of_the_repository_rules() ->
 
 
 def test_check_of_the_example_summarises_and_exits_0() -> None:
-    code, out = run_check(ROOT / "config.example.yaml", {})
+    code, out = run_check(ROOT / "config.example.yaml", {}, describe_settings({}))
     assert code == 0, out
     assert "4 severities (S1 S2 S3 S4), 6 types, 24 cells" in out
 
@@ -90,7 +91,7 @@ def test_summary_says_which_channels_are_configured(ws: Workspace) -> None:
 
 
 def test_settings_are_typed() -> None:
-    config = load_config(ROOT / "config.example.yaml", environ={})
+    config = load_config(ROOT / "config.example.yaml")
     assert config.rules_dir == ROOT / "rules"
     assert config.jira.projects == ("SHOP", "PAY", "PEOPLE")
     assert config.jira.token_env == "JIRA_API_TOKEN"
@@ -213,7 +214,7 @@ def test_a_missing_rules_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_missing_config_file_exits_1(tmp_path: Path) -> None:
-    code, out = run_check(tmp_path / "nope.yaml", {})
+    code, out = run_check(tmp_path / "nope.yaml", {}, ())
     assert code == 1
     assert (
         out

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from worker.config.check import run_check
+from worker.notify.registry import describe_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,4 +32,5 @@ class Workspace:
         (self.root / rel).write_text(text, encoding="utf-8")
 
     def check(self, environ: dict[str, str] | None = None) -> tuple[int, str]:
-        return run_check(Path("config.yaml"), environ or {})
+        env = environ or {}
+        return run_check(Path("config.yaml"), env, describe_settings(env))

@@ -72,7 +72,6 @@ def test_a_full_publishing_life_stays_within_the_documented_api(
     site.edit_page_as(EVE, page_id, "<p>eve</p>")
     _go(client, source_hash="h3")  # hand edit, overwritten (reads versions)
     _go(client, title="Review 2026-03", parent_id=page_id, source_hash="r")  # child page
-    client.child_pages(page_id)
     client.get_page(page_id, with_body=True)
     prop = client.get_property(page_id, "escalation-worker.source")
     assert prop is not None

@@ -165,7 +165,7 @@ def test_publishing_under_a_parent_and_as_a_child_page(
     )
     assert review.action == "created"
     assert site.page(review.page_id or "").parent_id == parent.page_id
-    kids = client.child_pages(parent.page_id or "")
+    kids = [v for v in site.pages() if v.parent_id == parent.page_id]
     assert [k.title for k in kids] == ["Escalation review 2026-03"]
 
 

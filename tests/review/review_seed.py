@@ -1,4 +1,4 @@
-"""The sample month (:mod:`worker.review.sample`) served over HTTP for the tests, with Confluence."""
+"""The sample month (:mod:`worker.sandbox.sample_month`) served over HTTP for the tests, with Confluence."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from worker.config.model import Config
-from worker.review.sample import (
+from worker.sandbox.clock import SandboxClock
+from worker.sandbox.confluence import ConfluenceSite
+from worker.sandbox.jira import JiraSite
+from worker.sandbox.organisation import WORKER_ACCOUNT, WORKER_EMAIL, WorkerLogin
+from worker.sandbox.sample_month import (
     COUNTERPART_FIELD,
     DECISION_FIELD,
     NOW,
@@ -15,10 +19,6 @@ from worker.review.sample import (
     record_for,
     seed_site,
 )
-from worker.sandbox.clock import SandboxClock
-from worker.sandbox.confluence import ConfluenceSite
-from worker.sandbox.jira import JiraSite
-from worker.sandbox.organisation import WORKER_ACCOUNT, WORKER_EMAIL, WorkerLogin
 from worker.sandbox.server import SandboxServer
 
 

@@ -1,8 +1,13 @@
-"""``escalation-worker check``: validate a config and its rules, summarise or list problems."""
+"""``escalation-worker check``: validate a config and its rules, summarise or list problems.
+
+Whether each notification channel is configured is the notification layer's knowledge
+(``worker.notify.registry.describe_settings``); the caller passes it in, so the configuration
+layer never imports the channels.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from worker.config.errors import ConfigError
@@ -11,6 +16,9 @@ from worker.config.model import Config
 from worker.core.directory import Person
 
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# (channel id, configured, names of the missing environment variables)
+ChannelSetting = tuple[str, bool, list[str]]
 
 
 def _ladder_text(config: Config) -> str:
@@ -72,14 +80,21 @@ def summarise(config: Config, config_path: Path, environ: Mapping[str, str]) -> 
     return "\n".join(lines)
 
 
-def run_check(config_path: Path, environ: Mapping[str, str]) -> tuple[int, str]:
-    """(0, summary) when the config and its rules are valid, else (1, every problem + a count)."""
+def run_check(
+    config_path: Path, environ: Mapping[str, str], channel_settings: Sequence[ChannelSetting]
+) -> tuple[int, str]:
+    """(0, summary) when the config and its rules are valid, else (1, every problem + a count).
+
+    ``channel_settings`` says which channels are configured, for the summary.
+    """
     try:
-        config = load_config(config_path, environ=environ)
+        config = load_config(config_path)
     except ConfigError as err:
         n = len(err.issues)
         return 1, f"{err.render()}\n{n} problem{'s' if n != 1 else ''} found."
-    return 0, summarise(config, config_path, environ) + "\n" + channel_summary(config, environ)
+    return 0, summarise(config, config_path, environ) + "\n" + channel_summary(
+        config, channel_settings
+    )
 
 
 _IDENTITY = {
@@ -113,14 +128,12 @@ def _reachable_by_channel(config: Config) -> dict[str, list[Person]]:
     return {channel: list(people.values()) for channel, people in out.items()}
 
 
-def channel_summary(config: Config, environ: Mapping[str, str]) -> str:
+def channel_summary(config: Config, channel_settings: Sequence[ChannelSetting]) -> str:
     """Which channels the rules use, whether their provider is configured, and who lacks an identity for them."""
-    from worker.notify.registry import describe_settings
-
     used = sorted(
         {c for plan in config.rules.channel_plans.values() for c in (*plan.primary, *plan.backup)}
     )
-    settings = {channel: (ok, missing) for channel, ok, missing in describe_settings(environ)}
+    settings = {channel: (ok, missing) for channel, ok, missing in channel_settings}
     lines = ["  channels used by the rules:"]
     for channel in used:
         ok, missing = settings.get(channel, (True, []))

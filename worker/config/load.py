@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,13 +153,12 @@ def load_rules(rules_dir: Path) -> Rules:
     return build_rules(parts)
 
 
-def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Config:
+def load_config(path: Path) -> Config:
     """Read ``path`` and its rules, validate both together, raise :class:`ConfigError` on problems.
 
-    ``environ`` is accepted so callers can pass the environment they run with; validation never
-    requires a variable to be set (``check`` reports them) and no value is copied into ``Config``.
+    The config names environment variables but never reads them: the adapters read the values,
+    and ``check`` reports which are set.
     """
-    del environ  # the config names variables; their values are read by the adapters
     config, issues = collect_config(Path(path))
     if issues or config is None:
         raise ConfigError(sort_issues(issues))

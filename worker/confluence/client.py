@@ -353,9 +353,6 @@ class ConfluenceClient:
         params = {"body-format": "storage"} if with_body else None
         return Page.from_json(self.request("GET", f"/pages/{page_id}", params=params))
 
-    def child_pages(self, page_id: str) -> list[Page]:
-        return [Page.from_json(p) for p in self._paged(f"/pages/{page_id}/children", {"limit": 50})]
-
     def create_page(
         self, *, space_id: str, title: str, storage: str, parent_id: str | None
     ) -> Page:

@@ -40,10 +40,11 @@ from worker.core.record import (
     part_to_json,
     to_json,
 )
-from worker.cycle.gather import Gatherer, Loaded, read_record
+from worker.cycle.gather import Gatherer, Loaded
 from worker.jira.adf import to_adf
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import AmbiguousWriteError, JiraError, RetryableError
+from worker.jira.stored_record import read_record
 
 log = structlog.get_logger("worker.apply")
 

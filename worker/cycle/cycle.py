@@ -34,11 +34,12 @@ from worker.core.decide import Context, decide
 from worker.core.record import Journal, Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
-from worker.cycle.gather import Gatherer, Loaded, read_record, record_of, relevant
+from worker.cycle.gather import Gatherer, Loaded, relevant
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
+from worker.jira.stored_record import read_record, record_of
 
 log = structlog.get_logger("worker.cycle")
 

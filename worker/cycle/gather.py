@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from worker.core.decide import severity_labels
-from worker.core.record import SCHEMA, Record, RecordError, from_json
+from worker.core.record import Record
 from worker.core.rules import Rules
 from worker.core.snapshot import Comment, IssueSnapshot
 from worker.jira.gateway import JiraGateway
 from worker.jira.mapping import snapshot_from_json
+from worker.jira.stored_record import read_record, record_of
 
 
 @dataclass(frozen=True)
@@ -20,26 +21,6 @@ class Loaded:
     record: Record | None
     problem: str | None = None  # a stored value the worker could not read
     blocked: bool = False  # the stored value must not be overwritten (written by a newer worker)
-
-
-def read_record(value: Any) -> tuple[Record | None, str | None, bool]:
-    """(record, problem, blocked) from a stored property value."""
-    if value is None:
-        return None, None, False
-    try:
-        return from_json(value), None, False
-    except RecordError as exc:
-        newer = (
-            isinstance(value, Mapping)
-            and isinstance(value.get("schema"), int)
-            and value["schema"] > SCHEMA
-        )
-        return None, str(exc), newer
-
-
-def record_of(issue: Mapping[str, Any], property_key: str) -> Any:
-    props = issue.get("properties") or {}
-    return props.get(property_key) if isinstance(props, Mapping) else None
 
 
 def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> bool:

@@ -107,8 +107,8 @@ def build_digests(
 
 def read_open(gateway: JiraGateway, config: Config) -> list[tuple[str, str, Record]]:
     """Open S3/S4 escalations with their records, read from Jira in pages (records come inline)."""
-    from worker.cycle.gather import read_record, record_of
     from worker.jira import jql
+    from worker.jira.stored_record import read_record, record_of
 
     labels = [
         config.rules.severities[s].label for s in DIGEST_SEVERITIES if s in config.rules.severities

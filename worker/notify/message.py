@@ -25,8 +25,10 @@ class Recipient:
 class Message:
     """One notification, as decided by the core.
 
-    ``id`` is the deterministic dedupe key (e.g. ``"SHOP-12/1/escalate/L1"``); the outbox keys its
-    entries on it, so the same step never produces a second send on the same channel.
+    ``id`` is the deterministic dedupe key: the action id of the Notify the core decided (e.g.
+    ``"SHOP-12#1.0:notify:escalate:L1"``: issue, escalation epoch and revision, what, level), or
+    ``"digest/<ISO week>/<accountId>"`` for the weekly digest. The outbox keys its entries on it,
+    so the same step never produces a second send on the same channel.
     """
 
     id: str

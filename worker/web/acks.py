@@ -21,9 +21,9 @@ from worker.core import channel_ack
 from worker.core.channel_ack import ChannelAck
 from worker.core.directory import Person
 from worker.cycle.cycle import Cycle
-from worker.cycle.gather import read_record, record_of
 from worker.jira.adf import to_adf
 from worker.jira.http import JiraError
+from worker.jira.stored_record import read_record, record_of
 from worker.web.wake import Waker
 
 log = structlog.get_logger("worker.web.acks")

@@ -2,7 +2,7 @@
 
 Used by the tests and to try ``report`` / ``trail`` by hand against config.example.yaml::
 
-    .venv/bin/python -m worker.review.sample --port 8099
+    .venv/bin/python -m worker.sandbox.sample_month --port 8099
     # then, with the printed JIRA_* variables exported:
     ESCALATION_WORKER_NOW=2026-04-01T06:00:00Z escalation-worker report --month 2026-03 \\
         --config config.example.yaml --counterpart-field customfield_10100 --decision-field customfield_10101
@@ -408,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     from worker.sandbox.server import SandboxServer
 
     parser = argparse.ArgumentParser(
-        prog="python -m worker.review.sample", description=main.__doc__
+        prog="python -m worker.sandbox.sample_month", description=main.__doc__
     )
     parser.add_argument(
         "--port", type=int, default=8099, help="TCP port on 127.0.0.1 (0 picks a free one)"
