@@ -8,11 +8,12 @@ validator can keep going and report everything at once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from typing import Any
 
 from worker.config.errors import ConfigIssue, PathKey
+from worker.config.formats import Problem
 from worker.config.yamlloc import YamlDoc
 
 _MISSING: Any = object()
@@ -97,6 +98,13 @@ class Reader:
     ) -> None:
         at = line if line is not None else self.doc.line_of(path, key=key)
         self.issues.append(ConfigIssue(self.doc.file, at, tuple(path), message, fix))
+
+    def shaped(self, path: PathKey, value: str | None, check: Callable[[str], Problem]) -> bool:
+        """Report ``check``'s problem with ``value`` at ``path``; True when it is acceptable."""
+        problem = check(value) if value is not None else None
+        if problem is not None:
+            self.issue(path, *problem)
+        return problem is None
 
     def wrong_type(self, path: PathKey, value: Any, kind: str, fix: str | None = None) -> None:
         expected, default_fix = _KINDS[kind]

@@ -24,6 +24,7 @@ _EMAIL = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+_PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]+$")
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 _SLACK_MEMBER = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 _SLACK_CHANNEL_NAME = re.compile(r"^#?[a-z0-9_][a-z0-9_-]{0,79}$")
@@ -32,6 +33,16 @@ _FIELD_ID = re.compile(r"^(?:customfield_[0-9]{1,12}|[a-z][A-Za-z0-9_]{0,63})$")
 _SPACE_KEY = re.compile(r"^(?:[A-Za-z0-9]{1,255}|~[A-Za-z0-9:_-]{1,254})$")
 _PROPERTY_KEY_MAX = 255  # Jira: "The maximum length is 255 characters"
 _TITLE_MAX = 255  # Confluence page titles
+
+
+def project_key(value: str) -> Problem:
+    if _PROJECT_KEY.match(value):
+        return None
+    return (
+        f"'{value}' is not a Jira project key.",
+        "write the project key in capitals as Jira shows it, e.g. SHOP (letters, digits, _; "
+        "a letter first; at least 2 characters)",
+    )
 
 
 def email(value: str) -> Problem:

@@ -7,20 +7,17 @@ only side effect; nothing here reads the environment or the clock.
 
 from __future__ import annotations
 
-import itertools
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import holidays as holidays_pkg
 
 from worker.config import formats
+from worker.config.calendar_load import WEEKDAYS, parse_window, read_calendar
+from worker.config.directory_load import read_directory
 from worker.config.errors import ConfigError, ConfigIssue, PathKey
-from worker.config.fields import Reader, closest, one_of
+from worker.config.fields import Reader, one_of
 from worker.config.model import (
-    CalendarSettings,
     Config,
     ConfluenceSettings,
     HeartbeatSettings,
@@ -32,7 +29,6 @@ from worker.config.model import (
 )
 from worker.config.rules_load import RULE_FILES, RulesParts, build_rules, collect_rules, sort_issues
 from worker.config.yamlloc import read_yaml
-from worker.core.directory import Directory, Person, Team
 from worker.core.rules import Rules, parse_duration
 
 __all__ = [
@@ -45,22 +41,6 @@ __all__ = [
     "parse_window",
 ]
 
-WEEKDAYS: dict[str, int] = {
-    "mon": 0,
-    "tue": 1,
-    "wed": 2,
-    "thu": 3,
-    "fri": 4,
-    "sat": 5,
-    "sun": 6,
-    "monday": 0,
-    "tuesday": 1,
-    "wednesday": 2,
-    "thursday": 3,
-    "friday": 4,
-    "saturday": 5,
-    "sunday": 6,
-}
 _TOP_KEYS = (
     "rules_dir",
     "jira",
@@ -101,17 +81,6 @@ _SCHEDULE_KEYS = (
     "monthly_review",
     "concurrency",
 )
-_CALENDAR_KEYS = (
-    "timezone",
-    "hours",
-    "holidays",
-    "extra_holidays",
-    "severity_calendars",
-    "sprint",
-    "planning",
-)
-_PERSON_KEYS = ("account_id", "name", "email", "phone", "slack")
-_TEAM_KEYS = ("name", "projects", "components", "slack_channel")
 _SECRET_KEYS = {
     "token",
     "api_token",
@@ -125,11 +94,8 @@ _SECRET_KEYS = {
     "personal_access_token",
     "credentials",
 }
-_PROJECT_KEY = re.compile(r"^[A-Z][A-Z0-9_]+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECONDS = re.compile(r"^\s*(\d+)\s*(s|sec|secs|seconds?)\s*$", re.IGNORECASE)
 _DURATION_FIX = 'write a duration such as "30s", "5m", "1h", "2d" or "2w"'
 _RULES_DIR_FIX = (
@@ -163,17 +129,6 @@ def load_config(path: Path) -> Config:
     if issues or config is None:
         raise ConfigError(sort_issues(issues))
     return config
-
-
-def parse_window(text: str) -> tuple[time, time] | None:
-    """``"09:00-12:30"`` → (09:00, 12:30); None when unreadable (end ≤ start is left to the caller)."""
-    m = _WINDOW.match(text)
-    if not m:
-        return None
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
-        return None
-    return time(h1, m1), time(h2, m2)
 
 
 def _config_duration(text: Any) -> timedelta | None:
@@ -240,13 +195,6 @@ class _ConfigLoader:
             return default
         return d
 
-    def shaped(self, path: PathKey, value: str | None, check: formats.Check) -> bool:
-        """Report ``check``'s problem with ``value`` at ``path``; True when the value is acceptable."""
-        problem = check(value) if value is not None else None
-        if problem is not None:
-            self.r.issue(path, *problem)
-        return problem is None
-
     def env_name(self, body: dict[str, Any] | None, path: PathKey, key: str, default: str) -> str:
         value = self.r.get(body, path, key, "str", default=default)
         if not _ENV_NAME.match(value):
@@ -290,8 +238,8 @@ class _ConfigLoader:
         confluence = self._confluence(top)
         schedule = self._schedule(top)
         heartbeat = self._heartbeat(top)
-        calendar = self._calendar(top)
-        directory = self._directory(top, jira)
+        calendar = read_calendar(self.r, self.parts, self.duration, top)
+        directory = read_directory(self.r, self.parts, top, jira.projects)
         if self.issues or directory is None or calendar is None:
             return None
         return Config(
@@ -358,13 +306,13 @@ class _ConfigLoader:
         projects: list[str] = []
         raw = r.str_list(body, path, "projects", required=True, non_empty=True) or []
         for i, key in enumerate(raw):
-            if self._project_key((*path, "projects", i), key):
+            if self.r.shaped((*path, "projects", i), key, formats.project_key):
                 projects.append(key)
         property_key = r.get(body, path, "property_key", "str", default=defaults.property_key)
-        if not self.shaped((*path, "property_key"), property_key, formats.property_key):
+        if not self.r.shaped((*path, "property_key"), property_key, formats.property_key):
             property_key = defaults.property_key
         sprint_field = r.get(body, path, "sprint_field", "str", default=defaults.sprint_field)
-        if not self.shaped((*path, "sprint_field"), sprint_field, formats.field_id):
+        if not self.r.shaped((*path, "sprint_field"), sprint_field, formats.field_id):
             sprint_field = defaults.sprint_field
         visibility = None
         vpath = (*path, "people_issue_visibility")
@@ -383,10 +331,10 @@ class _ConfigLoader:
             elif vtype is not None and value is not None:
                 visibility = Visibility(vtype, value)
         counterpart_field = r.get(body, path, "counterpart_field", "str", default=None)
-        if not self.shaped((*path, "counterpart_field"), counterpart_field, formats.field_id):
+        if not self.r.shaped((*path, "counterpart_field"), counterpart_field, formats.field_id):
             counterpart_field = None
         decision_field = r.get(body, path, "decision_field", "str", default=None)
-        if not self.shaped((*path, "decision_field"), decision_field, formats.field_id):
+        if not self.r.shaped((*path, "decision_field"), decision_field, formats.field_id):
             decision_field = None
         return JiraSettings(
             url_env,
@@ -399,17 +347,6 @@ class _ConfigLoader:
             counterpart_field,
             decision_field,
         )
-
-    def _project_key(self, path: PathKey, key: str) -> bool:
-        if _PROJECT_KEY.match(key):
-            return True
-        self.r.issue(
-            path,
-            f"'{key}' is not a Jira project key.",
-            "write the project key in capitals as Jira shows it, e.g. SHOP (letters, digits, _; "
-            "a letter first; at least 2 characters)",
-        )
-        return False
 
     def _confluence(self, top: dict[str, Any]) -> ConfluenceSettings:
         r, path = self.r, ("confluence",)
@@ -430,10 +367,10 @@ class _ConfigLoader:
             return d
         url_env = self.env_name(body, path, "url_env", d.url_env)
         space = r.get(body, path, "space", "str", default=d.space)
-        if not self.shaped((*path, "space"), space, formats.space_key):
+        if not self.r.shaped((*path, "space"), space, formats.space_key):
             space = d.space
         title = r.get(body, path, "title", "str", default=d.title)
-        if not self.shaped((*path, "title"), title, formats.page_title):
+        if not self.r.shaped((*path, "title"), title, formats.page_title):
             title = d.title
         ids: dict[str, str | None] = {}
         for key in ("parent_id", "page_id"):
@@ -557,449 +494,6 @@ class _ConfigLoader:
                 one_of(value.lower(), list(WEEKDAYS)[:7], "mon, tue, wed, thu, fri, sat, sun"),
             )
         return wd
-
-    def _calendar(self, top: dict[str, Any]) -> CalendarSettings | None:
-        r, path = self.r, ("calendar",)
-        body = r.section(path, r.get(top, (), "calendar", "map", required=True), _CALENDAR_KEYS)
-        if body is None:
-            return None
-        tz_name = r.get(body, path, "timezone", "str", required=True)
-        tz: ZoneInfo | None = None
-        if self.shaped((*path, "timezone"), tz_name, formats.time_zone) and tz_name is not None:
-            tz = ZoneInfo(tz_name)
-        hours = self._hours(body, path)
-        country, subdiv, categories = self._holidays(body, path)
-        extra: list[date] = []
-        for i, item in enumerate(r.get(body, path, "extra_holidays", "list", default=[])):
-            ipath = (*path, "extra_holidays", i)
-            try:
-                if not isinstance(item, str) or not _DATE.match(item):
-                    raise ValueError
-                extra.append(date.fromisoformat(item))
-            except ValueError:
-                r.issue(
-                    ipath,
-                    f"cannot read the date {item!r}.",
-                    'write "YYYY-MM-DD", e.g. "2026-12-24"',
-                )
-        sev_cals: dict[str, str] = {}
-        spath = (*path, "severity_calendars")
-        cals = r.section(spath, r.get(body, path, "severity_calendars", "map"), None) or {}
-        known_sevs = self.parts.declared_severities if self.parts else None
-        for sid, cal in cals.items():
-            if known_sevs is not None and sid not in known_sevs:
-                r.issue(
-                    (*spath, sid),
-                    f"unknown severity '{sid}'.",
-                    one_of(sid, known_sevs, "the severities defined in the rules"),
-                    key=True,
-                )
-            elif cal not in ("always", "business"):
-                r.issue(
-                    (*spath, sid),
-                    f"unknown calendar {cal!r}.",
-                    "write 'always' (around the clock) or 'business' (the working hours above)",
-                )
-            else:
-                sev_cals[sid] = cal
-        d = CalendarSettings(timezone="UTC", hours={})
-        sprint = r.section((*path, "sprint"), r.get(body, path, "sprint", "map"), ("length",))
-        sprint_length = self.duration(sprint, (*path, "sprint"), "length", d.sprint_length)
-        ppath = (*path, "planning")
-        planning = r.section(ppath, r.get(body, path, "planning", "map"), ("first", "every"))
-        first: datetime | None = None
-        if planning and planning.get("first") is not None:
-            raw = planning["first"]
-            try:
-                if not isinstance(raw, str):
-                    raise ValueError
-                first = datetime.fromisoformat(raw)
-                if first.tzinfo is not None:
-                    raise ValueError
-                first = first.replace(tzinfo=tz) if tz is not None else None
-            except ValueError:
-                r.issue(
-                    (*ppath, "first"),
-                    f"cannot read the planning date and time {raw!r}.",
-                    'write the local date and time of one planning session, e.g. "2026-01-05T10:00" '
-                    "(no offset: the calendar's time zone applies)",
-                )
-                first = None
-        every = self.duration(planning, ppath, "every", d.planning_every)
-        if every % timedelta(days=1):
-            r.issue(
-                (*ppath, "every"),
-                f"the planning cadence must be whole days, got {(planning or {}).get('every')!r}.",
-                'write e.g. "7d", "2w" or "3w"',
-            )
-            every = d.planning_every
-        if tz is None or hours is None:
-            return None
-        return CalendarSettings(
-            tz_name,
-            hours,
-            country,
-            subdiv,
-            categories,
-            tuple(extra),
-            sev_cals,
-            sprint_length,
-            first,
-            every,
-        )
-
-    def _hours(
-        self, body: dict[str, Any], path: PathKey
-    ) -> dict[int, tuple[tuple[time, time], ...]] | None:
-        r = self.r
-        hpath = (*path, "hours")
-        raw = r.section(hpath, r.get(body, path, "hours", "map", required=True), None)
-        if raw is None:
-            return None
-        out: dict[int, tuple[tuple[time, time], ...]] = {}
-        ok = True
-        for day, windows in raw.items():
-            dpath = (*hpath, day)
-            wd = WEEKDAYS.get(day.lower())
-            if wd is None:
-                r.issue(
-                    dpath,
-                    f"unknown weekday '{day}'.",
-                    one_of(day.lower(), list(WEEKDAYS)[:7], "mon, tue, wed, thu, fri, sat, sun"),
-                    key=True,
-                )
-                ok = False
-                continue
-            if wd in out:
-                r.issue(
-                    dpath,
-                    f"'{day}' repeats a weekday already listed.",
-                    "list each weekday once",
-                    key=True,
-                )
-                ok = False
-                continue
-            if windows is None:
-                windows = []
-            if not r.check(
-                dpath,
-                windows,
-                "list",
-                'write a list of windows, e.g. ["09:00-12:30", "13:30-18:00"]',
-            ):
-                ok = False
-                continue
-            parsed: list[tuple[int, tuple[time, time]]] = []
-            for i, text in enumerate(windows):
-                wpath = (*dpath, i)
-                win = parse_window(text) if isinstance(text, str) else None
-                if win is None:
-                    r.issue(
-                        wpath,
-                        f"cannot read the working window {text!r}.",
-                        'write "HH:MM-HH:MM" in quotes, e.g. "09:00-12:30"',
-                    )
-                    ok = False
-                elif win[1] <= win[0]:
-                    r.issue(
-                        wpath,
-                        f"the window '{text}' ends at or before it starts.",
-                        "write the start first and an end later the same day (windows cannot cross midnight)",
-                    )
-                    ok = False
-                else:
-                    parsed.append((i, win))
-            parsed.sort(key=lambda item: item[1])
-            for (_, a), (j, b) in itertools.pairwise(parsed):
-                if b[0] < a[1]:
-                    r.issue(
-                        (*dpath, j),
-                        f"the window '{windows[j]}' overlaps another window of the same day.",
-                        "make the windows of a day disjoint",
-                    )
-                    ok = False
-            out[wd] = tuple(w for _, w in parsed)
-        if ok and not any(out.values()):
-            r.issue(
-                hpath,
-                "the week has no working window.",
-                'give at least one weekday a window, e.g. mon: ["09:00-17:00"]',
-                line=r.doc.missing_line(hpath),
-            )
-            ok = False
-        return dict(sorted(out.items())) if ok else None
-
-    def _holidays(
-        self, body: dict[str, Any], path: PathKey
-    ) -> tuple[str | None, str | None, tuple[str, ...]]:
-        r = self.r
-        hpath = (*path, "holidays")
-        h = r.section(
-            hpath, r.get(body, path, "holidays", "map"), ("country", "subdivision", "categories")
-        )
-        if not h:
-            return None, None, ("public",)
-        country = r.get(h, hpath, "country", "str")
-        subdiv = r.get(h, hpath, "subdivision", "any")
-        if subdiv is not None and not isinstance(subdiv, str):
-            subdiv = str(subdiv)
-        categories = tuple(r.str_list(h, hpath, "categories") or ("public",))
-        if country is None:
-            if subdiv is not None:
-                r.issue(
-                    (*hpath, "subdivision"),
-                    "a subdivision needs a country.",
-                    "add country: e.g. FR",
-                )
-            return None, None, categories
-        supported = holidays_pkg.list_supported_countries()
-        if country not in supported:
-            r.issue(
-                (*hpath, "country"),
-                f"unknown holiday country '{country}'.",
-                "write an ISO 3166 country code supported by the holidays package, e.g. FR, DE, US"
-                + (
-                    f" (did you mean '{best}'?)"
-                    if (best := closest(country.upper(), supported))
-                    else ""
-                ),
-            )
-            return None, None, categories
-        try:
-            holidays_pkg.country_holidays(country, subdiv=subdiv)
-        except NotImplementedError:
-            subs = supported[country]
-            r.issue(
-                (*hpath, "subdivision"),
-                f"unknown subdivision '{subdiv}' for {country}.",
-                f"use one of {', '.join(subs)}, or null"
-                if subs
-                else f"{country} has no subdivisions: write null",
-            )
-            return country, None, categories
-        for i, cat in enumerate(categories):
-            try:
-                holidays_pkg.country_holidays(country, subdiv=subdiv, categories=(cat,))
-            except (ValueError, NotImplementedError):
-                cls = holidays_pkg.country_holidays(country, subdiv=subdiv)
-                r.issue(
-                    (*hpath, "categories", i),
-                    f"unknown holiday category '{cat}' for {country}.",
-                    f"use one of {', '.join(sorted(cls.supported_categories))}",
-                )
-        return country, subdiv, categories
-
-    def _directory(self, top: dict[str, Any], jira: JiraSettings) -> Directory | None:
-        r = self.r
-        parts = self.parts
-        roles_file = parts.file("roles.yaml") if parts else Path("rules/roles.yaml")
-        all_roles = parts.roles if parts else {}
-        declared_roles = parts.declared_roles if parts else None
-
-        # people
-        people: dict[str, Person] = {}
-        accounts: dict[str, str] = {}
-        people_section = r.section(
-            ("people",), r.get(top, (), "people", "map", required=True), None
-        )
-        raw_people = people_section or {}
-        for handle, body in raw_people.items():
-            path = ("people", handle)
-            body = r.section(path, body, _PERSON_KEYS)
-            if body is None:
-                continue
-            account = r.get(
-                body,
-                path,
-                "account_id",
-                "str",
-                required=True,
-                fix="add account_id: the person's Atlassian accountId, in quotes",
-            )
-            name = r.get(body, path, "name", "str", required=True)
-            email = r.get(body, path, "email", "str")
-            if not self.shaped((*path, "email"), email, formats.email):
-                email = None
-            phone = r.get(
-                body, path, "phone", "str", fix='write the number in quotes, e.g. "+33600000001"'
-            )
-            if not self.shaped((*path, "phone"), phone, formats.phone):
-                phone = None
-            slack = r.get(body, path, "slack", "str")
-            if not self.shaped((*path, "slack"), slack, formats.slack_member):
-                slack = None
-            if account is not None and account in accounts:
-                r.issue(
-                    (*path, "account_id"),
-                    f"accountId '{account}' is already used by '{accounts[account]}'.",
-                    "give each person their own Atlassian accountId (one entry per person)",
-                )
-                continue
-            if account is None or name is None:
-                continue
-            accounts[account] = handle
-            people[handle] = Person(handle, account, name, email, phone, slack)
-
-        def handles(path: PathKey, value: Any) -> tuple[str, ...]:
-            items = [value] if isinstance(value, str) else value
-            if not isinstance(items, list):
-                r.wrong_type(
-                    path, value, "str", "write a person handle from people:, or a list of handles"
-                )
-                return ()
-            if not items:
-                r.issue(
-                    path,
-                    "the list names nobody.",
-                    "write the handle of at least one person from people:, or remove the line",
-                )
-                return ()
-            out: list[str] = []
-            for i, h in enumerate(items):
-                ipath = path if isinstance(value, str) else (*path, i)
-                if not r.check(ipath, h, "str"):
-                    continue
-                if h not in raw_people and people_section is not None:
-                    r.issue(
-                        ipath,
-                        f"unknown person '{h}'.",
-                        one_of(h, raw_people, "the handles defined under people:"),
-                    )
-                    continue
-                out.append(h)
-            return tuple(out)
-
-        # global roles
-        global_roles: dict[str, tuple[str, ...]] = {}
-        raw_roles = r.section(("roles",), r.get(top, (), "roles", "map"), None) or {}
-        for rid, value in raw_roles.items():
-            path = ("roles", rid)
-            role = all_roles.get(rid)
-            if declared_roles is not None and rid not in declared_roles:
-                r.issue(
-                    path,
-                    f"unknown role '{rid}'.",
-                    one_of(rid, declared_roles, f"the roles defined in {roles_file}"),
-                    key=True,
-                )
-                continue
-            if role is not None and role.scope == "team":
-                r.issue(
-                    path,
-                    f"'{rid}' is a team role; it is filled per team.",
-                    f"move it under each team in teams: (teams.<team>.{rid})",
-                    key=True,
-                )
-                continue
-            found = handles(path, value)
-            if found:
-                global_roles[rid] = found
-
-        # teams
-        team_roles = [rid for rid, role in all_roles.items() if role.scope == "team"]
-        teams: dict[str, Team] = {}
-        in_scope: list[str] = []
-        covered: set[str] = set()
-        whole: dict[str, str] = {}  # project -> the team handling all of it (no components)
-        raw_teams = r.section(("teams",), r.get(top, (), "teams", "map"), None) or {}
-        for tid, body in raw_teams.items():
-            path = ("teams", tid)
-            if not r.check(path, body, "map"):
-                continue
-            members: dict[str, tuple[str, ...]] = {}
-            for key, value in body.items():
-                if key in _TEAM_KEYS:
-                    continue
-                role = all_roles.get(key)
-                if role is not None and role.scope == "global":
-                    r.issue(
-                        (*path, key),
-                        f"'{key}' is a global role; it is filled once for everyone.",
-                        f"move it under roles: at the top level (roles.{key})",
-                        key=True,
-                    )
-                elif declared_roles is not None and key not in declared_roles:
-                    r.unknown_key(
-                        (*path, key),
-                        key,
-                        [*_TEAM_KEYS, *team_roles],
-                        hint=f"a team holds name, projects, components, slack_channel and the team roles "
-                        f"of {roles_file}",
-                    )
-                elif role is not None:
-                    found = handles((*path, key), value)
-                    if found:
-                        members[key] = found
-            name = r.get(body, path, "name", "str", default=tid)
-            projects: list[str] = []
-            components = r.str_list(body, path, "components") or []
-            for i, key in enumerate(r.str_list(body, path, "projects") or []):
-                if not self._project_key((*path, "projects", i), key):
-                    continue
-                if key in projects:
-                    r.issue(
-                        (*path, "projects", i), f"project {key} is listed twice.", "list it once"
-                    )
-                    continue
-                if not components and key in whole:
-                    # two teams taking a whole project: the first listed would silently win
-                    r.issue(
-                        (*path, "projects", i),
-                        f"project {key} is already handled by team '{whole[key]}'.",
-                        "list each project under one team; to share a project between teams, "
-                        "give each team the components: it handles",
-                    )
-                    continue
-                if not components:
-                    whole[key] = tid
-                covered.add(key)
-                projects.append(key)
-            channel = r.get(body, path, "slack_channel", "str")
-            if not self.shaped((*path, "slack_channel"), channel, formats.slack_channel):
-                channel = None
-            if not projects and not components:
-                r.issue(
-                    path,
-                    f"team '{tid}' has no projects and no components, so no issue can reach it.",
-                    "add projects: [KEY] and/or components: [name]",
-                    line=r.doc.missing_line(path),
-                )
-            if not projects or set(projects) & set(jira.projects):
-                in_scope.append(tid)
-            teams[tid] = Team(tid, name, tuple(projects), tuple(components), members, channel)
-
-        for i, key in enumerate(jira.projects):
-            if key not in covered:
-                r.issue(
-                    ("jira", "projects", i),
-                    f"project {key} is not covered by any team.",
-                    f"add {key} to the projects: of the team that handles it, under teams:",
-                )
-
-        # every role the rules need has a person wherever it can be asked for
-        if parts is not None:
-            for rid, use in parts.role_uses().items():
-                role = all_roles.get(rid)
-                if role is None:
-                    continue
-                if role.scope == "global":
-                    if rid not in global_roles and rid not in raw_roles:
-                        r.issue(
-                            ("roles",),
-                            f"no person for the global role '{rid}', which {use}.",
-                            f"add '{rid}: <person handle>' under roles:",
-                            line=r.doc.missing_line(("roles",)),
-                        )
-                    continue
-                for tid in in_scope:
-                    if rid not in raw_teams[tid]:
-                        r.issue(
-                            ("teams", tid),
-                            f"team '{tid}' has no person for the role '{rid}', which {use}.",
-                            f"add '{rid}: <person handle>' to team '{tid}'",
-                            line=r.doc.missing_line(("teams", tid)),
-                        )
-        return Directory(people=people, global_roles=global_roles, teams=teams)
 
 
 def collect_config(path: Path) -> tuple[Config | None, list[ConfigIssue]]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -119,14 +119,14 @@ class RulesParts:
     roles: dict[str, Role] = field(default_factory=dict)
     matrix: dict[tuple[str, str], Cell] = field(default_factory=dict)
     ladder: dict[str, str] = field(default_factory=dict)
-    top: tuple[str, ...] = ()
+    top_roles: tuple[str, ...] = ()
     coordinates_with: dict[str, tuple[str, ...]] = field(default_factory=dict)
     channels: dict[str, ChannelSpec] = field(default_factory=dict)
-    plans: dict[str, ChannelPlan] = field(default_factory=dict)
+    channel_plans: dict[str, ChannelPlan] = field(default_factory=dict)
     recommendation: tuple[RecommendationPart, ...] = ()
     principles: tuple[Principle, ...] = ()
-    severity_prefix: str = "escalation-"
-    type_prefix: str = "escalation-type-"
+    label_prefix: str = "escalation-"  # labels.severity_prefix
+    type_label_prefix: str = "escalation-type-"  # labels.type_prefix
     default_type: str = ""
     nudge_at: float = 0.75
     source_hash: str = ""
@@ -150,7 +150,7 @@ class RulesParts:
         for src, dst in self.ladder.items():
             uses.setdefault(src, "is on the ladder")
             uses.setdefault(dst, f"is on the ladder above {src}")
-        for role in self.top:
+        for role in self.top_roles:
             uses.setdefault(role, "is a top role")
         for src, peers in self.coordinates_with.items():
             for peer in peers:
@@ -250,7 +250,11 @@ class _RulesLoader:
                     else 'write a prefix without spaces, e.g. "escalation-type-"',
                 )
                 continue
-            setattr(p, key, value)
+            setattr(
+                p,
+                {"severity_prefix": "label_prefix", "type_prefix": "type_label_prefix"}[key],
+                value,
+            )
         nudge = r.get(top, (), "nudge_at", "number", default=0.75)
         if not 0 < nudge < 1:
             r.issue(
@@ -446,7 +450,7 @@ class _RulesLoader:
             r.issue(
                 ("top",), "no top role.", "list the role(s) where the ladder ends, e.g. top: [cpo]"
             )
-        p.top = tuple(top_roles)
+        p.top_roles = tuple(top_roles)
 
         coord = (
             r.section(("coordinates_with",), r.get(top, (), "coordinates_with", "map"), None) or {}
@@ -756,7 +760,9 @@ class _RulesLoader:
             here = r.get(body, path, "here", "bool", default=False)
             note = r.get(body, path, "note", "str")
             if ok:
-                p.plans[sid] = ChannelPlan(sid, lists["primary"], lists["backup"], note, here)
+                p.channel_plans[sid] = ChannelPlan(
+                    sid, lists["primary"], lists["backup"], note, here
+                )
         for sid in p.declared_severities or ():
             if sid not in plans:
                 r.issue(
@@ -774,12 +780,12 @@ class _RulesLoader:
         if sev_r is not None:
             for sid, sev in p.severities.items():
                 path = ("severities", sid, "label")
-                if not sev.label.lower().startswith(p.severity_prefix.lower()):
+                if not sev.label.lower().startswith(p.label_prefix.lower()):
                     sev_r.issue(
                         path,
                         f"label '{sev.label}' does not start with the severity label prefix "
-                        f"'{p.severity_prefix}'.",
-                        f"write '{p.severity_prefix}{sid}' (the prefix is labels.severity_prefix in "
+                        f"'{p.label_prefix}'.",
+                        f"write '{p.label_prefix}{sid}' (the prefix is labels.severity_prefix in "
                         f"{p.file('policy.yaml')})",
                     )
                 self._one_label(sev_r, path, sev.label, f"severity {sid}", seen)
@@ -806,7 +812,7 @@ class _RulesLoader:
         """Each owner of a cell must either be a top role or climb the ladder to one."""
         p = self.parts
         r = self.readers.get("matrix.yaml")
-        if r is None or not p.top or not self.ladder_ok:
+        if r is None or not p.top_roles or not self.ladder_ok:
             return  # a broken ladder is reported already; fix it first
         reported: set[str] = set()
         for (tid, sid), cell in p.matrix.items():
@@ -815,17 +821,17 @@ class _RulesLoader:
                 continue
             chain = [owner]
             while (
-                chain[-1] not in p.top
+                chain[-1] not in p.top_roles
                 and chain[-1] in p.ladder
                 and p.ladder[chain[-1]] not in chain
             ):
                 chain.append(p.ladder[chain[-1]])
-            if chain[-1] in p.top:
+            if chain[-1] in p.top_roles:
                 continue
             reported.add(owner)
             r.issue(
                 (tid, sid, "handlers", 0),
-                f"owner '{owner}' cannot reach a top role ({', '.join(p.top)}) on the ladder.",
+                f"owner '{owner}' cannot reach a top role ({', '.join(p.top_roles)}) on the ladder.",
                 f"add a ladder edge from '{chain[-1]}' in {p.file('roles.yaml')}, or make another role the owner",
             )
 
@@ -848,27 +854,17 @@ def collect_rules(rules_dir: Path) -> tuple[RulesParts, list[ConfigIssue]]:
 
 
 def build_rules(parts: RulesParts) -> Rules:
-    """The immutable :class:`Rules` from fully valid parts."""
-    return Rules(
-        severities=dict(parts.severities),
-        types=dict(parts.types),
-        roles=dict(parts.roles),
-        matrix=dict(parts.matrix),
-        ladder=dict(parts.ladder),
-        top_roles=parts.top,
-        coordinates_with=dict(parts.coordinates_with),
-        channels=dict(parts.channels),
-        channel_plans=dict(parts.plans),
-        recommendation=parts.recommendation,
-        principles=parts.principles,
-        label_prefix=parts.severity_prefix,
-        type_label_prefix=parts.type_prefix,
-        default_type=parts.default_type,
-        nudge_at=parts.nudge_at,
-        source_hash=parts.source_hash,
-        assignment=parts.assignment,
-        late_routing_grace=parts.late_routing_grace,
-    )
+    """The immutable :class:`Rules` from fully valid parts.
+
+    :class:`RulesParts` carries every field of :class:`Rules` under the same name (plus what only
+    validation needs), so the two cannot drift apart: a field added to ``Rules`` and not to the
+    parts fails here at once.
+    """
+    values: dict[str, Any] = {}
+    for f in fields(Rules):
+        value = getattr(parts, f.name)
+        values[f.name] = dict(value) if isinstance(value, dict) else value
+    return Rules(**values)
 
 
 def sort_issues(issues: list[ConfigIssue]) -> list[ConfigIssue]:
