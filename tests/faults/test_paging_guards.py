@@ -9,6 +9,7 @@ number of requests. (Before the guards, ``explain`` against such a server sent 1
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -128,3 +129,29 @@ def test_explain_stops_with_one_clear_line(example_config: Config, mode: Mode) -
     assert "stopped after" in lines[0] and "==> " in lines[0] and "Traceback" not in res.stderr
     bound = paging.ISSUE_CHANGELOG_PAGES + paging.ISSUE_COMMENT_PAGES
     assert pager.requests <= bound, pager.requests
+
+
+def test_tick_stops_with_one_clear_line_when_the_search_repeats_its_cursor(
+    example_config: Config,
+) -> None:
+    pager = EndlessPager(r"/search/jql$", "repeat")
+    with make_world(example_config, START, hooks=(pager,)) as world:
+        pager.site = world.site
+        world.issue("Checkout down")
+        res = subprocess.run(
+            [sys.executable, "-m", "worker", "tick", "--config", "config.example.yaml"],
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", **world.env()},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert world.site.comments("SHOP-1") == []
+    assert res.returncode == 1, (res.returncode, res.stdout, res.stderr)
+    assert "Traceback" not in res.stdout + res.stderr
+    # tick logs (JSON lines on stdout); the failure is one error event with a one-line message
+    errors = [e for e in map(json.loads, res.stdout.splitlines()) if e["level"] == "error"]
+    assert len(errors) == 1, errors
+    message = errors[0]["error"]
+    assert "Jira search: the server sent the same page cursor twice" in message
+    assert "==> " in message and "\n" not in message and pager.requests == 2
