@@ -1,4 +1,5 @@
-"""A routing cycle killed after each of its requests in turn (issue 12 item 2).
+"""A routing cycle, and an escalation cycle, killed after each of their requests in turn (issue 12
+item 2).
 
 Deterministic fault injection instead of a race with a real SIGKILL: the Jira transport and every
 notification channel count the requests that completed, and after request ``k`` raise
@@ -38,7 +39,6 @@ from worker.notify.message import Delivery, Message
 from worker.sandbox.faults import FaultRule
 
 START = paris(2026, 3, 2, 9, 0)
-RESUME = START + timedelta(minutes=3)  # past any claim lease, well inside the S1 ack window
 
 
 class Crash(BaseException):
@@ -135,10 +135,51 @@ class Run:
     requests: list[str]
 
 
-def routing(example_config: Config, crash_after: int | None) -> Run:
+@dataclass(frozen=True)
+class Scenario:
+    """One cycle to interrupt: the cycles before it run whole, the crashed one at ``crash_at``."""
+
+    summary: str
+    labels: tuple[str, ...]
+    channels: tuple[str, ...]
+    backup: str
+    before: tuple[timedelta, ...]  # whole cycles first (after START)
+    crash_at: timedelta
+    event: str  # the notification event of the interrupted cycle
+
+
+# S1: the routing cycle (phone + Slack channel, SMS backup)
+ROUTING = Scenario(
+    "Payments down",
+    ("escalation-S1", "escalation-type-incident"),
+    ("phone", "slack_channel", "sms"),
+    "sms",
+    (),
+    timedelta(0),
+    "route",
+)
+# S2: the product director stayed silent for the hour, the cycle that escalates to the CPO
+# (Slack DM, email backup)
+ESCALATION = Scenario(
+    "Partner unhappy",
+    ("escalation-S2", "escalation-type-stakeholder"),
+    ("slack_dm", "email"),
+    "email",
+    (timedelta(0),),
+    timedelta(minutes=65),
+    "escalate",
+)
+
+
+def interrupted(example_config: Config, sc: Scenario, crash_after: int | None) -> Run:
+    """Run ``sc`` with a crash after request ``crash_after`` of its cycle, then resume."""
     with make_world(example_config, START) as world:
-        key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
-        providers = {c: Provider(c) for c in CHANNELS}
+        key = world.issue(sc.summary, labels=sc.labels)
+        providers = {c: Provider(c) for c in sc.channels}
+        for at in sc.before:
+            world.clock.set(START + at)
+            run_cycle(world, providers, Countdown())
+        world.clock.set(START + sc.crash_at)
         countdown = Countdown(crash_after)
         try:
             run_cycle(world, providers, countdown)
@@ -147,8 +188,9 @@ def routing(example_config: Config, crash_after: int | None) -> Run:
         else:
             assert crash_after is None or crash_after > len(countdown.seen)
         requests = list(countdown.seen)
-        world.clock.set(RESUME)
-        run_cycle(world, providers, Countdown())  # a new process, nothing in memory
+        # a new process, nothing in memory, past any claim lease, well inside the next window
+        world.clock.set(START + sc.crash_at + timedelta(minutes=3))
+        run_cycle(world, providers, Countdown())
         rec = world.record(key)
         return Run(
             jira={
@@ -170,7 +212,7 @@ def routing(example_config: Config, crash_after: int | None) -> Run:
 
 @pytest.fixture(scope="module")
 def clean(example_config: Config) -> Run:
-    return routing(example_config, None)
+    return interrupted(example_config, ROUTING, None)
 
 
 def test_the_uncrashed_routing_sends_each_primary_once(clean: Run) -> None:
@@ -184,7 +226,7 @@ def test_the_uncrashed_routing_sends_each_primary_once(clean: Run) -> None:
     assert len(clean.requests) >= 15
 
 
-def check_against_clean(run: Run, clean: Run, k: int) -> None:
+def check_against_clean(run: Run, clean: Run, k: int, backup_channel: str) -> None:
     assert run.jira == clean.jira, f"crash after request {k}: {run.requests[k - 1 : k]}"
     for message_id, channel in clean.outbox:
         got = run.outbox.get((message_id, channel))
@@ -195,23 +237,27 @@ def check_against_clean(run: Run, clean: Run, k: int) -> None:
             continue
         # the only other acceptable ending: visibly abandoned, backup used for its people
         assert got["status"] == "abandoned", got
-        backup = run.outbox.get((message_id, "sms"))
+        backup = run.outbox.get((message_id, backup_channel))
         assert backup is not None and backup["status"] == "sent", run.outbox
         assert backup["backup_for"] == channel
-        assert run.received["sms"][message_id] == 1
+        assert run.received[backup_channel][message_id] == 1
         events = [e for e in run.timeline if e["kind"] == "abandoned"]
-        assert any(channel in e["detail"] and "sms sent" in e["detail"] for e in events), events
+        wanted = f"{backup_channel} sent"
+        assert any(channel in e["detail"] and wanted in e["detail"] for e in events), events
     for channel, counts in run.received.items():
         assert all(n == 1 for n in counts.values()), f"{channel}: {counts} (crash after {k})"
 
 
-def test_a_crash_after_each_request_of_a_routing_cycle_ends_like_the_uncrashed_run(
-    example_config: Config, clean: Run
+@pytest.mark.parametrize("sc", [ROUTING, ESCALATION], ids=["routing", "escalation"])
+def test_a_crash_after_each_request_of_a_cycle_ends_like_the_uncrashed_run(
+    example_config: Config, sc: Scenario
 ) -> None:
+    reference = interrupted(example_config, sc, None)
+    assert any(f":notify:{sc.event}:" in m for m, _ in reference.outbox), reference.outbox
     abandoned = []
-    for k in range(1, len(clean.requests) + 2):  # every boundary, and one past the end
-        run = routing(example_config, k)
-        check_against_clean(run, clean, k)
+    for k in range(1, len(reference.requests) + 2):  # every boundary, and one past the end
+        run = interrupted(example_config, sc, k)
+        check_against_clean(run, reference, k, sc.backup)
         abandoned += [k for e in run.outbox.values() if e["status"] == "abandoned"]
     # a crash between an intent and the end of the cycle leaves a notification in doubt
     assert abandoned, "no crash point left a notification in doubt: the enumeration is wrong"
