@@ -1,0 +1,87 @@
+"""``plan`` and ``explain`` for people: names, times in the calendar's zone with a relative form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.e2e.harness import World, start_world
+from tests.ops.ops_support import run_cli
+from tests.support import CPO, CTO, paris
+from worker.config.model import Config
+from worker.cycle.readable import deadline, moment, span
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture
+def world(example_config: Config) -> Iterator[World]:
+    yield from start_world(example_config, paris(2026, 3, 2, 9, 0))
+
+
+def test_times_read_like_a_person_says_them() -> None:
+    now = datetime(2026, 3, 2, 9, 28, tzinfo=UTC)  # 10:28 in Paris
+    assert deadline(now + timedelta(minutes=12), now, PARIS) == "10:40 Paris, in 12 min"
+    assert deadline(now - timedelta(hours=3), now, PARIS) == "07:28 Paris, overdue by 3 h"
+    assert deadline(now + timedelta(days=1), now, PARIS) == "Tue 10:28 Paris, in 24 h"
+    assert deadline(now + timedelta(days=9), now, PARIS).startswith("Wed 11 Mar 10:28 Paris")
+    assert moment(now - timedelta(minutes=90), now, PARIS) == "08:58 Paris, 1 h 30 min ago"
+    assert span(timedelta(days=3)) == "3 days"
+
+
+def test_plan_names_people_and_gives_local_relative_times(world: World) -> None:
+    key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
+    at = "2026-03-02T08:05:00Z"  # 09:05 in Paris, five minutes after the label
+    res = run_cli("plan", "--config", "config.example.yaml", "--at", at, env=world.env())
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    (issue_line,) = [line for line in lines if line.startswith(key)]
+    assert "Camille Durand" in issue_line and "ack by 09:15 Paris, in 10 min" in issue_line
+    actions = [line for line in lines if line.strip().startswith("→")]
+    assert any("assign to Camille Durand" in a for a in actions)
+    assert any("add Théo Martin as a watcher" in a for a in actions)
+    assert len(actions) == len(set(actions))  # one line per action, none repeated
+    assert CPO not in res.stdout and CTO not in res.stdout  # names, not accountIds
+    assert "T08:" not in res.stdout  # no raw ISO instants
+
+    res = run_cli("plan", "--json", "--config", "config.example.yaml", "--at", at, env=world.env())
+    (row,) = [r for r in json.loads(res.stdout) if r["key"] == key]
+    assert row["owner"] == CPO and row["ack_due"] == "2026-03-02T08:15:00Z"
+    assert {"kind": "assign", "account_id": CPO}.items() <= row["action_details"][0].items()
+
+
+def test_explain_shows_the_deadlines_before_routing(world: World) -> None:
+    key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
+    res = run_cli(
+        "explain",
+        key,
+        "--config",
+        "config.example.yaml",
+        "--at",
+        "2026-03-02T08:05:00Z",
+        env=world.env(),
+    )
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "deadlines (not routed yet: the ones routing now would set):" in out
+    assert "acknowledge (level 0): 15 min counted around the clock from 09:00 Paris" in out
+    assert "→ due 09:15 Paris, in 10 min" in out
+    assert "would assign to Camille Durand" in out
+    data = json.loads(
+        run_cli(
+            "explain",
+            key,
+            "--json",
+            "--config",
+            "config.example.yaml",
+            "--at",
+            "2026-03-02T08:05:00Z",
+            env=world.env(),
+        ).stdout
+    )
+    assert data["routed"] is False and data["ack_due"] == "2026-03-02T08:15:00Z"
+    assert data["owner"] == CPO
