@@ -85,3 +85,38 @@ def test_explain_shows_the_deadlines_before_routing(world: World) -> None:
     )
     assert data["routed"] is False and data["ack_due"] == "2026-03-02T08:15:00Z"
     assert data["owner"] == CPO
+
+
+def test_every_subcommand_has_a_description_and_every_option_a_help() -> None:
+    import argparse
+
+    from worker.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sp in sub.choices.items():
+        assert sp.description, name
+        bare = [a.dest for a in sp._actions if not a.help and a.dest != "help"]
+        assert bare == [], (name, bare)
+    assert "--publish" not in sub.choices["trail"].format_help()
+
+
+def test_the_readme_documents_every_exit_code_and_every_command() -> None:
+    import argparse
+    import re
+
+    from tests.support import ROOT
+    from worker import errors
+    from worker.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("### Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(m) for m in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
+    codes = {v for k, v in vars(errors).items() if k.startswith("EXIT_")}
+    assert documented == codes
+    assert {e.exit_code for e in (errors.UserError("x"), errors.RemoteProblem("x"))} <= codes
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    commands = readme.split("## Commands", 1)[1]
+    for name in sub.choices:
+        assert f"`escalation-worker {name}" in commands, name

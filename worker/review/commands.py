@@ -33,7 +33,8 @@ def register(subparsers: Any) -> dict[str, Handler]:
         sp.add_argument(
             "--include-people-issues",
             action="store_true",
-            help="name people issues too (never allowed with --publish)",
+            help="name people issues too"
+            + (" (never allowed with --publish)" if sp.prog.endswith("report") else ""),
         )
         sp.add_argument(
             "--counterpart-field",
@@ -58,7 +59,9 @@ def register(subparsers: Any) -> dict[str, Handler]:
     sp.add_argument(
         "--month", help="YYYY-MM (default: the previous month in the calendar's time zone)"
     )
-    sp.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    sp.add_argument(
+        "--format", choices=("md", "csv", "json"), default="md", help="output format (default md)"
+    )
     sp.add_argument(
         "--publish",
         action="store_true",
@@ -75,7 +78,9 @@ def register(subparsers: Any) -> dict[str, Handler]:
         "--since",
         help="only escalations active on or after this date (YYYY-MM-DD, calendar time zone)",
     )
-    sp.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    sp.add_argument(
+        "--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default jsonl)"
+    )
     common(sp)
     return {"report": cmd_report, "trail": cmd_trail}
 

@@ -113,7 +113,8 @@ def to_markdown(report: Report) -> str:
         "",
         "## Volume",
         "",
-        f"{report.total} escalations opened in {m} (previous month {prev}: {report.previous_total}, "
+        f"{report.total} escalation{'' if report.total == 1 else 's'} opened in {m} "
+        f"(previous month {prev}: {report.previous_total}, "
         f"{_change(report.total, report.previous_total)}).",
         "",
         "### By severity",
@@ -422,7 +423,8 @@ def to_storage(report: Report) -> str:
         "escalation worker from the records on the Jira issues. Open escalations are shown as they stood at the "
         "last update of this page.</p>",
         "<h2>Volume</h2>",
-        f"<p>{report.total} escalations (previous month {prev}: {report.previous_total}, "
+        f"<p>{report.total} escalation{'' if report.total == 1 else 's'} "
+        f"(previous month {prev}: {report.previous_total}, "
         f"{_change(report.total, report.previous_total)}).</p>",
     ]
     for title, vols, full in (
