@@ -54,6 +54,7 @@ def make_snapshot(
     description: str = FULL_DESCRIPTION,
     summary: str = "Checkout fails",
     sprint_end: datetime | None = None,
+    reporter_name: str | None = "Nora Reporter",
 ) -> IssueSnapshot:
     return IssueSnapshot(
         key=key,
@@ -74,4 +75,5 @@ def make_snapshot(
         sprint_end=sprint_end,
         changes=tuple(changes),
         comments=None if comments is None else tuple(comments),
+        reporter_name=reporter_name,
     )

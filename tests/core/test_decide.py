@@ -29,7 +29,7 @@ from tests.support import (
 )
 from worker.core.actions import AddWatcher, Assign, Decision, Notify, PostComment
 from worker.core.decide import Context, decide
-from worker.core.messages import Mention
+from worker.core.messages import Mention, Text
 from worker.core.record import Record
 from worker.core.snapshot import Change, Comment
 
@@ -492,10 +492,69 @@ def test_two_severity_labels_most_severe_wins_with_one_comment(ctx: Context) -> 
     )
     d = run(ctx, snap, None, t0)
     assert d.record is not None and d.record.severity == "S2"
-    (note,) = comments(d, "multi_label")
-    assert "escalation-S2" in note.body.plain() and "escalation-S3" in note.body.plain()
+    (route_comment,) = comments(d)
+    assert "escalation-S2" in route_comment.body.plain()
+    assert "escalation-S3" in route_comment.body.plain()
     d2 = run(ctx, snap, d.record, t0 + timedelta(minutes=1))
-    assert comments(d2, "multi_label") == []
+    assert comments(d2) == []
+
+
+def test_one_routing_one_comment_with_both_notes_and_display_names(ctx: Context) -> None:
+    """Two severity labels and an incomplete description: exactly one comment says it all."""
+    t0 = paris(2026, 3, 2, 9, 0)
+    snap = make_snapshot(
+        created=t0,
+        labels=["escalation-S3", "escalation-S2", "escalation-type-scope"],
+        description="What happened: the build is red.",
+    )
+    d = run(ctx, snap, None, t0)
+    (only,) = comments(d)
+    assert only.purpose == "route"
+    text = only.body.plain()
+    # who owns it and why, both deadlines in the calendar's zone
+    assert "S2 escalation (major), scope or priority disagreement" in text
+    assert "the matrix names Product Director" in text and "Léa Robert owns it" in text
+    assert text.count("(Europe/Paris)") == 2
+    # the severity-label note and the missing recommendation parts, in the same comment
+    assert "several severity labels (escalation-S2, escalation-S3)" in text
+    assert "What has been tried" in text and "What we need from you" in text
+    # channel details stay out of Jira
+    assert "Channel" not in text and "Slack" not in text
+    mentions = [i for p in only.body.paragraphs for i in p if isinstance(i, Mention)]
+    assert {m.account_id: m.name for m in mentions} == {PD: "Léa Robert", REPORTER: "Nora Reporter"}
+    assert all(m.name != m.account_id for m in mentions)
+    assert d.record is not None
+    assert {"recommendation", "multi:S2+S3"} <= set(d.record.notes)
+
+
+def test_a_reporter_jira_gives_no_name_for_is_not_shown_as_an_account_id(ctx: Context) -> None:
+    t0 = paris(2026, 3, 2, 9, 0)
+    snap = make_snapshot(created=t0, description="", reporter_name=None)
+    (only,) = comments(run(ctx, snap, None, t0))
+    (reporter,) = [
+        i
+        for p in only.body.paragraphs
+        for i in p
+        if isinstance(i, Mention) and i.account_id == REPORTER
+    ]
+    assert reporter.name == "reporter"
+
+
+def test_a_note_found_later_joins_the_escalation_comment(ctx: Context) -> None:
+    t0 = paris(2026, 3, 2, 9, 0)
+    rec = route(ctx, make_snapshot(created=t0), t0)
+    later = make_snapshot(
+        created=t0, labels=["escalation-S3", "escalation-S9", "escalation-type-scope"]
+    )
+    assert rec.ack_due is not None
+    d = run(ctx, later, rec, rec.ack_due + timedelta(minutes=1))
+    assert d.did == "escalate"
+    (esc,) = comments(d)
+    assert "escalation-S9" in esc.body.plain() and "left aside" in esc.body.plain()
+    # alone, a late note is one comment of its own
+    d2 = run(ctx, later, rec, t0 + timedelta(minutes=1))
+    (note,) = comments(d2)
+    assert note.purpose == "unknown_label" and "escalation-S9" in note.body.plain()
 
 
 def test_unknown_severity_label_tells_the_reporter_once_and_routes_nothing(ctx: Context) -> None:
@@ -520,23 +579,25 @@ def test_missing_recommendation_parts_are_requested_once(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(created=t0, description="What happened: the build is red.")
     d = run(ctx, snap, None, t0)
-    (ask,) = comments(d, "recommendation")
-    text = ask.body.plain()
+    (ask,) = comments(d)
+    text = ask.body.paragraphs[-1]
+    plain = "".join(i.text if isinstance(i, Text) else f"@{i.name}" for i in text)
     assert (
-        "What has been tried" in text
-        and "What we recommend" in text
-        and "What we need from you" in text
+        "What has been tried" in plain
+        and "What we recommend" in plain
+        and "What we need from you" in plain
     )
-    assert "What happened;" not in text
-    assert ask.body.mentions() == (REPORTER,)
+    assert "What happened;" not in plain
+    assert isinstance(text[0], Mention) and text[0].account_id == REPORTER
     assert d.record is not None
     d2 = run(ctx, snap, d.record, t0 + timedelta(minutes=1))
-    assert comments(d2, "recommendation") == []
+    assert comments(d2) == []
 
 
 def test_complete_recommendation_is_not_requested(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
-    assert comments(run(ctx, make_snapshot(created=t0), None, t0), "recommendation") == []
+    (route_comment,) = comments(run(ctx, make_snapshot(created=t0), None, t0))
+    assert "recommendation" not in route_comment.body.plain()
 
 
 # --- people, privacy --------------------------------------------------------------------------

@@ -23,19 +23,22 @@ def test_fill_keeps_mentions_and_formats_fields() -> None:
 
 
 def test_a_leading_field_filled_with_nobody_leaves_no_space() -> None:
-    assert fill(sentences.NUDGE, owner="", ack_due="Mon") == (
-        Text("a reminder: please acknowledge by Mon, or the escalation moves one level up."),
+    template = "{owner} a reminder: please acknowledge by {ack_due}."
+    assert fill(template, owner="", ack_due="Mon") == (
+        Text("a reminder: please acknowledge by Mon."),
     )
     lea = Mention("acc-lea", "Léa Robert")
-    assert fill(sentences.NUDGE, owner=lea, ack_due="Mon")[:2] == (
+    assert fill(template, owner=lea, ack_due="Mon") == (
         lea,
-        Text(" a reminder: please acknowledge by Mon, or the escalation moves one level up."),
+        Text(" a reminder: please acknowledge by Mon."),
     )
 
 
 def test_a_missing_field_is_a_bug_not_a_silent_gap() -> None:
     with pytest.raises(KeyError):
         fill(sentences.NUDGE, owner="")
+    with pytest.raises(KeyError):
+        fill(sentences.NUDGE, owner=Mention("acc-lea", "Léa Robert"))
 
 
 _TEMPLATES = {

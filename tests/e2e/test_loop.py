@@ -133,3 +133,24 @@ def test_long_running_process_closes_on_resolution(world: World) -> None:
     assert rec["status"] == "closed"
     assert rec["outcome"]["acknowledge"] == "met" and rec["outcome"]["resolve"] == "met"
     assert rec["outcome"]["decision"] == "Rolled back; SDK bug"
+
+
+def test_one_routing_is_one_jira_comment_with_the_reporters_display_name(world: World) -> None:
+    key = world.issue(
+        "Checkout promo",
+        labels=("escalation-S3", "escalation-S2", "escalation-type-scope"),
+        description="What happened: the promo broke checkout.",
+    )
+    report = world.tick()
+    assert not report.errors, report.errors
+    (c,) = world.worker_comments(key)
+    assert "several severity labels" in c.text and "What we need from you" in c.text
+    assert "Channel" not in c.text
+    mentions = {
+        n["attrs"]["id"]: n["attrs"]["text"]
+        for p in c.body["content"]
+        for n in p["content"]
+        if n["type"] == "mention"
+    }
+    assert mentions[REPORTER] == "@Rita Reporter"  # Jira's displayName, not the accountId
+    assert mentions[PD] == "@Léa Robert"

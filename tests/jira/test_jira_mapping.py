@@ -25,7 +25,7 @@ ISSUE = {
         "labels": ["escalation-S2", "escalation-type-incident"],
         "components": [{"name": "Payments"}],
         "assignee": {"accountId": "acc-po"},
-        "reporter": {"accountId": "acc-rep"},
+        "reporter": {"accountId": "acc-rep", "displayName": "Rita Reporter"},
         "status": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}},
         "resolution": None,
         "created": "2026-03-02T08:00:00.000+0000",
@@ -93,6 +93,7 @@ def test_snapshot_fields_and_history() -> None:
         "Payments",
     )
     assert snap.assignee == "acc-po" and snap.reporter == "acc-rep"
+    assert snap.reporter_name == "Rita Reporter"
     assert snap.updated == utc(2026, 3, 2, 8, 30)  # +0100 normalised to UTC
     assert snap.sprint_end == utc(2026, 3, 13, 17, 0)  # the active sprint, not the closed one
     assert snap.description == "What happened: @Emma"

@@ -29,6 +29,7 @@ from worker.core import wording as W
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notify, PostComment
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory
+from worker.core.messages import Doc, Inline
 from worker.core.record import Event, LevelState, Outcome, Record
 from worker.core.rules import (
     BUSINESS_DAY_HOURS,
@@ -306,47 +307,75 @@ def _assignment_actions(
     return out
 
 
-def _one_off_comments(
-    ctx: Context, snap: IssueSnapshot, record: Record, labels: Labels, sensitive: bool
-) -> tuple[list[Action], Record]:
-    """Comments made once per issue: several severity labels, unknown severity labels."""
-    out: list[Action] = []
-    notes = list(record.notes)
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    """Notes made once per escalation (several labels, unknown labels, a missing recommendation):
+    they join the comment of the event that finds them, so one event makes one comment."""
+
+    keys: tuple[str, ...] = ()  # added to ``Record.notes`` once said
+    paragraphs: tuple[tuple[Inline, ...], ...] = ()
+    reasons: tuple[str, ...] = ()
+    purpose: str = "note"  # the comment's purpose when no event comment carries them
+
+    def __add__(self, other: _Notes) -> _Notes:
+        return _Notes(
+            self.keys + other.keys,
+            self.paragraphs + other.paragraphs,
+            self.reasons + other.reasons,
+            self.purpose if self.keys else other.purpose,
+        )
+
+
+def _label_notes(ctx: Context, snap: IssueSnapshot, record: Record, labels: Labels) -> _Notes:
+    """Several severity labels, and unknown ``escalation-S<n>`` labels next to a known one."""
+    notes = _Notes()
     severities = labels.severities
-    if len(severities) > 1:
-        key = "multi:" + "+".join(s.id for s in severities)
-        if key not in notes:
-            notes.append(key)
-            body, reason = W.several_labels(severities)
-            out.append(
-                PostComment(
-                    f"{snap.key}#{record.epoch}:note:{key}",
-                    snap.key,
-                    body,
-                    "multi_label",
-                    sensitive,
-                    reason,
-                )
-            )
-    for label in labels.unknown:
-        key = f"unknown:{label.lower()}"
-        if key not in notes:
-            notes.append(key)
-            out.append(_unknown_label_comment(ctx, snap, record.epoch, label, sensitive))
-    return out, replace(record, notes=tuple(notes))
+    key = "multi:" + "+".join(s.id for s in severities)
+    if len(severities) > 1 and key not in record.notes:
+        para, reason = W.several_labels(severities)
+        notes += _Notes((key,), (para,), (reason,), "multi_label")
+    unknown = [lbl for lbl in labels.unknown if f"unknown:{lbl.lower()}" not in record.notes]
+    if unknown:
+        keys = tuple(f"unknown:{lbl.lower()}" for lbl in unknown)
+        para = W.unknown_labels_ignored(ctx.voice, unknown)
+        reason = S.UNKNOWN_LABEL_REASON.format(labels=W.joined(unknown))
+        notes += _Notes(keys, (para,), (reason,), "unknown_label")
+    return notes
 
 
-def _unknown_label_comment(
-    ctx: Context, snap: IssueSnapshot, epoch: int, label: str, sensitive: bool
-) -> PostComment:
-    return PostComment(
-        f"{snap.key}#{epoch}:note:unknown:{label.lower()}",
+def _recommendation_notes(ctx: Context, snap: IssueSnapshot, record: Record) -> _Notes:
+    """Once per escalation: ask the reporter for the recommendation parts the description lacks."""
+    if "recommendation" in record.notes:
+        return _Notes()
+    missing = missing_recommendation(ctx.rules, snap.description)
+    if not missing:
+        return _Notes()
+    para, reason = W.recommendation_missing(ctx.voice, snap.reporter, snap.reporter_name, missing)
+    return _Notes(("recommendation",), (para,), (reason,), "recommendation")
+
+
+def _with_notes(
+    snap: IssueSnapshot, rec: Record, actions: list[Action], notes: _Notes, sensitive: bool
+) -> tuple[list[Action], Record]:
+    """``notes`` added to the event's comment (the first one), else posted as one note comment."""
+    if not notes.keys:
+        return actions, rec
+    rec = replace(rec, notes=rec.notes + notes.keys)
+    for i, a in enumerate(actions):
+        if isinstance(a, PostComment):
+            body = Doc(a.body.paragraphs + notes.paragraphs)
+            reason = S.NOTE_SEPARATOR.join((a.reason, *notes.reasons))
+            actions[i] = replace(a, body=body, reason=reason)
+            return actions, rec
+    comment = PostComment(
+        f"{snap.key}#{rec.epoch}:note:{','.join(notes.keys)}",
         snap.key,
-        W.unknown_label(ctx.voice, snap.reporter, label),
-        "unknown_label",
+        Doc(notes.paragraphs),
+        notes.purpose,
         sensitive,
-        S.UNKNOWN_LABEL_REASON.format(labels=label),
+        S.NOTE_SEPARATOR.join(notes.reasons),
     )
+    return [*actions, comment], rec
 
 
 # --- no escalation ----------------------------------------------------------------------------
@@ -360,14 +389,8 @@ def _no_escalation(
             issue_key=snap.key, did=Did.NOTHING, reason=S.NO_LABEL, record=record, changed=False
         )
     base = record or Record(epoch=0, status="invalid")
-    notes = list(base.notes)
-    actions: list[Action] = []
-    for label in unknown:
-        key = f"unknown:{label.lower()}"
-        if key not in notes:
-            notes.append(key)
-            actions.append(_unknown_label_comment(ctx, snap, base.epoch, label, False))
-    if not actions:
+    new_labels = [lbl for lbl in unknown if f"unknown:{lbl.lower()}" not in base.notes]
+    if not new_labels:
         return Decision(
             issue_key=snap.key,
             did=Did.NOTHING,
@@ -375,16 +398,26 @@ def _no_escalation(
             record=record,
             changed=False,
         )
-    new = replace(base, notes=tuple(notes)).with_events(
+    keys = tuple(f"unknown:{lbl.lower()}" for lbl in new_labels)
+    reason = S.UNKNOWN_LABEL_REASON.format(labels=W.joined(new_labels))
+    comment = PostComment(
+        f"{snap.key}#{base.epoch}:note:{','.join(keys)}",
+        snap.key,
+        Doc((W.unknown_labels(ctx.voice, snap.reporter, snap.reporter_name, new_labels),)),
+        "unknown_label",
+        False,
+        reason,
+    )
+    new = replace(base, notes=base.notes + keys).with_events(
         Event(now, "unknown_label", W.joined(unknown))
     )
     return Decision(
         issue_key=snap.key,
         did=Did.COMMENT,
-        reason=S.UNKNOWN_LABEL_REASON.format(labels=W.joined(unknown)),
+        reason=reason,
         record=new,
         changed=True,
-        actions=tuple(actions),
+        actions=(comment,),
     )
 
 
@@ -429,8 +462,7 @@ def _route(
         ack_due=rec.ack_due,
         resolve_due=rec.resolve_due,
         previous=r.previous,
-        channels=ctx.voice.channels[severity.id],
-        cell_note=cell.note,
+        cell=cell,
         type_note=type_note,
         overdue_since=r.overdue_since,
     )
@@ -445,11 +477,10 @@ def _route(
     actions += _notify(
         ctx, snap, rec, severity, sensitive, "route", action_id, recipients, detail, reason
     )
-    extra, rec = _one_off_comments(ctx, snap, rec, labels, sensitive)
-    actions.extend(extra)
+    notes = _label_notes(ctx, snap, rec, labels)
     if not relabel:
-        extra, rec = _recommendation_note(ctx, snap, rec, sensitive)
-        actions.extend(extra)
+        notes += _recommendation_notes(ctx, snap, rec)
+    actions, rec = _with_notes(snap, rec, actions, notes, sensitive)
     rec = rec.with_events(
         _label_event(r, severity, itype), Event(now, "routed", reason, rec.owner, level)
     )
@@ -550,27 +581,6 @@ def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -
     return replace(rec, current=current, ack_breached=True).with_events(event)
 
 
-def _recommendation_note(
-    ctx: Context, snap: IssueSnapshot, rec: Record, sensitive: bool
-) -> tuple[list[Action], Record]:
-    """Once per escalation: ask the reporter for the recommendation parts the description lacks."""
-    if "recommendation" in rec.notes:
-        return [], rec
-    missing = missing_recommendation(ctx.rules, snap.description)
-    if not missing:
-        return [], rec
-    body, reason = W.recommendation_missing(ctx.voice, snap.reporter, missing)
-    comment = PostComment(
-        f"{snap.key}#{rec.epoch}:note:recommendation",
-        snap.key,
-        body,
-        "recommendation",
-        sensitive,
-        reason,
-    )
-    return [comment], replace(rec, notes=rec.notes + ("recommendation",))
-
-
 # --- progress of an open escalation -----------------------------------------------------------
 
 # the actions of one step, the record after it, and what it did (None: nothing was due)
@@ -581,7 +591,9 @@ def _progress(
     ctx: Context, snap: IssueSnapshot, record: Record, labels: Labels, now: datetime
 ) -> Decision:
     severity, itype = labels.severity, _kind(ctx, record)
-    actions, rec = _one_off_comments(ctx, snap, record, labels, itype.sensitive)
+    notes = _label_notes(ctx, snap, record, labels)
+    actions: list[Action] = []
+    rec = record
     steps: list[Did] = []
     if rec.acked_at is None:
         rec, acked = _take_ack(ctx, snap, rec, now)
@@ -594,6 +606,7 @@ def _progress(
     more, rec, did2 = _resolve_clock(ctx, snap, rec, severity, itype, now, did == Did.ESCALATE)
     actions += more
     steps += [did2] if did2 else []
+    actions, rec = _with_notes(snap, rec, actions, notes, itype.sensitive)
     if actions:
         return Decision(
             issue_key=snap.key,
@@ -816,8 +829,8 @@ def _nudge(
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     reason = S.NUDGE_REASON.format(percent=int(ctx.rules.nudge_at * 100))
-    body = W.doc(
-        W.fill(S.NUDGE, owner=ctx.voice.mention(rec.owner), ack_due=ctx.voice.when(rec.ack_due))
+    body = W.reminder(
+        ctx.voice, S.NUDGE, severity, rec.owner, rec.owner_role, rec.ack_due, rec.resolve_due
     )
     actions: list[Action] = [
         PostComment(f"{pid}:comment:nudge:L{rec.level}", snap.key, body, "nudge", sensitive, reason)
@@ -851,8 +864,8 @@ def _remind(
     pid = _prefix(snap, rec)
     count = rec.reminders + 1
     reason = S.REMIND_REASON.format(count=count)
-    body = W.doc(
-        W.fill(S.REMIND, owner=ctx.voice.mention(rec.owner), ack_due=ctx.voice.when(rec.ack_due))
+    body = W.reminder(
+        ctx.voice, S.REMIND, severity, rec.owner, rec.owner_role, rec.ack_due, rec.resolve_due
     )
     suffix = f"L{rec.level}:{count}"
     actions: list[Action] = [

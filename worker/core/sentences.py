@@ -19,6 +19,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 DATE_TIME = "{weekday} {day:02d} {month} {year} {hour:02d}:{minute:02d} ({zone})"
 NO_DATE = "—"
 NOBODY = "nobody"
+THE_REPORTER = "reporter"  # mention text when Jira did not give the reporter's display name
 NOBODY_AVAILABLE = "nobody available"
 LIST_SEPARATOR = ", "
 NOTE_SEPARATOR = "; "
@@ -47,11 +48,12 @@ RELABELLED = (
 RELABELLED_EVENT = "{previous} -> {current}"
 ROUTED_SENSITIVE = "{key} is escalated ({severity}). Owner: {handlers}."
 ROUTED_WITH_OWNER = (
-    "{severity} escalation ({severity_name}), {kind}. Handled by {handlers}; {owner} owns it."
+    "{severity} escalation ({severity_name}), {kind}: the matrix names {roles}. "
+    "Handled by {handlers}; {owner} owns it."
 )
 ROUTED_NO_OWNER = (
-    "{severity} escalation ({severity_name}), {kind}. Handled by {handlers}; "
-    "no active owner was found."
+    "{severity} escalation ({severity_name}), {kind}: the matrix names {roles}. "
+    "Handled by {handlers}; no active owner was found."
 )
 DEADLINES = "Acknowledge by {ack_due}; resolve by {resolve_due}."
 DEADLINES_EXPLAINED = (
@@ -65,9 +67,7 @@ ROUTED_LATE = (
 )
 LATE_EVENT = "found after the acknowledge deadline; grace until {ack_due}"
 ASSIGNMENT_KEPT = "the assignee stays the team's choice; {person} owns the escalation"
-CHANNEL = "Channel: {primary}."
-CHANNEL_WITH_BACKUP = "Channel: {primary} (backup: {backup})."
-CHANNEL_JOIN = " + "
+ROLE_JOIN = " + "
 NOTIFY_ROUTED = "Escalated to you ({severity})."
 
 # --- notes made once per issue ----------------------------------------------------------------
@@ -80,6 +80,18 @@ SEVERAL_LABELS_REASON = "several severity labels: {labels}"
 UNKNOWN_LABEL = (
     "{reporter} the label {label} is not a severity this worker knows, so nothing was routed. "
     "Use one of: {known}."
+)
+UNKNOWN_LABELS = (
+    "{reporter} the labels {labels} are not severities this worker knows, so nothing was "
+    "routed. Use one of: {known}."
+)
+UNKNOWN_LABEL_IGNORED = (
+    "The label {label} is not a severity this worker knows and was left aside. "
+    "Severity labels: {known}."
+)
+UNKNOWN_LABELS_IGNORED = (
+    "The labels {labels} are not severities this worker knows and were left aside. "
+    "Severity labels: {known}."
 )
 UNKNOWN_LABEL_REASON = "unknown severity label {labels}"
 UNKNOWN_LABEL_TOLD = "Unknown severity label {label}; the reporter was told."
@@ -134,12 +146,16 @@ NOTIFY_ESCALATED = "Escalated to you one level up."
 # --- nudge and reminder -----------------------------------------------------------------------
 
 NUDGE_REASON = "{percent}% of the acknowledge window has passed without a response"
-NUDGE = "{owner} a reminder: please acknowledge by {ack_due}, or the escalation moves one level up."
+NUDGE = (
+    "{owner} a reminder: this {severity} escalation is yours as {role}. Please acknowledge by "
+    "{ack_due}, or it moves one level up. Resolve by {resolve_due}."
+)
 NOTIFY_NUDGE = "Please acknowledge."
 REMIND_REASON = "top of the ladder: still not acknowledged (reminder {count})"
 REMIND = (
-    "{owner} this escalation is still waiting for an acknowledgement (due {ack_due}). "
-    "It is at the top of the ladder and will not move further."
+    "{owner} this {severity} escalation, yours as {role}, is still waiting for an "
+    "acknowledgement (due {ack_due}). It is at the top of the ladder and will not move further. "
+    "Resolve by {resolve_due}."
 )
 NOTIFY_REMIND = "Still waiting for an acknowledgement."
 

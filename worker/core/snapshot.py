@@ -56,6 +56,7 @@ class IssueSnapshot:
     comments: tuple[Comment, ...] | None = (
         None  # None: not read this cycle (nothing pending needs them)
     )
+    reporter_name: str | None = None  # the reporter's display name, as Jira gives it
 
     @property
     def is_resolved(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from worker.core import sentences as S
 from worker.core.directory import Directory, Person
 from worker.core.messages import Doc, Inline, Mention, Text
-from worker.core.rules import Cell, ChannelPlan, IssueType, Rules, Severity
+from worker.core.rules import Cell, IssueType, Rules, Severity
 from worker.core.staffing import Inactive, Staff, StaffNote
 
 Field = str | int | Inline | Sequence[Inline]
@@ -104,21 +104,21 @@ class Voice:
     rules: Rules
     directory: Directory
     tz: ZoneInfo
-    # severity id -> "Channel: Phone call + Slack (backup: SMS).", written once per context
-    channels: Mapping[str, str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        plans = self.rules.channel_plans
-        texts = {sid: channel_text(self.rules, plans.get(sid)) for sid in self.rules.severities}
-        object.__setattr__(self, "channels", texts)
 
     def name(self, account_id: str | None) -> str:
         p = self.directory.by_account(account_id)
         return p.name if p else (account_id or S.NOBODY)
 
-    def mention(self, account_id: str | None) -> Mention | str:
-        """``@Name`` of the person, or ``""`` when there is nobody to mention."""
-        return Mention(account_id, self.name(account_id)) if account_id else ""
+    def mention(self, account_id: str | None, display_name: str | None = None) -> Mention | str:
+        """``@Name`` of the person, or ``""`` when there is nobody to mention.
+
+        The name comes from the directory, else from Jira (``display_name``), never the raw
+        accountId: people outside the directory (a reporter) read as their Jira name.
+        """
+        if not account_id:
+            return ""
+        p = self.directory.by_account(account_id)
+        return Mention(account_id, p.name if p else (display_name or S.THE_REPORTER))
 
     def when(self, at: datetime | None) -> str:
         return S.NO_DATE if at is None else date_time(at, self.tz)
@@ -127,7 +127,7 @@ class Voice:
         role = self.rules.roles.get(role_id)
         return role.name if role else role_id
 
-    def roles(self, role_ids: Iterable[str], sep: str = S.CHANNEL_JOIN) -> str:
+    def roles(self, role_ids: Iterable[str], sep: str = S.ROLE_JOIN) -> str:
         return sep.join(self.role(r) for r in role_ids)
 
     def mentions(self, people: Sequence[Person]) -> list[Inline] | str:
@@ -157,17 +157,6 @@ class Voice:
 def default_kind(rules: Rules, default: IssueType) -> str:
     hints = S.LIST_SEPARATOR.join(lbl for t in rules.types.values() for lbl in t.labels[:1])
     return S.DEFAULT_KIND.format(kind=default.name.lower(), kind_labels=hints)
-
-
-def channel_text(rules: Rules, plan: ChannelPlan | None) -> str:
-    if plan is None:
-        return ""
-    names = [rules.channels[c].name for c in plan.primary if c in rules.channels]
-    backup = [rules.channels[c].name for c in plan.backup if c in rules.channels]
-    primary = S.CHANNEL_JOIN.join(names)
-    if backup:
-        return S.CHANNEL_WITH_BACKUP.format(primary=primary, backup=S.LIST_SEPARATOR.join(backup))
-    return S.CHANNEL.format(primary=primary)
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -222,12 +211,15 @@ def route_comment(
     ack_due: datetime | None,
     resolve_due: datetime | None,
     previous: str | None,
-    channels: str,
-    cell_note: str | None,
+    cell: Cell,
     type_note: str | None,
     overdue_since: datetime | None = None,
 ) -> Doc:
-    """The routing comment: who handles it, the deadlines, and how to acknowledge."""
+    """The routing comment: who handles it and why, the deadlines, and how to acknowledge.
+
+    How people are notified (phone, Slack, …) is not repeated here: a Jira comment is read on
+    the ticket, the channels reach people elsewhere.
+    """
     paras: list[tuple[Inline, ...]] = []
     if previous is not None:
         current = f"{severity.id}/{itype.id}"
@@ -242,6 +234,7 @@ def route_comment(
             "severity": severity.id,
             "severity_name": severity.name.lower(),
             "kind": itype.name.lower(),
+            "roles": v.roles(cell.handlers),
             "handlers": handlers,
         }
         if staff.owner is not None:
@@ -249,9 +242,8 @@ def route_comment(
         else:
             paras.append(fill(S.ROUTED_NO_OWNER, **cell_fields))
         paras.append(fill(S.DEADLINES_EXPLAINED, **dates))
-        extra = " ".join(x for x in (channels, cell_note or "") if x)
-        if extra:
-            paras.append(fill("{text}", text=extra))
+        if cell.note:
+            paras.append(fill("{text}", text=cell.note))
         if type_note:
             paras.append(fill("{text}", text=type_note))
     if overdue_since is not None:
@@ -264,28 +256,42 @@ def route_comment(
 # --- notes made once per issue ----------------------------------------------------------------
 
 
-def several_labels(severities: Sequence[Severity]) -> tuple[Doc, str]:
+def several_labels(severities: Sequence[Severity]) -> tuple[tuple[Inline, ...], str]:
     labels = S.LIST_SEPARATOR.join(s.label for s in severities)
-    body = doc(fill(S.SEVERAL_LABELS, labels=labels, severity=severities[0].id))
-    return body, S.SEVERAL_LABELS_REASON.format(labels=labels)
+    para = fill(S.SEVERAL_LABELS, labels=labels, severity=severities[0].id)
+    return para, S.SEVERAL_LABELS_REASON.format(labels=labels)
 
 
-def unknown_label(v: Voice, reporter: str | None, label: str) -> Doc:
-    known = S.LIST_SEPARATOR.join(s.label for s in v.rules.severities.values())
-    return doc(fill(S.UNKNOWN_LABEL, reporter=v.mention(reporter), label=label, known=known))
+def _known(v: Voice) -> str:
+    return S.LIST_SEPARATOR.join(s.label for s in v.rules.severities.values())
+
+
+def unknown_labels(
+    v: Voice, reporter: str | None, reporter_name: str | None, labels: Sequence[str]
+) -> tuple[Inline, ...]:
+    """Only unknown severity labels: nothing was routed; the reporter is told which exist."""
+    who = v.mention(reporter, reporter_name)
+    if len(labels) == 1:
+        return fill(S.UNKNOWN_LABEL, reporter=who, label=labels[0], known=_known(v))
+    return fill(S.UNKNOWN_LABELS, reporter=who, labels=joined(labels), known=_known(v))
+
+
+def unknown_labels_ignored(v: Voice, labels: Sequence[str]) -> tuple[Inline, ...]:
+    """Unknown severity labels next to a known one: routed by the known one."""
+    if len(labels) == 1:
+        return fill(S.UNKNOWN_LABEL_IGNORED, label=labels[0], known=_known(v))
+    return fill(S.UNKNOWN_LABELS_IGNORED, labels=joined(labels), known=_known(v))
 
 
 def recommendation_missing(
-    v: Voice, reporter: str | None, missing: Sequence[str]
-) -> tuple[Doc, str]:
-    body = doc(
-        fill(
-            S.RECOMMENDATION_MISSING,
-            reporter=v.mention(reporter),
-            missing=S.NOTE_SEPARATOR.join(missing),
-        )
+    v: Voice, reporter: str | None, reporter_name: str | None, missing: Sequence[str]
+) -> tuple[tuple[Inline, ...], str]:
+    para = fill(
+        S.RECOMMENDATION_MISSING,
+        reporter=v.mention(reporter, reporter_name),
+        missing=S.NOTE_SEPARATOR.join(missing),
     )
-    return body, S.RECOMMENDATION_REASON.format(missing=S.LIST_SEPARATOR.join(missing))
+    return para, S.RECOMMENDATION_REASON.format(missing=S.LIST_SEPARATOR.join(missing))
 
 
 # --- acknowledgement and waiting --------------------------------------------------------------
@@ -331,6 +337,28 @@ def waiting(
             person=v.name(acked_by), acked_at=v.when(acked_at), resolve_due=v.when(resolve_due)
         )
     return S.WAITING_FOR_ACK.format(person=v.name(owner), ack_due=v.when(ack_due))
+
+
+def reminder(
+    v: Voice,
+    template: str,
+    severity: Severity,
+    owner: str | None,
+    role: str | None,
+    ack_due: datetime | None,
+    resolve_due: datetime | None,
+) -> Doc:
+    """A nudge or a top-of-ladder reminder: whose it is and why, and both deadlines."""
+    return doc(
+        fill(
+            template,
+            owner=v.mention(owner),
+            severity=severity.id,
+            role=v.role(role or ""),
+            ack_due=v.when(ack_due),
+            resolve_due=v.when(resolve_due),
+        )
+    )
 
 
 def resolve_at_top(v: Voice, owner: str | None, resolve_due: datetime) -> Doc:

@@ -43,6 +43,13 @@ def _account(value: Any) -> str | None:
     return None
 
 
+def _display_name(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        name = value.get("displayName")
+        return str(name) if name else None
+    return None
+
+
 def sprint_end(value: Any) -> datetime | None:
     """End of the issue's current sprint: the active one, else the latest future one."""
     if not isinstance(value, list):
@@ -133,6 +140,7 @@ def snapshot_from_json(
         issue_type=str((f.get("issuetype") or {}).get("name", "")),
         summary=str(f.get("summary") or "")[:500],
         reporter=_account(f.get("reporter")),
+        reporter_name=_display_name(f.get("reporter")),
         assignee=_account(f.get("assignee")),
         status=str(status.get("name", "")),
         status_category=str(category),
