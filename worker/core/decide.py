@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from worker.core import channel_ack
+from worker.core import channel_ack, recommendation
 from worker.core import sentences as S
 from worker.core import wording as W
 from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notify, PostComment
@@ -148,8 +148,8 @@ def issue_type(rules: Rules, snap: IssueSnapshot) -> tuple[IssueType, str | None
 
 
 def missing_recommendation(rules: Rules, description: str) -> list[str]:
-    text = description.lower()
-    return [p.title for p in rules.recommendation if not any(m.lower() in text for m in p.markers)]
+    """Titles of the recommendation parts the description does not give (see recommendation.py)."""
+    return [p.title for p in recommendation.missing(rules.recommendation, description)]
 
 
 def find_ack(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime) -> Ack | None:
