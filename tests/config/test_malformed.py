@@ -1082,7 +1082,13 @@ CORPUS: list[tuple[str, list[Edit]]] = [
     ("nudge_at_text", [(POL, "nudge_at: 0.75", "nudge_at: soon")]),
     (
         "recommendation_markers_empty",
-        [(POL, '    markers: ["tried", "attempted", "so far"]', "    markers: []")],
+        [
+            (
+                POL,
+                '    markers: ["tried", "attempt*", "so far", "already done", "workaround*", "we checked"]',
+                "    markers: []",
+            )
+        ],
     ),
     (
         "principle_not_a_mapping",
@@ -1854,11 +1860,11 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write a number, e.g. 0.75",
     ],
     "recommendation_markers_empty": [
-        "rules/policy.yaml:32: recommendation[1] › markers: the list is empty.",
+        "rules/policy.yaml:37: recommendation[1] › markers: the list is empty.",
         "  ==> fix: name at least one entry",
     ],
     "principle_not_a_mapping": [
-        "rules/policy.yaml:61: principles[4]: expected a mapping, got the text 'just a sentence'.",
+        "rules/policy.yaml:66: principles[4]: expected a mapping, got the text 'just a sentence'.",
         "  ==> fix: write 'key: value' entries indented under this key",
     ],
     "rank_zero": [
