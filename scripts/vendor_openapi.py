@@ -53,6 +53,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("put", "/rest/api/3/issue/{issueIdOrKey}/assignee"),  # assignIssue
     ("get", "/rest/api/3/issue/{issueIdOrKey}/watchers"),  # getIssueWatchers
     ("post", "/rest/api/3/issue/{issueIdOrKey}/watchers"),  # addWatcher
+    ("delete", "/rest/api/3/issue/{issueIdOrKey}/watchers"),  # removeWatcher
     ("get", "/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}"),  # getIssueProperty
     ("put", "/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}"),  # setIssueProperty
     ("delete", "/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}"),  # deleteIssueProperty

@@ -105,6 +105,8 @@ def test_every_endpoint_answers_within_the_contract(
         ("PUT", f"/issue/{key}/assignee", None, {"accountId": None}, 204),
         ("POST", f"/issue/{key}/watchers", None, DEV, 204),
         ("GET", f"/issue/{key}/watchers", None, None, 200),
+        ("DELETE", f"/issue/{key}/watchers", {"accountId": DEV}, None, 204),
+        ("DELETE", f"/issue/{key}/watchers", {"accountId": "ghost"}, None, 404),
         ("PUT", f"/issue/{key}/properties/q", None, {"v": 1}, 201),
         ("GET", f"/issue/{key}/properties/q", None, None, 200),
         ("DELETE", f"/issue/{key}/properties/q", None, None, 204),

@@ -127,6 +127,34 @@ class Outcome:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class LastRead:
+    """What the worker had read of the issue when it stored this record.
+
+    A cold cycle compares it with the search result: an issue whose ``updated`` has not moved past
+    ``updated`` needs no changelog or comment read; one whose embedded comment list still reaches
+    back to ``comment`` needs no separate comment read (see ``worker.cycle.gather``).
+    """
+
+    updated: datetime | None = None  # the issue's ``updated`` in the data the decision used
+    comment: str | None = None  # newest comment id seen (the worker's own comments included)
+    history: str | None = None  # newest changelog entry id seen
+
+    def to_json(self) -> dict[str, Any]:
+        return {"updated": _iso(self.updated), "comment": self.comment, "history": self.history}
+
+    @staticmethod
+    def from_json(v: Any) -> LastRead | None:
+        if v is None:
+            return None
+        if not isinstance(v, Mapping):
+            raise RecordError("last_read: expected an object")
+        comment, history = v.get("comment"), v.get("history")
+        if not all(x is None or isinstance(x, str) for x in (comment, history)):
+            raise RecordError("last_read: comment and history must be ids (strings)")
+        return LastRead(_parse_dt(v.get("updated"), "last_read.updated"), comment, history)
+
+
 _NO_LEVEL = LevelState()
 _EMPTY_JOURNAL = Journal()
 
@@ -171,6 +199,7 @@ class Record:
     claimed_at: datetime | None = None  # when ``writer`` recorded intent for the pending actions
     history: tuple[int, ...] = ()  # epochs of earlier escalations, each kept in its own property
     timeline_parts: int = 0  # older timeline events of this epoch, moved to numbered properties
+    last_read: LastRead | None = None  # absent in records of older workers: read everything once
     schema: int = SCHEMA
 
     @property
@@ -358,6 +387,8 @@ def to_json(record: Record) -> dict[str, Any]:
     out["timeline"] = [_event_json(e) for e in record.timeline]
     out["outbox"] = [e.to_json() for e in record.outbox]
     out["notify_retry"] = [notify_to_json(n) for n in record.notify_retry]
+    if record.last_read is not None:  # optional: older workers ignore it, newer ones read it
+        out["last_read"] = record.last_read.to_json()
     return out
 
 
@@ -437,6 +468,7 @@ def from_json(data: Any) -> Record:
             outbox=tuple(OutboxEntry.from_json(e) for e in outbox),
             # an unreadable retry payload is left out (it was only a retry), never the whole record
             notify_retry=tuple(n for n in map(_notify_or_none, retry) if n is not None),
+            last_read=LastRead.from_json(data.get("last_read")),
         )
     except RecordError:
         raise

@@ -189,6 +189,7 @@ class Applier:
             fresh.record != loaded.record
             or fresh.snapshot.updated != loaded.snapshot.updated
             or fresh.snapshot.labels != loaded.snapshot.labels
+            or not loaded.description_read  # searched without it: decide on the whole issue
         ):
             decision = self.redecide(fresh)
             if not decision.actions:
@@ -321,6 +322,7 @@ class Applier:
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)
+        final = with_own_comment(final, self.gateway.posted_comment(key))
         final = self._archive(key, fresh.record, final)
         try:
             result.record = self._write(key, final)
@@ -493,6 +495,14 @@ PERMISSIONS = {
     "watch": "Manage watcher list",
     "comment": "Add comments (and, for people issues, membership of the visibility group or role)",
 }
+
+
+def with_own_comment(record: Record, comment_id: str | None) -> Record:
+    """The worker's own newest comment counts as read: the next cold cycle needs no comment read
+    just because the worker commented (see ``worker.cycle.gather``)."""
+    if comment_id is None or record.last_read is None:
+        return record
+    return replace(record, last_read=replace(record.last_read, comment=comment_id))
 
 
 def refusal_hint(action: Action, status: int | None) -> str:

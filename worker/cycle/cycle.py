@@ -34,7 +34,7 @@ from worker.core.decide import Context, decide
 from worker.core.record import Journal, Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
-from worker.cycle.gather import Gatherer, Loaded, relevant
+from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import JiraError
@@ -183,9 +183,9 @@ class Cycle:
         self.overlap = overlap
         self.lookback = lookback
         self.reconcile_window = reconcile_window
-        self.load_chunk = (
-            250  # changed issues loaded together: one bulk changelog call, bounded raw JSON
-        )
+        # changed issues loaded together: one bulk changelog call (Jira's maximum), bounded raw JSON
+        self.load_chunk = 1000
+        self._watching: dict[str, bool | None] = {}  # from this cycle's search: worker watches?
         self.gatherer = Gatherer(gateway, config.rules)
         # told the counts after each issue and phase (worker.ops.progress); None: silent
         self.progress: Callable[[CycleReport, str], None] | None = None
@@ -295,7 +295,7 @@ class Cycle:
                 continue
             report.decided += 1
             report.acted += bool(d.actions)
-            batch.append((loaded, d))
+            batch.append((loaded, with_last_read(loaded, d)))
         self._apply_batch(applier, batch, now, report)
         report.duration_s = time.perf_counter() - t0
         report.requests = Counter(self.gateway.http.counts) - counts_before
@@ -348,7 +348,7 @@ class Cycle:
         applier = self._applier(ctx, now)
         batch: list[tuple[Loaded, Decision]] = []
         live = not dry_run and keys is None
-        for item in self._gather(now, full, keys, report):
+        for item in self._gather(now, full, keys, report, dry_run):
             report.issues_seen += 1
             if self.progress is not None:
                 self.progress(report, "claim")
@@ -367,7 +367,7 @@ class Cycle:
                     if keys is None:
                         self._remember(item, d, now)
                 elif needs_apply(item, d):
-                    batch.append((item, d))
+                    batch.append((item, with_last_read(item, d)))
                 else:
                     self._remember(item, d, now)
             if len(batch) >= self.batch_size:
@@ -397,14 +397,23 @@ class Cycle:
         return report
 
     def _search_projects(
-        self, query: Callable[[list[str]], str], *, reconcile: list[int]
+        self,
+        query: Callable[[list[str]], list[str]],
+        *,
+        reconcile: list[int],
+        fields: list[str] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Search the watched projects; one that vanished (Jira: 400, "does not exist for the
         field 'project'") is dropped with one warning and the search is asked again without it."""
         m = self.memory
         projects = list(self.config.jira.projects if m.projects is None else m.projects)
         while True:
-            pages = self.gateway.search(query(projects), reconcile=reconcile)
+            pages = self.gateway.search_partitioned(
+                query(projects),
+                reconcile=reconcile,
+                fields=fields,
+                concurrency=self.concurrency,
+            )
             try:
                 first = next(pages, None)
             except JiraError as exc:
@@ -503,31 +512,36 @@ class Cycle:
             )
 
     def _gather(
-        self, now: datetime, full: bool, keys: list[str] | None, report: CycleReport
+        self,
+        now: datetime,
+        full: bool,
+        keys: list[str] | None,
+        report: CycleReport,
+        dry_run: bool = False,
     ) -> Iterator[Loaded]:
         """Issues to decide on, yielded a chunk at a time (at most one chunk of raw JSON and snapshots alive)."""
         m = self.memory
         rules = self.config.rules
         tz = ZoneInfo(m.time_zone) if m.time_zone else ZoneInfo("UTC")
         issues: Iterable[dict[str, Any]]
+        labels = [s.label for s in rules.severities.values()]
         if keys:
             issues = self.gateway.search(jql.by_keys(keys))
         else:
 
-            def query(projects: list[str]) -> str:
+            def query(projects: list[str]) -> list[str]:
                 if full:
-                    since = (
-                        (m.last_full_at - self.overlap) if m.last_full_at else now - self.lookback
-                    )
-                    labels = [s.label for s in rules.severities.values()]
-                    return jql.full_scan(projects, labels, since, tz)
+                    return jql.escalation_partitions(projects, labels)
                 assert m.last_cycle_at is not None
-                return jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)
+                since = m.last_cycle_at - self.overlap
+                return [jql.changed_escalations(projects, labels, since, tz)]
 
             recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
             m.recent_writes = {i: m.recent_writes[i] for i in recent}
             issues = self._search_projects(
-                query, reconcile=[int(i) for i in recent if i.isdigit()][-50:]
+                query,
+                reconcile=[int(i) for i in recent if i.isdigit()][-50:],
+                fields=self.gateway.search_fields(description=dry_run),
             )
 
         # Pages are consumed as they arrive and changed issues loaded a chunk at a time, so the raw
@@ -536,10 +550,15 @@ class Cycle:
         seen: set[str] = set()
         for issue in issues:
             key = str(issue.get("key"))
+            if key in seen:  # two severity labels: found by two partitions
+                continue
             seen.add(key)
             rec, _, _ = read_record(record_of(issue, self.gateway.property_key))
+            if keys is None and not dry_run:
+                self._watching[key] = watching(issue)
             if not relevant(rules, issue, rec):
                 m.issues.pop(key, None)
+                self._watch(key, rec)
                 continue
             cached = m.issues.get(key)
             updated = parse_time((issue.get("fields") or {}).get("updated"))
@@ -549,6 +568,8 @@ class Cycle:
                 and cached.loaded.record == rec
             ):
                 yield cached.loaded
+            elif not moved(issue, rec):  # built from the search result alone: no request
+                yield from self.gatherer.load([issue], worker=self.memory.account_id)
             else:
                 fresh.append(issue)
                 if len(fresh) >= self.load_chunk:
@@ -582,7 +603,7 @@ class Cycle:
 
     def _load(self, fresh: list[dict[str, Any]], report: CycleReport) -> list[Loaded]:
         try:
-            return self.gatherer.load(fresh)
+            return self.gatherer.load(fresh, worker=self.memory.account_id)
         except JiraError as exc:
             report.errors.append(f"gather failed: {exc}")
             raise
@@ -591,7 +612,7 @@ class Cycle:
         return Applier(
             self.gateway,
             self.gatherer,
-            lambda fresh: decide(ctx, fresh.snapshot, fresh.record, now),
+            lambda fresh: with_last_read(fresh, decide(ctx, fresh.snapshot, fresh.record, now)),
             visibility=self.config.jira.people_issue_visibility,
             notifier=self.notifier,
             claim=self.claim_token,
@@ -636,8 +657,24 @@ class Cycle:
         else:
             self._remember(Loaded(item.snapshot, record, None, False), d, now)
 
+    def _watch(self, key: str, rec: Record | None) -> None:
+        """Keep the worker watching exactly the issues with an open record: that is how a cold
+        cycle finds them again once their label is gone (``watcher = currentUser()``)."""
+        is_watching = self._watching.pop(key, None)
+        me = self.memory.account_id
+        if is_watching is None or me is None or rec is None:
+            return
+        try:
+            if rec.is_open and not is_watching:
+                self.gateway.add_watcher(key, me)
+            elif not rec.is_open and is_watching:
+                self.gateway.remove_watcher(key, me)
+        except JiraError as exc:  # harmless: tried again at the next full cycle
+            log.warning("watch_failed", issue=key, error=str(exc), hint="tried again next cycle")
+
     def _remember(self, item: Loaded, d: Decision, now: datetime) -> None:
         rec = d.record if d.record is not None else item.record
+        self._watch(item.snapshot.key, rec)
         if rec is None or rec.status != "open":
             self.memory.issues.pop(item.snapshot.key, None)
             if rec is None:
@@ -647,6 +684,13 @@ class Cycle:
             Cached(Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at),
             now,
         )
+
+
+def with_last_read(item: Loaded, d: Decision) -> Decision:
+    """The decision with what its snapshot was built from, stored with its record."""
+    if d.record is None or item.read is None or d.record.last_read == item.read:
+        return d
+    return replace(d, record=replace(d.record, last_read=item.read))
 
 
 def needs_apply(item: Loaded, d: Decision) -> bool:

@@ -1,17 +1,29 @@
-"""Gather: Jira JSON -> (snapshot, record) pairs, reading only what the decision needs."""
+"""Gather: Jira JSON -> (snapshot, record) pairs, reading only what the decision needs.
+
+Even a cold cycle (cron, a restarted dyno) reads only what changed. The record remembers what the
+worker last read (:class:`~worker.core.record.LastRead`): an issue whose ``updated`` has not moved
+past it is decided from the search result alone (the changelog and comments it has were already
+weighed when the record was stored). A moved issue gets its changelog from the bulk endpoint
+(1,000 issues a request) and its comments from the list embedded in the search result; a separate
+comment read happens only when comments can change the decision and that list is truncated before
+the last comment the record saw, or holds a new comment by the worker's own account (a channel
+acknowledgement carries its meaning in a comment property, which search does not return).
+Whether writing the record property moves ``updated`` or not, this stays correct: a moved issue
+is merely read again in bulk.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from worker.core.decide import severity_labels
-from worker.core.record import Record
+from worker.core.record import LastRead, Record
 from worker.core.rules import Rules
 from worker.core.snapshot import Comment, IssueSnapshot
 from worker.jira.gateway import JiraGateway
-from worker.jira.mapping import snapshot_from_json
+from worker.jira.mapping import comment_from_json, parse_time, snapshot_from_json
 from worker.jira.stored_record import read_record, record_of
 
 
@@ -21,6 +33,8 @@ class Loaded:
     record: Record | None
     problem: str | None = None  # a stored value the worker could not read
     blocked: bool = False  # the stored value must not be overwritten (written by a newer worker)
+    read: LastRead | None = None  # what this snapshot was built from (stored with the next write)
+    description_read: bool = True  # False: searched without it; routing re-decides on a fresh read
 
 
 def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> bool:
@@ -42,6 +56,49 @@ def needs_comments(record: Record | None, issue: Mapping[str, Any]) -> bool:
     return fields.get("resolution") is not None or (
         ((fields.get("status") or {}).get("statusCategory") or {}).get("key") == "done"
     )
+
+
+def _id_key(value: str | None) -> tuple[int, str]:
+    """Comment and changelog ids are increasing numbers; compare them as such."""
+    v = value or ""
+    return (int(v), "") if v.isdigit() else (-1, v)
+
+
+def newest_id(ids: Iterable[str | None], before: str | None = None) -> str | None:
+    best = before
+    for i in ids:
+        if i and (best is None or _id_key(i) > _id_key(best)):
+            best = i
+    return best
+
+
+def embedded_comments(issue: Mapping[str, Any]) -> tuple[list[Comment], bool] | None:
+    """(comments, complete) from the ``comment`` field of a search result; None if not asked for."""
+    field = (issue.get("fields") or {}).get("comment")
+    if not isinstance(field, Mapping):
+        return None
+    raw = field.get("comments") or []
+    comments = [c for c in (comment_from_json(x) for x in raw if isinstance(x, Mapping)) if c]
+    total = field.get("total")
+    complete = not isinstance(total, int) or total <= len(raw)
+    return comments, complete
+
+
+def moved(issue: Mapping[str, Any], record: Record | None) -> bool:
+    """Whether the issue may have changed since the record's last read (True when unknown)."""
+    mark = record.last_read if record is not None else None
+    if mark is None or mark.updated is None:
+        return True
+    updated = parse_time((issue.get("fields") or {}).get("updated"))
+    return updated is None or updated > mark.updated
+
+
+def watching(issue: Mapping[str, Any]) -> bool | None:
+    """Whether the worker watches the issue (None when the search did not say)."""
+    watches = (issue.get("fields") or {}).get("watches")
+    if not isinstance(watches, Mapping) or "isWatching" not in watches:
+        return None
+    return bool(watches["isWatching"])
 
 
 class Gatherer:
@@ -70,22 +127,86 @@ class Gatherer:
         return out
 
     def load(
-        self, issues: Iterable[Mapping[str, Any]], *, comment_keys: set[str] | None = None
+        self,
+        issues: Iterable[Mapping[str, Any]],
+        *,
+        comment_keys: set[str] | None = None,
+        worker: str | None = None,
     ) -> list[Loaded]:
-        """Fetch changelogs in bulk and comments where needed, then build snapshots."""
+        """Snapshots for a chunk of searched issues, reading only what moved (see the module doc).
+
+        ``comment_keys``: read the comments of exactly these issues (explain/plan by key).
+        ``worker``: the worker's accountId, to notice new comments of its own.
+        """
         issues = list(issues)
         if not issues:
             return []
-        histories = self.gateway.bulk_changelog([str(i.get("id")) for i in issues])
-        comments: dict[str, list[Comment]] = {}
-        for issue in issues:
-            key = str(issue.get("key"))
-            rec, _, _ = read_record(record_of(issue, self.gateway.property_key))
-            if (comment_keys is not None and key in comment_keys) or (
-                comment_keys is None and needs_comments(rec, issue)
-            ):
-                comments[key] = self.gateway.comments(key)
-        return self.build(issues, histories=histories, comments=comments)
+        records = [read_record(record_of(i, self.gateway.property_key)) for i in issues]
+        changed = [
+            str(i.get("id"))
+            for i, (rec, _, _) in zip(issues, records, strict=True)
+            if moved(i, rec)
+        ]
+        histories = self.gateway.bulk_changelog(changed) if changed else {}
+        out = []
+        for issue, (rec, problem, blocked) in zip(issues, records, strict=True):
+            key, iid = str(issue.get("key")), str(issue.get("id"))
+            mark = rec.last_read if rec is not None else None
+            embedded = embedded_comments(issue)
+            if iid in histories or not moved(issue, rec):
+                hist: Sequence[Mapping[str, Any]] = histories.get(iid, ())
+            else:
+                hist = ()
+            comments: Sequence[Comment] | None
+            if comment_keys is not None:
+                comments = self.gateway.comments(key) if key in comment_keys else None
+            elif not moved(issue, rec):
+                comments = embedded[0] if embedded is not None else None
+            else:
+                comments = self._comments(issue, rec, embedded, worker)
+            snap = snapshot_from_json(
+                issue, sprint_field=self.gateway.sprint_field, histories=hist, comments=comments
+            )
+            read = LastRead(
+                snap.updated,
+                newest_id(
+                    (c.id for c in comments or ()), mark.comment if mark is not None else None
+                ),
+                newest_id(
+                    (str(h.get("id")) for h in hist), mark.history if mark is not None else None
+                ),
+            )
+            fields = issue.get("fields") or {}
+            out.append(
+                Loaded(snap, rec, problem, blocked, read, description_read="description" in fields)
+            )
+        return out
+
+    def _comments(
+        self,
+        issue: Mapping[str, Any],
+        rec: Record | None,
+        embedded: tuple[list[Comment], bool] | None,
+        worker: str | None,
+    ) -> Sequence[Comment] | None:
+        """The comments of a moved issue: the embedded list when it holds all that matters."""
+        key = str(issue.get("key"))
+        need = needs_comments(rec, issue)
+        if embedded is None:
+            return self.gateway.comments(key) if need else None
+        listed, complete = embedded
+        if not need:
+            return listed
+        seen = rec.last_read.comment if rec is not None and rec.last_read is not None else None
+        reaches_back = complete or (
+            seen is not None and any(_id_key(c.id) <= _id_key(seen) for c in listed)
+        )
+        own_new = worker is not None and any(
+            c.author == worker and (seen is None or _id_key(c.id) > _id_key(seen)) for c in listed
+        )
+        if reaches_back and not own_new:
+            return listed
+        return self.gateway.comments(key)
 
     def refresh(self, loaded: Loaded) -> Loaded | None:
         """The issue as it is now. The changelog and comments are read again only if it changed."""
@@ -95,21 +216,30 @@ class Gatherer:
         rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
         updated = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field)
         if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
-            return Loaded(loaded.snapshot, rec, problem, blocked)
+            snap = loaded.snapshot
+            if not loaded.description_read:
+                snap = replace(snap, description=updated.description)
+            if rec is not None and rec.pending:
+                # comments from a search carry no properties: the check for effects that may
+                # already have happened reads them whole
+                snap = replace(snap, comments=None)
+            return Loaded(snap, rec, problem, blocked, loaded.read)
         key = loaded.snapshot.key
+        histories = self.gateway.changelog(key)
+        comments = self.gateway.comments(key)
         snap = snapshot_from_json(
-            issue,
-            sprint_field=self.gateway.sprint_field,
-            histories=self.gateway.changelog(key),
-            comments=self.gateway.comments(key),
+            issue, sprint_field=self.gateway.sprint_field, histories=histories, comments=comments
         )
-        return Loaded(snap, rec, problem, blocked)
+        read = LastRead(
+            snap.updated,
+            newest_id(c.id for c in comments),
+            newest_id(str(h.get("id")) for h in histories),
+        )
+        return Loaded(snap, rec, problem, blocked, read)
 
     def with_comments(self, loaded: Loaded) -> Loaded:
-        from dataclasses import replace
-
         snap = replace(loaded.snapshot, comments=tuple(self.gateway.comments(loaded.snapshot.key)))
-        return Loaded(snap, loaded.record, loaded.problem, loaded.blocked)
+        return Loaded(snap, loaded.record, loaded.problem, loaded.blocked, loaded.read)
 
     def load_one(self, key: str, *, with_comments: bool = True) -> Loaded | None:
         """One issue read fresh by key (never stale): fields, record, full changelog, comments."""

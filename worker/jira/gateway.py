@@ -6,6 +6,8 @@ Deciding what to do is not this module's job: see ``worker.core.decide`` and ``w
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -41,6 +43,12 @@ BASE_FIELDS = (
 )
 
 
+# What a polling search asks for: no description (read by key when routing needs it), the newest
+# comments embedded (a separate comment read only when that list is truncated past what the
+# record last saw), and whether the worker watches the issue (how it finds its own records).
+SEARCH_FIELDS = tuple(f for f in BASE_FIELDS if f != "description") + ("comment", "watches")
+
+
 def _k(key: str) -> str:
     return quote(key, safe="")
 
@@ -61,6 +69,73 @@ class JiraGateway:
         self.property_key = property_key
         self.sprint_field = sprint_field
         self.page_size = page_size
+        self._posted: dict[str, str] = {}
+        self._posted_lock = threading.Lock()
+
+    def search_fields(self, *, description: bool = False) -> list[str]:
+        """Fields for a polling search; ``description`` only when the decision will use it."""
+        return [*SEARCH_FIELDS, self.sprint_field, *(["description"] if description else [])]
+
+    def search_partitioned(
+        self,
+        queries: Sequence[str],
+        *,
+        fields: Sequence[str] | None = None,
+        reconcile: Sequence[int] = (),
+        concurrency: int = 4,
+    ) -> Iterator[dict[str, Any]]:
+        """Several searches paged in parallel (at most ``concurrency`` at once), merged as pages
+        arrive. A bounded queue keeps at most a few pages in memory; the first error is raised."""
+        if len(queries) <= 1 or concurrency <= 1:
+            for q in queries:
+                yield from self.search(q, fields=fields, reconcile=reconcile)
+            return
+        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2 * concurrency)
+        slots = threading.Semaphore(concurrency)
+        stop = threading.Event()
+
+        def worker(q: str) -> None:
+            with slots:
+                try:
+                    batch: list[dict[str, Any]] = []
+                    for issue in self.search(q, fields=fields, reconcile=reconcile):
+                        if stop.is_set():
+                            return
+                        batch.append(issue)
+                        if len(batch) >= self.page_size:
+                            pages.put(("issues", batch))
+                            batch = []
+                    if batch:
+                        pages.put(("issues", batch))
+                except BaseException as exc:  # handed to the consumer, raised there
+                    pages.put(("error", exc))
+                finally:
+                    pages.put(("done", None))
+
+        threads = [
+            threading.Thread(target=worker, args=(q,), daemon=True, name="search") for q in queries
+        ]
+        for t in threads:
+            t.start()
+        running = len(threads)
+        try:
+            while running:
+                kind, value = pages.get()
+                if kind == "done":
+                    running -= 1
+                elif kind == "error":
+                    raise value
+                else:
+                    yield from value
+        finally:
+            stop.set()
+            while running:  # let blocked producers finish so no thread is left behind
+                try:
+                    kind, _ = pages.get(timeout=30)
+                except queue.Empty:
+                    break
+                if kind == "done":
+                    running -= 1
 
     @property
     def fields(self) -> list[str]:
@@ -314,7 +389,24 @@ class JiraGateway:
         resp = self.http.call(
             "POST", f"{API}/issue/{_k(key)}/comment", json=body, retry_ambiguous=False
         )
-        return str((resp.body or {}).get("id", ""))
+        comment_id = str((resp.body or {}).get("id", ""))
+        if comment_id:
+            with self._posted_lock:
+                self._posted[key] = comment_id
+        return comment_id
+
+    def posted_comment(self, key: str) -> str | None:
+        """The id of the newest comment this process posted on ``key`` (for the record's last read)."""
+        with self._posted_lock:
+            return self._posted.pop(key, None)
+
+    def remove_watcher(self, key: str, account_id: str) -> None:
+        self.http.call(
+            "DELETE",
+            f"{API}/issue/{_k(key)}/watchers",
+            params={"accountId": account_id},
+            allow=(404,),
+        )
 
     def find_comment(self, key: str, action_id: str) -> str | None:
         """The id of the worker's comment carrying ``action_id``, if one exists (dedupe after a crash)."""

@@ -32,6 +32,37 @@ def full_scan(
     )
 
 
+def escalation_partitions(projects: Sequence[str], labels: Sequence[str]) -> list[str]:
+    """Every issue that can need the worker, as searches that can be paged in parallel.
+
+    One search per severity label (open issues carrying it), and one for the issues the worker
+    watches without an open severity label: it watches every issue it routes, so a removed label
+    or a resolution is found however long ago it happened, without scanning ordinary issues.
+    ``labels not in`` never matches an issue with no labels at all, hence the ``is EMPTY`` clause.
+    An issue with two severity labels comes back twice; the caller keeps the first.
+    """
+    scope = f"project in {in_list(projects)}"
+    parts = [
+        f"{scope} AND labels = {quote(label)} AND resolution is EMPTY ORDER BY key ASC"
+        for label in labels
+    ]
+    parts.append(
+        f"{scope} AND watcher = currentUser() AND (labels is EMPTY OR labels not in "
+        f"{in_list(labels)} OR resolution is not EMPTY) ORDER BY key ASC"
+    )
+    return parts
+
+
+def changed_escalations(
+    projects: Sequence[str], labels: Sequence[str], since: datetime, tz: ZoneInfo
+) -> str:
+    """Issues touched since ``since`` that carry a severity label or that the worker watches."""
+    return (
+        f"project in {in_list(projects)} AND updated >= {jql_time(since, tz)} AND "
+        f"(labels in {in_list(labels)} OR watcher = currentUser()) ORDER BY updated DESC"
+    )
+
+
 def changed_since(projects: Sequence[str], since: datetime, tz: ZoneInfo) -> str:
     return (
         f"project in {in_list(projects)} AND updated >= {jql_time(since, tz)} ORDER BY updated DESC"

@@ -13,7 +13,10 @@ Behaviour worth knowing (all modelled on Jira Cloud):
 * ``expand=changelog`` in search shows only the 40 newest histories and ``fields=comment`` only
   the 20 newest comments -- use the dedicated endpoints for complete data.
 * Entity-property and watcher writes create a new indexed version but do not change
-  ``updated``; label, assignee, status and comment writes do.
+  ``updated``; label, assignee, status and comment writes do. The spec does not say whether a
+  property write moves ``updated`` on the real site: ``property_write_updates = True`` makes it
+  do so, so the worker can be tested both ways.
+* ``watcher = currentUser()`` (and ``watcher in (...)``) is searchable, from the indexed version.
 * The old ``/rest/api/3/search`` answers 410 Gone.
 """
 
@@ -114,6 +117,7 @@ class JiraSite:
     def __init__(self, clock: SandboxClock, *, staleness: timedelta = timedelta(0)) -> None:
         self.clock = clock
         self.staleness = staleness
+        self.property_write_updates = False  # True: a property write moves the issue's ``updated``
         self.strict_contract = False
         self.contract_violations: list[str] = []
         self._search_cache: dict[tuple[Any, ...], list[tuple[IssueRecord, IssueState]]] = {}
@@ -412,7 +416,11 @@ class JiraSite:
             props = dict(rec.current.properties)
             created = prop_key not in props
             props[prop_key] = json.loads(json.dumps(value))
-            self._write(rec, at or self.clock.now(), properties=props)
+            when = at or self.clock.now()
+            if self.property_write_updates:
+                self._write(rec, when, properties=props, updated=when)
+            else:
+                self._write(rec, when, properties=props)
             return created
 
     def delete_property(self, key: str, prop_key: str) -> bool:
@@ -452,11 +460,21 @@ class JiraSite:
             rec = self._record(key)
             self._custom.setdefault(rec.current.id, {})[field_id] = json.loads(json.dumps(value))
 
-    def add_watcher(self, key: str, account_id: str) -> None:
+    def add_watcher(self, key: str, account_id: str, *, at: datetime | None = None) -> None:
         with self._lock:
             rec = self._record(key)
             if account_id not in rec.watchers:
                 rec.watchers.append(account_id)
+            self._write(rec, at or self.clock.now(), watchers=tuple(rec.watchers))
+
+    def remove_watcher(self, key: str, account_id: str) -> bool:
+        with self._lock:
+            rec = self._record(key)
+            if account_id not in rec.watchers:
+                return False
+            rec.watchers.remove(account_id)
+            self._write(rec, self.clock.now(), watchers=tuple(rec.watchers))
+            return True
 
     def delete_issue(self, key: str) -> None:
         with self._lock:
@@ -648,6 +666,7 @@ class JiraSite:
             ("PUT", "/issue/{issueIdOrKey}/assignee", self._put_assignee),
             ("GET", "/issue/{issueIdOrKey}/watchers", self._get_watchers),
             ("POST", "/issue/{issueIdOrKey}/watchers", self._post_watcher),
+            ("DELETE", "/issue/{issueIdOrKey}/watchers", self._delete_watcher),
             ("GET", "/issue/{issueIdOrKey}/properties/{propertyKey}", self._get_property),
             ("PUT", "/issue/{issueIdOrKey}/properties/{propertyKey}", self._put_property),
             ("DELETE", "/issue/{issueIdOrKey}/properties/{propertyKey}", self._delete_property),
@@ -1373,7 +1392,18 @@ class JiraSite:
         if not user.active:
             return error(400, f"The user '{account}' is inactive and cannot watch issues.")
         self.add_watcher(rec.current.key, account)
-        self._write(rec, self.clock.now())
+        return Response(204)
+
+    def _delete_watcher(self, req: Request, match: re.Match[str]) -> Response:
+        rec = self._visible(req, match["issueIdOrKey"])
+        if rec is None:
+            return error(404, _NOT_FOUND)
+        account = req.arg("accountId") or req.arg("username")
+        if not account:
+            return error(400, "accountId is required.")
+        if account not in self._users:
+            return error(404, f"The user with account ID '{account}' does not exist.")
+        self.remove_watcher(rec.current.key, account)
         return Response(204)
 
     # ------------------------------------------------------------------ properties

@@ -203,6 +203,8 @@ FIELD_ALIASES = {
     "issuetype": "issuetype",
     "component": "component",
     "components": "component",
+    "watcher": "watcher",
+    "watchers": "watcher",
 }
 _DATE_FIELDS = {"updated", "created", "resolved"}
 _EQUALITY = {"=", "!=", "in", "not in", "is", "is not"}
@@ -448,6 +450,8 @@ class Searchable(Protocol):
     @property
     def assignee(self) -> str | None: ...
     @property
+    def watchers(self) -> tuple[str, ...]: ...
+    @property
     def reporter(self) -> str | None: ...
     @property
     def issue_type(self) -> str: ...
@@ -606,6 +610,9 @@ def _compile_clause(clause: Clause, ctx: EvalContext) -> Predicate:
             return _single(lambda i: i.key, keys, op)
         case "issuetype":
             return _single(lambda i: i.issue_type.lower(), {(v or "").lower() for v, _ in raw}, op)
+        case "watcher":
+            ids = {ctx.user_aliases(v) if v is not None else None for v, _ in raw} - {None}
+            return _multi(lambda i: i.watchers, ids, op)
         case "assignee" | "reporter":
             ids = {ctx.user_aliases(v) if v is not None else None for v, _ in raw} - {None}
             getter = (lambda i: i.assignee) if f == "assignee" else (lambda i: i.reporter)
@@ -689,6 +696,7 @@ _EMPTY_GETTERS: dict[str, Callable[[Searchable], object]] = {
     "issuetype": lambda i: i.issue_type,
     "assignee": lambda i: i.assignee,
     "reporter": lambda i: i.reporter,
+    "watcher": lambda i: i.watchers,
     "updated": lambda i: i.updated,
     "created": lambda i: i.created,
     "resolved": lambda i: i.resolutiondate,

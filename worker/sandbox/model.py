@@ -63,6 +63,7 @@ class IssueState:
     properties: Mapping[str, Any]
     n_histories: int
     n_comments: int
+    watchers: tuple[str, ...] = ()  # accountIds; a watcher change is a new indexed version
 
     @property
     def status_category(self) -> str:

@@ -1,0 +1,110 @@
+"""Issue 15: a cold cycle reads only what changed, finds the worker's issues by what it controls
+(it watches them) and acts on a deadline that falls due in the middle of a long full cycle.
+
+Every assertion counts requests, effects or their order; none measures time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.harness import World
+from tests.faults.faults_support import REPORTER, assert_exactly_once, cycle
+from worker.cycle.cycle import Memory
+from worker.jira.mapping import parse_time
+from worker.runtime import Scheduler
+
+PER_ISSUE = ("GET issue/{key}", "GET issue/{key}/comment", "GET issue/{key}/changelog")
+
+
+def per_issue_reads(requests: Counter[str]) -> int:
+    return sum(n for name, n in requests.items() if name in PER_ISSUE)
+
+
+@pytest.mark.parametrize("property_write_updates", [False, True])
+def test_a_cold_cycle_over_unchanged_issues_makes_no_per_issue_reads(
+    world: World, property_write_updates: bool
+) -> None:
+    world.site.property_write_updates = property_write_updates
+    keys = [world.issue(f"Problem {i}") for i in range(12)]
+    for i in range(30):  # ordinary issues of the same project, recently updated
+        world.site.create_issue("SHOP", f"Ordinary {i}", reporter=REPORTER)
+    world.tick()  # routes all twelve
+    assert all(world.login.account_id in world.site.watchers(k) for k in keys)
+    world.clock.advance(timedelta(minutes=1))
+    world.tick()  # reads back the worker's own effects once
+    world.clock.advance(timedelta(minutes=1))
+
+    report = cycle(world, page_size=5).run()  # a new process, nothing to do
+    assert not report.errors and not report.actions
+    assert report.issues_seen == len(keys)  # the ordinary issues are never searched for
+    assert per_issue_reads(report.requests) == 0, report.requests
+    searches = report.requests["POST search/jql"]
+    # 4 severity partitions + the watched ones; 12 issues in pages of 5 in the S3 partition
+    assert searches <= 3 + 4
+    assert report.requests["POST changelog/bulkfetch"] <= 1
+    assert report.request_total <= searches + 1 + 3  # + myself, user/bulk
+    assert_exactly_once(world, keys)
+
+
+def test_a_removed_label_on_an_issue_not_updated_for_a_week_is_still_seen(world: World) -> None:
+    key = world.issue("Refund stuck")
+    other = world.issue("Login slow")
+    world.tick()
+    world.site.remove_labels(key, "escalation-S3", by=REPORTER)
+    world.clock.advance(timedelta(days=8))  # nobody touched it since; the worker was down
+    report = cycle(world, memory=Memory()).run()
+    assert not report.errors
+    record = world.record(key)
+    assert record["status"] == "closed"
+    assert record["outcome"]["reason"] == "label_removed"
+    assert world.login.account_id not in world.site.watchers(key)  # no longer searched for
+    assert world.login.account_id in world.site.watchers(other)
+    assert world.record(other)["status"] == "open"
+
+
+def test_a_deadline_due_during_a_long_full_cycle_is_acted_on_before_it_ends(
+    world: World,
+) -> None:
+    first = world.issue("Checkout down")
+    later = [world.issue(f"Problem {i}") for i in range(24)]
+    world.tick()
+    due = min(
+        world.record(first)[name] for name in ("nudge_due", "ack_due") if world.record(first)[name]
+    )
+    due_at = parse_time(due)
+    assert due_at is not None
+    world.clock.set(due_at - timedelta(minutes=3))
+
+    # a new process starts a full cycle; every search page takes a minute of sandbox time
+    c = cycle(world, page_size=4)
+    c.concurrency = 1
+    c.load_chunk = 4  # as 1,000 is in a 10,000-issue cycle: decided a chunk at a time
+    sched = Scheduler(now=world.clock.now)
+    sched.set_poll(c, timedelta(minutes=10))
+    c.between = sched.preempt
+    site = world.site
+    original = site._post_search
+
+    def slow_page(req, match):  # type: ignore[no-untyped-def]
+        world.clock.advance(timedelta(minutes=1))
+        return original(req, match)
+
+    for i, r in enumerate(site._routes):
+        if r.handler == original:
+            site._routes[i] = replace(r, handler=slow_page)
+    start = len(site.request_log)
+    report = c.run()
+    assert not report.errors
+    log = site.request_log[start:]
+    comment_posts = [
+        i for i, e in enumerate(log) if e.method == "POST" and e.path.endswith(f"{first}/comment")
+    ]
+    searches = [i for i, e in enumerate(log) if e.path.endswith("/search/jql")]
+    assert comment_posts, "the deadline was not acted on"
+    assert comment_posts[0] < searches[-1]  # acted on while the cycle was still paging
+    assert sched.services >= 1
+    assert_exactly_once(world, [first, *later])
