@@ -161,6 +161,7 @@ class Cycle:
         site_url: str = "",
         overlap: timedelta = timedelta(minutes=2),
         lookback: timedelta = timedelta(days=2),
+        cold_lookback: timedelta = timedelta(minutes=30),
         reconcile_window: timedelta = timedelta(minutes=10),
         should_stop: Callable[[], bool] = lambda: False,
         settle_sleep: Callable[[float], None] = time.sleep,
@@ -182,6 +183,9 @@ class Cycle:
         self.site_url = site_url
         self.overlap = overlap
         self.lookback = lookback
+        # a cold full cycle looks this far back for mistyped severity labels (not for anything
+        # the worker must act on: those are found by label or because the worker watches them)
+        self.cold_lookback = cold_lookback
         self.reconcile_window = reconcile_window
         # changed issues loaded together: one bulk changelog call (Jira's maximum), bounded raw JSON
         self.load_chunk = 1000
@@ -531,10 +535,15 @@ class Cycle:
 
             def query(projects: list[str]) -> list[str]:
                 if full:
-                    return jql.escalation_partitions(projects, labels)
+                    since = (
+                        (m.last_full_at - self.overlap)
+                        if m.last_full_at
+                        else now - self.cold_lookback
+                    )
+                    return jql.escalation_partitions(projects, labels, since, tz)
                 assert m.last_cycle_at is not None
-                since = m.last_cycle_at - self.overlap
-                return [jql.changed_escalations(projects, labels, since, tz)]
+                # what changed since the last poll: small by nature, so every change is seen
+                return [jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)]
 
             recent = [i for i, at in m.recent_writes.items() if now - at <= self.reconcile_window]
             m.recent_writes = {i: m.recent_writes[i] for i in recent}

@@ -32,7 +32,12 @@ def full_scan(
     )
 
 
-def escalation_partitions(projects: Sequence[str], labels: Sequence[str]) -> list[str]:
+def escalation_partitions(
+    projects: Sequence[str],
+    labels: Sequence[str],
+    since: datetime | None = None,
+    tz: ZoneInfo | None = None,
+) -> list[str]:
     """Every issue that can need the worker, as searches that can be paged in parallel.
 
     One search per severity label (open issues carrying it), and one for the issues the worker
@@ -50,6 +55,13 @@ def escalation_partitions(projects: Sequence[str], labels: Sequence[str]) -> lis
         f"{scope} AND watcher = currentUser() AND (labels is EMPTY OR labels not in "
         f"{in_list(labels)} OR resolution is not EMPTY) ORDER BY key ASC"
     )
+    if since is not None and tz is not None:
+        # a mistyped severity label (escalation-S9) is worth a note; JQL has no label wildcard,
+        # so only issues labelled otherwise and touched lately are looked at
+        parts.append(
+            f"{scope} AND updated >= {jql_time(since, tz)} AND labels is not EMPTY AND labels "
+            f"not in {in_list(labels)} AND resolution is EMPTY ORDER BY key ASC"
+        )
     return parts
 
 
