@@ -156,4 +156,7 @@ def test_tick_stops_with_one_clear_line_when_the_search_repeats_its_cursor(
     assert len(errors) == 1, errors
     message = errors[0]["error"]
     assert "Jira search: the server sent the same page cursor twice" in message
-    assert "==> " in message and "\n" not in message and pager.requests == 2
+    assert "==> " in message and "\n" not in message
+    # a full cycle pages its search partitions (one per severity label, the watched issues, the
+    # relabelled ones) in parallel: each stops at its second page
+    assert pager.requests <= 2 * 6
