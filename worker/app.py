@@ -26,6 +26,7 @@ from worker.config.model import Config
 from worker.core.clocks import Clocks
 from worker.cycle.apply import Notifier
 from worker.cycle.cycle import Cycle, Memory
+from worker.cycle.shadow import ShadowBook
 from worker.errors import (
     ConfigProblem,
     EnvironmentProblem,
@@ -197,6 +198,7 @@ def build_cycle(
     sleep: Callable[[float], None] | None = None,
     policy: RetryPolicy | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    shadow: ShadowBook | None = None,
 ) -> Cycle:
     http = build_http(conn, sleep=sleep, policy=policy)
     gateway = build_gateway(config, http)
@@ -209,6 +211,7 @@ def build_cycle(
         notifier=notifier,
         site_url=conn.jira_url,
         should_stop=should_stop,
+        shadow=shadow,
     )
 
 
@@ -323,6 +326,7 @@ class Services:
         *,
         notifier: Notifier | None = None,
         should_stop: Callable[[], bool] = lambda: False,
+        shadow: ShadowBook | None = None,
     ) -> Cycle:
         return Cycle(
             self.config,
@@ -333,6 +337,7 @@ class Services:
             notifier=notifier,
             site_url=self.site_url,
             should_stop=should_stop,
+            shadow=shadow,
         )
 
     def notifier(self) -> Notifier:

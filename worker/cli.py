@@ -70,6 +70,14 @@ def build_parser() -> Parser:
             )
         return sp
 
+    def shadow_option(sp: Parser) -> None:
+        sp.add_argument(
+            "--shadow",
+            action="store_true",
+            help="decide and log as a live worker would, write nothing to Jira, Confluence or any "
+            "channel (the same as mode: shadow in config.yaml)",
+        )
+
     def log_options(sp: Parser) -> None:
         sp.add_argument(
             "--log-format",
@@ -136,6 +144,7 @@ def build_parser() -> Parser:
         "running on this machine skips.",
     )
     log_options(sp)
+    shadow_option(sp)
     sp = command(
         "run",
         "poll forever (a Heroku worker dyno)",
@@ -143,6 +152,7 @@ def build_parser() -> Parser:
         "and the monthly review on schedule. Stops on SIGTERM or Ctrl-C.",
     )
     log_options(sp)
+    shadow_option(sp)
     sp.add_argument(
         "--serve",
         action="store_true",
@@ -429,12 +439,44 @@ def cmd_tick(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         log.info("tick_skipped", reason="another cycle is still running on this machine")
         return EXIT_OK
     try:
-        cycle = services.cycle(notifier=services.notifier())
-        beat.around(with_progress(cycle, tty=_console(args)))
+        if _shadow(args, services):
+            _shadow_tick(services, tty=_console(args))
+        else:
+            cycle = services.cycle(notifier=services.notifier())
+            beat.around(with_progress(cycle, tty=_console(args)))
     finally:
         lock.release()
         beat.flush()
     return EXIT_OK
+
+
+def _shadow(args: argparse.Namespace, services: Any) -> bool:
+    return bool(getattr(args, "shadow", False) or services.config.mode == "shadow")
+
+
+def _shadow_tick(services: Any, *, tty: bool) -> None:
+    """One shadow cycle: what the first live cycle would do, as log lines; nothing written."""
+    from worker.cycle.shadow import ShadowBook
+    from worker.ops.progress import with_progress
+
+    book = ShadowBook()
+    with_progress(services.cycle(shadow=book), tty=tty)()
+    log_shadow_summary(book)
+
+
+def log_shadow_summary(book: Any) -> None:
+    from collections import Counter
+
+    import structlog
+
+    kinds = Counter(a.kind for _, a in book.actions)
+    structlog.get_logger("worker.cli").info(
+        "shadow_summary",
+        issues=len({k for k, _ in book.actions}),
+        actions=dict(sorted(kinds.items())),
+        records=len(book.records),
+        written="nothing (shadow mode)",
+    )
 
 
 def _console(args: argparse.Namespace) -> bool:
@@ -448,11 +490,18 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     from worker import __version__
     from worker.app import config_path
+    from worker.cycle.shadow import ShadowBook
     from worker.ops.heartbeat import Heartbeat
     from worker.ops.progress import with_progress
     from worker.runtime import Loop
     from worker.schedule_jobs import install_jobs
 
+    if args.serve and args.shadow:
+        raise UsageProblem(
+            "run --serve cannot run in shadow mode: acknowledgements from Slack or the phone "
+            "are written to Jira",
+            "run the shadow worker without --serve, and serve once it is live",
+        )
     web = _start_web(env) if args.serve else None  # bind $PORT before any long work
     waker = None
     try:
@@ -473,8 +522,19 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             "stop the other process: run one worker per site",
         )
     try:
-        cycle = services.cycle(notifier=services.notifier(), should_stop=loop.stop.is_set)
-        beat = Heartbeat.from_services(services, mode="run")
+        shadow = _shadow(args, services)
+        if shadow and web is not None:
+            raise UsageProblem(
+                "config.yaml says mode: shadow, which cannot serve acknowledgements",
+                "run without --serve until the worker is live",
+            )
+        book = ShadowBook() if shadow else None
+        cycle = services.cycle(
+            notifier=None if shadow else services.notifier(),
+            should_stop=loop.stop.is_set,
+            shadow=book,
+        )
+        beat = Heartbeat.from_services(services, mode="shadow" if shadow else "run")
         run_cycle = with_progress(cycle, tty=_console(args))
         structlog.get_logger("worker.cli").info(
             "start",
@@ -482,17 +542,24 @@ def cmd_run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             config=str(config_path(args.config, env)),
             projects=list(config.jira.projects),
             poll_interval_s=config.schedule.poll_interval.total_seconds(),
-            mode="run",
+            mode="shadow" if shadow else "run",
             site=services.site_url,
             log_level=logging.getLevelName(logging.getLogger().level).lower(),
             heartbeat=beat.describe(),
         )
-        at_start = install_jobs(loop, services, lambda: beat.around(run_cycle), target=cycle)
+        if book is not None:
+            # nothing is published, no digest or review goes out, no heartbeat record is written
+            at_start = install_jobs(loop, services, run_cycle, target=cycle, shadow=True)
+        else:
+            at_start = install_jobs(loop, services, lambda: beat.around(run_cycle), target=cycle)
         if web is not None:
             waker = _attach_web(web, services, cycle, loop, env)
         loop.run_forever(at_start=at_start, initial_jitter=config.schedule.jitter.total_seconds())
-        beat.stopped("stop signal received")
-        beat.flush()
+        if book is not None:
+            log_shadow_summary(book)
+        else:
+            beat.stopped("stop signal received")
+            beat.flush()
     finally:
         if web is not None:
             web.stop()

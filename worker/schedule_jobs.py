@@ -28,8 +28,11 @@ def install_jobs(
     run_cycle: Callable[[], Any],
     *,
     target: Cycle | None = None,
+    shadow: bool = False,
 ) -> list[Callable[[], None]]:
-    """Schedule every job; return the ones to run once at start (the page, then the first cycle)."""
+    """Schedule every job; return the ones to run once at start (the page, then the first cycle).
+
+    In shadow mode only the cycles run: no page, digest or review is published or sent."""
     s = loop.scheduler
     config = services.config
     poll = max(5, int(config.schedule.poll_interval.total_seconds()))
@@ -41,6 +44,8 @@ def install_jobs(
     else:
         s.every(poll).seconds.do(cycle_job)
     at_start = [cycle_job]
+    if shadow:
+        return at_start
     if config.confluence.space:
         publish = loop.guarded("publish", lambda: publish_now(services))
         s.every(max(60, int(config.confluence.publish_interval.total_seconds()))).seconds.do(

@@ -51,6 +51,7 @@ _TOP_KEYS = (
     "roles",
     "teams",
     "heartbeat",
+    "mode",
 )
 _JIRA_KEYS = (
     "url_env",
@@ -238,6 +239,7 @@ class _ConfigLoader:
         confluence = self._confluence(top)
         schedule = self._schedule(top)
         heartbeat = self._heartbeat(top)
+        mode = self._mode(top)
         calendar = read_calendar(self.r, self.parts, self.duration, top)
         directory = read_directory(self.r, self.parts, top, jira.projects)
         if self.issues or directory is None or calendar is None:
@@ -252,6 +254,7 @@ class _ConfigLoader:
             schedule,
             calendar,
             heartbeat,
+            mode,
         )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> bool:
@@ -459,6 +462,17 @@ class _ConfigLoader:
             )
             concurrency = None
         return ScheduleSettings(poll, resync, jitter, weekly, monthly, concurrency or d.concurrency)
+
+    def _mode(self, top: dict[str, Any]) -> str:
+        value = self.r.get(top, (), "mode", "str", default="live")
+        if value not in ("live", "shadow"):
+            self.r.issue(
+                ("mode",),
+                f"unknown mode {value!r}.",
+                "write live (the worker acts) or shadow (it decides and logs, and writes nothing)",
+            )
+            return "live"
+        return str(value)
 
     def _heartbeat(self, top: dict[str, Any]) -> HeartbeatSettings:
         r, path = self.r, ("heartbeat",)

@@ -103,3 +103,4 @@ class Config:
     schedule: ScheduleSettings
     calendar: CalendarSettings
     heartbeat: HeartbeatSettings = HeartbeatSettings()
+    mode: str = "live"  # "shadow": decide and log, write nothing anywhere

@@ -35,11 +35,11 @@ from worker.core.record import Journal, Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
+from worker.cycle.shadow import ShadowApplier, ShadowBook
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
-from worker.jira.stored_record import read_record, record_of
 
 log = structlog.get_logger("worker.cycle")
 
@@ -167,7 +167,10 @@ class Cycle:
         settle_sleep: Callable[[float], None] = time.sleep,
         concurrency: int | None = None,
         between: Callable[[], None] = lambda: None,
+        shadow: ShadowBook | None = None,
     ) -> None:
+        # shadow mode: decide as live, write nothing, keep the would-be records in this book
+        self.shadow = shadow
         self.should_stop = should_stop
         self.between = between  # the scheduler's chance to run due work inside a long cycle
         self.concurrency = max(1, concurrency or config.schedule.concurrency)
@@ -191,6 +194,8 @@ class Cycle:
         self.load_chunk = 1000
         self._watching: dict[str, bool | None] = {}  # from this cycle's search: worker watches?
         self.gatherer = Gatherer(gateway, config.rules)
+        if shadow is not None:
+            self.gatherer.overlay = shadow.records.get
         # told the counts after each issue and phase (worker.ops.progress); None: silent
         self.progress: Callable[[CycleReport, str], None] | None = None
 
@@ -450,7 +455,7 @@ class Cycle:
 
     def _apply_batch(
         self,
-        applier: Applier,
+        applier: Applier | ShadowApplier,
         batch: list[tuple[Loaded, Decision]],
         now: datetime,
         report: CycleReport,
@@ -481,7 +486,8 @@ class Cycle:
         def finish(entry: tuple[Loaded, Decision, Claim]) -> ApplyResult | None:
             item, _, c = entry
             if self.should_stop():
-                self._release(applier, c, report)
+                if isinstance(applier, Applier):
+                    self._release(applier, c, report)
                 return None
             result: ApplyResult | None = self._guard(item, report, partial(applier.finish, c))
             return result
@@ -562,7 +568,7 @@ class Cycle:
             if key in seen:  # two severity labels: found by two partitions
                 continue
             seen.add(key)
-            rec, _, _ = read_record(record_of(issue, self.gateway.property_key))
+            rec, _, _ = self.gatherer.record(issue)
             if keys is None and not dry_run:
                 self._watching[key] = watching(issue)
             if not relevant(rules, issue, rec):
@@ -617,7 +623,9 @@ class Cycle:
             report.errors.append(f"gather failed: {exc}")
             raise
 
-    def _applier(self, ctx: Context, now: datetime) -> Applier:
+    def _applier(self, ctx: Context, now: datetime) -> Applier | ShadowApplier:
+        if self.shadow is not None:
+            return ShadowApplier(self.shadow)
         return Applier(
             self.gateway,
             self.gatherer,
@@ -654,6 +662,7 @@ class Cycle:
                 action=action.kind,
                 action_id=action.id,
                 reason=action.reason,
+                **({"shadow": True} if self.shadow is not None else {}),
                 level=record.level if record else None,
                 owner=record.owner if record else None,
             )
@@ -671,8 +680,8 @@ class Cycle:
         cycle finds them again once their label is gone (``watcher = currentUser()``)."""
         is_watching = self._watching.pop(key, None)
         me = self.memory.account_id
-        if is_watching is None or me is None or rec is None:
-            return
+        if is_watching is None or me is None or rec is None or self.shadow is not None:
+            return  # (a shadow run writes nothing, watchers included)
         try:
             if rec.is_open and not is_watching:
                 self.gateway.add_watcher(key, me)

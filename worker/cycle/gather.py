@@ -14,7 +14,7 @@ is merely read again in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -105,6 +105,16 @@ class Gatherer:
     def __init__(self, gateway: JiraGateway, rules: Rules) -> None:
         self.gateway = gateway
         self.rules = rules
+        # shadow mode: the records the shadow run would have written stand in for Jira's
+        self.overlay: Callable[[str], Record | None] | None = None
+
+    def record(self, issue: Mapping[str, Any]) -> tuple[Record | None, str | None, bool]:
+        """The issue's record (from the search or issue JSON), its problem and whether it blocks."""
+        if self.overlay is not None:
+            shadow = self.overlay(str(issue.get("key")))
+            if shadow is not None:
+                return shadow, None, False
+        return read_record(record_of(issue, self.gateway.property_key))
 
     def build(
         self,
@@ -115,7 +125,7 @@ class Gatherer:
     ) -> list[Loaded]:
         out = []
         for issue in issues:
-            rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
+            rec, problem, blocked = self.record(issue)
             iid = str(issue.get("id"))
             snap = snapshot_from_json(
                 issue,
@@ -141,7 +151,7 @@ class Gatherer:
         issues = list(issues)
         if not issues:
             return []
-        records = [read_record(record_of(i, self.gateway.property_key)) for i in issues]
+        records = [self.record(i) for i in issues]
         changed = [
             str(i.get("id"))
             for i, (rec, _, _) in zip(issues, records, strict=True)
@@ -213,7 +223,7 @@ class Gatherer:
         issue = self.gateway.issue(loaded.snapshot.key)
         if issue is None:
             return None
-        rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
+        rec, problem, blocked = self.record(issue)
         updated = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field)
         if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
             snap = loaded.snapshot
@@ -246,7 +256,7 @@ class Gatherer:
         issue = self.gateway.issue(key)
         if issue is None:
             return None
-        rec, problem, blocked = read_record(record_of(issue, self.gateway.property_key))
+        rec, problem, blocked = self.record(issue)
         histories = self.gateway.changelog(key)
         comments = self.gateway.comments(key) if with_comments else None
         snap = snapshot_from_json(
