@@ -1216,7 +1216,7 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write the values out instead of nesting aliases (&name / *name)",
     ],
     "oversized_file": [
-        "config.yaml: the file is 1,104,690 bytes; a configuration file is at most 1,000,000.",
+        "config.yaml: the file is 1,104,899 bytes; a configuration file is at most 1,000,000.",
         "  ==> fix: point to the right file; configuration files are a few kilobytes",
     ],
     "lone_surrogate_value": [
@@ -1373,7 +1373,7 @@ EXPECTED: dict[str, list[str]] = {
         "config.yaml:6: jira: missing required key 'projects'.",
         "  ==> fix: add 'projects: ...' under 'jira'",
         "config.yaml:8: jira_settings: unknown key 'jira_settings'.",
-        "  ==> fix: remove it; the known keys here are calendar, confluence, heartbeat, jira, people, roles, rules_dir, schedule, teams",
+        "  ==> fix: remove it; the known keys here are calendar, confluence, heartbeat, jira, mode, people, roles, rules_dir, schedule, teams",
     ],
     "jira_secret_token": [
         "config.yaml:12: jira › token: 'token' puts a secret in the config file; secrets never live in YAML.",
