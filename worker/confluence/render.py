@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from worker.core.directory import Directory, Person
-from worker.core.rules import Cell, Rules, Severity
+from worker.core.matrix_view import CellView, matrix_view
+from worker.core.rules import Rules, Severity
 from worker.sanitise import xml_text
 
 AC_NS = "http://atlassian.com/content"
@@ -58,8 +59,12 @@ def _mentions(people: Iterable[Person]) -> str:
     return out or "<em>nobody assigned yet</em>"
 
 
+def _lozenge_of(rank: int, title: str) -> str:
+    return _macro("status", colour=_LOZENGE.get(rank, "Grey"), title=title)
+
+
 def _lozenge(sev: Severity) -> str:
-    return _macro("status", colour=_LOZENGE.get(sev.rank, "Grey"), title=sev.id)
+    return _lozenge_of(sev.rank, sev.id)
 
 
 def _code(text: str) -> str:
@@ -69,42 +74,18 @@ def _code(text: str) -> str:
 class _Page:
     """The pieces of the page, each a method returning storage markup."""
 
-    def __init__(
-        self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, max_teams: int
-    ):
+    def __init__(self, rules: Rules, directory: Directory, source_hash: str, rules_path: str):
         self.r = rules
         self.d = directory
+        self.view = matrix_view(rules, directory)
         self.hash = source_hash
         self.rules_path = rules_path
-        self.max_teams = max_teams
         self.severities = sorted(rules.severities.values(), key=lambda s: s.rank)
         self.types = sorted(rules.types.values(), key=lambda t: t.number)
 
     def role_name(self, role_id: str) -> str:
         role = self.r.roles.get(role_id)
         return _e(role.name if role else role_id)
-
-    def people_of(self, role_id: str) -> str:
-        role = self.r.roles.get(role_id)
-        if role is None or role.scope == "global" or not self.d.teams:
-            return _mentions(self.d.people_for(role_id, None))
-        if len(self.d.teams) > self.max_teams:
-            return "<em>per team, see Who is who</em>"
-        parts = [
-            f"{_e(team.name)}: {_mentions(self.d.people_for(role_id, team.id))}"
-            for team in self.d.teams.values()
-        ]
-        return "; ".join(parts)
-
-    def escalation_of(self, role_id: str) -> str:
-        chain = self.r.chain(role_id)[1:]
-        if chain:
-            return " then ".join(self.role_name(r) for r in chain)
-        if role_id in self.r.top_roles:
-            peers = self.r.coordinates_with.get(role_id, ())
-            extra = f"; works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
-            return f"nobody: top of the ladder{extra}"
-        return "no further step on the ladder"
 
     def channels_of(self, severity_id: str) -> tuple[str, str]:
         plan = self.r.channel_plans.get(severity_id)
@@ -207,70 +188,61 @@ class _Page:
             ("#", "Kind", "What it covers", "Label", "Also recognised from"), rows
         )
 
-    def cell(self, cell: Cell) -> str:
-        sev = self.r.severities[cell.severity_id]
-        primary, backup = self.channels_of(cell.severity_id)
-        out = [
-            _p(
-                f"<strong>Owner:</strong> {self.role_name(cell.owner)} ({self.people_of(cell.owner)})"
-            )
-        ]
-        for other in cell.handlers[1:]:
-            out.append(
-                _p(f"<strong>With:</strong> {self.role_name(other)} ({self.people_of(other)})")
-            )
-        out.append(_p(f"<strong>Escalates to:</strong> {self.escalation_of(cell.owner)}"))
+    def cell(self, c: CellView) -> str:
+        out = [_p(f"<strong>{_e(c.owner)}</strong>")]
+        if c.with_roles:
+            out.append(_p("with " + ", ".join(_e(r) for r in c.with_roles)))
         out.append(
             _p(
-                f"<strong>Acknowledge:</strong> {_e(sev.acknowledge.text)} / <strong>Resolve:</strong> {_e(sev.resolve.text)}"
+                f"<strong>Acknowledge</strong> {_e(c.acknowledge)} · "
+                f"<strong>Resolve</strong> {_e(c.resolve)}"
             )
         )
-        out.append(_p(f"<strong>Channel:</strong> {primary} / <strong>Backup:</strong> {backup}"))
-        if cell.note:
-            out.append(_p(f"<em>{_e(cell.note)}</em>"))
+        if c.path:
+            out.append(_p("Escalates to " + " → ".join(_e(r) for r in c.path)))
+        elif c.top is not None:
+            peers = f", works with {_e(c.top)}" if c.top else ""
+            out.append(_p(f"Top of the ladder{peers}"))
+        else:
+            out.append(_p("No further step"))
+        if c.note:
+            out.append(_p(f"<em>{_e(c.note)}</em>"))
         return "".join(out)
 
     def matrix(self) -> str:
-        header = ["Kind"] + [f"{_lozenge(s)} {_e(s.name)}" for s in self.severities]
+        v = self.view
+        header = ["Kind"] + [
+            f"{_lozenge_of(s.rank, s.id)} {_e(s.name)}<br/>{_code(s.label)}<br/><em>{_e(s.channels)}</em>"
+            for s in v.severities
+        ]
         rows = []
-        for t in self.types:
-            row = [f"<strong>{_e(t.number)}. {_e(t.name)}</strong>"]
-            for s in self.severities:
-                c = self.r.matrix.get((t.id, s.id))
+        for k in v.kinds:
+            row = [f"<strong>{_e(k.number)}. {_e(k.name)}</strong>"]
+            for s in v.severities:
+                c = v.cell(k.id, s.id)
                 row.append(self.cell(c) if c is not None else "<em>not covered</em>")
             rows.append(row)
         intro = _p(
-            "Find the row for the kind of problem and the column for its severity. The owner receives "
-            "the escalation; the others are kept informed. If the owner does not acknowledge in time, "
-            "it goes to the next role on the ladder."
+            "Find the row for the kind of problem and the column for its severity. The first role "
+            "owns the escalation; the roles after <em>with</em> are kept informed. If the owner does "
+            "not acknowledge in time, it moves one step up the path. Who fills each role in your "
+            "team is in the table below."
         )
         return "<h2>The matrix</h2>" + intro + _table(header, rows)
 
-    def who_is_who(self) -> str:
-        global_ids = [rid for rid, role in self.r.roles.items() if role.scope == "global"]
-        team_ids = [rid for rid, role in self.r.roles.items() if role.scope == "team"]
-        out = "<h2>Who is who</h2><h3>Organisation-wide roles</h3>"
-        out += _table(
-            ("Role", "Person"),
-            [(self.role_name(r), _mentions(self.d.people_for(r, None))) for r in global_ids],
-        )
-        if self.d.teams:
-            teams = list(self.d.teams.values())
-            out += "<h3>Team roles</h3>"
-            rows: list[list[str]] = [
-                ["Jira projects"] + [", ".join(_code(p) for p in t.projects) or "-" for t in teams],
+    def people(self) -> str:
+        v = self.view
+        out = "<h2>Who fills each role</h2>"
+        if v.global_roles:
+            parts = [f"<strong>{_e(name)}</strong>: {_mentions(ps)}" for name, ps in v.global_roles]
+            out += _p("For every team: " + " · ".join(parts))
+        if v.teams:
+            rows = [
+                [f"<strong>{_e(t.name)}</strong>", ", ".join(_code(p) for p in t.projects) or "-"]
+                + [_mentions(ps) for ps in t.people]
+                for t in v.teams
             ]
-            if any(t.components for t in teams):
-                rows.append(
-                    ["Components"] + [", ".join(_e(c) for c in t.components) or "-" for t in teams]
-                )
-            if any(t.slack_channel for t in teams):
-                rows.append(["Slack channel"] + [_e(t.slack_channel or "-") for t in teams])
-            for r in team_ids:
-                rows.append(
-                    [self.role_name(r)] + [_mentions(self.d.people_for(r, t.id)) for t in teams]
-                )
-            out += _table(["Role"] + [_e(t.name) for t in teams], rows)
+            out += _table(["Team", "Jira projects"] + [_e(r) for r in v.team_roles], rows)
         return out
 
     def ladder(self) -> str:
@@ -321,11 +293,6 @@ class _Page:
         )
         return f"<h2>Ground rules</h2><ul>{items}</ul>"
 
-    def footer(self) -> str:
-        return _p(
-            f"<em>Generated from {_code(self.rules_path)}; source hash {_code(self.hash)}.</em>"
-        )
-
 
 def render_matrix_page(
     rules: Rules,
@@ -333,26 +300,25 @@ def render_matrix_page(
     *,
     source_hash: str,
     rules_path: str = "rules/",
-    max_teams_in_cells: int = 3,
 ) -> str:
     """The full reference page in Confluence storage format.
 
-    With more than ``max_teams_in_cells`` teams, matrix cells name team roles only and the
-    "Who is who" tables carry the people, so the matrix stays readable.
+    It opens with the matrix (roles and deadlines per cell) and the one table of who fills each
+    role per team; the reference sections follow, and the generated-page panel with the source
+    hash closes the page.
     """
-    page = _Page(rules, directory, source_hash, rules_path, max_teams_in_cells)
+    page = _Page(rules, directory, source_hash, rules_path)
     return "".join(
         (
-            page.panel(),
+            page.matrix(),
+            page.people(),
             page.how_to(),
             page.severities_table(),
             page.types_table(),
-            page.matrix(),
-            page.who_is_who(),
             page.channels(),
             page.ladder(),
             page.principles(),
-            page.footer(),
+            page.panel(),
         )
     )
 

@@ -1,0 +1,152 @@
+"""The matrix as a person reads it on a wall: roles and deadlines per cell, people in one table.
+
+Both the Confluence page and the printed poster draw from :func:`matrix_view`, so the two always
+say the same thing. A cell names roles, never people: who fills a role differs per team, and
+that goes in one table beneath (:attr:`MatrixView.teams`), which stays readable at ten teams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from worker.core.directory import Directory, Person
+from worker.core.rules import Rules
+
+CALENDAR_TEXT = {"always": "around the clock", "business": "business hours"}
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityColumn:
+    id: str
+    rank: int
+    name: str
+    label: str
+    meaning: str
+    acknowledge: str
+    resolve: str
+    clocks: str  # when the clocks run
+    channels: str  # primary channels, then the backup after "/"
+
+
+@dataclass(frozen=True, slots=True)
+class KindRow:
+    id: str
+    number: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CellView:
+    owner: str  # role name
+    with_roles: tuple[str, ...]  # role names kept informed
+    acknowledge: str
+    resolve: str
+    path: tuple[str, ...]  # the roles above the owner, in order
+    top: str | None  # when the owner is the top of the ladder: whom it works with ("" for nobody)
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    name: str
+    projects: tuple[str, ...]
+    people: tuple[tuple[Person, ...], ...]  # one entry per role of MatrixView.team_roles
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixView:
+    severities: tuple[SeverityColumn, ...]
+    kinds: tuple[KindRow, ...]
+    cells: Mapping[tuple[str, str], CellView]  # (kind id, severity id); a missing key: not covered
+    global_roles: tuple[tuple[str, tuple[Person, ...]], ...]  # role name, people
+    team_roles: tuple[str, ...]  # role names, the columns of the team table
+    teams: tuple[TeamRow, ...]
+
+    def cell(self, kind_id: str, severity_id: str) -> CellView | None:
+        return self.cells.get((kind_id, severity_id))
+
+
+def _role_name(rules: Rules, role_id: str) -> str:
+    role = rules.roles.get(role_id)
+    return role.name if role else role_id
+
+
+def _channels(rules: Rules, severity_id: str) -> str:
+    plan = rules.channel_plans.get(severity_id)
+    if plan is None:
+        return "Jira comment only"
+
+    def names(ids: tuple[str, ...]) -> str:
+        return " + ".join(rules.channels[c].name if c in rules.channels else c for c in ids)
+
+    text = names(plan.primary) or "Jira comment only"
+    if plan.here:
+        text += " (@here in the team channel)"
+    backup = names(plan.backup)
+    return f"{text} / backup: {backup}" if backup else text
+
+
+def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
+    """The wall view of ``rules`` and ``directory`` (pure, deterministic)."""
+    severities = sorted(rules.severities.values(), key=lambda s: s.rank)
+    kinds = sorted(rules.types.values(), key=lambda t: t.number)
+    cells: dict[tuple[str, str], CellView] = {}
+    used: list[str] = []  # role ids the matrix names, owners' ladders included
+    for t in kinds:
+        for s in severities:
+            c = rules.matrix.get((t.id, s.id))
+            if c is None:
+                continue
+            chain = rules.chain(c.owner)
+            top: str | None = None
+            if len(chain) <= 1 and c.owner in rules.top_roles:
+                peers = rules.coordinates_with.get(c.owner, ())
+                top = ", ".join(_role_name(rules, p) for p in peers)
+            for r in (*c.handlers, *chain[1:]):
+                if r not in used:
+                    used.append(r)
+            cells[(t.id, s.id)] = CellView(
+                owner=_role_name(rules, c.owner),
+                with_roles=tuple(_role_name(rules, r) for r in c.handlers[1:]),
+                acknowledge=s.acknowledge.text,
+                resolve=s.resolve.text,
+                path=tuple(_role_name(rules, r) for r in chain[1:]),
+                top=top,
+                note=c.note,
+            )
+    # every role the matrix or its ladder names, in the order rules/roles.yaml lists them
+    used = [r for r in rules.roles if r in used] + [r for r in used if r not in rules.roles]
+    global_ids = [r for r in used if r in rules.roles and rules.roles[r].scope == "global"]
+    team_ids = [r for r in used if r in rules.roles and rules.roles[r].scope == "team"]
+    teams = tuple(
+        TeamRow(
+            name=team.name,
+            projects=team.projects + team.components,
+            people=tuple(directory.people_for(r, team.id) for r in team_ids),
+        )
+        for team in directory.teams.values()
+    )
+    return MatrixView(
+        severities=tuple(
+            SeverityColumn(
+                id=s.id,
+                rank=s.rank,
+                name=s.name,
+                label=s.label,
+                meaning=s.meaning,
+                acknowledge=s.acknowledge.text,
+                resolve=s.resolve.text,
+                clocks=CALENDAR_TEXT.get(s.calendar, s.calendar),
+                channels=_channels(rules, s.id),
+            )
+            for s in severities
+        ),
+        kinds=tuple(KindRow(t.id, t.number, t.name) for t in kinds),
+        cells=cells,
+        global_roles=tuple(
+            (_role_name(rules, r), directory.people_for(r, None)) for r in global_ids
+        ),
+        team_roles=tuple(_role_name(rules, r) for r in team_ids),
+        teams=teams,
+    )
