@@ -30,6 +30,7 @@ from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notif
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory
 from worker.core.messages import Doc, Inline
+from worker.core.near_miss import near_misses
 from worker.core.record import Event, LevelState, Outcome, Record
 from worker.core.rules import (
     BUSINESS_DAY_HOURS,
@@ -340,6 +341,20 @@ def _label_notes(ctx: Context, snap: IssueSnapshot, record: Record, labels: Labe
         para = W.unknown_labels_ignored(ctx.voice, unknown)
         reason = S.UNKNOWN_LABEL_REASON.format(labels=W.joined(unknown))
         notes += _Notes(keys, (para,), (reason,), "unknown_label")
+    return notes + _near_miss_notes(ctx, snap, record, routed=True)
+
+
+def _near_miss_notes(ctx: Context, snap: IssueSnapshot, record: Record, *, routed: bool) -> _Notes:
+    """Once per issue and label: a label that almost names a severity or a kind."""
+    notes = _Notes()
+    for miss in near_misses(ctx.rules, snap.labels):
+        key = f"near:{miss.label}"
+        if key in record.notes:
+            continue
+        para, reason = W.near_miss(
+            ctx.voice, snap.reporter, snap.reporter_name, miss.label, miss.suggestion, routed=routed
+        )
+        notes += _Notes((key,), (para,), (reason,), "near_miss_label")
     return notes
 
 
@@ -385,9 +400,7 @@ def _no_escalation(
     ctx: Context, snap: IssueSnapshot, record: Record | None, unknown: Sequence[str], now: datetime
 ) -> Decision:
     if not unknown:
-        return Decision(
-            issue_key=snap.key, did=Did.NOTHING, reason=S.NO_LABEL, record=record, changed=False
-        )
+        return _near_miss_only(ctx, snap, record, now)
     base = record or Record(epoch=0, status="invalid")
     new_labels = [lbl for lbl in unknown if f"unknown:{lbl.lower()}" not in base.notes]
     if not new_labels:
@@ -418,6 +431,31 @@ def _no_escalation(
         record=new,
         changed=True,
         actions=(comment,),
+    )
+
+
+def _near_miss_only(
+    ctx: Context, snap: IssueSnapshot, record: Record | None, now: datetime
+) -> Decision:
+    """No severity label at all, but one that almost is (or an almost-kind label): one note."""
+    nothing = Decision(
+        issue_key=snap.key, did=Did.NOTHING, reason=S.NO_LABEL, record=record, changed=False
+    )
+    if record is not None and record.status not in ("invalid", "closed"):
+        return nothing
+    base = record or Record(epoch=0, status="invalid")
+    notes = _near_miss_notes(ctx, snap, base, routed=False)
+    if not notes.keys:
+        return nothing
+    actions, new = _with_notes(snap, base, [], notes, False)
+    new = new.with_events(Event(now, "near_miss_label", S.NOTE_SEPARATOR.join(notes.reasons)))
+    return Decision(
+        issue_key=snap.key,
+        did=Did.COMMENT,
+        reason=S.NOTE_SEPARATOR.join(notes.reasons),
+        record=new,
+        changed=True,
+        actions=tuple(actions),
     )
 
 

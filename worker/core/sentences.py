@@ -93,6 +93,15 @@ UNKNOWN_LABELS_IGNORED = (
     "The labels {labels} are not severities this worker knows and were left aside. "
     "Severity labels: {known}."
 )
+NEAR_MISS_UNROUTED = (
+    "{reporter} the label {label} looks like {suggestion}, but as written the worker does not "
+    "know it, so nothing was routed. Did you mean {suggestion}?"
+)
+NEAR_MISS_ROUTED = (
+    "{reporter} the label {label} looks like {suggestion}; as written it is not one the worker "
+    "knows. Did you mean {suggestion}?"
+)
+NEAR_MISS_REASON = "label {label} looks like {suggestion}"
 UNKNOWN_LABEL_REASON = "unknown severity label {labels}"
 UNKNOWN_LABEL_TOLD = "Unknown severity label {label}; the reporter was told."
 RECOMMENDATION_MISSING = (

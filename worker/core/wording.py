@@ -276,6 +276,22 @@ def unknown_labels(
     return fill(S.UNKNOWN_LABELS, reporter=who, labels=joined(labels), known=_known(v))
 
 
+def near_miss(
+    v: Voice,
+    reporter: str | None,
+    reporter_name: str | None,
+    label: str,
+    suggestion: str,
+    *,
+    routed: bool,
+) -> tuple[tuple[Inline, ...], str]:
+    """A label that almost names a severity or a kind: the reporter is asked what they meant."""
+    template = S.NEAR_MISS_ROUTED if routed else S.NEAR_MISS_UNROUTED
+    who = v.mention(reporter, reporter_name)
+    para = fill(template, reporter=who, label=label, suggestion=suggestion)
+    return para, S.NEAR_MISS_REASON.format(label=label, suggestion=suggestion)
+
+
 def unknown_labels_ignored(v: Voice, labels: Sequence[str]) -> tuple[Inline, ...]:
     """Unknown severity labels next to a known one: routed by the known one."""
     if len(labels) == 1:

@@ -31,6 +31,7 @@ from worker.config.model import Config
 from worker.core.actions import Decision
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
+from worker.core.near_miss import near_misses
 from worker.core.record import Journal, Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
@@ -42,6 +43,8 @@ from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
 
 log = structlog.get_logger("worker.cycle")
+
+MAX_NEAR_LABELS = 200  # a JQL of reasonable length; a site with more has a labelling problem
 
 
 def slim(snap: IssueSnapshot, record: Record) -> IssueSnapshot:
@@ -97,6 +100,9 @@ class Memory:
     )  # issue id -> when the worker wrote it
     # the watched projects the site let the worker read (None: not checked, use the config's)
     projects: tuple[str, ...] | None = None
+    # labels of the site that almost name a severity or a kind (searched for by full cycles)
+    near_labels: tuple[str, ...] = ()
+    labels_checked_at: datetime | None = None
     # (when to look, key, the deadline it was pushed for): a heap with lazy deletion; an entry is
     # valid while the remembered issue still has that deadline
     deadlines: list[tuple[datetime, str, datetime]] = field(default_factory=list)
@@ -193,6 +199,7 @@ class Cycle:
         # changed issues loaded together: one bulk changelog call (Jira's maximum), bounded raw JSON
         self.load_chunk = 1000
         self._watching: dict[str, bool | None] = {}  # from this cycle's search: worker watches?
+        self.labels_every = timedelta(hours=6)  # how often the site's label list is read again
         self.gatherer = Gatherer(gateway, config.rules)
         if shadow is not None:
             self.gatherer.overlay = shadow.records.get
@@ -521,6 +528,30 @@ class Cycle:
                 handling="its recorded intent is completed by the next cycle",
             )
 
+    def _near_labels(self, now: datetime) -> tuple[str, ...]:
+        """The site's near-miss labels, listed again at most every ``labels_every``.
+
+        JQL matches labels exactly: ``escalaton-S1`` is found only by naming it, so the site's
+        label list (1 request per 1,000 labels) is read and the near misses are searched for."""
+        m = self.memory
+        if m.labels_checked_at is not None and now - m.labels_checked_at < self.labels_every:
+            return m.near_labels
+        try:
+            found = near_misses(self.config.rules, self.gateway.labels())
+        except JiraError as exc:
+            log.warning("labels_unreadable", error=str(exc), hint="near-miss labels not searched")
+            return m.near_labels
+        m.labels_checked_at = now
+        near = tuple(sorted({miss.label for miss in found}))[:MAX_NEAR_LABELS]
+        if near != m.near_labels and near:
+            log.warning(
+                "near_miss_labels",
+                labels={miss.label: miss.suggestion for miss in found},
+                handling="issues carrying them get one 'did you mean' note for their reporter",
+            )
+        m.near_labels = near
+        return near
+
     def _gather(
         self,
         now: datetime,
@@ -546,7 +577,8 @@ class Cycle:
                         if m.last_full_at
                         else now - self.cold_lookback
                     )
-                    return jql.escalation_partitions(projects, labels, since, tz)
+                    near = self._near_labels(now)
+                    return jql.escalation_partitions(projects, labels, since, tz, near=near)
                 assert m.last_cycle_at is not None
                 # what changed since the last poll: small by nature, so every change is seen
                 return [jql.changed_since(projects, m.last_cycle_at - self.overlap, tz)]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from worker.core.decide import severity_labels
+from worker.core.near_miss import near_misses
 from worker.core.record import LastRead, Record
 from worker.core.rules import Rules
 from worker.core.snapshot import Comment, IssueSnapshot
@@ -41,9 +42,9 @@ def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> b
     """Worth a decision: carries an escalation-like label, or has a record that is not closed."""
     if record is not None and record.status != "closed":
         return True
-    labels = (issue.get("fields") or {}).get("labels") or ()
-    sev, unknown = severity_labels(rules, [x for x in labels if isinstance(x, str)])
-    return bool(sev or unknown)
+    labels = [x for x in (issue.get("fields") or {}).get("labels") or () if isinstance(x, str)]
+    sev, unknown = severity_labels(rules, labels)
+    return bool(sev or unknown or near_misses(rules, labels))
 
 
 def needs_comments(record: Record | None, issue: Mapping[str, Any]) -> bool:

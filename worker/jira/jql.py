@@ -37,6 +37,8 @@ def escalation_partitions(
     labels: Sequence[str],
     since: datetime | None = None,
     tz: ZoneInfo | None = None,
+    *,
+    near: Sequence[str] = (),
 ) -> list[str]:
     """Every issue that can need the worker, as searches that can be paged in parallel.
 
@@ -55,6 +57,11 @@ def escalation_partitions(
         f"{scope} AND watcher = currentUser() AND (labels is EMPTY OR labels not in "
         f"{in_list(labels)} OR resolution is not EMPTY) ORDER BY key ASC"
     )
+    if near:
+        # labels that almost name a severity or a kind, found in the site's label list
+        parts.append(
+            f"{scope} AND labels in {in_list(near)} AND resolution is EMPTY ORDER BY key ASC"
+        )
     if since is not None and tz is not None:
         # a mistyped severity label (escalation-S9) is worth a note; JQL has no label wildcard,
         # so only issues labelled otherwise and touched lately are looked at
