@@ -1139,6 +1139,11 @@ CORPUS: list[tuple[str, list[Edit]]] = [
             )
         ],
     ),
+    ("assignment_mode_a_list", [(POL, "  default: owner", "  default: []")]),
+    (
+        "late_routing_grace_overflow",
+        [(POL, "late_routing_grace: auto", "late_routing_grace: 99999999999999999999m")],
+    ),
 ]
 
 
@@ -1924,6 +1929,15 @@ EXPECTED: dict[str, list[str]] = {
     "channel_missing_name": [
         "rules/channels.yaml:8: channels › sms: missing required key 'name'.",
         "  ==> fix: add 'name: ...' under 'sms'",
+    ],
+    "assignment_mode_a_list": [
+        "rules/policy.yaml:14: assignment › default: unknown assignment mode [].",
+        "  ==> fix: write owner (the worker assigns the owner) or keep_assignee",
+    ],
+    "late_routing_grace_overflow": [
+        "rules/policy.yaml:22: late_routing_grace: late_routing_grace must be 'auto' or a duration "
+        "up to 30 days, got '99999999999999999999m'.",
+        '  ==> fix: write e.g. "10m" or "1h", or auto (a quarter of the acknowledge SLA, at least 5 min)',
     ],
 }
 

@@ -295,7 +295,10 @@ class _RulesLoader:
         raw = r.get(top, (), "late_routing_grace", "str", default="auto")
         if raw is None or str(raw).strip().lower() == "auto":
             return
-        grace = parse_duration(str(raw))
+        try:
+            grace = parse_duration(str(raw))
+        except (OverflowError, ValueError):  # e.g. 99999999999999999999m: longer than any date
+            grace = timedelta.max
         if grace is None or grace <= timedelta(0) or grace > timedelta(days=30):
             r.issue(
                 ("late_routing_grace",),
@@ -321,7 +324,7 @@ class _RulesLoader:
         fix = "write owner (the worker assigns the owner) or keep_assignee"
 
         def mode(path: PathKey, value: Any) -> Assignment | None:
-            if value in modes:
+            if isinstance(value, str) and value in modes:
                 return modes[value]
             r.issue(path, f"unknown assignment mode {value!r}.", fix)
             return None
