@@ -178,6 +178,12 @@ def build_parser() -> Parser:
         "--dry-run", action="store_true", help="render only; write an HTML preview with --output"
     )
     sp.add_argument("--output", help="write an HTML preview of the page to this file")
+    sp.add_argument(
+        "--poster",
+        metavar="FILE",
+        help="also write the matrix as a one-page A3 landscape PDF poster to FILE "
+        "(with --dry-run, nothing else is done)",
+    )
     sp = command(
         "status",
         "when the worker last ran, what it did, whether it looks alive (from Jira)",
@@ -634,6 +640,18 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.confluence.service import publish_matrix
 
     output = Path(args.output) if args.output else None
+    if args.poster:
+        from worker.poster.service import write_poster
+
+        poster = write_poster(_config(args, env), Path(args.poster))
+        people = (
+            f"people at {poster.people_pt:g} pt"
+            if poster.people_pt is not None
+            else "people table left to the Confluence page (too many teams for one page)"
+        )
+        print(
+            f"poster written to {args.poster}: one A3 page, matrix at {poster.matrix_pt:g} pt, {people}"
+        )
     if args.dry_run:
         result = publish_matrix(_config(args, env), None, dry_run=True, output=output)
         print(result.message)

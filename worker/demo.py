@@ -670,6 +670,11 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
 
     states = {key: issue_state(site, config, key, names) for key in day.keys.values()}
     files += _write_day(output, config, tz, states, tl, sent)
+    from worker.poster.service import write_poster
+
+    poster = output / "matrix-poster.pdf"
+    write_poster(config, poster)
+    files.append(poster)
     return DemoResult(
         states,
         day.cycles,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -127,6 +128,8 @@ def test_files_written_and_timeline_printed(demo: DemoRun) -> None:
     assert "Camille Durand" in page  # mentions rendered with the directory's names
     storage = (demo.output / "matrix-page.storage.xml").read_text(encoding="utf-8")
     assert 'ri:account-id="5b10a2844c20165700ede21a"' in storage
+    poster = (demo.output / "matrix-poster.pdf").read_bytes()
+    assert poster.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page(?![s\w])", poster)) == 1
     for name in ("issues.md", "timeline.txt", "notifications.json"):
         assert (demo.output / name).stat().st_size > 0, name
     notes = json.loads((demo.output / "notifications.json").read_text(encoding="utf-8"))

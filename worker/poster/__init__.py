@@ -1,0 +1,1 @@
+"""The printable poster of the matrix (``publish --poster FILE`` and the demo)."""
