@@ -74,14 +74,43 @@ def read_calendar(
     return _CalendarLoader(r, parts, duration)._calendar(top)
 
 
+def read_team_calendars(
+    r: Reader, parts: RulesParts | None, duration: DurationReader, top: dict[str, Any]
+) -> dict[str, CalendarSettings]:
+    """``teams.<id>.calendar``: a team's own calendar, each key it leaves out taken from the
+    organisation's ``calendar`` (a team in New York names its time zone, hours and holidays; the
+    sprint and planning cadence stay the organisation's unless it names them too)."""
+    teams = top.get("teams")
+    org = top.get("calendar")
+    if not isinstance(teams, dict) or not isinstance(org, dict):
+        return {}
+    loader = _CalendarLoader(r, parts, duration)
+    out: dict[str, CalendarSettings] = {}
+    for tid, body in teams.items():
+        if not isinstance(body, dict) or body.get("calendar") is None:
+            continue
+        path: PathKey = ("teams", tid)
+        own = r.section((*path, "calendar"), r.get(body, path, "calendar", "map"), _CALENDAR_KEYS)
+        if own is None:
+            continue
+        # hours are wall-clock times: inherited ones apply in the team's own zone
+        merged = {**org, **own}
+        settings = loader._calendar({"calendar": merged}, path=(*path, "calendar"))
+        if settings is not None:
+            out[str(tid)] = settings
+    return out
+
+
 class _CalendarLoader:
     def __init__(self, r: Reader, parts: RulesParts | None, duration: DurationReader) -> None:
         self.r = r
         self.parts = parts
         self.duration = duration
 
-    def _calendar(self, top: dict[str, Any]) -> CalendarSettings | None:
-        r, path = self.r, ("calendar",)
+    def _calendar(
+        self, top: dict[str, Any], path: PathKey = ("calendar",)
+    ) -> CalendarSettings | None:
+        r = self.r
         body = r.section(path, r.get(top, (), "calendar", "map", required=True), _CALENDAR_KEYS)
         if body is None:
             return None

@@ -43,7 +43,15 @@ def build_business_calendar(settings: CalendarSettings) -> BusinessCalendar:
 
 
 def build_clocks(config: Config) -> Clocks:
-    settings = config.calendar
+    return clocks_from(config.calendar)
+
+
+def build_team_clocks(config: Config) -> dict[str, Clocks]:
+    """The clocks of each team that has a calendar of its own."""
+    return {tid: clocks_from(settings) for tid, settings in config.team_calendars.items()}
+
+
+def clocks_from(settings: CalendarSettings) -> Clocks:
     business = build_business_calendar(settings)
     planning = None
     if settings.planning_first is not None:

@@ -19,7 +19,7 @@ from worker.core.directory import Directory, Person, Team
 from worker.core.rules import Role
 
 PERSON_KEYS = ("account_id", "name", "email", "phone", "slack")
-TEAM_KEYS = ("name", "projects", "components", "slack_channel")
+TEAM_KEYS = ("name", "projects", "components", "slack_channel", "calendar")
 
 
 def read_directory(

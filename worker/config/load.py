@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from worker.config import formats
-from worker.config.calendar_load import WEEKDAYS, parse_window, read_calendar
+from worker.config.calendar_load import WEEKDAYS, parse_window, read_calendar, read_team_calendars
 from worker.config.directory_load import read_directory
 from worker.config.errors import ConfigError, ConfigIssue, PathKey
 from worker.config.fields import Reader, one_of
@@ -241,6 +241,7 @@ class _ConfigLoader:
         heartbeat = self._heartbeat(top)
         mode = self._mode(top)
         calendar = read_calendar(self.r, self.parts, self.duration, top)
+        team_calendars = read_team_calendars(self.r, self.parts, self.duration, top)
         directory = read_directory(self.r, self.parts, top, jira.projects)
         if self.issues or directory is None or calendar is None:
             return None
@@ -255,6 +256,7 @@ class _ConfigLoader:
             calendar,
             heartbeat,
             mode,
+            team_calendars,
         )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> bool:

@@ -104,3 +104,5 @@ class Config:
     calendar: CalendarSettings
     heartbeat: HeartbeatSettings = HeartbeatSettings()
     mode: str = "live"  # "shadow": decide and log, write nothing anywhere
+    # teams with a calendar of their own (time zone, hours, holidays); the others use `calendar`
+    team_calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)

@@ -19,7 +19,7 @@ Semantics, in short (see ``docs/design.md`` for the long form):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -57,14 +57,29 @@ class Context:
     worker_account_id: str | None = None
     inactive: frozenset[str] = frozenset()  # accountIds Jira reports inactive or unknown
     site_url: str = ""
+    # teams with a calendar of their own: their deadlines, and the times in their comments
+    team_clocks: Mapping[str, Clocks] = field(default_factory=dict)
     # derived from the fields above when the context is built
     staffing: Staffing = field(init=False, compare=False, repr=False)
     voice: W.Voice = field(init=False, compare=False, repr=False)
+    _teams: Mapping[str, Context] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "staffing", Staffing(self.rules, self.directory, self.inactive))
         voice = W.Voice(self.rules, self.directory, self.clocks.business.tz)
         object.__setattr__(self, "voice", voice)
+        teams = {t: replace(self, clocks=c, team_clocks={}) for t, c in self.team_clocks.items()}
+        object.__setattr__(self, "_teams", teams)
+
+    def for_issue(self, snap: IssueSnapshot, record: Record | None) -> Context:
+        """The context of the issue's team: its own calendar when it has one, else this one."""
+        if not self._teams:
+            return self
+        team = record.team if record is not None and record.team else None
+        if team is None:
+            found = self.directory.team_for(snap.project, snap.components)
+            team = found.id if found is not None else None
+        return self._teams.get(team or "", self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +102,7 @@ _SEVERITY_LIKE = re.compile(r"^escalation-s\d+$", re.IGNORECASE)
 
 
 def decide(ctx: Context, snap: IssueSnapshot, record: Record | None, now: datetime) -> Decision:
+    ctx = ctx.for_issue(snap, record)
     rules = ctx.rules
     severities, unknown = severity_labels(rules, snap.labels)
     if record is not None and record.is_open:

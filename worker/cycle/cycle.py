@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
+from worker.config.clocks import build_team_clocks
 from worker.config.model import Config
 from worker.core.actions import Decision
 from worker.core.clocks import Clocks
@@ -186,6 +187,7 @@ class Cycle:
         self.config = config
         self.gateway = gateway
         self.clocks = clocks
+        self.team_clocks = build_team_clocks(config)  # teams with a calendar of their own
         self.now = now
         self.memory = memory if memory is not None else Memory()
         self.notifier = notifier
@@ -216,6 +218,7 @@ class Cycle:
             worker_account_id=self.memory.account_id,
             inactive=self.memory.inactive,
             site_url=self.site_url,
+            team_clocks=self.team_clocks,
         )
 
     def identify(self) -> None:
