@@ -63,8 +63,9 @@ def test_ambiguous_twice_leaves_the_comment_pending_for_the_next_cycle(world: Wo
     world.site.faults.add(
         FaultRule(kind="status", status=500, method="POST", path=COMMENT, times=2)
     )
-    world.tick()
+    report = world.tick()
     assert worker_comment_ids(world, key) == []
+    assert any("left pending for the next cycle" in e for e in report.errors)  # said, not silent
     rec = world.record(key)
     assert any(":comment:" in p for p in rec["pending"])  # not marked done, not forgotten
     world.tick()

@@ -112,6 +112,7 @@ class ApplyResult:
     failed: list[str] = field(default_factory=list)
     record: Record | None = None
     note: str = ""
+    unfinished: bool = False  # effects left pending for the next cycle (an error of this cycle)
 
 
 class Applier:
@@ -275,11 +276,13 @@ class Applier:
                 # next cycle looks for the comment again before sending it
                 result.failed.append(action.id)
                 result.note = str(exc)
+                result.unfinished = True
                 break
             except (RetryableError, RecordWriteRefused) as exc:
                 # not done: the id stays pending and the next cycle takes it up again
                 result.failed.append(action.id)
                 result.note = str(exc)
+                result.unfinished = True
                 break
             except JiraError as exc:
                 # refused for good (400/403/404): record it and carry on with the other effects

@@ -701,7 +701,10 @@ class Cycle:
                 level=record.level if record else None,
                 owner=record.owner if record else None,
             )
-        if result.note:
+        if result.unfinished:
+            report.errors.append(f"{key}: {result.note}; left pending for the next cycle")
+            log.warning("apply_unfinished", issue=key, note=result.note, hint="retried next cycle")
+        elif result.note:
             log.info("apply_note", issue=key, note=result.note)
         if result.performed or result.record is not None:
             self.memory.recent_writes[item.snapshot.id] = now
