@@ -50,6 +50,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("get", "/rest/api/3/issue/{issueIdOrKey}/changelog"),  # getChangeLogs
     ("get", "/rest/api/3/issue/{issueIdOrKey}/comment"),  # getComments
     ("post", "/rest/api/3/issue/{issueIdOrKey}/comment"),  # addComment
+    ("delete", "/rest/api/3/issue/{issueIdOrKey}/comment/{id}"),  # deleteComment
     ("put", "/rest/api/3/issue/{issueIdOrKey}/assignee"),  # assignIssue
     ("get", "/rest/api/3/issue/{issueIdOrKey}/watchers"),  # getIssueWatchers
     ("post", "/rest/api/3/issue/{issueIdOrKey}/watchers"),  # addWatcher

@@ -147,7 +147,14 @@ STEPS_PARIS = (
     (14, 0),
     (18, 0),
 )  # route; the S3 owner's 4 business hours are up; later still
-RETRY_LATER = (timedelta(0), timedelta(seconds=30), timedelta(seconds=90))  # polls within each step
+# polls within each step; the last one comes after a claim lease (2 min), which is how long a claim
+# whose outcome the worker could not learn (a claim write that timed out) keeps the issue waiting
+RETRY_LATER = (
+    timedelta(0),
+    timedelta(seconds=30),
+    timedelta(seconds=90),
+    timedelta(minutes=4),
+)
 
 
 def seed_campaign(world: World) -> list[str]:

@@ -1,62 +1,365 @@
-"""Two workers at once: claims, the settle wait, and telling a live claim from a dead one."""
+"""Two workers at once: the claim slot (create-if-absent, 201/200), read-back, confession, takeover of a
+stale claim, leases in Jira's time, and the duplicate comment deleted as the last line.
+
+Every interleaving is forced by the sandbox (requests held or put in order), and time passes by moving
+the sandbox's and the workers' clocks: nothing here races real time.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
-from faults_support import cycle, make_world, worker_assignments, worker_comment_ids
+import pytest
+from faults_support import FAST_POLICY, make_world, worker_assignments, worker_comment_ids
 
-from tests.support import PO, paris
+from tests.e2e.harness import World
+from tests.support import paris
+from worker.app import build_cycle, connection
 from worker.config.model import Config
 from worker.core.record import Journal, Record
 from worker.cycle.apply import HOST, Applier, mark_live, new_claim_token, pid_alive
-from worker.sandbox.app import Request, Response
+from worker.cycle.claims import (
+    MACHINE,
+    claim_live,
+    confession,
+    digest,
+    process_gone,
+    read_slot,
+    slot_key,
+)
+from worker.cycle.cycle import Cycle
+from worker.cycle.notifications import notifier_from_channels
+from worker.notify.message import Delivery, Message
+from worker.sandbox.faults import Hold, Match, Ordering
+
+START = paris(2026, 3, 2, 9, 0)
+LEASE = timedelta(minutes=2)
 
 
-@dataclass
-class BothReadFirst:
-    """Holds the first two fresh reads of an issue until both have arrived: the worst interleaving, where
-    neither worker can see the other's claim when it decides to act."""
+class CountingChannel:
+    """A Slack DM channel that only counts what it is asked to send (the S2 primary channel)."""
 
-    path: str
-    barrier: threading.Barrier = field(default_factory=lambda: threading.Barrier(2, timeout=10))
-    seen: int = 0
+    id = "slack_dm"
 
-    def handle(self, req: Request) -> Response | None:
-        if req.method == "GET" and req.path == self.path and self.seen < 2:
-            self.seen += 1
-            self.barrier.wait()
-        return None
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self._lock = threading.Lock()
+
+    def configured(self) -> bool:
+        return True
+
+    def send(self, message: Message) -> Delivery:
+        with self._lock:
+            self.sent.append(message.id)
+        return Delivery(
+            self.id, "sent", "delivered", tuple(r.account_id for r in message.recipients)
+        )
 
 
-def test_two_workers_reading_at_the_same_instant_act_once(example_config: Config) -> None:
-    hook = BothReadFirst("/rest/api/3/issue/SHOP-1")
-    with make_world(example_config, paris(2026, 3, 2, 9, 0), hooks=(hook,)) as world:
-        key = world.issue()
-        errors: list[BaseException] = []
+def worker(
+    world: World, channel: CountingChannel, now: Callable[[], datetime] | None = None
+) -> Cycle:
+    """A worker process: its own HTTP session, claim token and (possibly skewed) host clock."""
+    clock = now or world.clock.now
+    notifier = notifier_from_channels(
+        {"slack_dm": channel}, world.config, now=clock, site_url=world.server.url
+    )
+    return build_cycle(
+        world.config,
+        connection(world.config, world.env()),
+        now=clock,
+        notifier=notifier,
+        sleep=world.sleeps.append,
+        policy=FAST_POLICY,
+    )
 
-        def one() -> None:
-            try:
-                cycle(world).run()
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
 
-        threads = [threading.Thread(target=one) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
+def s2(world: World) -> str:
+    return world.issue("Partner unhappy", labels=("escalation-S2", "escalation-type-stakeholder"))
+
+
+def assert_once(world: World, key: str, channel: CountingChannel) -> None:
+    """One routing comment, one assignment, each notification sent once, nothing left pending."""
+    ids = worker_comment_ids(world, key)
+    assert len(ids) == 1, ids
+    assert len(worker_assignments(world, key)) == 1, worker_assignments(world, key)
+    sent = Counter(channel.sent)
+    assert sent and set(sent.values()) == {1}, sent
+    rec = world.record(key)
+    assert rec is not None and rec["pending"] == [] and ids[0] in rec["done"]
+    assert world.site.issue(key).assignee == rec["owner"]
+
+
+def nothing_done(world: World, key: str, channel: CountingChannel) -> None:
+    assert worker_comment_ids(world, key) == []
+    assert worker_assignments(world, key) == []
+    assert channel.sent == []
+
+
+@contextmanager
+def running(cycle: Cycle) -> Iterator[list[BaseException]]:
+    """Run ``cycle`` in a thread; joined (and its errors checked) when the block ends."""
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            cycle.run()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=go)
+    t.start()
+    try:
+        yield errors
+    finally:
+        t.join(30)
+        assert not t.is_alive()
         assert not errors, errors
-        assert hook.seen == 2  # both really read before either claimed
-        assert len(worker_comment_ids(world, key)) == 1
-        assert worker_assignments(world, key) == [PO]
-        world.tick()  # and nothing is left half done
-        assert len(worker_comment_ids(world, key)) == 1
+
+
+def fresh_read() -> Match:
+    return Match("GET", r"/issue/SHOP-\d+$", query_contains="fields=summary")
+
+
+def read_back() -> Match:
+    return Match("GET", r"/issue/SHOP-\d+$", query_contains="fields=updated")
+
+
+def claim_put(token: str) -> Match:
+    return Match("PUT", r"/properties/escalation-worker\.claim\.", body_contains=f'"{token}"')
+
+
+def confession_put() -> Match:
+    return Match("PUT", r"/properties/escalation-worker\.claim\.", body_contains='"lost"')
+
+
+def both(world: World, a: Cycle, b: Cycle) -> None:
+    with running(a), running(b):
+        pass
+
+
+# --- the same instant: both read before either claims --------------------------------------------
+
+
+def test_same_instant_the_loser_confesses_and_the_winner_acts(example_config: Config) -> None:
+    channel = CountingChannel()
+    order = Ordering(None, [])
+    with make_world(example_config, START, hooks=(order,)) as world:
+        order.site = world.site
+        key = s2(world)
+        a, b = worker(world, channel), worker(world, channel)
+        # both fresh reads first; A creates the slot (201), B replaces it (200) and confesses, A reads back
+        order.steps = [
+            fresh_read(),
+            fresh_read(),
+            claim_put(a.claim_token),
+            claim_put(b.claim_token),
+            confession_put(),
+            read_back(),
+        ]
+        order.taken = [False] * len(order.steps)
+        order.done = [threading.Event() for _ in order.steps]
+        both(world, a, b)
+        assert order.completed
+        puts = [
+            r.status
+            for r in world.site.request_log
+            if r.method == "PUT" and ".claim." in r.path and r.fault is None
+        ]
+        assert puts[:2] == [201, 200]  # one creator, one loser
+        assert_once(world, key, channel)
+        world.tick()
+        assert_once(world, key, channel)
+
+
+def test_same_instant_both_stand_back_then_one_acts_after_the_lease(
+    example_config: Config,
+) -> None:
+    channel = CountingChannel()
+    order = Ordering(None, [])
+    with make_world(example_config, START, hooks=(order,)) as world:
+        order.site = world.site
+        key = s2(world)
+        a, b = worker(world, channel), worker(world, channel)
+        # A reads back (twice) before B's confession: a foreign token, A cannot know it is alone
+        order.steps = [
+            fresh_read(),
+            fresh_read(),
+            claim_put(a.claim_token),
+            claim_put(b.claim_token),
+            read_back(),
+            read_back(),
+            confession_put(),
+        ]
+        order.taken = [False] * len(order.steps)
+        order.done = [threading.Event() for _ in order.steps]
+        both(world, a, b)
+        assert order.completed
+        nothing_done(world, key, channel)
+        # the slot holds a confession: its holder is unknown, so a third worker respects it for the lease
+        worker(world, channel).run()
+        nothing_done(world, key, channel)
+        world.clock.advance(LEASE + timedelta(seconds=1))
+        worker(world, channel).run()
+        assert_once(world, key, channel)
+
+
+# --- a claim write stalled 3 s (sandbox time) ----------------------------------------------------
+
+
+def test_a_claim_write_stalled_for_3_seconds(example_config: Config) -> None:
+    channel = CountingChannel()
+    hold = Hold(Match("PUT", r"/properties/escalation-worker\.claim\."), times=1)
+    with make_world(example_config, START, hooks=(hold,)) as world:
+        hold.clock, hold.advance = world.clock, timedelta(seconds=3)
+        key = s2(world)
+        a, b = worker(world, channel), worker(world, channel)
+        with running(a):
+            assert hold.wait_arrived()  # A's claim is on the wire, not yet at Jira
+            before = world.clock.now()
+            b.run()  # B claims (201), reads back and performs everything meanwhile
+            assert_once(world, key, channel)
+            hold.release()  # A's write lands 3 s later: 200, A leaves the issue
+        assert world.clock.now() - before == timedelta(seconds=3)
+        assert_once(world, key, channel)
+        statuses = [
+            r.status for r in world.site.request_log if r.method == "PUT" and ".claim." in r.path
+        ]
+        assert statuses[:2] == [201, 200]
+
+
+# --- host clocks skewed by five minutes ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("skew", [timedelta(minutes=5), timedelta(minutes=-5)])
+def test_host_clocks_skewed_by_five_minutes(example_config: Config, skew: timedelta) -> None:
+    channel = CountingChannel()
+    # A's first effect stalls on the wire; B, whose clock is 10 minutes off A's, runs meanwhile
+    hold = Hold(Match("PUT", r"/assignee$"), times=1)
+    with make_world(example_config, START, hooks=(hold,)) as world:
+        key = s2(world)
+        world.clock.advance(timedelta(minutes=10))
+        a = worker(world, channel, now=world.clock.skewed(-skew))
+        b = worker(world, channel, now=world.clock.skewed(skew))
+        with running(a):
+            assert hold.wait_arrived()
+            b.run()  # A's claim is 0 s old in Jira's time, whatever B's clock says
+            assert worker_comment_ids(world, key) == []
+            hold.release()
+        assert_once(world, key, channel)
+        # the claim and the record carry Jira's time, not a host's
+        claims = [r for r in world.site.request_log if r.method == "PUT" and ".claim." in r.path]
+        assert claims and all(r.json["at"].startswith("2026-03-02T08:10") for r in claims)
+
+
+# --- a worker paused long enough for its claim to look stale ----------------------------------
+
+
+def test_paused_after_claiming_the_takeover_wins(example_config: Config) -> None:
+    channel = CountingChannel()
+    hold = Hold(read_back(), times=1)  # A is paused between its claim and its read-back
+    with make_world(example_config, START, hooks=(hold,)) as world:
+        key = s2(world)
+        a = worker(world, channel)
+        b = worker(world, channel)
+        with running(a):
+            assert hold.wait_arrived()
+            b.run()
+            nothing_done(world, key, channel)  # A's claim is respected while its lease runs
+            world.clock.advance(LEASE + timedelta(seconds=30))
+            b.run()  # stale in Jira's time: B takes the next slot and does everything
+            assert_once(world, key, channel)
+            hold.release()  # A wakes up, reads back: the record moved on, A stands back
+        assert_once(world, key, channel)
+        rec = world.record(key)
+        slots = [k for k in world.site.issue(key).properties if ".claim." in k]
+        assert len(slots) == 2 and rec["writer"] == b.claim_token
+
+
+def test_paused_during_an_effect_stops_at_the_next_one_and_the_duplicate_is_deleted(
+    example_config: Config,
+) -> None:
+    channel = CountingChannel()
+    hold = Hold(Match("POST", r"/comment$"), times=1)  # A's comment is on the wire when it pauses
+    with make_world(example_config, START, hooks=(hold,)) as world:
+        key = s2(world)
+        a = worker(world, channel)
+        b = worker(world, channel)
+        with running(a):
+            assert hold.wait_arrived()
+            world.clock.advance(LEASE + timedelta(seconds=30))
+            b.run()  # takes over: A's assignment found done, the comment not yet there
+            hold.release()  # A's old comment lands after B's; A checks its claim before notifying
+        assert len(worker_comment_ids(world, key)) == 2  # the one effect in flight during the pause
+        assert Counter(channel.sent) and set(Counter(channel.sent).values()) == {1}
+        worker(world, channel).run()  # the next reader of the comments deletes the later copy
+        assert_once(world, key, channel)
+        deletes = [
+            r for r in world.site.request_log if r.method == "DELETE" and "/comment/" in r.path
+        ]
+        assert len(deletes) == 1 and deletes[0].status == 204
+
+
+def test_a_long_cycle_checks_and_renews_its_claim_before_each_effect(
+    example_config: Config,
+) -> None:
+    channel = CountingChannel()
+    with make_world(example_config, START) as world:
+        key = s2(world)
+        cyc = worker(world, channel)
+        cyc.identify()
+        ctx = cyc.context()
+        loaded = cyc.gatherer.load_one(key)
+        assert loaded is not None
+        from worker.core.decide import decide
+
+        now = world.clock.now()
+        d = decide(ctx, loaded.snapshot, loaded.record, now)
+        applier = cyc._applier(ctx, now)
+        claim = applier.claim_issue(loaded, d)
+        assert not isinstance(claim, type(None)) and hasattr(claim, "slot")
+        world.clock.advance(LEASE / 2 + timedelta(seconds=1))  # slow effects: half the lease gone
+        before = Counter(r.endpoint for r in world.site.request_log)
+        result = applier.finish(claim)  # type: ignore[arg-type]
+        after = Counter(r.endpoint for r in world.site.request_log) - before
+        assert result.performed and not result.note
+        assert after["GET /rest/api/3/issue/{issueIdOrKey}"] >= 1  # read back before acting
+        renewed = read_slot(world.site.property(key, claim.slot))  # type: ignore[union-attr]
+        assert renewed is not None and renewed.at is not None
+        assert renewed.at >= world.clock.now() - timedelta(seconds=1)
+        assert_once(world, key, channel)
+
+
+# --- request cost ----------------------------------------------------------------------------
+
+
+def test_exclusion_costs_four_requests_per_acted_issue(example_config: Config) -> None:
+    channel = CountingChannel()
+    with make_world(example_config, START) as world:
+        keys = [s2(world) for _ in range(3)]
+        world.site.request_log.clear()
+        worker(world, channel).run()
+        for key in keys:
+            assert_once(world, key, channel)
+        per_issue = Counter()
+        for r in world.site.request_log:
+            if r.path.endswith(tuple(f"/issue/{k}" for k in keys)) or ".claim." in r.path:
+                per_issue[r.method] += 1
+        # per issue: the fresh read and the read-back (GET), the claim (PUT); the completion is the
+        # record write the worker always made; notifications add their outbox writes on top
+        assert per_issue["GET"] == 2 * len(keys)
+        assert per_issue["PUT"] == len(keys)
+
+
+# --- liveness of a claim ---------------------------------------------------------------------
 
 
 class _Now:
@@ -68,7 +371,7 @@ class _Now:
 
 
 def applier(now: _Now) -> Applier:
-    return Applier(None, None, lambda _: None, now=now, lease=timedelta(minutes=2))  # type: ignore[arg-type]
+    return Applier(None, None, lambda _: None, now=now, lease=LEASE)  # type: ignore[arg-type]
 
 
 def test_live_and_dead_claims() -> None:
@@ -77,21 +380,55 @@ def test_live_and_dead_claims() -> None:
     rec = Record(epoch=1, status="open", journal=Journal(pending=("x",)), claimed_at=now.at)
     # our own claim is never "someone else's"
     assert not a.claim_is_live(replace(rec, writer=a.claim))
-    # another cycle of this process: live while it runs, dead once it finished
+    # another cycle of this process: live while it runs (for the lease, like any claim), dead once
+    # it finished
     other = new_claim_token()
     mark_live(other, True)
     assert a.claim_is_live(replace(rec, writer=other))
+    now.at += timedelta(minutes=3)
+    assert not a.claim_is_live(replace(rec, writer=other))
+    now.at -= timedelta(minutes=3)
     mark_live(other, False)
     assert not a.claim_is_live(replace(rec, writer=other))
-    # a process of this machine that was killed: dead at once, no lease to wait for
+    # a process of this kernel and pid namespace that was killed: dead at once, no lease to wait for
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     assert not pid_alive(proc.pid)
-    assert not a.claim_is_live(replace(rec, writer=f"{HOST}:{proc.pid}:deadbeef"))
-    # another machine: trusted for the lease, then considered dead
-    assert a.claim_is_live(replace(rec, writer="other-host:123:abcd"))
-    now.at += timedelta(minutes=3)
-    assert not a.claim_is_live(replace(rec, writer="other-host:123:abcd"))
+    dead = f"{HOST}:{proc.pid}:deadbeef:{MACHINE}.1"
+    assert MACHINE and process_gone(dead)
+    assert not a.claim_is_live(replace(rec, writer=dead))
+    # the same pid seen from another container (other machine id), or an old-format token: only the
+    # lease tells, however the hostname looks
+    for token in (f"{HOST}:{proc.pid}:deadbeef:{'f' * 12}.1", f"{HOST}:{proc.pid}:deadbeef"):
+        assert not process_gone(token)
+        assert a.claim_is_live(replace(rec, writer=token))
+        now.at += timedelta(minutes=3)  # no Jira answer yet: the host clock stands in
+        assert not a.claim_is_live(replace(rec, writer=token))
+        now.at -= timedelta(minutes=3)
+
+
+def test_a_live_process_with_a_reused_pid_is_told_apart() -> None:
+    me = new_claim_token()
+    host, _pid, rand, machine = me.split(":")
+    mark_live(me, True)
+    try:
+        assert not process_gone(me)
+    finally:
+        mark_live(me, False)
+    assert process_gone(me)  # this process, but that cycle is over
+    # pid 1 runs, but it started long before the tick recorded in this token
+    assert process_gone(f"{host}:1:{rand}:{machine.split('.')[0]}.999999999999")
+
+
+def test_leases_are_measured_in_jira_time() -> None:
+    t = datetime(2026, 3, 2, 8, 0, tzinfo=paris(2026, 3, 2, 9, 0).tzinfo)
+    other = f"elsewhere:1:abcd:{'0' * 12}.1"
+    assert claim_live(other, t, "me", t + timedelta(seconds=119), LEASE)
+    assert not claim_live(other, t, "me", t + timedelta(seconds=120), LEASE)
+    # a confession: the holder is unknown, the slot still counts for the lease
+    slot = read_slot(confession(other, t, ["x"], "s"))
+    assert slot is not None and slot.token is None and slot.lost == other
+    assert claim_live(slot.token, slot.at, "me", t + timedelta(seconds=60), LEASE)
 
 
 def test_a_killed_but_unreaped_process_counts_as_dead() -> None:
@@ -106,3 +443,35 @@ def test_a_killed_but_unreaped_process_counts_as_dead() -> None:
         assert not pid_alive(proc.pid)
     finally:
         proc.wait()
+
+
+def test_slot_names_follow_the_record_state() -> None:
+    rec = Record(epoch=1, status="open")
+    assert digest(None) == "none"
+    assert digest(rec) == digest(Record(epoch=1, status="open"))
+    assert digest(rec) != digest(replace(rec, severity="S1"))
+    key = slot_key("x" * 255, digest(rec), 3)
+    assert len(key) <= 255 and key.endswith(".3")
+
+
+# --- the sandbox models the primitive as documented --------------------------------------------
+
+
+def test_sandbox_property_put_answers_201_then_200_and_dates_in_sandbox_time(
+    example_config: Config,
+) -> None:
+    with make_world(example_config, START) as world:
+        key = s2(world)
+        cyc = worker(world, CountingChannel())
+        gw = cyc.gateway
+        assert gw.put_property(key, "p.claim.x", {"token": "a"}) is True
+        assert gw.put_property(key, "p.claim.x", {"token": "b"}) is False  # the loser overwrites
+        assert world.site.property(key, "p.claim.x") == {"token": "b"}
+        assert gw.server_clock.now() is not None
+        assert abs(gw.server_clock.now() - world.clock.now()) < timedelta(seconds=2)  # type: ignore[operator]
+        world.clock.advance(timedelta(hours=5))
+        gw.issue_properties(key, ["p.claim.x"])
+        assert abs(gw.server_clock.now() - world.clock.now()) < timedelta(seconds=2)  # type: ignore[operator]
+        gw.delete_property(key, "p.claim.x")
+        assert world.site.property(key, "p.claim.x") is None
+        assert gw.put_property(key, "p.claim.x", {"token": "c"}) is True

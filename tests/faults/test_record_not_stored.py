@@ -14,9 +14,9 @@ RECORD = r"/properties/escalation-worker$"
 
 def test_a_refused_record_write_is_on_the_timeline_and_nothing_repeats(world: World) -> None:
     key = world.issue()
-    # the claim is stored, the new record after the effects is refused once
+    # the claim (its own slot property) is stored, the new record after the effects is refused once
     rule = world.site.faults.add(
-        FaultRule(kind="status", status=400, method="PUT", path=RECORD, after=1)
+        FaultRule(kind="status", status=400, method="PUT", path=RECORD, after=0)
     )
     report = world.tick()
     assert rule.fired == 1
@@ -42,7 +42,7 @@ def test_explain_shows_the_failure_and_a_repeat_is_not_added_twice(world: World)
     key = world.issue()
     for _ in range(2):  # the same refusal on two cycles
         world.site.faults.add(
-            FaultRule(kind="status", status=400, method="PUT", path=RECORD, after=1)
+            FaultRule(kind="status", status=400, method="PUT", path=RECORD, after=0)
         )
         assert not world.tick().errors
         world.site.faults.clear()

@@ -220,6 +220,7 @@ def test_run_with_a_wrong_space_logs_one_line_per_publish_and_keeps_polling(
     at_start[0]()  # the next publish: one more line, the same
     out, _ = capsys.readouterr()
     failures = [json.loads(line) for line in out.splitlines() if '"job_failed"' in line]
-    assert len(failures) == 2 and ran == [1]
+    # the start-up catch-up of the monthly review meets the same wrong space: its own one line
+    assert len([f for f in failures if f["job"] == "publish"]) == 2 and ran == [1]
     assert all("Traceback" not in str(f) and "exception" not in f for f in failures)
     assert "confluence.space" in failures[0]["error"]

@@ -108,6 +108,6 @@ def test_run_schedules_cycle_page_digest_and_review(example_config: Config) -> N
         and daily[0].at_time is not None
         and daily[0].at_time.strftime("%H:%M") == "08:00"
     )
-    assert len(at_start) == 2  # the page, then the first cycle
+    assert len(at_start) == 3  # the page, the first cycle, then the calendar jobs' catch-up
     at_start[1]()
     assert cycle.runs == 1

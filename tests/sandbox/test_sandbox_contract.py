@@ -36,7 +36,8 @@ def test_every_endpoint_answers_within_the_contract(
         description="d",
         assignee=DEV,
     )
-    site.add_comment(key, PO, "hello", properties={"k": 1})
+    theirs = site.add_comment(key, PO, "hello", properties={"k": 1})
+    mine = site.add_comment(key, BOT, "mine")
     site.set_property(key, "p", {"a": 1})
     site.transition(key, "Done", by=DEV)
     calls: list[tuple[str, str, dict[str, Any] | None, Any, int]] = [
@@ -108,9 +109,15 @@ def test_every_endpoint_answers_within_the_contract(
         ("DELETE", f"/issue/{key}/watchers", {"accountId": DEV}, None, 204),
         ("DELETE", f"/issue/{key}/watchers", {"accountId": "ghost"}, None, 404),
         ("PUT", f"/issue/{key}/properties/q", None, {"v": 1}, 201),
+        ("PUT", f"/issue/{key}/properties/q", None, {"v": 2}, 200),
         ("GET", f"/issue/{key}/properties/q", None, None, 200),
         ("DELETE", f"/issue/{key}/properties/q", None, None, 204),
         ("GET", f"/issue/{key}/properties/q", None, None, 404),
+        ("DELETE", f"/issue/{key}/properties/q", None, None, 404),
+        # own comments may be deleted ("Delete own comments"); another's needs more (400)
+        ("DELETE", f"/issue/{key}/comment/{theirs}", None, None, 400),
+        ("DELETE", f"/issue/{key}/comment/{mine}", None, None, 204),
+        ("DELETE", f"/issue/{key}/comment/{mine}", None, None, 404),
     ]
     for method, path, params, body, expected in calls:
         kwargs: dict[str, Any] = {"params": params}

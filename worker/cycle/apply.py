@@ -1,24 +1,24 @@
 """Apply a decision's actions exactly once.
 
-Protocol for one issue:
+Protocol for one issue (docs/design.md, "How each effect happens exactly once"):
 
-1. Re-read the issue by key (GET is never stale, unlike search). If it changed since it was
-   gathered, decide again on the fresh data: stale search must never cause a second escalation.
-2. Skip actions whose id the fresh record lists as done. For ids listed as pending (a previous run
-   recorded its intent and then died), look for the effect first: a comment carrying the action id,
-   the assignee already set. Notifications whose fate is unknown are never re-sent.
-3. Record intent: write the *old* record plus the pending ids and a claim token, then read it back;
-   if another process's claim is there, leave the issue to it.
-4. Perform the effects in order, then write the new record with the ids marked done.
+1. Re-read the issue by key (GET is never stale, unlike search), together with the claim slots of
+   the record it expects (``worker/cycle/claims.py``). If it changed since it was gathered, decide
+   again on the fresh data: stale search must never cause a second escalation.
+2. Skip actions whose id the fresh record lists as done. For ids a previous holder may have
+   performed (pending in the record, or listed by a claim whose holder died), look for the effect
+   first: a comment carrying the action id, the assignee already set. Notifications are settled by
+   their outbox.
+3. Claim: create the slot of the record's present state (201 = ours, 200 = another process got it
+   first), then read the record and the slot back in one request: the record must be unchanged and
+   the slot must carry our token. No waiting: correctness does not depend on anyone's speed.
+4. Perform the effects in order (re-checking and renewing the claim first whenever half the lease has
+   gone by), then write the new record with the ids marked done.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -40,6 +40,19 @@ from worker.core.record import (
     part_to_json,
     to_json,
 )
+from worker.cycle.claims import (
+    HOST,
+    SLOT_SCAN,
+    claim_live,
+    confession,
+    digest,
+    mark_live,
+    new_claim_token,
+    pid_alive,
+    read_slot,
+    slot_key,
+    slot_value,
+)
 from worker.cycle.gather import Gatherer, Loaded
 from worker.jira.adf import to_adf
 from worker.jira.gateway import JiraGateway
@@ -47,6 +60,8 @@ from worker.jira.http import AmbiguousWriteError, JiraError, RetryableError
 from worker.jira.stored_record import read_record
 
 log = structlog.get_logger("worker.apply")
+
+__all__ = ["HOST", "Applier", "ApplyResult", "Claim", "mark_live", "new_claim_token", "pid_alive"]
 
 
 class Notifier(Protocol):
@@ -62,38 +77,7 @@ class Notifier(Protocol):
     ) -> list[OutboxEntry]: ...
 
 
-HOST = socket.gethostname()
 AMBIGUOUS_ATTEMPTS = 2  # sends of one comment per cycle when the answers leave its fate unknown
-
-
-_LIVE: set[str] = set()  # claim tokens of the cycles running in this process right now
-_LIVE_LOCK = threading.Lock()
-
-
-def mark_live(token: str, live: bool) -> None:
-    """A cycle announces that it is running (or finished), for claims made by this very process."""
-    with _LIVE_LOCK:
-        (_LIVE.add if live else _LIVE.discard)(token)
-
-
-def new_claim_token() -> str:
-    """``host:pid:random`` — who claims an issue, so that others can tell a live claim from a dead one."""
-    return f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process of this machine is running (a zombie — killed, not yet reaped — counts as dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
 
 
 class RecordTooLarge(JiraError):
@@ -128,14 +112,13 @@ class Applier:
         now: Callable[[], datetime],
         sleep: Callable[[float], None] = time.sleep,
         lease: timedelta = timedelta(minutes=2),
-        min_settle: float = 0.05,
-        max_settle: float = 2.0,
+        max_confession_wait: float = 1.0,
     ) -> None:
+        # the host's clock: SLA decisions and elapsed time, never compared with another host's
         self.now = now
+        self.max_confession_wait = max_confession_wait
         self.sleep = sleep
         self.lease = lease
-        self.min_settle, self.max_settle = min_settle, max_settle
-        self.write_latency = 0.0
         self.gateway = gateway
         self.gatherer = gatherer
         self.redecide = redecide
@@ -149,37 +132,40 @@ class Applier:
     # -- public -------------------------------------------------------------------------------
 
     def apply(self, loaded: Loaded, decision: Decision) -> ApplyResult:
-        """Claim, settle and finish one issue (a cycle with many issues calls the three phases itself)."""
+        """Claim and finish one issue."""
         claim = self.claim_issue(loaded, decision)
         if isinstance(claim, ApplyResult):
             return claim
-        self.settle()
         return self.finish(claim)
 
+    def server_now(self) -> datetime:
+        """Jira's time (``Date`` of its latest answer); the host's clock only before any answer."""
+        clock = getattr(self.gateway, "server_clock", None)
+        at = clock.now() if clock is not None else None
+        return at if at is not None else self.now()
+
     def claim_issue(self, loaded: Loaded, decision: Decision) -> Claim | ApplyResult:
-        """Phase 1: fresh read, re-decide if needed, record intent. An ApplyResult means nothing more to do."""
+        """Fresh read, re-decide if needed, win the claim slot. An ApplyResult means nothing more to do."""
         key = loaded.snapshot.key
         result = ApplyResult(key)
         if loaded.blocked:
             result.note = f"record written by a newer worker ({loaded.problem}); left untouched"
             return result
+        self.compensate(loaded)
         if not decision.actions:
             record = decision.record
-            if record is not None and record.notify_retry and self.notifier is not None:
-                retried = self._retry_notifications(key, record)
-                if retried != record:
-                    self._write(key, retried)
-                    result.record = retried
-                    result.note = (
-                        f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
-                    )
+            retry = record is not None and bool(record.notify_retry) and self.notifier is not None
+            if record is None or not (retry or decision.changed):
                 return result
-            if decision.changed and record is not None:
-                self._write(key, record)
-                result.record = record
-            return result
+            # a record write (and the re-sending of failed notifications) is a change of the record
+            # too: it takes the claim of the state it builds on, but needs no fresh read of the issue
+            return self._claim(loaded, decision, [], set(), set(), result, None)
 
-        fresh = self.gatherer.refresh(loaded)
+        expected = digest(loaded.record)
+        fresh = self.gatherer.refresh(
+            loaded,
+            [slot_key(self.gateway.property_key, expected, g) for g in range(SLOT_SCAN)],
+        )
         if fresh is None:
             result.note = "the issue is gone or no longer visible to the worker"
             return result
@@ -195,8 +181,8 @@ class Applier:
             decision = self.redecide(fresh)
             if not decision.actions:
                 if decision.changed and decision.record is not None:
-                    self._write(key, decision.record)
-                    result.record = decision.record
+                    result.note = "fresh read showed nothing left to do"
+                    return self._claim(fresh, decision, [], set(), set(), result, expected)
                 result.note = "fresh read showed nothing left to do"
                 return result
         base = fresh.record
@@ -205,55 +191,240 @@ class Applier:
             return result
         done = set(base.done) if base else set()
         pending = set(base.pending) if base else set()
-        if pending and fresh.snapshot.comments is None:
-            fresh = self.gatherer.with_comments(fresh)
+        return self._claim(fresh, decision, [], done, pending, result, expected)
 
-        todo: list[Action] = []
-        for action in decision.actions:
-            if action.id in done:
-                result.skipped.append(action.id)
-            elif action.id in pending and self._already_happened(fresh, action):
-                result.skipped.append(action.id)
-                done.add(action.id)
-            else:
-                todo.append(action)
+    def _claim(
+        self,
+        fresh: Loaded,
+        decision: Decision,
+        todo: list[Action],
+        done: set[str],
+        pending: set[str],
+        result: ApplyResult,
+        scanned: str | None,
+    ) -> Claim | ApplyResult:
+        """Find the free slot of the record's state, look for effects a dead holder may have left,
+        create the slot and read it back."""
+        key = fresh.snapshot.key
+        pk = self.gateway.property_key
+        state = digest(fresh.record)
+        slots = dict(fresh.extra)
+        if scanned != state:
+            # the slots of this state were not read with the issue: read them with the record
+            got = self.gateway.issue_properties(
+                key, [pk, *(slot_key(pk, state, g) for g in range(SLOT_SCAN))]
+            )
+            if got is None:
+                result.note = "the issue is gone or no longer visible to the worker"
+                return result
+            now_record, _, _ = read_record(got.pop(pk, None))
+            if digest(now_record) != state:
+                result.note = "the record changed since it was read; decided again next cycle"
+                return result
+            slots = got
+        generation = 0
+        server = self.server_now()
+        while True:
+            name = slot_key(pk, state, generation)
+            if name not in slots:
+                if generation >= SLOT_SCAN:
+                    got = self.gateway.issue_properties(key, [name])
+                    if got and name in got:
+                        slots[name] = got[name]
+                        continue
+                break
+            held = read_slot(slots[name])
+            assert held is not None
+            if claim_live(held.token, held.at, self.claim, server, self.lease):
+                result.note = f"another worker process ({held.token}) holds the claim; left to it"
+                return result
+            # a claim whose holder is gone: what it may have done is looked up before doing it again
+            pending.update(held.pending)
+            generation += 1
 
-        # record intent on top of the old record; ``finish`` checks nobody else claimed it since
-        intent_base = base if base is not None else Record(epoch=0, status="invalid")
+        if decision.actions:
+            if pending:
+                # a previous holder may have acted: read the comments whole (with their action
+                # ids; those of a search carry none) before deciding what is left to do
+                fresh = self.gatherer.with_comments(fresh)
+                self.compensate(fresh)
+            for action in decision.actions:
+                if action.id in done:
+                    result.skipped.append(action.id)
+                elif action.id in pending and self._already_happened(fresh, action):
+                    result.skipped.append(action.id)
+                    done.add(action.id)
+                else:
+                    todo.append(action)
+
+        slot = slot_key(pk, state, generation)
+        t0 = time.perf_counter()
+        created = self.gateway.put_property(
+            key, slot, slot_value(self.claim, server, [a.id for a in todo], state)
+        )
+        latency = time.perf_counter() - t0
+        if not created:
+            # our PUT replaced the winner's value: say so in the slot, for the winner's read-back
+            log.info("claim_lost", issue=key, slot=slot, reason="the slot existed (200, not 201)")
+            self.gateway.put_property(
+                key, slot, confession(self.claim, server, [a.id for a in todo], state)
+            )
+            result.note = "another worker process claimed this issue first; left to it"
+            return result
+        if not self._still_ours(key, state, slot, generation, todo, latency):
+            result.note = (
+                "the claim was overwritten or the record changed; left to the other process"
+            )
+            return result
+        # the record as it will be written while effects are under way (never written otherwise)
+        intent_base = (
+            fresh.record if fresh.record is not None else Record(epoch=0, status="invalid")
+        )
         intent = (
-            replace(intent_base, writer=self.claim, claimed_at=self.now())
+            replace(intent_base, writer=self.claim, claimed_at=server)
             .with_done(*sorted(done))
             .with_pending(*(a.id for a in todo))
         )
-        t0 = time.perf_counter()
-        self._write(key, intent)
-        self.write_latency = max(self.write_latency, time.perf_counter() - t0)
-        return Claim(fresh, decision, todo, done, intent, result)
+        return Claim(
+            fresh, decision, todo, done, intent, result, slot, state, generation, self.now()
+        )
+
+    def _still_ours(
+        self,
+        key: str,
+        state: str,
+        slot: str,
+        generation: int,
+        todo: Sequence[Action],
+        latency: float | None = None,
+    ) -> bool:
+        """Read the record and the slot back: unchanged, and carrying our token (no takeover after it).
+
+        Right after winning (``latency`` given), a foreign token may be a loser's value whose
+        confession is still on its way: the slot is read once more after a short pause. That pause
+        only helps two workers that collided get on (so they do not both stand back); whether a
+        process acts never depends on it.
+        """
+        pk = self.gateway.property_key
+        nxt = slot_key(pk, state, generation + 1)
+        got = self.gateway.issue_properties(key, [pk, slot, nxt])
+        if got is None:
+            return False
+        held = read_slot(got.get(slot))
+        if latency is not None and held is not None and held.token not in (self.claim, None):
+            self.sleep(min(self.max_confession_wait, max(0.05, 3 * latency)))
+            got = self.gateway.issue_properties(key, [pk, slot, nxt])
+            if got is None:
+                return False
+            held = read_slot(got.get(slot))
+        record, _, _ = read_record(got.get(pk))
+        if digest(record) != state:
+            log.info(
+                "claim_lost", issue=key, slot=slot, reason="the record changed after the claim"
+            )
+            return False
+        if held is not None and held.token is None and held.lost and held.lost != self.claim:
+            # a loser replaced our value and confessed: the slot is ours; put our token back
+            log.info("claim_restored", issue=key, slot=slot, loser=held.lost)
+            self.gateway.put_property(
+                key, slot, slot_value(self.claim, self.server_now(), [a.id for a in todo], state)
+            )
+        elif held is None or held.token != self.claim:
+            # another token, and no confession: a loser that has not confessed yet, or a second 201
+            # for the same key (Jira's create-if-absent not atomic). Nobody can be sure to be alone,
+            # so this process stands back; the slot then looks held until the lease ends
+            log.warning(
+                "claim_overwritten",
+                issue=key,
+                slot=slot,
+                by=held.token if held else None,
+                hint="two workers claimed the same issue at the same instant; it is retried once the claim lapses",
+            )
+            return False
+        if nxt in got:
+            log.info("claim_lost", issue=key, slot=slot, reason="taken over by another process")
+            return False
+        return True
+
+    def release(self, claim: Claim) -> None:
+        """Give back a claim whose effects were not started (stopping): its slot is deleted, so the
+        next cycle claims the same state at once instead of waiting for the lease."""
+        if claim.written is None:
+            self.gateway.delete_property(claim.fresh.snapshot.key, claim.slot)
 
     def settle(self) -> None:
-        """Wait once after the claims, so that a competing writer's claim lands before we check ours.
+        """Nothing to wait for: a won slot is exclusive whatever the others' speed (kept for callers)."""
 
-        Jira properties have no compare-and-swap; this is Fischer's mutual exclusion: claim, wait
-        longer than a write takes, check. The wait adapts to the latency measured for our own claims.
-        """
-        if self.write_latency <= 0:
-            return
-        self.sleep(min(self.max_settle, max(self.min_settle, 5 * self.write_latency)))
+    def _keep_claim(self, claim: Claim) -> bool:
+        """Before an effect: once half the lease has gone by since the claim was last confirmed, read it
+        back and renew it, so that a long cycle never acts on a claim others may take over."""
+        if self.now() - claim.confirmed < self.lease / 2:
+            return True
+        key = claim.fresh.snapshot.key
+        pk = self.gateway.property_key
+        if claim.written is None:
+            ok = self._still_ours(key, claim.state, claim.slot, claim.generation, claim.todo)
+            if ok:
+                self.gateway.put_property(
+                    key,
+                    claim.slot,
+                    slot_value(
+                        self.claim,
+                        self.server_now(),
+                        [a.id for a in claim.todo if a.id not in claim.done],
+                        claim.state,
+                    ),
+                )
+        else:
+            # an intermediate record of ours is the claim now: it must still be there, untaken
+            taken = slot_key(pk, claim.written, 0)
+            got = self.gateway.issue_properties(key, [pk, taken])
+            ok = (
+                got is not None
+                and got.get(pk) is not None
+                and digest(read_record(got.get(pk))[0]) == claim.written
+                and taken not in got
+            )
+            if ok:
+                self._write_intermediate(claim, claim.intent)
+        if ok:
+            claim.confirmed = self.now()
+        else:
+            log.warning(
+                "claim_expired",
+                issue=key,
+                hint="this process was slower than the lease; another one took the issue over",
+            )
+        return ok
 
     def finish(self, claim: Claim) -> ApplyResult:
-        """Phase 3: check the claim is still ours, perform the effects, record them done."""
-        fresh, decision, todo, done, intent, result = (
+        """Perform the effects while the claim is ours, then record them done."""
+        fresh, decision, todo, done, result = (
             claim.fresh,
             claim.decision,
             claim.todo,
             claim.done,
-            claim.intent,
             claim.result,
         )
         key = fresh.snapshot.key
-        check, _, _ = read_record(self.gateway.record_value(key))
-        if check is None or check.writer != self.claim:
-            result.note = "another worker process claimed this issue; leaving it to that process"
+        if not decision.actions:
+            record = decision.record
+            assert record is not None
+            if not self._keep_claim(claim):
+                result.note = "claim lapsed before the record was written; left to the next cycle"
+                return result
+            if record.notify_retry and self.notifier is not None:
+                retried = self._retry_notifications(key, record, claim)
+                if retried == record and not decision.changed:
+                    # nothing happened: give the slot back rather than let it stand for a lease
+                    self.gateway.delete_property(key, claim.slot)
+                    return result
+                if retried != record:
+                    result.note = (
+                        f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
+                    )
+                record = retried
+            result.record = self._write(key, record)
             return result
 
         outbox = working_outbox(decision, fresh.record)
@@ -261,9 +432,14 @@ class Applier:
         notified: list[Event] = []
         self._abandoned = []
         for action in todo:
+            if not self._keep_claim(claim):
+                result.note = (
+                    "claim lapsed during the effects; the process that took over completes them"
+                )
+                return result
             try:
                 if isinstance(action, Notify):
-                    outbox = self._notify(key, action, outbox, intent)
+                    outbox = self._notify(key, action, outbox, claim)
                     if still_failing(outbox, action.id):
                         retry.append(action)
                     notified.extend(notified_events(outbox, action, self.now()))
@@ -296,13 +472,15 @@ class Applier:
                 )
                 done.add(action.id)
                 result.failed.append(action.id)
-                intent = intent.with_events(
+                claim.intent = claim.intent.with_events(
                     Event(self.now(), "failed", f"{action.kind}: {exc}"[:300])
                 )
+        intent = claim.intent
 
         if result.failed and any(a not in done for a in result.failed):
-            # leave the old record with what is done; the next cycle continues from here
-            partial = replace(intent, writer=self.claim).with_done(*sorted(done))
+            # leave the old record with what is done, the claim given up (no lease to wait for):
+            # the next cycle continues from here
+            partial = replace(intent, writer=self.claim, claimed_at=None).with_done(*sorted(done))
             partial = replace(partial, outbox=tuple(outbox), notify_retry=tuple(retry))
             if self._abandoned:
                 partial = partial.with_events(*self._abandoned)
@@ -348,20 +526,45 @@ class Applier:
     def claim_is_live(self, record: Record) -> bool:
         """Is another, still running, process applying this record's pending actions?
 
-        On this machine the claim's process id answers directly (a killed process's claim is dead at
-        once); from another machine the claim is trusted for ``lease`` after it was made.
+        The claim's time is Jira's (``claimed_at`` comes from a ``Date`` header) and so is the
+        comparison; a process known to be gone (same kernel and pid namespace, pid no longer running)
+        is dead at once, whatever the lease.
         """
-        writer = record.writer or ""
-        if not writer or writer == self.claim:
-            return False
-        host, _, rest = writer.partition(":")
-        pid_text = rest.partition(":")[0]
-        if host == HOST and pid_text.isdigit():
-            if int(pid_text) == os.getpid():
-                with _LIVE_LOCK:
-                    return writer in _LIVE  # another cycle of this process, still running
-            return pid_alive(int(pid_text))
-        return record.claimed_at is not None and self.now() - record.claimed_at < self.lease
+        return claim_live(
+            record.writer, record.claimed_at, self.claim, self.server_now(), self.lease
+        )
+
+    def compensate(self, loaded: Loaded) -> None:
+        """The last line: the worker's comments carrying the same action id twice are cut back to one.
+
+        Two processes can only both comment if Jira's create-if-absent failed, or a process acted after
+        pausing longer than the lease; whichever worker next reads the comments deletes the later copies.
+        """
+        comments = loaded.snapshot.comments
+        if not comments:
+            return
+        seen: set[str] = set()
+        for c in sorted(comments, key=lambda c: (c.created, int(c.id) if c.id.isdigit() else 0)):
+            if c.action_id is None:
+                continue
+            if c.action_id in seen:
+                log.warning(
+                    "duplicate_comment_deleted",
+                    issue=loaded.snapshot.key,
+                    action_id=c.action_id,
+                    comment_id=c.id,
+                )
+                try:
+                    self.gateway.delete_comment(loaded.snapshot.key, c.id)
+                except JiraError as exc:
+                    log.warning(
+                        "duplicate_comment_kept",
+                        issue=loaded.snapshot.key,
+                        comment_id=c.id,
+                        error=str(exc),
+                        hint="the worker account needs 'Delete own comments'",
+                    )
+            seen.add(c.action_id)
 
     # -- effects ------------------------------------------------------------------------------
 
@@ -418,14 +621,15 @@ class Applier:
         return False
 
     def _notify(
-        self, key: str, action: Notify, outbox: list[OutboxEntry], intent: Record
+        self, key: str, action: Notify, outbox: list[OutboxEntry], claim: Claim
     ) -> list[OutboxEntry]:
         if self.notifier is None:
             return outbox
 
         def persist(entries: list[OutboxEntry]) -> None:
+            claim.intent = replace(claim.intent, outbox=tuple(entries))
             try:
-                self._write(key, replace(intent, outbox=tuple(entries)))
+                self._write_intermediate(claim, claim.intent)
             except JiraError as exc:
                 # no recorded intent, so nothing is sent; the notification stays pending
                 raise RecordWriteRefused(
@@ -445,12 +649,12 @@ class Applier:
             self._abandoned.append(event)
         return after
 
-    def _retry_notifications(self, key: str, record: Record) -> Record:
+    def _retry_notifications(self, key: str, record: Record, claim: Claim) -> Record:
         outbox = list(record.outbox)
         keep = []
         for action in record.notify_retry:
             self._abandoned = []
-            outbox = self._notify(key, action, outbox, record)
+            outbox = self._notify(key, action, outbox, claim)
             if still_failing(outbox, action.id):
                 keep.append(action)
             record = record.with_events(*self._abandoned)
@@ -491,6 +695,16 @@ class Applier:
             )
         history = tuple(dict.fromkeys(stored.history + new.history + (stored.epoch,)))
         return replace(new, history=history)
+
+    def _write_intermediate(self, claim: Claim, record: Record) -> None:
+        """A record written while effects are under way: it carries our token and a fresh ``claimed_at``
+        (Jira time), so that it is itself the claim; others take it over only once that lapses."""
+        stored = self._write(
+            claim.fresh.snapshot.key,
+            replace(record, writer=self.claim, claimed_at=self.server_now()),
+        )
+        claim.written = digest(read_record(to_json(stored))[0])
+        claim.confirmed = self.now()
 
 
 PERMISSIONS = {
@@ -603,14 +817,19 @@ def still_failing(outbox: Sequence[OutboxEntry], message_id: str) -> bool:
 
 @dataclass
 class Claim:
-    """An issue whose intent is recorded, waiting for ``Applier.finish``."""
+    """An issue whose claim slot this process won, waiting for ``Applier.finish``."""
 
     fresh: Loaded
     decision: Decision
     todo: list[Action]
     done: set[str]
-    intent: Record
+    intent: Record  # the record as written while effects are under way
     result: ApplyResult
+    slot: str = ""  # the slot property won
+    state: str = ""  # digest of the record the claim builds on
+    generation: int = 0
+    confirmed: datetime = field(default_factory=lambda: datetime.min)  # host clock, elapsed only
+    written: str | None = None  # digest of our latest intermediate record, once one is written
 
 
 def size_of(record: Record) -> int:

@@ -33,7 +33,7 @@ from worker.core.actions import Decision
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
 from worker.core.near_miss import near_misses
-from worker.core.record import Journal, Record
+from worker.core.record import Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
@@ -375,6 +375,10 @@ class Cycle:
                 report.errors.append("stopped before the end of the cycle")
                 break
             d = self._decide(ctx, item, now, report)
+            if live and item.snapshot.comments:
+                applier.compensate(
+                    item
+                )  # the worker's duplicated comments, if any, cut back to one
             if d is not None:
                 report.decided += 1
                 report.acted += bool(d.actions)
@@ -470,7 +474,7 @@ class Cycle:
         now: datetime,
         report: CycleReport,
     ) -> None:
-        """Claim each issue, wait once, then finish each; different issues in parallel (one issue's
+        """Claim each issue, then finish each; different issues in parallel (one issue's
         effects stay in order, on one thread). After a stop, nothing new is claimed or started:
         claims not yet finished are released (their intent withdrawn) for the next cycle."""
         if not batch:
@@ -513,15 +517,7 @@ class Cycle:
         key = claim.fresh.snapshot.key
         self.memory.issues.pop(key, None)
         try:
-            todo = {a.id for a in claim.todo}
-            released = replace(
-                claim.intent,
-                journal=Journal(
-                    claim.intent.done, tuple(p for p in claim.intent.pending if p not in todo)
-                ),
-                claimed_at=None,
-            )
-            applier._write(key, released)
+            applier.release(claim)
             report.errors.append(f"{key}: stopped before its effects; left to the next cycle")
         except JiraError as exc:
             log.warning(

@@ -15,7 +15,7 @@ is merely read again in bulk.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from worker.core.decide import severity_labels
@@ -36,6 +36,8 @@ class Loaded:
     blocked: bool = False  # the stored value must not be overwritten (written by a newer worker)
     read: LastRead | None = None  # what this snapshot was built from (stored with the next write)
     description_read: bool = True  # False: searched without it; routing re-decides on a fresh read
+    # other entity properties read together with the record (the claim slots, see cycle/claims.py)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> bool:
@@ -219,12 +221,17 @@ class Gatherer:
             return listed
         return self.gateway.comments(key)
 
-    def refresh(self, loaded: Loaded) -> Loaded | None:
-        """The issue as it is now. The changelog and comments are read again only if it changed."""
-        issue = self.gateway.issue(loaded.snapshot.key)
+    def refresh(self, loaded: Loaded, extra_properties: Sequence[str] = ()) -> Loaded | None:
+        """The issue as it is now. The changelog and comments are read again only if it changed.
+
+        ``extra_properties`` (up to four) are read in the same request and returned in ``extra``.
+        """
+        issue = self.gateway.issue_with(loaded.snapshot.key, extra_properties)
         if issue is None:
             return None
         rec, problem, blocked = self.record(issue)
+        props = issue.get("properties") or {}
+        extra = {k: props[k] for k in extra_properties if isinstance(props, Mapping) and k in props}
         updated = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field)
         if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
             snap = loaded.snapshot
@@ -234,7 +241,7 @@ class Gatherer:
                 # comments from a search carry no properties: the check for effects that may
                 # already have happened reads them whole
                 snap = replace(snap, comments=None)
-            return Loaded(snap, rec, problem, blocked, loaded.read)
+            return Loaded(snap, rec, problem, blocked, loaded.read, extra=extra)
         key = loaded.snapshot.key
         histories = self.gateway.changelog(key)
         comments = self.gateway.comments(key)
@@ -246,11 +253,11 @@ class Gatherer:
             newest_id(c.id for c in comments),
             newest_id(str(h.get("id")) for h in histories),
         )
-        return Loaded(snap, rec, problem, blocked, read)
+        return Loaded(snap, rec, problem, blocked, read, extra=extra)
 
     def with_comments(self, loaded: Loaded) -> Loaded:
         snap = replace(loaded.snapshot, comments=tuple(self.gateway.comments(loaded.snapshot.key)))
-        return Loaded(snap, loaded.record, loaded.problem, loaded.blocked, loaded.read)
+        return replace(loaded, snapshot=snap)
 
     def load_one(self, key: str, *, with_comments: bool = True) -> Loaded | None:
         """One issue read fresh by key (never stale): fields, record, full changelog, comments."""

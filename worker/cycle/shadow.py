@@ -42,5 +42,11 @@ class ShadowApplier:
     def settle(self) -> None:
         """Nothing to wait for: no claim was written."""
 
+    def compensate(self, loaded: Loaded) -> None:
+        """Deletes nothing: a shadow run never writes."""
+
+    def release(self, claim: Claim) -> None:  # pragma: no cover - claim_issue never claims
+        """No claim to give back."""
+
     def finish(self, claim: Claim) -> ApplyResult:  # pragma: no cover - claim_issue never claims
         raise AssertionError("a shadow applier never claims an issue")

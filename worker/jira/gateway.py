@@ -6,14 +6,17 @@ Deciding what to do is not this module's job: see ``worker.core.decide`` and ``w
 
 from __future__ import annotations
 
+import email.utils
 import queue
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 from worker.core.snapshot import Comment
-from worker.jira.http import JiraError, RetryingHttp
+from worker.jira.http import HttpResponse, JiraError, RetryingHttp
 from worker.jira.mapping import COMMENT_PROPERTY, TRACKED_FIELDS, comment_from_json
 from worker.paging import (
     BULK_CHANGELOG_PAGES,
@@ -71,6 +74,7 @@ class JiraGateway:
         self.page_size = page_size
         self._posted: dict[str, str] = {}
         self._posted_lock = threading.Lock()
+        self.server_clock = ServerClock()
 
     def search_fields(self, *, description: bool = False) -> list[str]:
         """Fields for a polling search; ``description`` only when the decision will use it."""
@@ -325,10 +329,15 @@ class JiraGateway:
 
     def issue(self, key: str) -> dict[str, Any] | None:
         """The issue as it is now (GET by key is never stale), with the worker's record; None if gone."""
-        resp = self.http.call(
+        return self.issue_with(key, ())
+
+    def issue_with(self, key: str, extra_properties: Sequence[str]) -> dict[str, Any] | None:
+        """``issue`` with up to four more entity properties inline (the claim slots of the record)."""
+        props = ",".join([self.property_key, *extra_properties[:4]])
+        resp = self._timed(
             "GET",
             f"{API}/issue/{_k(key)}",
-            params={"fields": ",".join(self.fields), "properties": self.property_key},
+            params={"fields": ",".join(self.fields), "properties": props},
             allow=(404, 403),
         )
         if resp.status != 200:
@@ -351,9 +360,6 @@ class JiraGateway:
         return (resp.body or {}).get("value")
 
     # --- writes -------------------------------------------------------------------------------
-
-    def put_property(self, key: str, prop: str, value: Mapping[str, Any]) -> None:
-        self.http.call("PUT", f"{API}/issue/{_k(key)}/properties/{_k(prop)}", json=dict(value))
 
     def put_record(self, key: str, value: Mapping[str, Any]) -> None:
         self.http.call(
@@ -415,5 +421,73 @@ class JiraGateway:
                 return c.id
         return None
 
+    # --- the claim primitive: create-if-absent issue properties, read back inline -------------
 
-__all__ = ["BASE_FIELDS", "JiraError", "JiraGateway", "JiraPagingError"]
+    def issue_properties(self, key: str, keys: Sequence[str]) -> dict[str, Any] | None:
+        """Up to five properties of an issue in one current read (GET by key, ``fields=updated``);
+        None when the issue is gone. Absent properties are absent from the answer."""
+        resp = self._timed(
+            "GET",
+            f"{API}/issue/{_k(key)}",
+            params={"fields": "updated", "properties": ",".join(keys[:5])},
+            allow=(404, 403),
+        )
+        if resp.status != 200:
+            return None
+        props = (resp.body or {}).get("properties") or {}
+        return dict(props) if isinstance(props, Mapping) else {}
+
+    def put_property(self, key: str, prop: str, value: Any) -> bool:
+        """Set an issue property; True when Jira answered 201 (it created it), False on 200 (updated)."""
+        resp = self._timed("PUT", f"{API}/issue/{_k(key)}/properties/{_k(prop)}", json=value)
+        return resp.status == 201
+
+    def delete_property(self, key: str, prop: str) -> None:
+        self._timed("DELETE", f"{API}/issue/{_k(key)}/properties/{_k(prop)}", allow=(404,))
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        """Delete one comment (the worker's own duplicates only); a comment already gone is fine."""
+        self.http.call("DELETE", f"{API}/issue/{_k(key)}/comment/{_k(comment_id)}", allow=(404,))
+
+    def _timed(self, method: str, path: str, **kwargs: Any) -> HttpResponse:
+        """One call whose ``Date`` header sets the server clock (leases are measured in Jira's time)."""
+        resp = self.http.call(method, path, **kwargs)
+        self.server_clock.observe(resp.headers)
+        return resp
+
+
+class ServerClock:
+    """Jira's time, from the ``Date`` header of the latest response plus the local time elapsed since.
+
+    Hosts' clocks may disagree by minutes; every worker reading the same server's ``Date`` agrees
+    within about a second (the header's resolution) plus the latency of one request.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._at: tuple[datetime, float] | None = None
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        raw = headers.get("Date") or headers.get("date")
+        if not raw:
+            return
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        with self._lock:
+            self._at = (when.astimezone(UTC), self._monotonic())
+
+    def now(self) -> datetime | None:
+        """Jira's current time as best known, or None before the first answer with a ``Date``."""
+        with self._lock:
+            if self._at is None:
+                return None
+            when, mono = self._at
+            return when + timedelta(seconds=max(0.0, self._monotonic() - mono))
+
+
+__all__ = ["BASE_FIELDS", "JiraError", "JiraGateway", "JiraPagingError", "ServerClock"]

@@ -28,6 +28,24 @@ class SandboxClock:
         with self._lock:
             self._now = self._now + d
 
+    def skewed(self, offset: timedelta) -> SkewedClock:
+        """A client's host clock: sandbox time plus ``offset`` (the server's ``Date`` stays unskewed)."""
+        return SkewedClock(self, offset)
+
+
+class SkewedClock:
+    """The clock of a client host that is ``offset`` ahead of (or, negative, behind) the server."""
+
+    def __init__(self, clock: SandboxClock, offset: timedelta) -> None:
+        self.clock = clock
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return self.clock.now() + self.offset
+
+    def __call__(self) -> datetime:
+        return self.now()
+
 
 def _aware_utc(t: datetime) -> datetime:
     if t.tzinfo is None:

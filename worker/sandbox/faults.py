@@ -262,3 +262,120 @@ def fault_body(status: int) -> dict[str, Any]:
         503: "Service unavailable (injected by the sandbox).",
     }
     return {"errorMessages": [messages.get(status, f"Injected fault {status}.")], "errors": {}}
+
+
+# --- holding and ordering requests (two clients racing) ---------------------------------------
+
+
+@dataclass
+class Match:
+    """Which request a hold or an ordering step is about: method, path regex, and optionally a piece
+    of the query string or of the body (for example a claim token, to tell two clients apart)."""
+
+    method: str
+    path: str
+    body_contains: str | None = None
+    query_contains: str | None = None
+
+    def __call__(self, req: Any) -> bool:
+        if req.method != self.method.upper() or re.search(self.path, req.path) is None:
+            return False
+        if self.body_contains is not None and self.body_contains.encode() not in req.body:
+            return False
+        if self.query_contains is not None:
+            query = "&".join(f"{k}={v}" for k, vs in req.query.items() for v in vs)
+            if self.query_contains not in query:
+                return False
+        return True
+
+
+class Hold:
+    """A sandbox app placed before the site that stalls the first ``times`` matching requests until
+    ``release()`` -- a slow write, a paused client, a network stall. While it holds one, ``sandbox
+    time`` passes: on release the clock is moved on by ``advance`` (no real sleeping), so the held
+    request reaches the site that much later in the site's time.
+
+    Python::
+
+        hold = Hold(Match("PUT", r"/properties/", body_contains=token), clock=site.clock,
+                    advance=timedelta(seconds=3))
+        with SandboxServer(hold, site): ...
+        hold.wait_arrived(); ...; hold.release()
+    """
+
+    def __init__(
+        self,
+        match: Callable[[Any], bool],
+        *,
+        clock: Any = None,
+        advance: Any = None,
+        times: int = 1,
+        timeout: float = 30.0,
+    ) -> None:
+        self.match = match
+        self.clock = clock
+        self.advance = advance
+        self.times = times
+        self.timeout = timeout
+        self.held = 0
+        self._lock = threading.Lock()
+        self._arrived = threading.Event()
+        self._go = threading.Event()
+
+    def handle(self, req: Any) -> None:
+        with self._lock:
+            if self.held >= self.times or not self.match(req):
+                return None
+            self.held += 1
+        self._arrived.set()
+        self._go.wait(self.timeout)
+        return None
+
+    def wait_arrived(self, timeout: float = 30.0) -> bool:
+        """Block until a matching request is being held (False after ``timeout`` seconds)."""
+        return self._arrived.wait(timeout)
+
+    def release(self) -> None:
+        if self.clock is not None and self.advance:
+            self.clock.advance(self.advance)
+        self._go.set()
+
+
+class Ordering:
+    """Forces matching requests of several clients through the site in a given order.
+
+    ``steps`` is a list of matchers; a request matching the first step not yet taken waits until every
+    earlier step has been answered, is then answered by ``site`` and marks its step done. Requests that
+    match no open step pass through untouched. Used to reorder two clients' writes deterministically
+    (client B's claim lands before client A's read-back, and so on). A step not reached within
+    ``timeout`` seconds releases the ones waiting on it, so a broken test fails instead of hanging.
+    """
+
+    def __init__(
+        self, site: Any, steps: list[Callable[[Any], bool]], *, timeout: float = 30.0
+    ) -> None:
+        self.site = site
+        self.steps = steps
+        self.timeout = timeout
+        self.taken = [False] * len(steps)
+        self.done = [threading.Event() for _ in steps]
+        self._lock = threading.Lock()
+
+    def handle(self, req: Any) -> Any:
+        with self._lock:
+            index = next(
+                (i for i, s in enumerate(self.steps) if not self.taken[i] and s(req)), None
+            )
+            if index is None:
+                return None
+            self.taken[index] = True
+        for earlier in self.done[:index]:
+            earlier.wait(self.timeout)
+        try:
+            return self.site.handle(req)
+        finally:
+            self.done[index].set()
+
+    @property
+    def completed(self) -> bool:
+        return all(d.is_set() for d in self.done)

@@ -663,6 +663,7 @@ class JiraSite:
             ("GET", "/issue/{issueIdOrKey}/changelog", self._get_changelog),
             ("GET", "/issue/{issueIdOrKey}/comment", self._get_comments),
             ("POST", "/issue/{issueIdOrKey}/comment", self._post_comment),
+            ("DELETE", "/issue/{issueIdOrKey}/comment/{id}", self._delete_comment),
             ("PUT", "/issue/{issueIdOrKey}/assignee", self._put_assignee),
             ("GET", "/issue/{issueIdOrKey}/watchers", self._get_watchers),
             ("POST", "/issue/{issueIdOrKey}/watchers", self._post_watcher),
@@ -1302,6 +1303,23 @@ class JiraSite:
         )
         comment = next(c for c in rec.comments if c.id == cid)
         return Response(201, self._comment_json(req, rec.current, comment, bool(props)))
+
+    def _delete_comment(self, req: Request, match: re.Match[str]) -> Response:
+        # Jira Cloud: "Delete own comments" lets an account delete what it wrote; another user's
+        # comment needs "Delete all comments" (granted to nobody here), refused with 400
+        rec = self._visible(req, match["issueIdOrKey"])
+        if rec is None:
+            return error(404, _NOT_FOUND)
+        assert req.user is not None
+        comment = next((c for c in rec.comments if c.id == match["id"]), None)
+        if comment is None or not self._comment_visible(req, comment):
+            return error(404, f"Can not find a comment for key: {match['id']}.")
+        if comment.author != req.user.account_id:
+            return error(400, "You do not have the permission to delete this comment.")
+        rec.comments.remove(comment)
+        when = self.clock.now()
+        self._write(rec, when, updated=when)
+        return Response(204)
 
     def _check_visibility(self, vis: Any) -> str | None:
         if not isinstance(vis, dict) or vis.get("type") not in ("group", "role"):

@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -202,7 +203,14 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
 
         def _write(self, resp: Response) -> None:
             payload, ctype = _encode(resp.body)
-            self.send_response(resp.status)
+            # like Jira, every answer carries the server's time in ``Date`` -- the sandbox clock's,
+            # so that tests can move it (``send_response`` would send the host's time)
+            self.log_request(resp.status)
+            self.send_response_only(resp.status)
+            self.send_header("Server", self.version_string())
+            clock = server.site.clock if server.site is not None else None
+            stamp = clock.now().timestamp() if clock is not None else time.time()
+            self.send_header("Date", formatdate(stamp, usegmt=True))
             if payload or resp.status not in (204, 304):
                 self.send_header("Content-Type", resp.headers.get("Content-Type", ctype))
             for name, value in resp.headers.items():
