@@ -111,6 +111,7 @@ class Scheduler:
     _anchor: datetime | None = None
     _poll_due: datetime | None = None
     _poll_job: Callable[[], Any] | None = None
+    _watchdog: threading.Timer | None = None
     polls: int = 0
     services: int = 0  # how many times due or woken work ran (outside and inside cycles)
 
@@ -238,9 +239,15 @@ class Scheduler:
             watchdog = threading.Timer(self.grace, self._overdue, args=(exit_now,))
             watchdog.daemon = True
             watchdog.start()
+            self._watchdog = watchdog
 
         signal.signal(signal.SIGTERM, handler)
         signal.signal(signal.SIGINT, handler)
+
+    def cancel_watchdog(self) -> None:
+        """The process is exiting on its own (or a test is done with the signal): no forced exit."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
 
     def _overdue(self, exit_now: Callable[[int], None]) -> None:
         log.warning(

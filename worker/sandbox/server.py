@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 from worker.sandbox.app import App, Request, Response, error, first_match
 from worker.sandbox.faults import FaultPlan, fault_body
 from worker.sandbox.jira import JiraSite, LoggedRequest
+from worker.sandbox.latency import LatencyModel
 from worker.sandbox.model import User
 
 _PUBLIC_PREFIX = "/_sandbox/"
@@ -31,13 +32,20 @@ _PUBLIC_PREFIX = "/_sandbox/"
 class SandboxServer:
     """Serve ``apps`` on an ephemeral 127.0.0.1 port; use as a context manager or start()/stop()."""
 
-    def __init__(self, *apps: App, users_from: JiraSite | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        *apps: App,
+        users_from: JiraSite | None = None,
+        port: int = 0,
+        latency: LatencyModel | None = None,
+    ) -> None:
         if users_from is None:
             users_from = next((a for a in apps if isinstance(a, JiraSite)), None)
         self.apps: tuple[App, ...] = apps
         self.site = users_from
         self.faults: FaultPlan | None = users_from.faults if users_from is not None else None
         self._port = port
+        self.latency = latency  # None: answer at loopback speed (the default)
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -124,6 +132,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             public = parts.path.startswith(_PUBLIC_PREFIX)
+            if server.latency is not None and not public and not parts.path.startswith("/_sandbox"):
+                server.latency.wait(method, parts.path)  # modelled, not measured
             user = None if public else server.authenticate(self.headers.get("Authorization"))
             req = Request(
                 method,
