@@ -50,7 +50,7 @@ CONFIG = ROOT / "config.example.yaml"
 REPORTER = "bench-reporter-0001"
 # Wednesday 4 March 2026, 11:00 in Paris: business hours, so business-time clocks are running
 START = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
-PHASES = ("first", "steady", "full")
+PHASES = ("first", "cold", "steady", "full")
 
 
 # =============================================================================================
@@ -295,7 +295,9 @@ DESCRIPTION = (
 )
 
 
-def sandbox_main(ctl: Connection, n: int, seed: int) -> None:
+def sandbox_main(
+    ctl: Connection, n: int, seed: int, latency: bool = False, ordinary: int = 0
+) -> None:
     """Seed N escalations, serve them over HTTP, and obey the orchestrator's commands."""
     from worker.config.load import load_config
     from worker.sandbox.clock import SandboxClock
@@ -318,7 +320,15 @@ def sandbox_main(ctl: Connection, n: int, seed: int) -> None:
         seeder.escalation((START - age).replace(microsecond=0), START, simulate=True)
     for _ in range(new):
         seeder.escalation(START - timedelta(seconds=rng.randrange(5, 60)), START, simulate=False)
-    keys = site.keys()
+    for i in range(ordinary):  # ordinary issues of the same projects, updated lately
+        site.create_issue(
+            rng.choice(("SHOP", "PAY")),
+            f"Ordinary work {i}",
+            reporter=REPORTER,
+            labels=["customer-impact"] if i % 2 else [],
+            at=(START - timedelta(minutes=rng.randrange(1, 2 * 1440))).replace(microsecond=0),
+        )
+    keys = site.keys()[: len(site.keys()) - ordinary]  # the escalations (seeded first)
     stats = {
         "seed_s": round(time.perf_counter() - t0, 1),
         "issues": len(keys),
@@ -332,7 +342,10 @@ def sandbox_main(ctl: Connection, n: int, seed: int) -> None:
             if (site.property(k, config.jira.property_key) or {}).get("status") == "open"
         ),
     }
-    with SandboxServer(site) as server:
+    from worker.sandbox.latency import LatencyModel
+
+    model = LatencyModel.assumed() if latency else None  # modelled, not measured
+    with SandboxServer(site, latency=model) as server:
         ctl.send((server.url, login.environ(server.url), stats))
         while True:
             cmd, *args = ctl.recv()
@@ -379,11 +392,19 @@ def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
     conn = connection(config, env)
     current = [START]
     now: Callable[[], datetime] = lambda: current[0]  # noqa: E731
-    if strategy == "worker":
+    if strategy in ("worker", "cold"):
         http = build_http(conn)  # the production retry policy and rate limiter, real sleeps
         run = _worker_runner(
-            config, build_gateway(config, http), build_clocks(config), now, conn.jira_url
+            config,
+            build_gateway(config, http),
+            build_clocks(config),
+            now,
+            conn.jira_url,
+            cold=strategy == "cold",
         )
+    elif strategy == "good":
+        http = build_http(conn)
+        run = _good_runner(config, build_gateway(config, http), build_clocks(config), now)
     else:
         http = build_http(conn)
         unlimited = RateLimiter(
@@ -408,7 +429,13 @@ def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
 
 
 def _worker_runner(
-    config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime], url: str
+    config: Any,
+    gateway: Any,
+    clocks: Any,
+    now: Callable[[], datetime],
+    url: str,
+    *,
+    cold: bool = False,
 ) -> Callable[[], dict[str, Any]]:
     from worker.cycle.cycle import Cycle, Memory
 
@@ -428,6 +455,8 @@ def _worker_runner(
     cycle = MeasuredCycle(config, gateway, clocks, now=now, memory=Memory(), site_url=url)
 
     def run() -> dict[str, Any]:
+        if cold:  # a cron tick: a new process, empty memory
+            cycle.memory = Memory()
         cycle.apply_requests = 0
         report = cycle.run()
         acted = report.acted
@@ -438,6 +467,64 @@ def _worker_runner(
             "acted_issues": acted,
             "apply_requests": cycle.apply_requests,
             "errors": report.errors[:5],
+        }
+
+    return run
+
+
+def _good_runner(
+    config: Any, gateway: Any, clocks: Any, now: Callable[[], datetime]
+) -> Callable[[], dict[str, Any]]:
+    """A good plain script: search with the record and the newest comments embedded, changelogs
+    in bulk (1,000 issues a request), decide. No per-issue reads, no writes, no memory."""
+    from worker.core.decide import Context, decide
+    from worker.cycle.gather import embedded_comments
+    from worker.jira import jql
+    from worker.jira.mapping import snapshot_from_json
+    from worker.jira.stored_record import read_record, record_of
+
+    me = gateway.myself()
+    ctx = Context(config.rules, config.directory, clocks, worker_account_id=me.get("accountId"))
+    labels = [s.label for s in config.rules.severities.values()]
+    query = (
+        f"project in {jql.in_list(list(config.jira.projects))} AND labels in "
+        f"{jql.in_list(labels)} AND resolution is EMPTY"
+    )
+
+    def run() -> dict[str, Any]:
+        actions: Counter[str] = Counter()
+        seen = 0
+        chunk: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            histories = gateway.bulk_changelog([str(i["id"]) for i in chunk])
+            for issue in chunk:
+                embedded = embedded_comments(issue)
+                snap = snapshot_from_json(
+                    issue,
+                    sprint_field=gateway.sprint_field,
+                    histories=histories.get(str(issue["id"]), ()),
+                    comments=embedded[0] if embedded else None,
+                )
+                rec, _, _ = read_record(record_of(issue, gateway.property_key))
+                for a in decide(ctx, snap, rec, now()).actions:
+                    actions[a.kind] += 1
+            chunk.clear()
+
+        for issue in gateway.search(query, fields=gateway.search_fields(description=True)):
+            seen += 1
+            chunk.append(issue)
+            if len(chunk) >= 1000:
+                flush()
+        if chunk:
+            flush()
+        return {
+            "mode": "good",
+            "seen": seen,
+            "actions": dict(actions),
+            "acted_issues": 0,
+            "apply_requests": 0,
+            "errors": [],
         }
 
     return run
@@ -521,16 +608,27 @@ class Agent:
 
 
 def bench_n(
-    ctx: Any, n: int, seed: int, *, naive: bool, log: Callable[[str], None]
+    ctx: Any,
+    n: int,
+    seed: int,
+    *,
+    naive: bool,
+    log: Callable[[str], None],
+    latency: bool = False,
+    ordinary: int = 0,
 ) -> tuple[list[Row], dict[str, Any]]:
-    sandbox = Agent(ctx, sandbox_main, n, seed)
+    sandbox = Agent(ctx, sandbox_main, n, seed, latency, ordinary)
     _url, env, stats = sandbox.conn.recv()
     log(
         f"N={n:,}: seeded {stats['issues']:,} issues in {stats['seed_s']}s "
         f"({stats['histories']:,} history entries, {stats['comments']:,} comments, {stats['new']} new)"
     )
     rows: list[Row] = []
-    agents = {"worker": Agent(ctx, strategy_main, "worker", env)}
+    agents = {
+        "worker": Agent(ctx, strategy_main, "worker", env),
+        "cold": Agent(ctx, strategy_main, "cold", env),
+        "good": Agent(ctx, strategy_main, "good", env),
+    }
     if naive:
         agents["naive"] = Agent(ctx, strategy_main, "naive", env)
     try:
@@ -551,9 +649,13 @@ def bench_n(
 
         # The client-side limiter counts requests over a sliding second; polls are a minute apart in
         # production, so each measured cycle starts with that window idle.
-        cycle("first", stats["new"])
+        cycle("first", stats["new"], tuple(a for a in agents if a in ("worker", "naive")))
         sandbox.ask("advance", 60)
         cycle("settle", 0, ("worker",))  # re-reads what the first cycle wrote; not a measured phase
+        time.sleep(1.1)
+        # a cron tick with nothing to do: a new process each time, against the two baselines
+        cycle("cold", 0, tuple(a for a in agents if a in ("cold", "good", "naive")))
+        time.sleep(1.1)
         sandbox.ask("advance", 40)
         changed = sandbox.ask("touch", 0.01)
         sandbox.ask("advance", 20)
@@ -756,6 +858,18 @@ def main(argv: list[str] | None = None) -> int:
         "--write", action="store_true", help="write docs/benchmarks.md (default for a full run)"
     )
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument(
+        "--latency",
+        action="store_true",
+        help="modelled latency in the sandbox (search 600 ms, bulk changelog 1 s, GET 150 ms, "
+        "write 250 ms: an assumption, not a measurement)",
+    )
+    ap.add_argument(
+        "--ordinary",
+        type=float,
+        default=1.0,
+        help="ordinary issues in the projects, as a multiple of N (default 1: as many)",
+    )
     args = ap.parse_args(argv)
     sizes = [100] if args.quick else (args.n or [100, 1000, 10_000])
     write = args.write or not (args.quick or args.n)
@@ -765,7 +879,13 @@ def main(argv: list[str] | None = None) -> int:
     stats: dict[int, dict[str, Any]] = {}
     for n in sizes:
         r, s = bench_n(
-            ctx, n, args.seed, naive=not args.no_naive, log=lambda m: print(m, flush=True)
+            ctx,
+            n,
+            args.seed,
+            naive=not args.no_naive,
+            log=lambda m: print(m, flush=True),
+            latency=args.latency,
+            ordinary=int(n * args.ordinary),
         )
         rows += r
         stats[n] = s
