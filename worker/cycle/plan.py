@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -67,7 +67,11 @@ def action_json(a: Action) -> dict[str, Any]:
 
 
 def plan_lines(
-    decisions: Sequence[tuple[Loaded, Decision]], directory: Directory, now: datetime, tz: ZoneInfo
+    decisions: Sequence[tuple[Loaded, Decision]],
+    directory: Directory,
+    now: datetime,
+    tz: ZoneInfo,
+    type_names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Readable plan: one line per issue (owner, deadlines), then one line per action."""
     lines: list[str] = []
@@ -82,8 +86,9 @@ def plan_lines(
                 if rec.acked_at
                 else f"ack by {deadline(rec.ack_due, now, tz)}"
             )
+            kind = (type_names or {}).get(rec.type or "", rec.type or "-")
             lines.append(
-                f"{key:<12} {rec.severity or '-'} {rec.type or '-'}, level {rec.level}, "
+                f"{key:<12} {rec.severity or '-'} {kind}, level {rec.level}, "
                 f"{name(directory, rec.owner)} · {state} · "
                 f"resolve by {deadline(rec.resolve_due, now, tz)}"
                 + (f" · {rec.status}" if rec.status != "open" else "")
@@ -113,4 +118,5 @@ def render_plan(
         f"{len(shown)} escalation{'s' if len(shown) != 1 else ''} in scope at "
         f"{now.astimezone(tz):%a %d %b %Y %H:%M} {tz.key}; nothing is written by plan."
     )
-    return "\n".join([head, *plan_lines(shown, services.config.directory, now, tz)])
+    names = {t.id: t.name for t in services.config.rules.types.values()}
+    return "\n".join([head, *plan_lines(shown, services.config.directory, now, tz, names)])
