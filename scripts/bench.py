@@ -232,7 +232,7 @@ class Seeder:
 
     def _apply(self, sim: SimIssue, decision: Any, record: Any, at: datetime) -> Any:
         from worker.core.actions import AddWatcher, Assign, PostComment
-        from worker.core.record import fit, to_json
+        from worker.core.record import Journal, fit, to_json
         from worker.core.snapshot import Change
         from worker.jira.adf import to_adf, to_text
 
@@ -259,9 +259,10 @@ class Seeder:
                     body=body,
                     visibility=self.visibility if action.restricted else None,
                 )
-        final = replace(decision.record, writer="seeded", pending=(), outbox=()).with_done(
-            *[a.id for a in decision.actions]
-        )
+        record = decision.record
+        final = replace(
+            record, writer="seeded", journal=Journal(record.journal.done, ()), outbox=()
+        ).with_done(*[a.id for a in decision.actions])
         self.site.set_property(sim.key, self.prop, to_json(fit(final).record), at=at)
         return final
 

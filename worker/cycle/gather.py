@@ -214,8 +214,12 @@ class Gatherer:
         reaches_back = complete or (
             seen is not None and any(_id_key(c.id) <= _id_key(seen) for c in listed)
         )
-        own_new = worker is not None and any(
-            c.author == worker and (seen is None or _id_key(c.id) > _id_key(seen)) for c in listed
+        # a record without a last read (an older worker's) trusts a complete list: its channel
+        # acknowledgements, if any, were read when their webhook woke the worker
+        own_new = (
+            worker is not None
+            and seen is not None
+            and any(c.author == worker and _id_key(c.id) > _id_key(seen) for c in listed)
         )
         if reaches_back and not own_new:
             return listed
