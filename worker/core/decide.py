@@ -806,6 +806,8 @@ def _next_at(rec: Record) -> datetime | None:
     return min(candidates) if candidates else None
 
 
+# 65 lines: one escalation in the order it happens (climb the ladder, restart the clocks, the
+# assignment, the comment, the notifications, the event); the length is the wide calls' arguments.
 def _escalate(
     ctx: Context,
     snap: IssueSnapshot,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from worker.core.directory import Directory, Person
-from worker.core.rules import Rules
+from worker.core.rules import IssueType, Rules, Severity
 
 CALENDAR_TEXT = {"always": "around the clock", "business": "business hours"}
 
@@ -87,12 +87,12 @@ def _channels(rules: Rules, severity_id: str) -> str:
     return f"{text} / backup: {backup}" if backup else text
 
 
-def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
-    """The wall view of ``rules`` and ``directory`` (pure, deterministic)."""
-    severities = sorted(rules.severities.values(), key=lambda s: s.rank)
-    kinds = sorted(rules.types.values(), key=lambda t: t.number)
+def _cells(
+    rules: Rules, kinds: list[IssueType], severities: list[Severity]
+) -> tuple[dict[tuple[str, str], CellView], list[str]]:
+    """The matrix's cells, and the role ids they name (owners' ladders included), first use first."""
     cells: dict[tuple[str, str], CellView] = {}
-    used: list[str] = []  # role ids the matrix names, owners' ladders included
+    used: list[str] = []
     for t in kinds:
         for s in severities:
             c = rules.matrix.get((t.id, s.id))
@@ -115,6 +115,14 @@ def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
                 top=top,
                 note=c.note,
             )
+    return cells, used
+
+
+def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
+    """The wall view of ``rules`` and ``directory`` (pure, deterministic)."""
+    severities = sorted(rules.severities.values(), key=lambda s: s.rank)
+    kinds = sorted(rules.types.values(), key=lambda t: t.number)
+    cells, used = _cells(rules, kinds, severities)
     # every role the matrix or its ladder names, in the order rules/roles.yaml lists them
     used = [r for r in rules.roles if r in used] + [r for r in used if r not in rules.roles]
     global_ids = [r for r in used if r in rules.roles and rules.roles[r].scope == "global"]

@@ -428,6 +428,18 @@ def upgrade(data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
+def _check_scalars(plain: Mapping[str, Any], level: Mapping[str, Any]) -> None:
+    """The status, level, epoch and counters a stored record must hold, else RecordError."""
+    if plain["status"] not in ("open", "closed", "invalid"):
+        raise RecordError(f"unknown status {plain['status']!r}")
+    if not isinstance(level.get("level", 0), int) or not isinstance(plain["epoch"], int):
+        raise RecordError("'level' and 'epoch' must be integers")
+    if not isinstance(plain.get("timeline_parts", 0), int):
+        raise RecordError("'timeline_parts' must be an integer")
+    if not all(isinstance(n, int) for n in plain.get("history", ())):
+        raise RecordError("'history' must list epochs (integers)")
+
+
 def from_json(data: Any) -> Record:
     """Parse a stored property value; raise :class:`RecordError` for anything foreign or corrupt.
 
@@ -443,14 +455,7 @@ def from_json(data: Any) -> Record:
             raise RecordError("missing 'epoch' or 'status'")
         plain = {name: _in(name, data[name]) for name in _PLAIN if name in data}
         level = {attr: _in(key, data[key]) for key, attr in _LEVEL_JSON if key in data}
-        if plain["status"] not in ("open", "closed", "invalid"):
-            raise RecordError(f"unknown status {plain['status']!r}")
-        if not isinstance(level.get("level", 0), int) or not isinstance(plain["epoch"], int):
-            raise RecordError("'level' and 'epoch' must be integers")
-        if not isinstance(plain.get("timeline_parts", 0), int):
-            raise RecordError("'timeline_parts' must be an integer")
-        if not all(isinstance(n, int) for n in plain.get("history", ())):
-            raise RecordError("'history' must list epochs (integers)")
+        _check_scalars(plain, level)
         journal = Journal(
             _in("done", data.get("done", [])), _in("pending", data.get("pending", []))
         )

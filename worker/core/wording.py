@@ -45,21 +45,25 @@ def fill(template: str, **fields: Field) -> tuple[Inline, ...]:
             run.append(literal)
         if name is None:
             continue
-        value = fields[name]
-        if isinstance(value, str):
-            if value:
-                run.append(format(value, spec) if spec else value)
-        elif isinstance(value, int):
-            run.append(format(value, spec))
-        else:
-            for item in (value,) if isinstance(value, Text | Mention) else value:
-                if isinstance(item, Text):
-                    run.append(item.text)
-                else:
-                    _flush(out, run)
-                    out.append(item)
+        _put(out, run, fields[name], spec)
     _flush(out, run)
     return tuple(out)
+
+
+def _put(out: list[Inline], run: list[str], value: Field, spec: str) -> None:
+    """One field's value: text joins the current run, a mention ends it and stands alone."""
+    if isinstance(value, str):
+        if value:
+            run.append(format(value, spec) if spec else value)
+    elif isinstance(value, int):
+        run.append(format(value, spec))
+    else:
+        for item in (value,) if isinstance(value, Text | Mention) else value:
+            if isinstance(item, Text):
+                run.append(item.text)
+            else:
+                _flush(out, run)
+                out.append(item)
 
 
 def _flush(out: list[Inline], run: list[str]) -> None:
