@@ -47,7 +47,9 @@ def test_a_cold_cycle_over_unchanged_issues_makes_no_per_issue_reads(
     # the watched issues without an open severity label and recently relabelled ones
     assert searches <= 3 + 5
     assert report.requests["POST changelog/bulkfetch"] <= 1
-    assert report.request_total <= searches + 1 + 3  # + myself, user/bulk
+    # + myself, user/bulk, and the storm guard's shared counts (one GET of a user property)
+    assert report.request_total <= searches + 1 + 3 + 1
+    assert report.requests["GET user/properties/{prop}"] <= 1
     assert_exactly_once(world, keys)
 
 

@@ -27,6 +27,7 @@ from worker.config.model import (
     Visibility,
     WeeklyAt,
 )
+from worker.config.onboarding_load import read_adoption, read_storm
 from worker.config.rules_load import RULE_FILES, RulesParts, build_rules, collect_rules, sort_issues
 from worker.config.yamlloc import read_yaml
 from worker.core.rules import Rules, parse_duration
@@ -52,6 +53,8 @@ _TOP_KEYS = (
     "teams",
     "heartbeat",
     "mode",
+    "adoption",
+    "storm",
 )
 _JIRA_KEYS = (
     "url_env",
@@ -240,6 +243,8 @@ class _ConfigLoader:
         schedule = self._schedule(top)
         heartbeat = self._heartbeat(top)
         mode = self._mode(top)
+        adoption = read_adoption(self.r, top)
+        storm = read_storm(self.r, self.duration, top)
         calendar = read_calendar(self.r, self.parts, self.duration, top)
         team_calendars = read_team_calendars(self.r, self.parts, self.duration, top)
         directory = read_directory(self.r, self.parts, top, jira.projects)
@@ -257,6 +262,8 @@ class _ConfigLoader:
             heartbeat,
             mode,
             team_calendars,
+            adoption,
+            storm,
         )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> bool:

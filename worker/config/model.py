@@ -92,6 +92,28 @@ class HeartbeatSettings:
     stale_after: timedelta = timedelta(minutes=15)  # no cycle for this long: the worker is stopped
 
 
+@dataclass(frozen=True, slots=True)
+class AdoptionSettings:
+    """Which severity labels the worker adopts quietly instead of routing (``adoption:``).
+
+    ``since`` None with ``enabled``: the start of the first live cycle, remembered on the site.
+    A config without the section adopts nothing (a deployment upgraded from an older version has
+    routed its labels already; `init` writes ``adoption: {since: auto}`` for a new one).
+    """
+
+    enabled: bool = False
+    since: datetime | None = None  # aware
+
+
+@dataclass(frozen=True, slots=True)
+class StormSettings:
+    """The storm guard (``storm:``): at most ``max_per_person`` notifications or mentions per
+    person within ``window``; the rest go into one digest."""
+
+    max_per_person: int = 10
+    window: timedelta = timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -106,3 +128,5 @@ class Config:
     mode: str = "live"  # "shadow": decide and log, write nothing anywhere
     # teams with a calendar of their own (time zone, hours, holidays); the others use `calendar`
     team_calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)
+    adoption: AdoptionSettings = AdoptionSettings()
+    storm: StormSettings = StormSettings()

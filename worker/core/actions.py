@@ -75,6 +75,7 @@ class Did(StrEnum):
 
     NOTHING = "none"  # not an escalation, or already resolved before it was routed
     ROUTE = "route"
+    ADOPT = "adopt"  # labelled before adoption.since: recorded and owned, no comment, assignment or message
     REROUTE = "reroute"  # the severity or the kind changed: routed to the new cell
     ACKNOWLEDGED = "acknowledged"  # an acknowledgement was found and recorded
     NUDGE = "nudge"

@@ -59,6 +59,8 @@ class Context:
     site_url: str = ""
     # teams with a calendar of their own: their deadlines, and the times in their comments
     team_clocks: Mapping[str, Clocks] = field(default_factory=dict)
+    # severity labels applied before this instant are adopted, not routed (adoption.since)
+    adopt_before: datetime | None = None
     # derived from the fields above when the context is built
     staffing: Staffing = field(init=False, compare=False, repr=False)
     voice: W.Voice = field(init=False, compare=False, repr=False)
@@ -124,6 +126,8 @@ def decide(ctx: Context, snap: IssueSnapshot, record: Record | None, now: dateti
     labels = Labels(severities[0], tuple(severities), tuple(unknown))
     itype, type_note = issue_type(rules, snap)
     if record is None or not record.is_open:
+        if _adopted(ctx, snap, record, labels, now):
+            return _adopt(ctx, snap, record, labels, itype, now)
         return _route(ctx, snap, record, labels, itype, type_note, now)
     if record.severity != labels.severity.id or record.type != itype.id:
         return _route(ctx, snap, record, labels, itype, type_note, now, relabel=True)
@@ -549,6 +553,49 @@ def _route(
     )
 
 
+def _adopted(
+    ctx: Context, snap: IssueSnapshot, record: Record | None, labels: Labels, now: datetime
+) -> bool:
+    """Labelled before ``adoption.since`` and never routed: the worker takes it over quietly."""
+    since = ctx.adopt_before
+    if since is None or record is not None:
+        return False
+    return min(snap.label_added_at(labels.severity.label), now) < since
+
+
+def _adopt(
+    ctx: Context,
+    snap: IssueSnapshot,
+    record: Record | None,
+    labels: Labels,
+    itype: IssueType,
+    now: datetime,
+) -> Decision:
+    """Adoption: the record is written with the owner and deadlines counted from the adoption
+    instant; no comment, assignment or notification (the shell tells each owner once, in one
+    message listing what they now own)."""
+    assert ctx.adopt_before is not None
+    severity = labels.severity
+    start = min(ctx.adopt_before, now)
+    r = _routing(ctx, snap, record, labels, itype, now, relabel=False, start=start)
+    rec, staff = r.record, r.staff
+    cell = ctx.rules.cell(itype.id, severity.id)
+    reason = S.ADOPTED_REASON.format(
+        since=ctx.voice.when(start), route=W.route_reason(ctx.voice, severity, itype, cell, staff)
+    )
+    rec = rec.with_events(
+        _label_event(r, severity, itype), Event(now, "adopted", reason, rec.owner, staff.level)
+    )
+    return Decision(
+        issue_key=snap.key,
+        did=Did.ADOPT,
+        reason=reason,
+        record=rec,
+        changed=True,
+        next_at=rec.nudge_due,
+    )
+
+
 def _label_event(r: _Routing, severity: Severity, itype: IssueType) -> Event:
     if r.previous is not None:
         current = f"{severity.id}/{itype.id}"
@@ -565,7 +612,9 @@ def _routing(
     itype: IssueType,
     now: datetime,
     relabel: bool,
+    start: datetime | None = None,
 ) -> _Routing:
+    """``start``: the clocks start there instead of at the label (adoption)."""
     severity = labels.severity
     team_obj = ctx.directory.team_for(snap.project, snap.components)
     team = team_obj.id if team_obj else None
@@ -583,7 +632,7 @@ def _routing(
         # an issue reopened after the record closed starts its clocks again
         if record is not None and record.closed_at is not None and label_at < record.closed_at:
             label_at = min(record.closed_at, now)
-        opened_at = started = label_at
+        opened_at = started = label_at if start is None else max(start, label_at)
     cell = ctx.rules.cell(itype.id, severity.id)
     staff = ctx.staffing.climb(cell, team, 0, cell.owner)
     resolve_due = ctx.clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)

@@ -179,3 +179,25 @@ NOTIFY_TEXT = "{key} — {summary}\n{detail} {deadlines}"
 
 CLOSED_RESOLVED = "resolved: acknowledge {acknowledge}, resolve {resolve}"
 CLOSED_LABEL_REMOVED = "label removed: acknowledge {acknowledge}, resolve {resolve}"
+
+# --- adoption (labels that predate the worker) --------------------------------------------------
+
+ADOPTED_REASON = "Labelled before the worker took over ({since}): adopted quietly; {route}"
+ADOPTED_TITLE = "You now own {count} escalation(s) the worker adopted"
+ADOPTED_TEXT = (
+    "The escalation worker took over escalations that were labelled before it started on "
+    "{since}. It did not comment on them or reassign them. You own these; their deadlines count "
+    "from {since}:\n{lines}"
+)
+ADOPTED_LINE = "{key} {severity}: {summary} (acknowledge by {ack_due})"
+ADOPTED_REASON_OWNER = "adoption: one message per owner listing what they now own"
+
+# --- storm guard ------------------------------------------------------------------------------
+
+DIGEST_TITLE = "{count} more escalation update(s) for you, grouped"
+DIGEST_TEXT = (
+    "You received {limit} escalation messages or mentions within {window}; the updates after "
+    "that were grouped here instead of reaching you one by one:\n{lines}"
+)
+DIGEST_LINE = "{key} {severity} {event}: {summary}"
+DIGEST_REASON = "storm guard: more than {limit} notifications or mentions within {window}"

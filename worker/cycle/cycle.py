@@ -29,15 +29,18 @@ import structlog
 
 from worker.config.clocks import build_team_clocks
 from worker.config.model import Config
-from worker.core.actions import Decision
+from worker.core.actions import Decision, Did, Notify
+from worker.core.adoption import Adopted, adopted
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
 from worker.core.near_miss import near_misses
 from worker.core.record import Record
 from worker.core.snapshot import IssueSnapshot
+from worker.cycle import adoption
 from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
 from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
 from worker.cycle.shadow import ShadowApplier, ShadowBook
+from worker.cycle.storm import StormGuard
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import JiraError
@@ -104,6 +107,8 @@ class Memory:
     # labels of the site that almost name a severity or a kind (searched for by full cycles)
     near_labels: tuple[str, ...] = ()
     labels_checked_at: datetime | None = None
+    # adoption.since once known (config, or read from / written to the site); None: not yet
+    adopt_since: datetime | None = None
     # (when to look, key, the deadline it was pushed for): a heap with lazy deletion; an entry is
     # valid while the remembered issue still has that deadline
     deadlines: list[tuple[datetime, str, datetime]] = field(default_factory=list)
@@ -202,6 +207,9 @@ class Cycle:
         self.load_chunk = 1000
         self._watching: dict[str, bool | None] = {}  # from this cycle's search: worker watches?
         self.labels_every = timedelta(hours=6)  # how often the site's label list is read again
+        self._adopted: list[Adopted] = []  # adopted this cycle, told to their owners at its end
+        self._dry_since: datetime | None = None
+        self._shadow_guard: StormGuard | None = None
         self.gatherer = Gatherer(gateway, config.rules)
         if shadow is not None:
             self.gatherer.overlay = shadow.records.get
@@ -219,7 +227,63 @@ class Cycle:
             inactive=self.memory.inactive,
             site_url=self.site_url,
             team_clocks=self.team_clocks,
+            adopt_before=self.memory.adopt_since or self._dry_since,
         )
+
+    def adoption_since(self, now: datetime, *, live: bool) -> None:
+        """Learn ``adoption.since`` once (config, else the site; a live cycle remembers it there)."""
+        if self.memory.adopt_since is None and self.memory.account_id is not None:
+            since = adoption.resolve_since(
+                self.config.adoption, self.gateway, self.memory.account_id, now, live=live
+            )
+            if live:
+                self.memory.adopt_since = since
+            else:  # what the first live cycle would do, remembered by nobody
+                self._dry_since = since
+
+    def storm_guard(self) -> StormGuard:
+        """This cycle's storm guard, with the counts every worker process shares (read from the
+        site); a shadow run keeps its own counts in memory from cycle to cycle."""
+        if self.shadow is not None and self._shadow_guard is not None:
+            return self._shadow_guard
+        guard = StormGuard(
+            self.config.rules,
+            self.config.storm,
+            gateway=self.gateway,
+            account_id=self.memory.account_id,
+        )
+        guard.load()
+        if self.shadow is not None:
+            self._shadow_guard = guard
+        return guard
+
+    def _send(self, action: Notify) -> bool:
+        if self.notifier is None:
+            return False
+        self.notifier.deliver(action, [], lambda entries: None)
+        return True
+
+    def _finish_first_day(
+        self, ctx: Context, guard: StormGuard, now: datetime, report: CycleReport, *, live: bool
+    ) -> None:
+        """After the batches: tell the adopted owners, send the due digests, store the counts."""
+        since = ctx.adopt_before
+        found, self._adopted = self._adopted, []
+        send = self._send if live else None
+        if since is not None and found:
+            sent = adoption.tell_owners(
+                self.config.rules, ctx.voice, found, since, now, guard=guard, send=send
+            )
+            if sent:
+                report.actions["adopt_message"] += sent
+        if live:
+            digests = guard.digests(now, self._send)
+            if digests:
+                report.actions["digest"] += len(digests)
+            try:
+                guard.save(now)
+            except JiraError as exc:
+                log.warning("storm_save_failed", error=str(exc), hint="counts start afresh")
 
     def identify(self) -> None:
         """Learn the worker's own accountId and time zone (JQL dates are read in the user's zone)."""
@@ -287,8 +351,11 @@ class Cycle:
         now = self.now()
         self.identify()
         report = CycleReport("woken" if woken else "due", now)
+        writes = self.shadow is None
+        self.adoption_since(now, live=writes)
         ctx = self.context()
-        applier = self._applier(ctx, now)
+        guard = self.storm_guard()
+        applier = self._applier(ctx, now, guard)
         batch: list[tuple[Loaded, Decision]] = []
         for key in sorted(due | woken):
             if self.should_stop():
@@ -314,8 +381,9 @@ class Cycle:
                 continue
             report.decided += 1
             report.acted += bool(d.actions)
-            batch.append((loaded, with_last_read(loaded, d)))
+            batch.append((loaded, with_last_read(loaded, guard.guard(d, now))))
         self._apply_batch(applier, batch, now, report)
+        self._finish_first_day(ctx, guard, now, report, live=writes)
         report.duration_s = time.perf_counter() - t0
         report.requests = Counter(self.gateway.http.counts) - counts_before
         log.info(
@@ -362,11 +430,14 @@ class Cycle:
         report = CycleReport("keys" if keys else ("full" if full else "incremental"), now)
         if full:
             self.refresh_people()
+        writes = not dry_run and self.shadow is None  # shadow: decide as live, write nothing
+        self.adoption_since(now, live=writes)
         ctx = self.context()
+        guard = self.storm_guard()
 
         if self.notifier is not None:
             self.notifier.start_cycle()
-        applier = self._applier(ctx, now)
+        applier = self._applier(ctx, now, guard)
         batch: list[tuple[Loaded, Decision]] = []
         live = not dry_run and keys is None
         for item in self._gather(now, full, keys, report, dry_run):
@@ -382,6 +453,7 @@ class Cycle:
                     item
                 )  # the worker's duplicated comments, if any, cut back to one
             if d is not None:
+                d = guard.guard(d, now)
                 report.decided += 1
                 report.acted += bool(d.actions)
                 if dry_run or keys is not None:
@@ -401,6 +473,13 @@ class Cycle:
             if live and not batch:
                 self.between()  # due deadlines and wake-ups do not wait for the end of this cycle
         self._apply_batch(applier, batch, now, report)
+        if dry_run:
+            self._adopted = [
+                a
+                for it, dd in report.decisions
+                if (a := adopted(self.config.rules, dd, it.snapshot.summary)) is not None
+            ]
+        self._finish_first_day(ctx, guard, now, report, live=writes)
 
         if live and not self.should_stop():
             self.memory.last_cycle_at = now
@@ -664,13 +743,15 @@ class Cycle:
             report.errors.append(f"gather failed: {exc}")
             raise
 
-    def _applier(self, ctx: Context, now: datetime) -> Applier | ShadowApplier:
+    def _applier(self, ctx: Context, now: datetime, guard: StormGuard) -> Applier | ShadowApplier:
         if self.shadow is not None:
             return ShadowApplier(self.shadow)
         return Applier(
             self.gateway,
             self.gatherer,
-            lambda fresh: with_last_read(fresh, decide(ctx, fresh.snapshot, fresh.record, now)),
+            lambda fresh: with_last_read(
+                fresh, guard.guard(decide(ctx, fresh.snapshot, fresh.record, now), now)
+            ),
             visibility=self.config.jira.people_issue_visibility,
             notifier=self.notifier,
             claim=self.claim_token,
@@ -714,6 +795,11 @@ class Cycle:
             log.info("apply_note", issue=key, note=result.note)
         if result.performed or result.record is not None:
             self.memory.recent_writes[item.snapshot.id] = now
+        if d.did is Did.ADOPT and not result.failed and result.record is not None:
+            found = adopted(
+                self.config.rules, replace(d, record=result.record), item.snapshot.summary
+            )
+            self._adopted += [found] if found is not None else []
         if result.failed or result.note:
             self.memory.issues.pop(key, None)  # read it fresh next time
         else:

@@ -51,6 +51,20 @@ def config_text(with_rules: bool) -> str:
     return line + "\n\n" + body
 
 
+_FIRST_DAY = """
+
+# The first day (docs/rules.md, "Your first day"): labels already on the site when the worker
+# first runs live are adopted quietly (a record and an owner, no comment, no reassignment, one
+# message per owner); nobody gets more than 10 messages or mentions in 10 minutes (a digest
+# lists the rest; S1 always goes out).
+adoption:
+  since: auto              # or an instant such as "2026-12-01T09:00:00Z", or off
+storm:
+  max_per_person: 10
+  window: 10m
+"""
+
+
 def write_starter(folder: Path, *, with_rules: bool, force: bool = False) -> Written:
     """Write ``config.yaml`` (and with ``with_rules`` a ``rules/`` copy) into ``folder``."""
     if folder.exists() and not folder.is_dir():
@@ -63,7 +77,8 @@ def write_starter(folder: Path, *, with_rules: bool, force: bool = False) -> Wri
         raise InitError(f"{names} already exists", "keep it, or pass --force to overwrite")
     folder.mkdir(parents=True, exist_ok=True)
     config.write_text(
-        _HEADER.format(config=config) + "\n" + config_text(with_rules), encoding="utf-8"
+        _HEADER.format(config=config) + "\n" + config_text(with_rules).rstrip("\n") + _FIRST_DAY,
+        encoding="utf-8",
     )
     if with_rules:
         if rules.exists():
