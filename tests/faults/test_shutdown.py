@@ -69,9 +69,15 @@ def test_sigterm_mid_cycle_starts_nothing_new_and_the_next_tick_completes_it(
     log = world.site.request_log
     before, after = log[: mark["at"]], log[mark["at"] :]
     finishing = {  # issues whose claim was being checked or performed when the signal came
-        _issue_of(e.path) for e in before if e.method == "GET" and "/properties/" in e.path
+        _issue_of(e.path)
+        for e in before
+        if e.method == "GET" and "/issue/" in e.path and "/properties/" in e.path
     } | {_issue_of(e.path) for e in before if e.path.endswith(EFFECTS)}
-    claimed = {_issue_of(e.path) for e in before if e.method == "PUT" and "/properties/" in e.path}
+    claimed = {
+        _issue_of(e.path)
+        for e in before
+        if e.method == "PUT" and "/issue/" in e.path and "/properties/" in e.path
+    }  # (the worker's own user properties are not issues)
     for e in after:
         if "/issue/" not in e.path:
             continue

@@ -277,7 +277,8 @@ class Cycle:
             if sent:
                 report.actions["adopt_message"] += sent
         if live:
-            digests = guard.digests(now, self._send)
+            # stopping: nothing new is sent; what was folded waits on the site for the next cycle
+            digests = guard.digests(now, self._send, hold=self.should_stop())
             if digests:
                 report.actions["digest"] += len(digests)
             try:
@@ -743,14 +744,16 @@ class Cycle:
             report.errors.append(f"gather failed: {exc}")
             raise
 
-    def _applier(self, ctx: Context, now: datetime, guard: StormGuard) -> Applier | ShadowApplier:
+    def _applier(
+        self, ctx: Context, now: datetime, guard: StormGuard | None = None
+    ) -> Applier | ShadowApplier:
         if self.shadow is not None:
             return ShadowApplier(self.shadow)
         return Applier(
             self.gateway,
             self.gatherer,
             lambda fresh: with_last_read(
-                fresh, guard.guard(decide(ctx, fresh.snapshot, fresh.record, now), now)
+                fresh, _guarded(guard, decide(ctx, fresh.snapshot, fresh.record, now), now)
             ),
             visibility=self.config.jira.people_issue_visibility,
             notifier=self.notifier,
@@ -832,6 +835,10 @@ class Cycle:
             Cached(Loaded(slim(item.snapshot, rec), rec, None, False), d.next_at),
             now,
         )
+
+
+def _guarded(guard: StormGuard | None, d: Decision, now: datetime) -> Decision:
+    return d if guard is None else guard.guard(d, now)
 
 
 def with_last_read(item: Loaded, d: Decision) -> Decision:

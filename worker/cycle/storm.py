@@ -138,7 +138,9 @@ class StormGuard:
 
     # -- the digests ----------------------------------------------------------------------------
 
-    def digests(self, now: datetime, send: Callable[[Notify], bool]) -> dict[str, int]:
+    def digests(
+        self, now: datetime, send: Callable[[Notify], bool], *, hold: bool = False
+    ) -> dict[str, int]:
         """At the end of a cycle: one digest per person with folded updates whose last digest is
         older than the window; the others keep their lines for the next cycle. Returns the count
         of lines sent per person."""
@@ -149,7 +151,7 @@ class StormGuard:
             self.pending.setdefault(person, []).extend(lines)
             self._dirty = True
         for person, lines in list(self.pending.items()):
-            if not lines:
+            if not lines or hold:
                 continue
             last = self.digest_at.get(person)
             if last is not None and now - last < self.policy.window:
