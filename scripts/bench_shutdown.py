@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         sched.run_forever(at_start=[sched.guarded("cycle", cycle.run)])
         ended = time.perf_counter()
         sched.cancel_watchdog()
-    after = site.request_log[sent["log"] :]
+    after = site.request_log[int(sent["log"]) :]
     keys = site.keys()
     routed = sum(1 for k in keys if site.property(k, config.jira.property_key))
     print(
