@@ -15,24 +15,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import World, start_world
+from tests.ops.ops_support import EXE, run_cli
 from tests.support import CPO, ROOT, paris
 from worker.config.model import Config
-
-EXE = [sys.executable, "-m", "worker"]
-
-
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_"))
-    }
-    full_env.update(env or {})
-    return subprocess.run(
-        [*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
-    )
 
 
 @pytest.fixture

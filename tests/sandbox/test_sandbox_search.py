@@ -9,6 +9,7 @@ import pytest
 import requests
 from sandbox_support import BOT, DEV, PO, T0
 
+from worker.jira.gateway import BASE_FIELDS
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.jira import JiraSite
 
@@ -102,22 +103,7 @@ def test_fields_are_rendered_as_jira_does(
     )
     clock.advance(timedelta(minutes=5))
     site.transition(key, "Done", by=DEV)
-    fields = [
-        "summary",
-        "issuetype",
-        "project",
-        "labels",
-        "components",
-        "assignee",
-        "reporter",
-        "status",
-        "resolution",
-        "resolutiondate",
-        "created",
-        "updated",
-        "description",
-        "customfield_10020",
-    ]
+    fields = [*BASE_FIELDS, "customfield_10020"]  # what the worker reads by key
     got = search(http, api, jql=f"key = {key}", fields=fields).json()["issues"][0]["fields"]
     assert set(got) == set(fields)
     assert got["issuetype"]["name"] == "Incident" and got["project"]["key"] == "SHOP"
