@@ -1378,7 +1378,7 @@ EXPECTED: dict[str, list[str]] = {
         "config.yaml:6: jira: missing required key 'projects'.",
         "  ==> fix: add 'projects: ...' under 'jira'",
         "config.yaml:8: jira_settings: unknown key 'jira_settings'.",
-        "  ==> fix: remove it; the known keys here are adoption, calendar, confluence, heartbeat, jira, mode, people, roles, rules_dir, schedule, storm, teams",
+        "  ==> fix: remove it; the known keys here are absences, adoption, calendar, confluence, heartbeat, jira, mode, people, roles, rules_dir, schedule, storm, teams",
     ],
     "jira_secret_token": [
         "config.yaml:12: jira › token: 'token' puts a secret in the config file; secrets never live in YAML.",

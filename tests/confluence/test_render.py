@@ -186,3 +186,31 @@ def test_the_shipped_rules_render_all_24_cells_with_roles_and_slas() -> None:
         for handles in team.members.values():
             assert {directory.people[h].account_id for h in handles} <= named
     assert rules.source_hash in texts(root)
+
+
+def test_the_page_lists_stand_ins() -> None:
+    from dataclasses import replace
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from worker.core.directory import Absence
+
+    cfg = load_config(CONFIG)
+    paris = ZoneInfo("Europe/Paris")
+    absence = Absence(
+        "camille", datetime(2026, 3, 9, tzinfo=paris), datetime(2026, 3, 14, tzinfo=paris), "theo"
+    )
+    directory = replace(cfg.directory, absences=(absence,))
+    storage = render_matrix_page(cfg.rules, directory, source_hash="x")
+    root = parse_storage(storage)
+    text = texts(root)
+    assert "Stand-ins" in text and "Mon 09 Mar 2026 – Fri 13 Mar 2026" in text
+    rows = [r for r in root.iter("tr") if "Mar 2026" in texts(r)]
+    (row,) = rows
+    camille = cfg.directory.people["camille"].account_id
+    theo = cfg.directory.people["theo"].account_id
+    assert mentioned(row) == [camille, theo]
+    # without absences, no section
+    assert "Stand-ins" not in texts(
+        parse_storage(render_matrix_page(cfg.rules, cfg.directory, source_hash="x"))
+    )

@@ -8,11 +8,14 @@ only side effect; nothing here reads the environment or the clock.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from worker.config import formats
+from worker.config.absences_load import read_absences
 from worker.config.calendar_load import WEEKDAYS, parse_window, read_calendar, read_team_calendars
 from worker.config.directory_load import read_directory
 from worker.config.errors import ConfigError, ConfigIssue, PathKey
@@ -48,6 +51,7 @@ _TOP_KEYS = (
     "confluence",
     "schedule",
     "calendar",
+    "absences",
     "people",
     "roles",
     "teams",
@@ -248,6 +252,13 @@ class _ConfigLoader:
         calendar = read_calendar(self.r, self.parts, self.duration, top)
         team_calendars = read_team_calendars(self.r, self.parts, self.duration, top)
         directory = read_directory(self.r, self.parts, top, jira.projects)
+        if calendar is not None and directory is not None:
+            try:
+                tz = ZoneInfo(calendar.timezone)
+            except (ValueError, KeyError):  # reported by the calendar section
+                tz = ZoneInfo("UTC")
+            absences = read_absences(self.r, top, directory.people, tz)
+            directory = replace(directory, absences=absences)
         if self.issues or directory is None or calendar is None:
             return None
         return Config(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 
 from worker.core.directory import Directory, Person
 from worker.core.matrix_view import CellView, matrix_view
@@ -243,7 +244,25 @@ class _Page:
                 for t in v.teams
             ]
             out += _table(["Team", "Jira projects"] + [_e(r) for r in v.team_roles], rows)
-        return out
+        return out + self.stand_ins()
+
+    def stand_ins(self) -> str:
+        """The configured absences (``absences:``): who is away, which days, who stands in."""
+        if not self.d.absences:
+            return ""
+        rows = []
+        for a in sorted(self.d.absences, key=lambda a: a.start):
+            person, deputy = self.d.people.get(a.person), self.d.people.get(a.deputy)
+            if person is None or deputy is None:
+                continue
+            last = (a.end - timedelta(days=1)).date()
+            days = f"{a.start.date():%a %d %b %Y} – {last:%a %d %b %Y}"
+            rows.append((mention(person), _e(days), mention(deputy)))
+        intro = _p(
+            "While someone is away, their escalations, reminders and escalations from below go "
+            "to the person standing in."
+        )
+        return "<h3>Stand-ins</h3>" + intro + _table(("Away", "Days", "Stands in"), rows)
 
     def ladder(self) -> str:
         rows = [(self.role_name(src), self.role_name(dst)) for src, dst in self.r.ladder.items()]

@@ -43,7 +43,7 @@ from worker.core.rules import (
     SlaKind,
 )
 from worker.core.snapshot import IssueSnapshot
-from worker.core.staffing import Staff, Staffing
+from worker.core.staffing import Away, Staff, Staffing
 from worker.core.wording import AckHow
 
 
@@ -181,6 +181,8 @@ def find_ack(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime) -
     people = set(record.handlers)
     if record.owner:
         people.add(record.owner)
+    deputies, _ = _acting(ctx, list(people), record.owner_role, now)
+    people.update(d for d in deputies if d)
     people.discard(ctx.worker_account_id or "")
     found = [
         *_comment_acks(ctx, snap, record, people, start, now),
@@ -634,7 +636,7 @@ def _routing(
             label_at = min(record.closed_at, now)
         opened_at = started = label_at if start is None else max(start, label_at)
     cell = ctx.rules.cell(itype.id, severity.id)
-    staff = ctx.staffing.climb(cell, team, 0, cell.owner)
+    staff = ctx.staffing.climb(cell, team, 0, cell.owner, now)
     resolve_due = ctx.clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)
     rec = replace(
         base,
@@ -871,7 +873,8 @@ def _escalate(
     up = rules.escalates_to(role) if role is not None else None
     if role is None or up is None:
         return None
-    staff = ctx.staffing.climb(rules.cell(itype.id, severity.id), rec.team, rec.level + 1, up)
+    cell = rules.cell(itype.id, severity.id)
+    staff = ctx.staffing.climb(cell, rec.team, rec.level + 1, up, now)
     new = replace(
         rec,
         current=_level_start(ctx, severity, staff, now),
@@ -924,6 +927,24 @@ def _escalate(
     return actions, new.with_events(Event(now, "escalated", detail, new.owner, level))
 
 
+def _acting(
+    ctx: Context, account_ids: Sequence[str | None], role: str | None, now: datetime
+) -> tuple[list[str | None], tuple[Away, ...]]:
+    """The people who act now for ``account_ids``: deputies for those away (``absences:``)."""
+    out: list[str | None] = []
+    away: list[Away] = []
+    for account_id in account_ids:
+        person = ctx.directory.by_account(account_id)
+        if person is None:
+            out.append(account_id)
+            continue
+        deputy, absence = ctx.directory.stand_in(person, now)
+        if absence is not None:
+            away.append(Away(person, role or "", deputy, absence.end))
+        out.append(deputy.account_id)
+    return out, tuple(away)
+
+
 def _nudge(
     ctx: Context,
     snap: IssueSnapshot,
@@ -934,8 +955,9 @@ def _nudge(
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     reason = S.NUDGE_REASON.format(percent=int(ctx.rules.nudge_at * 100))
+    (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
     body = W.reminder(
-        ctx.voice, S.NUDGE, severity, rec.owner, rec.owner_role, rec.ack_due, rec.resolve_due
+        ctx.voice, S.NUDGE, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
     )
     actions: list[Action] = [
         PostComment(f"{pid}:comment:nudge:L{rec.level}", snap.key, body, "nudge", sensitive, reason)
@@ -948,7 +970,7 @@ def _nudge(
         sensitive,
         "nudge",
         f"{pid}:notify:nudge:L{rec.level}",
-        [rec.owner] if rec.owner else [],
+        [owner] if owner else [],
         S.NOTIFY_NUDGE,
         reason,
     )
@@ -969,8 +991,11 @@ def _remind(
     pid = _prefix(snap, rec)
     count = rec.reminders + 1
     reason = S.REMIND_REASON.format(count=count)
+    (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
+    handlers, more = _acting(ctx, list(rec.handlers), rec.owner_role, now)
+    away += tuple(a for a in more if a not in away)
     body = W.reminder(
-        ctx.voice, S.REMIND, severity, rec.owner, rec.owner_role, rec.ack_due, rec.resolve_due
+        ctx.voice, S.REMIND, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
     )
     suffix = f"L{rec.level}:{count}"
     actions: list[Action] = [
@@ -984,7 +1009,7 @@ def _remind(
         sensitive,
         "remind",
         f"{pid}:notify:remind:{suffix}",
-        list(rec.handlers),
+        [h for h in handlers if h],
         S.NOTIFY_REMIND,
         reason,
     )

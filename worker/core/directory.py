@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +27,25 @@ class Team:
     slack_channel: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Absence:
+    """``person`` is away from ``start`` until ``end`` (exclusive); ``deputy`` stands in."""
+
+    person: str  # handle in people:
+    start: datetime
+    end: datetime
+    deputy: str  # handle in people:
+
+    def covers(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+
 @dataclass(frozen=True)
 class Directory:
     people: Mapping[str, Person]
     global_roles: Mapping[str, tuple[str, ...]]
     teams: Mapping[str, Team]
+    absences: tuple[Absence, ...] = ()
     _by_account: Mapping[str, Person] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -44,6 +59,20 @@ class Directory:
         if not handles:
             handles = self.global_roles.get(role_id, ())
         return tuple(self.people[h] for h in handles if h in self.people)
+
+    def away(self, person: Person, at: datetime) -> Absence | None:
+        """The absence that keeps ``person`` away at ``at``, if any."""
+        for a in self.absences:
+            if a.covers(at) and self.people.get(a.person) == person:
+                return a
+        return None
+
+    def stand_in(self, person: Person, at: datetime) -> tuple[Person, Absence | None]:
+        """Who acts for ``person`` at ``at``: their deputy while they are away, else themselves."""
+        absence = self.away(person, at)
+        if absence is None or absence.deputy not in self.people:
+            return person, None
+        return self.people[absence.deputy], absence
 
     def by_account(self, account_id: str | None) -> Person | None:
         if account_id is None:

@@ -32,6 +32,7 @@ DEFAULT_KIND = "No kind label was found, so it is treated as a {kind}. Kind labe
 
 INACTIVE_PERSON = "{person} ({role}) is inactive in Jira"
 VACANT_ROLE = "nobody active holds the {role} role, so it moves up to {next_role}"
+AWAY = "{person} ({role}) is away until {until}; {deputy} stands in"
 NOTES = "Note: {notes}."
 WATCH_REASON = "{person} handles this level"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from worker.core.directory import Directory, Person
 from worker.core.rules import Cell, Rules
@@ -30,7 +31,17 @@ class Vacant:
     next_role: str
 
 
-StaffNote = Inactive | Vacant
+@dataclass(frozen=True, slots=True)
+class Away:
+    """``person`` is away until ``until``; ``deputy`` stands in for them at this level."""
+
+    person: Person
+    role: str
+    deputy: Person
+    until: datetime
+
+
+StaffNote = Inactive | Vacant | Away
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +67,16 @@ class Staffing:
     directory: Directory
     inactive: frozenset[str]
 
-    def climb(self, cell: Cell, team: str | None, level: int, role: str) -> Staff:
-        """From (level, role) up: the first level whose owner is active, one step at a time."""
+    def climb(
+        self, cell: Cell, team: str | None, level: int, role: str, now: datetime | None = None
+    ) -> Staff:
+        """From (level, role) up: the first level whose owner is active, one step at a time.
+
+        People away at ``now`` (``absences:``) are replaced by their deputies, and a note says so.
+        """
         notes: list[StaffNote] = []
         while True:
-            staff = self._level(cell, team, level, role)
+            staff = self._level(cell, team, level, role, now)
             notes.extend(staff.notes)
             nxt = self.rules.escalates_to(role)
             if staff.owner is not None or nxt is None:
@@ -68,7 +84,9 @@ class Staffing:
             notes.append(Vacant(role, nxt))
             level, role = level + 1, nxt
 
-    def _level(self, cell: Cell, team: str | None, level: int, owner_role: str) -> Staff:
+    def _level(
+        self, cell: Cell, team: str | None, level: int, owner_role: str, now: datetime | None
+    ) -> Staff:
         rules = self.rules
         if level == 0:
             roles: Sequence[str] = cell.handlers
@@ -80,15 +98,31 @@ class Staffing:
         handlers: list[Person] = []
         for role in roles:
             for p in self.directory.people_for(role, team):
+                p = self._present(p, role, now, notes)
                 if p.account_id in self.inactive:
                     notes.append(Inactive(p, role))
                 elif p not in handlers:
                     handlers.append(p)
-        owners = self.active(self.directory.people_for(owner_role, team))
+        owners = [
+            self._present(p, owner_role, now, None)
+            for p in self.directory.people_for(owner_role, team)
+        ]
+        owners = self.active(owners)
         owner = owners[0] if owners else None
         if owner is not None:
             handlers = [owner, *[h for h in handlers if h != owner]]
         return Staff(level, owner_role, owner, tuple(handlers), tuple(notes))
+
+    def _present(
+        self, person: Person, role: str, now: datetime | None, notes: list[StaffNote] | None
+    ) -> Person:
+        """``person``, or their deputy while they are away at ``now`` (noted once in ``notes``)."""
+        if now is None:
+            return person
+        deputy, absence = self.directory.stand_in(person, now)
+        if absence is not None and notes is not None:
+            notes.append(Away(person, role, deputy, absence.end))
+        return deputy
 
     def active(self, people: Sequence[Person]) -> list[Person]:
         return [p for p in people if p.account_id not in self.inactive]

@@ -19,7 +19,7 @@ from worker.core import sentences as S
 from worker.core.directory import Directory, Person
 from worker.core.messages import Doc, Inline, Mention, Text
 from worker.core.rules import Cell, IssueType, Rules, Severity
-from worker.core.staffing import Inactive, Staff, StaffNote
+from worker.core.staffing import Away, Inactive, Staff, StaffNote
 
 Field = str | int | Inline | Sequence[Inline]
 _FIELD = re.compile(r"\{(\w+)(?::([^}]*))?\}")
@@ -147,6 +147,13 @@ class Voice:
         return S.NOTE_SEPARATOR.join(self.staff_note(n) for n in notes)
 
     def staff_note(self, note: StaffNote) -> str:
+        if isinstance(note, Away):
+            return S.AWAY.format(
+                person=note.person.name,
+                role=self.role(note.role),
+                until=self.when(note.until),
+                deputy=note.deputy.name,
+            )
         if isinstance(note, Inactive):
             return S.INACTIVE_PERSON.format(person=note.person.name, role=self.role(note.role))
         return S.VACANT_ROLE.format(role=self.role(note.role), next_role=self.role(note.next_role))
@@ -367,8 +374,10 @@ def reminder(
     role: str | None,
     ack_due: datetime | None,
     resolve_due: datetime | None,
+    away: Sequence[StaffNote] = (),
 ) -> Doc:
-    """A nudge or a top-of-ladder reminder: whose it is and why, and both deadlines."""
+    """A nudge or a top-of-ladder reminder: whose it is and why, both deadlines, stand-ins."""
+    notes = (v.notes_paragraph(away),) if away else ()
     return doc(
         fill(
             template,
@@ -377,7 +386,8 @@ def reminder(
             role=v.role(role or ""),
             ack_due=v.when(ack_due),
             resolve_due=v.when(resolve_due),
-        )
+        ),
+        *notes,
     )
 
 
