@@ -10,6 +10,7 @@ import pytest
 import requests
 import responses
 
+from tests.faults.secret_echo import spellings
 from worker.confluence.client import ConfluenceError
 from worker.jira.http import JiraError
 from worker.notify.message import Delivery, Message, Recipient
@@ -19,23 +20,6 @@ from worker.redact import redact, redact_value, secret_from_env, secret_url_from
 # a token with every character that changes under URL- or JSON-encoding
 TOKEN = 'tok+en/with=plus&slash?"q"-7c1e9a'
 USER = "bot@example.com"
-
-
-def spellings(secret: str, user: str | None = None) -> dict[str, str]:
-    out = {
-        "raw": secret,
-        "quote": quote(secret, safe=""),
-        "quote-keep-slash": quote(secret),
-        "quote_plus": quote_plus(secret),
-        "quote-lower-hex": quote(secret, safe="").lower(),
-        "json": json.dumps(secret)[1:-1],
-        "base64": base64.b64encode(secret.encode()).decode(),
-        "base64-url": base64.urlsafe_b64encode(secret.encode()).decode().rstrip("="),
-    }
-    if user:
-        out["basic"] = base64.b64encode(f"{user}:{secret}".encode()).decode()
-        out["smtp-plain"] = base64.b64encode(f"\0{user}\0{secret}".encode()).decode()
-    return out
 
 
 def test_reading_a_secret_registers_every_spelling_of_it() -> None:
