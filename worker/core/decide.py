@@ -945,6 +945,47 @@ def _acting(
     return out, tuple(away)
 
 
+@dataclass(frozen=True, slots=True)
+class _Reminder:
+    """Which reminder this is: its id prefix and suffix, its purpose and why it is sent."""
+
+    prefix: str
+    suffix: str
+    purpose: str  # "nudge" | "remind"
+    reason: str
+
+
+def _comment_and_notify(
+    ctx: Context,
+    snap: IssueSnapshot,
+    rec: Record,
+    severity: Severity,
+    sensitive: bool,
+    step: _Reminder,
+    body: Doc,
+    recipients: Sequence[str],
+    detail: str,
+) -> list[Action]:
+    """A reminder's comment on the issue and its notification, with ids of the same shape."""
+    comment_id = f"{step.prefix}:comment:{step.purpose}:{step.suffix}"
+    actions: list[Action] = [
+        PostComment(comment_id, snap.key, body, step.purpose, sensitive, step.reason)
+    ]
+    notify_id = f"{step.prefix}:notify:{step.purpose}:{step.suffix}"
+    return actions + _notify(
+        ctx,
+        snap,
+        rec,
+        severity,
+        sensitive,
+        step.purpose,
+        notify_id,
+        recipients,
+        detail,
+        step.reason,
+    )
+
+
 def _nudge(
     ctx: Context,
     snap: IssueSnapshot,
@@ -959,20 +1000,9 @@ def _nudge(
     body = W.reminder(
         ctx.voice, S.NUDGE, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
     )
-    actions: list[Action] = [
-        PostComment(f"{pid}:comment:nudge:L{rec.level}", snap.key, body, "nudge", sensitive, reason)
-    ]
-    actions += _notify(
-        ctx,
-        snap,
-        rec,
-        severity,
-        sensitive,
-        "nudge",
-        f"{pid}:notify:nudge:L{rec.level}",
-        [owner] if owner else [],
-        S.NOTIFY_NUDGE,
-        reason,
+    step = _Reminder(pid, f"L{rec.level}", "nudge", reason)
+    actions = _comment_and_notify(
+        ctx, snap, rec, severity, sensitive, step, body, [owner] if owner else [], S.NOTIFY_NUDGE
     )
     rec = replace(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
         Event(now, "nudged", reason, rec.owner, rec.level)
@@ -997,21 +1027,10 @@ def _remind(
     body = W.reminder(
         ctx.voice, S.REMIND, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
     )
-    suffix = f"L{rec.level}:{count}"
-    actions: list[Action] = [
-        PostComment(f"{pid}:comment:remind:{suffix}", snap.key, body, "remind", sensitive, reason)
-    ]
-    actions += _notify(
-        ctx,
-        snap,
-        rec,
-        severity,
-        sensitive,
-        "remind",
-        f"{pid}:notify:remind:{suffix}",
-        [h for h in handlers if h],
-        S.NOTIFY_REMIND,
-        reason,
+    step = _Reminder(pid, f"L{rec.level}:{count}", "remind", reason)
+    recipients = [h for h in handlers if h]
+    actions = _comment_and_notify(
+        ctx, snap, rec, severity, sensitive, step, body, recipients, S.NOTIFY_REMIND
     )
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
     rec = replace(
