@@ -13,10 +13,12 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from tests.e2e.harness import REPORTER
 from tests.faults.faults_support import cycle, make_world
 from tests.support import ROOT, paris
 from worker import paging
@@ -160,3 +162,35 @@ def test_tick_stops_with_one_clear_line_when_the_search_repeats_its_cursor(
     # a full cycle pages its search partitions (one per severity label, the watched issues, the
     # relabelled ones) in parallel: each stops at its second page
     assert pager.requests <= 2 * 6
+
+
+@pytest.mark.parametrize("mode", ["fresh", "repeat"])
+def test_one_issue_with_endless_comments_is_skipped_and_the_others_are_handled(
+    example_config: Config, mode: Mode
+) -> None:
+    """Issue 12: an issue whose own comment listing never ends is left out with an error naming it;
+    the cycle goes on and routes the other issues (before: the whole cycle stopped)."""
+    pager = EndlessPager(r"/issue/SHOP-1/comment$", mode)
+    with make_world(example_config, START, hooks=(pager,)) as world:
+        pager.site = world.site
+        stuck = world.issue("Checkout down")
+        assert not cycle(world).run().errors  # routed; its record waits for an acknowledgement
+        before = pager.requests  # (no comments yet: an endless listing of nothing ends at once)
+        # more comments than a search embeds: the next cycle must read this issue's comments
+        world.clock.advance(timedelta(minutes=1))
+        for n in range(25):
+            world.site.add_comment(stuck, REPORTER, f"update {n}", at=world.clock.now())
+        others = [world.issue("Search slow"), world.issue("Refunds stuck")]
+        c = cycle(world)
+        report = c.run()
+        bound = paging.ISSUE_COMMENT_PAGES if mode == "fresh" else 2
+        assert 0 < pager.requests - before <= bound
+        assert len(report.errors) == 1, report.errors
+        (error,) = report.errors
+        assert error.startswith(f"{stuck}: skipped: ") and "stopped after" in error
+        assert "\n" not in error
+        for key in others:  # handled in the same cycle
+            assert world.worker_comments(key), key
+            assert world.record(key)["status"] == "open"
+        assert len(world.worker_comments(stuck)) == 1  # nothing acted on half-read data
+    assert pager.contract_violations == []

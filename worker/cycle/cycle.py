@@ -42,9 +42,10 @@ from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
 from worker.cycle.shadow import ShadowApplier, ShadowBook
 from worker.cycle.storm import StormGuard
 from worker.jira import jql
-from worker.jira.gateway import JiraGateway
+from worker.jira.gateway import JiraGateway, JiraPagingError
 from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
+from worker.paging import RunawayPaging
 
 log = structlog.get_logger("worker.cycle")
 
@@ -710,9 +711,11 @@ class Cycle:
         yield from self._load(fresh, report)
 
         if keys is None:
-            yield from self._remembered(now, full, seen)
+            yield from self._remembered(now, full, seen, report)
 
-    def _remembered(self, now: datetime, full: bool, seen: set[str]) -> Iterator[Loaded]:
+    def _remembered(
+        self, now: datetime, full: bool, seen: set[str], report: CycleReport
+    ) -> Iterator[Loaded]:
         """Issues remembered but not returned by the search: due deadlines, or open records to re-check."""
         m = self.memory
         for key, cached in list(m.issues.items()):
@@ -726,7 +729,11 @@ class Cycle:
             if due and not full:
                 yield cached.loaded
             elif vanished:
-                again = self.gatherer.load_one(key)
+                try:
+                    again = self.gatherer.load_one(key)
+                except JiraPagingError as exc:
+                    self._skip_issue(key, str(exc), report)
+                    continue
                 if again is None:
                     log.warning(
                         "issue_gone",
@@ -739,10 +746,26 @@ class Cycle:
 
     def _load(self, fresh: list[dict[str, Any]], report: CycleReport) -> list[Loaded]:
         try:
-            return self.gatherer.load(fresh, worker=self.memory.account_id)
+            loaded = self.gatherer.load(fresh, worker=self.memory.account_id)
         except JiraError as exc:
             report.errors.append(f"gather failed: {exc}")
             raise
+        for key, error in self.gatherer.skipped:
+            self._skip_issue(key, error, report)
+        return loaded
+
+    def _skip_issue(self, key: str, error: str, report: CycleReport) -> None:
+        """One issue whose own listing (changelog, comments) never ends: left out of this cycle with
+        an error of its own; the rest of the cycle goes on."""
+        report.errors.append(f"{key}: skipped: {error}")
+        self.memory.issues.pop(key, None)
+        log.error(
+            "issue_skipped",
+            issue=key,
+            error=error,
+            handling="the other issues go on; this one is tried again next cycle",
+            hint=RunawayPaging.fix,
+        )
 
     def _applier(
         self, ctx: Context, now: datetime, guard: StormGuard | None = None

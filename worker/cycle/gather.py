@@ -23,7 +23,7 @@ from worker.core.near_miss import near_misses
 from worker.core.record import LastRead, Record
 from worker.core.rules import Rules
 from worker.core.snapshot import Comment, IssueSnapshot
-from worker.jira.gateway import JiraGateway
+from worker.jira.gateway import JiraGateway, JiraPagingError
 from worker.jira.mapping import comment_from_json, parse_time, snapshot_from_json
 from worker.jira.stored_record import read_record, record_of
 
@@ -110,6 +110,9 @@ class Gatherer:
         self.rules = rules
         # shadow mode: the records the shadow run would have written stand in for Jira's
         self.overlay: Callable[[str], Record | None] | None = None
+        # issues left out of the latest ``load`` because a listing of their own never ended:
+        # (key, the one-line error); the cycle reports them and goes on with the others
+        self.skipped: list[tuple[str, str]] = []
 
     def record(self, issue: Mapping[str, Any]) -> tuple[Record | None, str | None, bool]:
         """The issue's record (from the search or issue JSON), its problem and whether it blocks."""
@@ -152,6 +155,7 @@ class Gatherer:
         ``worker``: the worker's accountId, to notice new comments of its own.
         """
         issues = list(issues)
+        self.skipped = []
         if not issues:
             return []
         records = [self.record(i) for i in issues]
@@ -170,13 +174,13 @@ class Gatherer:
                 hist: Sequence[Mapping[str, Any]] = histories.get(iid, ())
             else:
                 hist = ()
-            comments: Sequence[Comment] | None
-            if comment_keys is not None:
-                comments = self.gateway.comments(key) if key in comment_keys else None
-            elif not moved(issue, rec):
-                comments = embedded[0] if embedded is not None else None
-            else:
-                comments = self._comments(issue, rec, embedded, worker)
+            try:
+                comments = self._comments_of(issue, rec, embedded, worker, comment_keys)
+            except JiraPagingError as exc:
+                # this one issue's comment listing never ends (a server or proxy fault): the
+                # issue is left out of this cycle, the others go on
+                self.skipped.append((key, str(exc)))
+                continue
             snap = snapshot_from_json(
                 issue, sprint_field=self.gateway.sprint_field, histories=hist, comments=comments
             )
@@ -194,6 +198,21 @@ class Gatherer:
                 Loaded(snap, rec, problem, blocked, read, description_read="description" in fields)
             )
         return out
+
+    def _comments_of(
+        self,
+        issue: Mapping[str, Any],
+        rec: Record | None,
+        embedded: tuple[list[Comment], bool] | None,
+        worker: str | None,
+        comment_keys: set[str] | None,
+    ) -> Sequence[Comment] | None:
+        if comment_keys is not None:
+            key = str(issue.get("key"))
+            return self.gateway.comments(key) if key in comment_keys else None
+        if not moved(issue, rec):
+            return embedded[0] if embedded is not None else None
+        return self._comments(issue, rec, embedded, worker)
 
     def _comments(
         self,
