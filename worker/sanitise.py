@@ -14,6 +14,9 @@ output; every renderer calls the one for its output, never ``str.replace`` of it
 :func:`slack_text`        Slack ``text`` and Block Kit ``mrkdwn``: controls gone, ``& < >`` escaped.
 :func:`adf_lines`         ADF text nodes: the lines of a text (a renderer joins them with
                           ``hardBreak`` nodes; ADF text nodes are never empty).
+:func:`md_cell`           a Markdown table cell (review report): one line, ``|`` escaped.
+:func:`csv_cell`          a CSV cell (review report, trail): one line, and a leading ``= + - @``
+                          defused with ``'`` so no spreadsheet reads the text as a formula.
 ========================  =====================================================================
 
 Line breaks of every kind (CR LF, CR, VT, FF, the file/group/record separators, NEL, U+2028,
@@ -25,6 +28,7 @@ U+FFFD, the replacement character.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import escape
 
 _BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -64,3 +68,29 @@ def slack_text(text: str) -> str:
 def adf_lines(text: str) -> list[str]:
     """The lines of ``text`` for ADF text nodes, to be separated by ``hardBreak`` nodes."""
     return clean(text).split("\n")
+
+
+def md_cell(value: object) -> str:
+    """A cell of a Markdown table: one line (a break would end the row), ``|`` escaped (a pipe would
+    start a new cell), and a backslash doubled first so that the escape cannot be undone."""
+    if not isinstance(value, str):
+        return str(value)
+    return one_line(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+_FORMULA = ("=", "+", "-", "@")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell: text on one line (a spreadsheet shows embedded breaks badly), and text starting with
+    ``= + - @`` prefixed with ``'`` (OWASP's advice against CSV formula injection: Excel, LibreOffice
+    and Google Sheets evaluate such a cell as a formula). Numbers are left as they are."""
+    if not isinstance(value, str):
+        return value
+    text = one_line(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def csv_row(row: Iterable[object]) -> list[object]:
+    """:func:`csv_cell` over a row (for ``csv.writer.writerow``)."""
+    return [csv_cell(v) for v in row]

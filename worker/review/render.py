@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from worker.review.compute import Compliance, Durations, Entry, Listed, Report
-from worker.sanitise import xml_text
+from worker.sanitise import csv_row, md_cell, one_line, xml_text
 
 DEFINITIONS = (
     "An escalation counts in the month it was opened (severity label applied), in the calendar's time zone; "
@@ -81,11 +81,11 @@ def _breached(c: Compliance) -> str:
 
 
 def _md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
-    def cell(v: object) -> str:
-        return str(v).replace("|", "\\|").replace("\n", " ")
-
-    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    out += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    out = [
+        "| " + " | ".join(map(md_cell, header)) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    out += ["| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows]
     return out
 
 
@@ -201,7 +201,7 @@ def to_markdown(report: Report) -> str:
             "type": "Same type",
         }
         lines += [
-            f"- {titles[p.dimension]}: {p.name} — {p.count} ({_keys(p.keys, p.confidential)})"
+            f"- {titles[p.dimension]}: {one_line(p.name)} — {p.count} ({_keys(p.keys, p.confidential)})"
             for p in report.patterns
         ]
     else:
@@ -236,7 +236,10 @@ def _duration_row(label: str, d: Durations) -> list[object]:
 def _listed_md(items: Sequence[Listed], confidential: int, tz: ZoneInfo) -> str:
     if not items and not confidential:
         return "None."
-    parts = [f"{i.key} ({i.severity}, opened {_local(i.opened_at, tz)}, {i.status})" for i in items]
+    parts = [
+        one_line(f"{i.key} ({i.severity}, opened {_local(i.opened_at, tz)}, {i.status})")
+        for i in items
+    ]
     if confidential:
         parts.append(_confidential(confidential))
     return "; ".join(parts) + "."
@@ -248,22 +251,27 @@ def _outcome_text(e: Entry) -> str:
 
 def _md_entry(e: Entry, tz: ZoneInfo) -> list[str]:
     team = e.team + (f" (counterpart: {e.counterpart})" if e.counterpart else "")
+    # every line one line: a break inside a summary or a name would start a heading or a list item
     lines = [
-        f"### {e.key} — {e.summary}",
+        one_line(f"### {e.key} — {e.summary}"),
         "",
-        f"- {e.severity}, {e.type_name}, team {team}; {e.status}",
-        f"- Opened {_local(e.opened_at, tz)}; first acknowledged {_local(e.first_ack_at, tz)}"
-        + (f" by {e.first_ack_by}" if e.first_ack_by else "")
-        + f"; owner {e.owner or '—'}; levels climbed {e.levels_reached}",
+        one_line(f"- {e.severity}, {e.type_name}, team {team}; {e.status}"),
+        one_line(
+            f"- Opened {_local(e.opened_at, tz)}; first acknowledged {_local(e.first_ack_at, tz)}"
+            + (f" by {e.first_ack_by}" if e.first_ack_by else "")
+            + f"; owner {e.owner or '—'}; levels climbed {e.levels_reached}"
+        ),
         f"- Outcome: {_outcome_text(e)}; time to acknowledge {duration_text(e.time_to_acknowledge_s)}, "
         f"time to resolve {duration_text(e.time_to_resolve_s)}",
     ]
     if e.closed_at:
         lines.append(
-            f"- Closed {_local(e.closed_at, tz)} ({e.close_reason or 'closed'})"
-            + (f", resolution {e.resolution}" if e.resolution else "")
+            one_line(
+                f"- Closed {_local(e.closed_at, tz)} ({e.close_reason or 'closed'})"
+                + (f", resolution {e.resolution}" if e.resolution else "")
+            )
         )
-    lines.append(f"- Decision: {e.decision or '—'}")
+    lines.append(one_line(f"- Decision: {e.decision or '—'}"))
     lines.append("")
     rows = [
         [_local(t.at, tz), t.kind, t.who or "", "" if t.level is None else t.level, t.detail]
@@ -279,10 +287,20 @@ def _md_entry(e: Entry, tz: ZoneInfo) -> list[str]:
 # --- CSV and JSON --------------------------------------------------------------------------------------
 
 
+class _SafeCsv:
+    """A ``csv.writer`` whose every text cell goes through :func:`worker.sanitise.csv_cell`."""
+
+    def __init__(self, writer: Any) -> None:
+        self._w = writer
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._w.writerow(csv_row(row))
+
+
 def to_csv(report: Report) -> str:
     """One figure per row: ``section,item,metric,value``."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeCsv(csv.writer(buf, lineterminator="\n"))
     w.writerow(["section", "item", "metric", "value"])
     w.writerow(["volume", "total", str(report.month), report.total])
     w.writerow(["volume", "total", str(report.month.previous()), report.previous_total])

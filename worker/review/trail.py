@@ -18,6 +18,7 @@ from worker.core.directory import Directory
 from worker.core.rules import Rules
 from worker.review.compute import Entry, Names, entry_of
 from worker.review.model import Escalation
+from worker.sanitise import csv_row
 
 
 def _iso(at: datetime | None) -> str | None:
@@ -132,14 +133,16 @@ def to_csv(entries: Iterable[Entry]) -> str:
         ]
         for ev in events:
             w.writerow(
-                [
-                    *("" if v is None else v for v in head),
-                    ev["at"] or "",
-                    ev["kind"],
-                    ev["who"] or "",
-                    "" if ev["level"] is None else ev["level"],
-                    ev["detail"],
-                ]
+                csv_row(
+                    [
+                        *("" if v is None else v for v in head),
+                        ev["at"] or "",
+                        ev["kind"],
+                        ev["who"] or "",
+                        "" if ev["level"] is None else ev["level"],
+                        ev["detail"],
+                    ]
+                )
             )
     return buf.getvalue()
 
