@@ -15,10 +15,10 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from worker.argtypes import ISO_HELP, iso_instant
 from worker.errors import (
     EXIT_BUG,
     EXIT_INTERRUPTED,
@@ -32,16 +32,6 @@ from worker.errors import (
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 LOGGING_COMMANDS = ("tick", "run", "serve")  # they speak through the log, one stream
-ISO_HELP = "an ISO 8601 instant such as 2026-03-02T15:00:00Z or 2026-03-02T16:00+01:00"
-
-
-def iso_instant(value: str) -> datetime:
-    """An argparse type: an ISO 8601 date-time (UTC when it has no offset)."""
-    try:
-        d = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expects {ISO_HELP}, got {value!r}") from None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 class Parser(argparse.ArgumentParser):

@@ -27,8 +27,9 @@ from tests.support import (
     make_snapshot,
     paris,
 )
-from worker.core.actions import AddWatcher, Assign, Decision, Notify, PostComment
+from worker.core.actions import AddWatcher, Assign, Notify, PostComment
 from worker.core.decide import Context, decide
+from worker.core.decision import Decision
 from worker.core.messages import Mention, Text
 from worker.core.record import Record
 from worker.core.snapshot import Change, Comment

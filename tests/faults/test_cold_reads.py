@@ -16,6 +16,7 @@ from tests.faults.faults_support import REPORTER, assert_exactly_once, cycle
 from worker.cycle.cycle import Memory
 from worker.jira.mapping import parse_time
 from worker.runtime import Scheduler
+from worker.sandbox.jira.search import post_search
 
 PER_ISSUE = ("GET issue/{key}", "GET issue/{key}/comment", "GET issue/{key}/changelog")
 
@@ -90,11 +91,11 @@ def test_a_deadline_due_during_a_long_full_cycle_is_acted_on_before_it_ends(
     sched.set_poll(c, timedelta(minutes=10))
     c.between = sched.preempt
     site = world.site
-    original = site._post_search
+    original = post_search
 
-    def slow_page(req, match):  # type: ignore[no-untyped-def]
+    def slow_page(site, req, match):  # type: ignore[no-untyped-def]
         world.clock.advance(timedelta(minutes=1))
-        return original(req, match)
+        return original(site, req, match)
 
     for i, r in enumerate(site._routes):
         if r.handler == original:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from worker.core import sentences as S
-from worker.core.actions import Decision, Did, Notify
+from worker.core.actions import Notify
+from worker.core.decision import Decision, Did
 from worker.core.rules import Rules
 from worker.core.wording import Voice
 

@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from worker.core import channel_ack, recommendation
 from worker.core import sentences as S
 from worker.core import wording as W
-from worker.core.actions import Action, AddWatcher, Assign, Decision, Did, Notify, PostComment
+from worker.core.actions import Action, AddWatcher, Assign, Notify, PostComment
 from worker.core.clocks import Clocks
+from worker.core.decision import Decision, Did
 from worker.core.directory import Directory
 from worker.core.messages import Doc, Inline
 from worker.core.near_miss import near_misses

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from worker.core import sentences as S
-from worker.core.actions import Action, Decision, Notify, PostComment
+from worker.core.actions import Action, Notify, PostComment
+from worker.core.decision import Decision
 from worker.core.messages import Doc, Inline, Mention, Text
 from worker.core.rules import Rules
 

@@ -27,7 +27,8 @@ from typing import Protocol
 import structlog
 
 from worker.config.model import Visibility
-from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
+from worker.core.actions import Action, AddWatcher, Assign, Notify, PostComment
+from worker.core.decision import Decision
 from worker.core.delivery import OutboxEntry
 from worker.core.record import (
     Event,

@@ -29,10 +29,11 @@ import structlog
 
 from worker.config.clocks import build_team_clocks
 from worker.config.model import Config
-from worker.core.actions import Decision, Did, Notify
+from worker.core.actions import Notify
 from worker.core.adoption import Adopted, adopted
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide
+from worker.core.decision import Decision, Did
 from worker.core.near_miss import near_misses
 from worker.core.record import Record
 from worker.core.snapshot import IssueSnapshot

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from worker.core.actions import Action, AddWatcher, Assign, Decision, Notify, PostComment
+from worker.core.actions import Action, AddWatcher, Assign, Notify, PostComment
+from worker.core.decision import Decision
 from worker.core.directory import Directory
 from worker.cycle.gather import Loaded
 from worker.cycle.readable import deadline, iso, moment, name, names

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from worker.core.actions import Action, Decision
+from worker.core.actions import Action
+from worker.core.decision import Decision
 from worker.core.record import Record
 from worker.cycle.apply import ApplyResult, Claim
 from worker.cycle.gather import Loaded

@@ -18,7 +18,8 @@ import structlog
 
 from worker.config.model import StormSettings
 from worker.core import storm as core
-from worker.core.actions import Decision, Notify
+from worker.core.actions import Notify
+from worker.core.decision import Decision
 from worker.core.rules import Rules
 from worker.cycle import site_state
 from worker.jira.gateway import JiraGateway

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from worker.argtypes import ISO_HELP, iso_instant
 from worker.errors import EXIT_OK, ConfigProblem, UsageProblem
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
@@ -44,8 +45,6 @@ def register(subparsers: Any) -> dict[str, Handler]:
             "--decision-field",
             help="custom field id holding the decision (wins over the owner's comment)",
         )
-        from worker.cli import ISO_HELP, iso_instant
-
         sp.add_argument(
             "--at", type=iso_instant, help=f"compute as of this instant ({ISO_HELP}) instead of now"
         )

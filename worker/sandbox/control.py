@@ -46,7 +46,7 @@ from worker.sandbox.app import BadJson, Request, Response, error
 from worker.sandbox.model import jira_time
 
 if TYPE_CHECKING:
-    from worker.sandbox.jira import JiraSite
+    from worker.sandbox.jira.seeding import SeededSite
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -73,7 +73,7 @@ def parse_time(text: str) -> datetime:
     return t.replace(tzinfo=UTC) if t.tzinfo is None else t.astimezone(UTC)
 
 
-def apply_scenario(site: JiraSite, data: Mapping[str, Any]) -> dict[str, str]:
+def apply_scenario(site: SeededSite, data: Mapping[str, Any]) -> dict[str, str]:
     """Seed ``site`` from a scenario mapping; returns ``{ref: key}`` for the issues created."""
     if "clock" in data:
         site.clock.set(parse_time(data["clock"]))
@@ -113,7 +113,7 @@ def apply_scenario(site: JiraSite, data: Mapping[str, Any]) -> dict[str, str]:
     return refs
 
 
-def _apply_step(site: JiraSite, key: str, step: Mapping[str, Any]) -> None:
+def _apply_step(site: SeededSite, key: str, step: Mapping[str, Any]) -> None:
     at = parse_time(step["at"]) if step.get("at") else None
     by = str(step.get("by") or "")
     if "addLabels" in step:
@@ -137,7 +137,7 @@ def _apply_step(site: JiraSite, key: str, step: Mapping[str, Any]) -> None:
         site.set_property(key, step["property"]["key"], step["property"]["value"], at=at)
 
 
-def issue_view(site: JiraSite, key: str) -> dict[str, Any]:
+def issue_view(site: SeededSite, key: str) -> dict[str, Any]:
     """Everything the sandbox knows about one issue, JSON-ready."""
     state = site.issue(key)
     data = asdict(state)
@@ -179,7 +179,7 @@ def issue_view(site: JiraSite, key: str) -> dict[str, Any]:
     return data
 
 
-def handle_control(site: JiraSite, req: Request) -> Response:
+def handle_control(site: SeededSite, req: Request) -> Response:
     """Serve one ``/_sandbox/*`` request."""
     try:
         return _route(site, req)
@@ -189,7 +189,7 @@ def handle_control(site: JiraSite, req: Request) -> Response:
         return error(400, f"{type(exc).__name__}: {exc}")
 
 
-def _route(site: JiraSite, req: Request) -> Response:
+def _route(site: SeededSite, req: Request) -> Response:
     path, method = req.path, req.method
     if path == "/_sandbox/seed" and method == "POST":
         return Response(200, {"issues": apply_scenario(site, req.json())})
