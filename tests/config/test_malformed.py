@@ -1221,7 +1221,7 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write the values out instead of nesting aliases (&name / *name)",
     ],
     "oversized_file": [
-        "config.yaml: the file is 1,104,899 bytes; a configuration file is at most 1,000,000.",
+        "config.yaml: the file is 1,105,103 bytes; a configuration file is at most 1,000,000.",
         "  ==> fix: point to the right file; configuration files are a few kilobytes",
     ],
     "lone_surrogate_value": [
@@ -1378,7 +1378,7 @@ EXPECTED: dict[str, list[str]] = {
         "config.yaml:6: jira: missing required key 'projects'.",
         "  ==> fix: add 'projects: ...' under 'jira'",
         "config.yaml:8: jira_settings: unknown key 'jira_settings'.",
-        "  ==> fix: remove it; the known keys here are absences, adoption, calendar, confluence, heartbeat, jira, mode, people, roles, rules_dir, schedule, storm, teams",
+        "  ==> fix: remove it; the known keys here are absences, adoption, calendar, confluence, heartbeat, jira, language, mode, people, roles, rules_dir, schedule, storm, teams",
     ],
     "jira_secret_token": [
         "config.yaml:12: jira › token: 'token' puts a secret in the config file; secrets never live in YAML.",

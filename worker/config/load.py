@@ -34,6 +34,7 @@ from worker.config.onboarding_load import read_adoption, read_storm
 from worker.config.rules_load import RULE_FILES, RulesParts, build_rules, collect_rules, sort_issues
 from worker.config.yamlloc import read_yaml
 from worker.core.rules import Rules, parse_duration
+from worker.i18n.catalogs import SOURCE_LANGUAGE, available_languages
 
 __all__ = [
     "WEEKDAYS",
@@ -59,6 +60,7 @@ _TOP_KEYS = (
     "mode",
     "adoption",
     "storm",
+    "language",
 )
 _JIRA_KEYS = (
     "url_env",
@@ -247,6 +249,7 @@ class _ConfigLoader:
         schedule = self._schedule(top)
         heartbeat = self._heartbeat(top)
         mode = self._mode(top)
+        language = self._language(top)
         adoption = read_adoption(self.r, top)
         storm = read_storm(self.r, self.duration, top)
         calendar = read_calendar(self.r, self.parts, self.duration, top)
@@ -275,6 +278,7 @@ class _ConfigLoader:
             team_calendars,
             adoption,
             storm,
+            language,
         )
 
     def _rules_dir(self, top: dict[str, Any] | None) -> bool:
@@ -492,6 +496,19 @@ class _ConfigLoader:
                 "write live (the worker acts) or shadow (it decides and logs, and writes nothing)",
             )
             return "live"
+        return str(value)
+
+    def _language(self, top: dict[str, Any]) -> str:
+        value = self.r.get(top, (), "language", "str", default=SOURCE_LANGUAGE)
+        known = available_languages()
+        if value not in known:
+            self.r.issue(
+                ("language",),
+                f"no texts for language {value!r}.",
+                f"write one of {', '.join(known)} (a new language needs its catalogs: "
+                "see docs/i18n.md)",
+            )
+            return SOURCE_LANGUAGE
         return str(value)
 
     def _heartbeat(self, top: dict[str, Any]) -> HeartbeatSettings:

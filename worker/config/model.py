@@ -130,3 +130,4 @@ class Config:
     team_calendars: Mapping[str, CalendarSettings] = field(default_factory=dict)
     adoption: AdoptionSettings = AdoptionSettings()
     storm: StormSettings = StormSettings()
+    language: str = "en"  # the language of every text a person reads (worker/i18n)

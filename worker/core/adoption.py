@@ -58,7 +58,7 @@ def by_owner(items: Sequence[Adopted]) -> dict[str | None, list[Adopted]]:
 
 def _line(voice: Voice, a: Adopted) -> str:
     summary = "" if a.sensitive else a.summary
-    return S.ADOPTED_LINE.format(
+    return voice.t(S.ADOPTED_LINE).format(
         key=a.key, severity=a.severity, summary=summary, ack_due=voice.when(a.ack_due)
     )
 
@@ -88,12 +88,12 @@ def owner_messages(
                 primary=plan.primary,
                 backup=plan.backup,
                 here=False,
-                title=S.ADOPTED_TITLE.format(count=len(mine)),
-                text=S.ADOPTED_TEXT.format(
+                title=voice.t(S.ADOPTED_TITLE).format(count=len(mine)),
+                text=voice.t(S.ADOPTED_TEXT).format(
                     since=voice.when(since), lines="\n".join(_line(voice, a) for a in mine)
                 ),
                 sensitive=any(a.sensitive for a in mine),
-                reason=S.ADOPTED_REASON_OWNER,
+                reason=voice.t(S.ADOPTED_REASON_OWNER),
                 team=None,
             )
         )

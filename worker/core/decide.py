@@ -45,6 +45,7 @@ from worker.core.rules import (
 )
 from worker.core.snapshot import IssueSnapshot
 from worker.core.staffing import Away, Staff, Staffing
+from worker.core.texts import ENGLISH, Texts
 from worker.core.wording import AckHow
 
 
@@ -62,6 +63,8 @@ class Context:
     team_clocks: Mapping[str, Clocks] = field(default_factory=dict)
     # severity labels applied before this instant are adopted, not routed (adoption.since)
     adopt_before: datetime | None = None
+    # the language of every text a person reads (comments, notifications, reasons)
+    texts: Texts = ENGLISH
     # derived from the fields above when the context is built
     staffing: Staffing = field(init=False, compare=False, repr=False)
     voice: W.Voice = field(init=False, compare=False, repr=False)
@@ -69,7 +72,7 @@ class Context:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "staffing", Staffing(self.rules, self.directory, self.inactive))
-        voice = W.Voice(self.rules, self.directory, self.clocks.business.tz)
+        voice = W.Voice(self.rules, self.directory, self.clocks.business.tz, self.texts)
         object.__setattr__(self, "voice", voice)
         teams = {t: replace(self, clocks=c, team_clocks={}) for t, c in self.team_clocks.items()}
         object.__setattr__(self, "_teams", teams)
@@ -120,12 +123,12 @@ def decide(ctx: Context, snap: IssueSnapshot, record: Record | None, now: dateti
         return Decision(
             issue_key=snap.key,
             did=Did.NOTHING,
-            reason=S.ALREADY_RESOLVED,
+            reason=ctx.voice.t(S.ALREADY_RESOLVED),
             record=record,
             changed=False,
         )
     labels = Labels(severities[0], tuple(severities), tuple(unknown))
-    itype, type_note = issue_type(rules, snap)
+    itype, type_note = issue_type(rules, snap, ctx.voice.texts)
     if record is None or not record.is_open:
         if _adopted(ctx, snap, record, labels, now):
             return _adopt(ctx, snap, record, labels, itype, now)
@@ -160,13 +163,15 @@ def severity_labels(rules: Rules, labels: Sequence[str]) -> tuple[list[Severity]
     return sorted(found.values(), key=lambda s: s.rank), unknown
 
 
-def issue_type(rules: Rules, snap: IssueSnapshot) -> tuple[IssueType, str | None]:
+def issue_type(
+    rules: Rules, snap: IssueSnapshot, texts: Texts = ENGLISH
+) -> tuple[IssueType, str | None]:
     """The issue's kind: a type label first, then the Jira issue type, then a component, else the default."""
     found = rules.type_signals(snap.labels, snap.issue_type, snap.components)
     if found is not None:
         return found, None
     default = rules.types[rules.default_type]
-    return default, W.default_kind(rules, default)
+    return default, W.default_kind(rules, default, texts)
 
 
 def missing_recommendation(rules: Rules, description: str) -> list[str]:
@@ -296,8 +301,8 @@ def _notify(
         primary=plan.primary,
         backup=plan.backup,
         here=plan.here,
-        title=W.notify_title(severity, snap.key, snap.summary, sensitive),
-        text=W.notify_text(snap.key, snap.summary, detail, deadlines, sensitive),
+        title=W.notify_title(severity, snap.key, snap.summary, sensitive, ctx.voice.texts),
+        text=W.notify_text(snap.key, snap.summary, detail, deadlines, sensitive, ctx.voice.texts),
         sensitive=sensitive,
         reason=reason,
         team=record.team,
@@ -326,7 +331,7 @@ def _assignment_actions(
         out.append(Assign(f"{pid}:assign:{owner.account_id}", snap.key, owner.account_id, reason))
     for h in staff.handlers:
         if keep or owner is None or h.account_id != owner.account_id:
-            why = S.WATCH_REASON.format(person=h.name)
+            why = ctx.voice.t(S.WATCH_REASON).format(person=h.name)
             out.append(AddWatcher(f"{pid}:watch:{h.account_id}", snap.key, h.account_id, why))
     return out
 
@@ -356,13 +361,13 @@ def _label_notes(ctx: Context, snap: IssueSnapshot, record: Record, labels: Labe
     severities = labels.severities
     key = "multi:" + "+".join(s.id for s in severities)
     if len(severities) > 1 and key not in record.notes:
-        para, reason = W.several_labels(severities)
+        para, reason = W.several_labels(severities, ctx.voice.texts)
         notes += _Notes((key,), (para,), (reason,), "multi_label")
     unknown = [lbl for lbl in labels.unknown if f"unknown:{lbl.lower()}" not in record.notes]
     if unknown:
         keys = tuple(f"unknown:{lbl.lower()}" for lbl in unknown)
         para = W.unknown_labels_ignored(ctx.voice, unknown)
-        reason = S.UNKNOWN_LABEL_REASON.format(labels=W.joined(unknown))
+        reason = ctx.voice.t(S.UNKNOWN_LABEL_REASON).format(labels=W.joined(unknown))
         notes += _Notes(keys, (para,), (reason,), "unknown_label")
     return notes + _near_miss_notes(ctx, snap, record, routed=True)
 
@@ -393,7 +398,12 @@ def _recommendation_notes(ctx: Context, snap: IssueSnapshot, record: Record) -> 
 
 
 def _with_notes(
-    snap: IssueSnapshot, rec: Record, actions: list[Action], notes: _Notes, sensitive: bool
+    ctx: Context,
+    snap: IssueSnapshot,
+    rec: Record,
+    actions: list[Action],
+    notes: _Notes,
+    sensitive: bool,
 ) -> tuple[list[Action], Record]:
     """``notes`` added to the event's comment (the first one), else posted as one note comment."""
     if not notes.keys:
@@ -402,7 +412,7 @@ def _with_notes(
     for i, a in enumerate(actions):
         if isinstance(a, PostComment):
             body = Doc(a.body.paragraphs + notes.paragraphs)
-            reason = S.NOTE_SEPARATOR.join((a.reason, *notes.reasons))
+            reason = ctx.voice.t(S.NOTE_SEPARATOR).join((a.reason, *notes.reasons))
             actions[i] = replace(a, body=body, reason=reason)
             return actions, rec
     comment = PostComment(
@@ -411,7 +421,7 @@ def _with_notes(
         Doc(notes.paragraphs),
         notes.purpose,
         sensitive,
-        S.NOTE_SEPARATOR.join(notes.reasons),
+        ctx.voice.t(S.NOTE_SEPARATOR).join(notes.reasons),
     )
     return [*actions, comment], rec
 
@@ -430,12 +440,12 @@ def _no_escalation(
         return Decision(
             issue_key=snap.key,
             did=Did.NOTHING,
-            reason=S.UNKNOWN_LABEL_TOLD.format(label=unknown[0]),
+            reason=ctx.voice.t(S.UNKNOWN_LABEL_TOLD).format(label=unknown[0]),
             record=record,
             changed=False,
         )
     keys = tuple(f"unknown:{lbl.lower()}" for lbl in new_labels)
-    reason = S.UNKNOWN_LABEL_REASON.format(labels=W.joined(new_labels))
+    reason = ctx.voice.t(S.UNKNOWN_LABEL_REASON).format(labels=W.joined(new_labels))
     comment = PostComment(
         f"{snap.key}#{base.epoch}:note:{','.join(keys)}",
         snap.key,
@@ -462,7 +472,11 @@ def _near_miss_only(
 ) -> Decision:
     """No severity label at all, but one that almost is (or an almost-kind label): one note."""
     nothing = Decision(
-        issue_key=snap.key, did=Did.NOTHING, reason=S.NO_LABEL, record=record, changed=False
+        issue_key=snap.key,
+        did=Did.NOTHING,
+        reason=ctx.voice.t(S.NO_LABEL),
+        record=record,
+        changed=False,
     )
     if record is not None and record.status not in ("invalid", "closed"):
         return nothing
@@ -470,12 +484,14 @@ def _near_miss_only(
     notes = _near_miss_notes(ctx, snap, base, routed=False)
     if not notes.keys:
         return nothing
-    actions, new = _with_notes(snap, base, [], notes, False)
-    new = new.with_events(Event(now, "near_miss_label", S.NOTE_SEPARATOR.join(notes.reasons)))
+    actions, new = _with_notes(ctx, snap, base, [], notes, False)
+    new = new.with_events(
+        Event(now, "near_miss_label", ctx.voice.t(S.NOTE_SEPARATOR).join(notes.reasons))
+    )
     return Decision(
         issue_key=snap.key,
         did=Did.COMMENT,
-        reason=S.NOTE_SEPARATOR.join(notes.reasons),
+        reason=ctx.voice.t(S.NOTE_SEPARATOR).join(notes.reasons),
         record=new,
         changed=True,
         actions=tuple(actions),
@@ -532,7 +548,7 @@ def _route(
     actions.append(
         PostComment(f"{pid}:comment:{what}:L{level}", snap.key, body, purpose, sensitive, reason)
     )
-    detail = S.NOTIFY_ROUTED.format(severity=severity.id)
+    detail = ctx.voice.t(S.NOTIFY_ROUTED).format(severity=severity.id)
     recipients = [h.account_id for h in staff.handlers]
     action_id = f"{pid}:notify:route:L{level}"
     actions += _notify(
@@ -541,7 +557,7 @@ def _route(
     notes = _label_notes(ctx, snap, rec, labels)
     if not relabel:
         notes += _recommendation_notes(ctx, snap, rec)
-    actions, rec = _with_notes(snap, rec, actions, notes, sensitive)
+    actions, rec = _with_notes(ctx, snap, rec, actions, notes, sensitive)
     rec = rec.with_events(
         _label_event(r, severity, itype), Event(now, "routed", reason, rec.owner, level)
     )
@@ -583,7 +599,7 @@ def _adopt(
     r = _routing(ctx, snap, record, labels, itype, now, relabel=False, start=start)
     rec, staff = r.record, r.staff
     cell = ctx.rules.cell(itype.id, severity.id)
-    reason = S.ADOPTED_REASON.format(
+    reason = ctx.voice.t(S.ADOPTED_REASON).format(
         since=ctx.voice.when(start), route=W.route_reason(ctx.voice, severity, itype, cell, staff)
     )
     rec = rec.with_events(
@@ -682,7 +698,11 @@ def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -
     # measured on the severity's calendar, like the SLA itself (an S2 found at 17:55 on a Friday
     # gets its minutes on Monday morning, not at night)
     grace_until = ctx.clocks.due(Sla(SlaKind.DURATION, grace, str(grace)), now, severity)
-    event = Event(rec.ack_due, "ack_breached", S.LATE_EVENT.format(ack_due=grace_until.isoformat()))
+    event = Event(
+        rec.ack_due,
+        "ack_breached",
+        ctx.voice.t(S.LATE_EVENT).format(ack_due=grace_until.isoformat()),
+    )
     current = replace(rec.current, ack_due=grace_until, nudge_due=None)
     return replace(rec, current=current, ack_breached=True).with_events(event)
 
@@ -712,12 +732,12 @@ def _progress(
     more, rec, did2 = _resolve_clock(ctx, snap, rec, severity, itype, now, did == Did.ESCALATE)
     actions += more
     steps += [did2] if did2 else []
-    actions, rec = _with_notes(snap, rec, actions, notes, itype.sensitive)
+    actions, rec = _with_notes(ctx, snap, rec, actions, notes, itype.sensitive)
     if actions:
         return Decision(
             issue_key=snap.key,
             did=steps[-1] if steps else Did.COMMENT,
-            reason=S.NOTE_SEPARATOR.join(dict.fromkeys(a.reason for a in actions)),
+            reason=ctx.voice.t(S.NOTE_SEPARATOR).join(dict.fromkeys(a.reason for a in actions)),
             record=rec,
             changed=rec != record,
             actions=tuple(actions),
@@ -761,7 +781,7 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     if ack.delegate:
         handlers = (ack.delegate, *[h for h in rec.handlers if h != ack.delegate])
         rec = replace(rec, current=replace(rec.current, owner=ack.delegate, handlers=handlers))
-        handed = S.DELEGATED.format(person=ctx.voice.name(ack.delegate))
+        handed = ctx.voice.t(S.DELEGATED).format(person=ctx.voice.name(ack.delegate))
         events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.level))
     return rec.with_events(*events), True
 
@@ -773,7 +793,7 @@ def _handover_assign(
     owner = after.owner
     if owner is None or owner == before.owner or snap.assignee == owner:
         return []
-    reason = S.HANDED_OVER.format(
+    reason = ctx.voice.t(S.HANDED_OVER).format(
         person=ctx.voice.name(after.acked_by), delegate=ctx.voice.name(owner)
     )
     return [Assign(f"{_prefix(snap, after)}:assign:{owner}:handover", snap.key, owner, reason)]
@@ -820,7 +840,7 @@ def _resolve_clock(
     """The resolve deadline: marked breached once; then one level up per level, or a note at the top."""
     if rec.resolve_due is not None and now >= rec.resolve_due and not rec.resolve_breached:
         rec = replace(rec, resolve_breached=True).with_events(
-            Event(rec.resolve_due, "resolve_breached", S.RESOLVE_PASSED)
+            Event(rec.resolve_due, "resolve_breached", ctx.voice.t(S.RESOLVE_PASSED))
         )
     due = rec.resolve_escalate_due
     if escalated or due is None or now < due or rec.level in rec.resolve_escalated_levels:
@@ -834,12 +854,14 @@ def _resolve_clock(
         W.resolve_at_top(ctx.voice, rec.owner, due),
         "resolve_breach",
         itype.sensitive,
-        S.RESOLVE_PASSED_AT_TOP,
+        ctx.voice.t(S.RESOLVE_PASSED_AT_TOP),
     )
     rec = replace(
         rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
     ).with_events(
-        Event(now, "resolve_breach_at_top", S.RESOLVE_PASSED_AT_TOP, rec.owner, rec.level)
+        Event(
+            now, "resolve_breach_at_top", ctx.voice.t(S.RESOLVE_PASSED_AT_TOP), rec.owner, rec.level
+        )
     )
     return [comment], rec, Did.COMMENT
 
@@ -892,7 +914,7 @@ def _escalate(
     if why == "acknowledge":
         what = W.not_acknowledged(v, rec.owner, role, rec.ack_due)
     else:
-        what = S.NOT_RESOLVED.format(resolve_due=v.when(rec.resolve_escalate_due))
+        what = ctx.voice.t(S.NOT_RESOLVED).format(resolve_due=v.when(rec.resolve_escalate_due))
     reason = W.escalate_reason(v, what, staff)
     mode = ctx.rules.assignment.mode(severity.id, rec.type)
     actions = _assignment_actions(ctx, snap, pid, staff, reason, mode)
@@ -919,7 +941,7 @@ def _escalate(
         "escalate",
         f"{pid}:notify:escalate:L{level}",
         [h.account_id for h in staff.handlers],
-        S.NOTIFY_ESCALATED,
+        ctx.voice.t(S.NOTIFY_ESCALATED),
         reason,
     )
     detail = S.ESCALATED_EVENT.format(
@@ -996,14 +1018,22 @@ def _nudge(
     now: datetime,
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
-    reason = S.NUDGE_REASON.format(percent=int(ctx.rules.nudge_at * 100))
+    reason = ctx.voice.t(S.NUDGE_REASON).format(percent=int(ctx.rules.nudge_at * 100))
     (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
     body = W.reminder(
         ctx.voice, S.NUDGE, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
     )
     step = _Reminder(pid, f"L{rec.level}", "nudge", reason)
     actions = _comment_and_notify(
-        ctx, snap, rec, severity, sensitive, step, body, [owner] if owner else [], S.NOTIFY_NUDGE
+        ctx,
+        snap,
+        rec,
+        severity,
+        sensitive,
+        step,
+        body,
+        [owner] if owner else [],
+        ctx.voice.t(S.NOTIFY_NUDGE),
     )
     rec = replace(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
         Event(now, "nudged", reason, rec.owner, rec.level)
@@ -1021,7 +1051,7 @@ def _remind(
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     count = rec.reminders + 1
-    reason = S.REMIND_REASON.format(count=count)
+    reason = ctx.voice.t(S.REMIND_REASON).format(count=count)
     (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
     handlers, more = _acting(ctx, list(rec.handlers), rec.owner_role, now)
     away += tuple(a for a in more if a not in away)
@@ -1031,7 +1061,7 @@ def _remind(
     step = _Reminder(pid, f"L{rec.level}:{count}", "remind", reason)
     recipients = [h for h in handlers if h]
     actions = _comment_and_notify(
-        ctx, snap, rec, severity, sensitive, step, body, recipients, S.NOTIFY_REMIND
+        ctx, snap, rec, severity, sensitive, step, body, recipients, ctx.voice.t(S.NOTIFY_REMIND)
     )
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
     rec = replace(
@@ -1076,7 +1106,7 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: date
         owner=record.owner,
         decision=decision_text,
     )
-    detail = W.closed(why, ack, resolve)
+    detail = W.closed(why, ack, resolve, ctx.voice.texts)
     rec = replace(record, status="closed", closed_at=at, outcome=outcome).with_events(
         Event(at, "closed", detail, record.owner, record.level)
     )

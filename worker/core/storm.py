@@ -17,6 +17,7 @@ from worker.core.actions import Action, Notify, PostComment
 from worker.core.decision import Decision
 from worker.core.messages import Doc, Inline, Mention, Text
 from worker.core.rules import Rules
+from worker.core.texts import ENGLISH, Texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +41,19 @@ class Folded:
     severity: str
     event: str
 
-    def line(self) -> str:
-        return S.DIGEST_LINE.format(
-            key=self.key, severity=self.severity, event=self.event, summary=""
-        ).rstrip(": ")
+    def line(self, texts: Texts = ENGLISH) -> str:
+        """``KEY S2 event`` (key and severity first in every language: they are read back)."""
+        event = S.EVENT_WORDS.get(self.event)
+        return (
+            texts.gettext(S.DIGEST_LINE)
+            .format(
+                key=self.key,
+                severity=self.severity,
+                event=texts.gettext(event) if event else self.event,
+                summary="",
+            )
+            .rstrip(": \u00a0\u202f")
+        )
 
 
 def reached(decision: Decision) -> tuple[str, ...]:
@@ -115,6 +125,7 @@ def digest(
     lines: Sequence[str],
     severities: Collection[str],
     now: datetime,
+    texts: Texts = ENGLISH,
 ) -> Notify | None:
     """The one message listing what was folded for ``person``, on the channels of the most severe
     folded update (None when none of those severities has channels)."""
@@ -124,7 +135,7 @@ def digest(
     plans = [rules.channel_plans[s.id] for s in ranked if s.id in rules.channel_plans]
     if not plans or not lines:
         return None
-    window = _duration(policy.window)
+    window = texts.format_duration(policy.window)
     return Notify(
         id=f"digest:{person}:{now.isoformat()}",
         issue_key=lines[0].split(" ", 1)[0],
@@ -134,16 +145,13 @@ def digest(
         primary=plans[0].primary,
         backup=plans[0].backup,
         here=False,
-        title=S.DIGEST_TITLE.format(count=len(lines)),
-        text=S.DIGEST_TEXT.format(limit=policy.limit, window=window, lines="\n".join(lines)),
+        title=texts.gettext(S.DIGEST_TITLE).format(count=len(lines)),
+        text=texts.gettext(S.DIGEST_TEXT).format(
+            limit=policy.limit, window=window, lines="\n".join(lines)
+        ),
         sensitive=False,
-        reason=S.DIGEST_REASON.format(limit=policy.limit, window=window),
+        reason=texts.gettext(S.DIGEST_REASON).format(limit=policy.limit, window=window),
     )
-
-
-def _duration(d: timedelta) -> str:
-    minutes = int(d.total_seconds() // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
 def pending_severities(pending: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:

@@ -20,6 +20,7 @@ from worker.core.directory import Directory, Person
 from worker.core.messages import Doc, Inline, Mention, Text
 from worker.core.rules import Cell, IssueType, Rules, Severity
 from worker.core.staffing import Away, Inactive, Staff, StaffNote
+from worker.core.texts import ENGLISH, Texts
 
 Field = str | int | Inline | Sequence[Inline]
 _FIELD = re.compile(r"\{(\w+)(?::([^}]*))?\}")
@@ -85,20 +86,9 @@ def doc(*paragraphs: tuple[Inline, ...]) -> Doc:
     return Doc(tuple(paragraphs))
 
 
-@lru_cache(maxsize=1024)
-def date_time(at: datetime, tz: ZoneInfo) -> str:
+def date_time(at: datetime, tz: ZoneInfo, texts: Texts = ENGLISH) -> str:
     """A deadline as people read it: local time of the business calendar, with its zone."""
-    # the same deadline is written into a comment and a notification: format it once
-    t = at.astimezone(tz)
-    return S.DATE_TIME.format(
-        weekday=S.DAYS[t.weekday()],
-        day=t.day,
-        month=S.MONTHS[t.month - 1],
-        year=t.year,
-        hour=t.hour,
-        minute=t.minute,
-        zone=tz.key,
-    )
+    return texts.format_datetime(at, tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +98,15 @@ class Voice:
     rules: Rules
     directory: Directory
     tz: ZoneInfo
+    texts: Texts = ENGLISH
+
+    def t(self, msgid: str) -> str:
+        """``msgid`` in the organisation's language."""
+        return self.texts.gettext(msgid)
 
     def name(self, account_id: str | None) -> str:
         p = self.directory.by_account(account_id)
-        return p.name if p else (account_id or S.NOBODY)
+        return p.name if p else (account_id or self.t(S.NOBODY))
 
     def mention(self, account_id: str | None, display_name: str | None = None) -> Mention | str:
         """``@Name`` of the person, or ``""`` when there is nobody to mention.
@@ -122,10 +117,10 @@ class Voice:
         if not account_id:
             return ""
         p = self.directory.by_account(account_id)
-        return Mention(account_id, p.name if p else (display_name or S.THE_REPORTER))
+        return Mention(account_id, p.name if p else (display_name or self.t(S.THE_REPORTER)))
 
     def when(self, at: datetime | None) -> str:
-        return S.NO_DATE if at is None else date_time(at, self.tz)
+        return S.NO_DATE if at is None else self.texts.format_datetime(at, self.tz)
 
     def role(self, role_id: str) -> str:
         role = self.rules.roles.get(role_id)
@@ -141,58 +136,68 @@ class Voice:
             if i:
                 out.append(Text(S.LIST_SEPARATOR))
             out.append(Mention(p.account_id, self.name(p.account_id)))
-        return out or S.NOBODY_AVAILABLE
+        return out or self.t(S.NOBODY_AVAILABLE)
 
     def staff_notes(self, notes: Sequence[StaffNote]) -> str:
-        return S.NOTE_SEPARATOR.join(self.staff_note(n) for n in notes)
+        return self.t(S.NOTE_SEPARATOR).join(self.staff_note(n) for n in notes)
 
     def staff_note(self, note: StaffNote) -> str:
         if isinstance(note, Away):
-            return S.AWAY.format(
+            return self.t(S.AWAY).format(
                 person=note.person.name,
                 role=self.role(note.role),
                 until=self.when(note.until),
                 deputy=note.deputy.name,
             )
         if isinstance(note, Inactive):
-            return S.INACTIVE_PERSON.format(person=note.person.name, role=self.role(note.role))
-        return S.VACANT_ROLE.format(role=self.role(note.role), next_role=self.role(note.next_role))
+            return self.t(S.INACTIVE_PERSON).format(
+                person=note.person.name, role=self.role(note.role)
+            )
+        return self.t(S.VACANT_ROLE).format(
+            role=self.role(note.role), next_role=self.role(note.next_role)
+        )
 
     def notes_paragraph(self, notes: Sequence[StaffNote]) -> tuple[Inline, ...]:
-        return fill(S.NOTES, notes=self.staff_notes(notes))
+        return fill(self.t(S.NOTES), notes=self.staff_notes(notes))
 
 
 # --- reading the issue ------------------------------------------------------------------------
 
 
-def default_kind(rules: Rules, default: IssueType) -> str:
+def default_kind(rules: Rules, default: IssueType, texts: Texts = ENGLISH) -> str:
     hints = S.LIST_SEPARATOR.join(lbl for t in rules.types.values() for lbl in t.labels[:1])
-    return S.DEFAULT_KIND.format(kind=default.name.lower(), kind_labels=hints)
+    return texts.gettext(S.DEFAULT_KIND).format(kind=default.name.lower(), kind_labels=hints)
 
 
 # --- notifications ----------------------------------------------------------------------------
 
 
-def notify_title(severity: Severity, key: str, summary: str, sensitive: bool) -> str:
+def notify_title(
+    severity: Severity, key: str, summary: str, sensitive: bool, texts: Texts = ENGLISH
+) -> str:
     if sensitive:
-        return S.NOTIFY_TITLE_SENSITIVE.format(severity=severity.id, key=key)
-    return S.NOTIFY_TITLE.format(severity=severity.id, key=key, summary=summary)[:200]
+        return texts.gettext(S.NOTIFY_TITLE_SENSITIVE).format(severity=severity.id, key=key)
+    return texts.gettext(S.NOTIFY_TITLE).format(severity=severity.id, key=key, summary=summary)[
+        :200
+    ]
 
 
-def notify_text(key: str, summary: str, detail: str, deadlines: str, sensitive: bool) -> str:
-    template = S.NOTIFY_TEXT_SENSITIVE if sensitive else S.NOTIFY_TEXT
+def notify_text(
+    key: str, summary: str, detail: str, deadlines: str, sensitive: bool, texts: Texts = ENGLISH
+) -> str:
+    template = texts.gettext(S.NOTIFY_TEXT_SENSITIVE if sensitive else S.NOTIFY_TEXT)
     return template.format(key=key, summary=summary, detail=detail, deadlines=deadlines)
 
 
 def deadlines(v: Voice, ack_due: datetime | None, resolve_due: datetime | None) -> str:
-    return S.DEADLINES.format(ack_due=v.when(ack_due), resolve_due=v.when(resolve_due))
+    return v.t(S.DEADLINES).format(ack_due=v.when(ack_due), resolve_due=v.when(resolve_due))
 
 
 # --- closing ----------------------------------------------------------------------------------
 
 
-def closed(why: str, acknowledge: str, resolve: str) -> str:
-    template = S.CLOSED_RESOLVED if why == "resolved" else S.CLOSED_LABEL_REMOVED
+def closed(why: str, acknowledge: str, resolve: str, texts: Texts = ENGLISH) -> str:
+    template = texts.gettext(S.CLOSED_RESOLVED if why == "resolved" else S.CLOSED_LABEL_REMOVED)
     return template.format(acknowledge=acknowledge, resolve=resolve)
 
 
@@ -206,8 +211,8 @@ def joined(items: Iterable[str], sep: str = S.LIST_SEPARATOR) -> str:
 def route_reason(v: Voice, severity: Severity, itype: IssueType, cell: Cell, staff: Staff) -> str:
     fields = {"severity": severity.id, "kind": itype.name.lower(), "roles": v.roles(cell.handlers)}
     if not staff.level:
-        return S.ROUTE_REASON.format(**fields)
-    return S.ROUTE_REASON_CLIMBED.format(
+        return v.t(S.ROUTE_REASON).format(**fields)
+    return v.t(S.ROUTE_REASON_CLIMBED).format(
         **fields, level=staff.level, role=v.role(staff.role), notes=v.staff_notes(staff.notes)
     )
 
@@ -234,12 +239,14 @@ def route_comment(
     paras: list[tuple[Inline, ...]] = []
     if previous is not None:
         current = f"{severity.id}/{itype.id}"
-        paras.append(fill(S.RELABELLED, previous=previous, current=current))
+        paras.append(fill(v.t(S.RELABELLED), previous=previous, current=current))
     handlers = v.mentions(staff.handlers)
     dates = {"ack_due": v.when(ack_due), "resolve_due": v.when(resolve_due)}
     if itype.sensitive:
-        paras.append(fill(S.ROUTED_SENSITIVE, key=key, severity=severity.id, handlers=handlers))
-        paras.append(fill(S.DEADLINES, **dates))
+        paras.append(
+            fill(v.t(S.ROUTED_SENSITIVE), key=key, severity=severity.id, handlers=handlers)
+        )
+        paras.append(fill(v.t(S.DEADLINES), **dates))
     else:
         cell_fields: dict[str, Field] = {
             "severity": severity.id,
@@ -249,16 +256,18 @@ def route_comment(
             "handlers": handlers,
         }
         if staff.owner is not None:
-            paras.append(fill(S.ROUTED_WITH_OWNER, **cell_fields, owner=staff.owner.name))
+            paras.append(fill(v.t(S.ROUTED_WITH_OWNER), **cell_fields, owner=staff.owner.name))
         else:
-            paras.append(fill(S.ROUTED_NO_OWNER, **cell_fields))
-        paras.append(fill(S.DEADLINES_EXPLAINED, **dates))
+            paras.append(fill(v.t(S.ROUTED_NO_OWNER), **cell_fields))
+        paras.append(fill(v.t(S.DEADLINES_EXPLAINED), **dates))
         if cell.note:
             paras.append(fill("{text}", text=cell.note))
         if type_note:
             paras.append(fill("{text}", text=type_note))
     if overdue_since is not None:
-        paras.append(fill(S.ROUTED_LATE, sla_due=v.when(overdue_since), ack_due=v.when(ack_due)))
+        paras.append(
+            fill(v.t(S.ROUTED_LATE), sla_due=v.when(overdue_since), ack_due=v.when(ack_due))
+        )
     if staff.notes:
         paras.append(v.notes_paragraph(staff.notes))
     return doc(*paras)
@@ -267,10 +276,12 @@ def route_comment(
 # --- notes made once per issue ----------------------------------------------------------------
 
 
-def several_labels(severities: Sequence[Severity]) -> tuple[tuple[Inline, ...], str]:
+def several_labels(
+    severities: Sequence[Severity], texts: Texts = ENGLISH
+) -> tuple[tuple[Inline, ...], str]:
     labels = S.LIST_SEPARATOR.join(s.label for s in severities)
-    para = fill(S.SEVERAL_LABELS, labels=labels, severity=severities[0].id)
-    return para, S.SEVERAL_LABELS_REASON.format(labels=labels)
+    para = fill(texts.gettext(S.SEVERAL_LABELS), labels=labels, severity=severities[0].id)
+    return para, texts.gettext(S.SEVERAL_LABELS_REASON).format(labels=labels)
 
 
 def _known(v: Voice) -> str:
@@ -283,8 +294,8 @@ def unknown_labels(
     """Only unknown severity labels: nothing was routed; the reporter is told which exist."""
     who = v.mention(reporter, reporter_name)
     if len(labels) == 1:
-        return fill(S.UNKNOWN_LABEL, reporter=who, label=labels[0], known=_known(v))
-    return fill(S.UNKNOWN_LABELS, reporter=who, labels=joined(labels), known=_known(v))
+        return fill(v.t(S.UNKNOWN_LABEL), reporter=who, label=labels[0], known=_known(v))
+    return fill(v.t(S.UNKNOWN_LABELS), reporter=who, labels=joined(labels), known=_known(v))
 
 
 def near_miss(
@@ -297,28 +308,28 @@ def near_miss(
     routed: bool,
 ) -> tuple[tuple[Inline, ...], str]:
     """A label that almost names a severity or a kind: the reporter is asked what they meant."""
-    template = S.NEAR_MISS_ROUTED if routed else S.NEAR_MISS_UNROUTED
+    template = v.t(S.NEAR_MISS_ROUTED if routed else S.NEAR_MISS_UNROUTED)
     who = v.mention(reporter, reporter_name)
     para = fill(template, reporter=who, label=label, suggestion=suggestion)
-    return para, S.NEAR_MISS_REASON.format(label=label, suggestion=suggestion)
+    return para, v.t(S.NEAR_MISS_REASON).format(label=label, suggestion=suggestion)
 
 
 def unknown_labels_ignored(v: Voice, labels: Sequence[str]) -> tuple[Inline, ...]:
     """Unknown severity labels next to a known one: routed by the known one."""
     if len(labels) == 1:
-        return fill(S.UNKNOWN_LABEL_IGNORED, label=labels[0], known=_known(v))
-    return fill(S.UNKNOWN_LABELS_IGNORED, labels=joined(labels), known=_known(v))
+        return fill(v.t(S.UNKNOWN_LABEL_IGNORED), label=labels[0], known=_known(v))
+    return fill(v.t(S.UNKNOWN_LABELS_IGNORED), labels=joined(labels), known=_known(v))
 
 
 def recommendation_missing(
     v: Voice, reporter: str | None, reporter_name: str | None, missing: Sequence[str]
 ) -> tuple[tuple[Inline, ...], str]:
     para = fill(
-        S.RECOMMENDATION_MISSING,
+        v.t(S.RECOMMENDATION_MISSING),
         reporter=v.mention(reporter, reporter_name),
-        missing=S.NOTE_SEPARATOR.join(missing),
+        missing=v.t(S.NOTE_SEPARATOR).join(missing),
     )
-    return para, S.RECOMMENDATION_REASON.format(missing=S.LIST_SEPARATOR.join(missing))
+    return para, v.t(S.RECOMMENDATION_REASON).format(missing=S.LIST_SEPARATOR.join(missing))
 
 
 # --- acknowledgement and waiting --------------------------------------------------------------
@@ -343,12 +354,12 @@ def acknowledgement(
 ) -> str:
     """What the person did, as the timeline and ``explain`` say it ("Léa Robert commented")."""
     if how == "channel":
-        words = S.ACK_CHANNELS.get(channel or "", channel or "")
-        template = S.ACK_CHANNEL_HANDOVER if delegate else S.ACK_CHANNEL
-        text = template.format(person=v.name(by), channel=words)
+        words = S.ACK_CHANNELS.get(channel or "")
+        template = v.t(S.ACK_CHANNEL_HANDOVER if delegate else S.ACK_CHANNEL)
+        text = template.format(person=v.name(by), channel=v.t(words) if words else channel or "")
     else:
-        text = _ACK_HOW[how].format(person=v.name(by), status=status)
-    return S.ACK_LATE.format(acknowledgement=text) if late else text
+        text = v.t(_ACK_HOW[how]).format(person=v.name(by), status=status)
+    return v.t(S.ACK_LATE).format(acknowledgement=text) if late else text
 
 
 def waiting(
@@ -360,10 +371,10 @@ def waiting(
     resolve_due: datetime | None,
 ) -> str:
     if acked_at is not None:
-        return S.WAITING_ACKNOWLEDGED.format(
+        return v.t(S.WAITING_ACKNOWLEDGED).format(
             person=v.name(acked_by), acked_at=v.when(acked_at), resolve_due=v.when(resolve_due)
         )
-    return S.WAITING_FOR_ACK.format(person=v.name(owner), ack_due=v.when(ack_due))
+    return v.t(S.WAITING_FOR_ACK).format(person=v.name(owner), ack_due=v.when(ack_due))
 
 
 def reminder(
@@ -380,7 +391,7 @@ def reminder(
     notes = (v.notes_paragraph(away),) if away else ()
     return doc(
         fill(
-            template,
+            v.t(template),
             owner=v.mention(owner),
             severity=severity.id,
             role=v.role(role or ""),
@@ -392,24 +403,24 @@ def reminder(
 
 
 def resolve_at_top(v: Voice, owner: str | None, resolve_due: datetime) -> Doc:
-    return doc(fill(S.RESOLVE_TOP, owner=v.mention(owner), resolve_due=v.when(resolve_due)))
+    return doc(fill(v.t(S.RESOLVE_TOP), owner=v.mention(owner), resolve_due=v.when(resolve_due)))
 
 
 # --- escalation -------------------------------------------------------------------------------
 
 
 def not_acknowledged(v: Voice, owner: str | None, role: str, ack_due: datetime | None) -> str:
-    return S.NOT_ACKNOWLEDGED.format(
+    return v.t(S.NOT_ACKNOWLEDGED).format(
         person=v.name(owner), role=v.role(role), ack_due=v.when(ack_due)
     )
 
 
 def escalate_reason(v: Voice, why: str, staff: Staff) -> str:
     if staff.notes:
-        return S.ESCALATE_REASON_NOTES.format(
+        return v.t(S.ESCALATE_REASON_NOTES).format(
             why=why, role=v.role(staff.role), notes=v.staff_notes(staff.notes)
         )
-    return S.ESCALATE_REASON.format(why=why, role=v.role(staff.role))
+    return v.t(S.ESCALATE_REASON).format(why=why, role=v.role(staff.role))
 
 
 def escalate_comment(
@@ -426,19 +437,19 @@ def escalate_comment(
     dates = {"ack_due": v.when(ack_due), "resolve_due": v.when(resolve_due)}
     if sensitive:
         paras = [
-            fill(S.ESCALATED_SENSITIVE, key=key, handlers=handlers),
-            fill(S.DEADLINES, **dates),
+            fill(v.t(S.ESCALATED_SENSITIVE), key=key, handlers=handlers),
+            fill(v.t(S.DEADLINES), **dates),
         ]
     else:
         paras = [
-            fill(S.ESCALATED, handlers=handlers),
-            fill(S.ESCALATED_WHY, why=why),
-            fill(S.ESCALATED_DEADLINES, **dates),
+            fill(v.t(S.ESCALATED), handlers=handlers),
+            fill(v.t(S.ESCALATED_WHY), why=why),
+            fill(v.t(S.ESCALATED_DEADLINES), **dates),
         ]
         if staff.role in v.rules.coordinates_with:
             peers = v.rules.coordinates_with[staff.role]
             names = S.LIST_SEPARATOR.join(v.role(r) for r in peers)
-            paras.append(fill(S.TOP_COORDINATES, role=v.role(staff.role), peers=names))
+            paras.append(fill(v.t(S.TOP_COORDINATES), role=v.role(staff.role), peers=names))
     if staff.notes:
         paras.append(v.notes_paragraph(staff.notes))
     return doc(*paras)

@@ -42,6 +42,7 @@ from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live,
 from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
 from worker.cycle.shadow import ShadowApplier, ShadowBook
 from worker.cycle.storm import StormGuard
+from worker.i18n import texts_for
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway, JiraPagingError
 from worker.jira.http import JiraError
@@ -195,6 +196,7 @@ class Cycle:
         self.gateway = gateway
         self.clocks = clocks
         self.team_clocks = build_team_clocks(config)  # teams with a calendar of their own
+        self.texts = texts_for(config.language)  # every text a person reads, in this language
         self.now = now
         self.memory = memory if memory is not None else Memory()
         self.notifier = notifier
@@ -230,6 +232,7 @@ class Cycle:
             site_url=self.site_url,
             team_clocks=self.team_clocks,
             adopt_before=self.memory.adopt_since or self._dry_since,
+            texts=self.texts,
         )
 
     def adoption_since(self, now: datetime, *, live: bool) -> None:
@@ -253,6 +256,7 @@ class Cycle:
             self.config.storm,
             gateway=self.gateway,
             account_id=self.memory.account_id,
+            texts=self.texts,
         )
         guard.load()
         if self.shadow is not None:

@@ -81,7 +81,7 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
         )
     else:
         sev = severities[0]
-        itype, note = issue_type(rules, snap)
+        itype, note = issue_type(rules, snap, ctx.voice.texts)
         cell = rules.cell(itype.id, sev.id)
         team = d.team_for(snap.project, snap.components)
         out.append(

@@ -21,6 +21,7 @@ from worker.core import storm as core
 from worker.core.actions import Notify
 from worker.core.decision import Decision
 from worker.core.rules import Rules
+from worker.core.texts import ENGLISH, Texts
 from worker.cycle import site_state
 from worker.jira.gateway import JiraGateway
 
@@ -49,8 +50,10 @@ class StormGuard:
         *,
         gateway: JiraGateway | None = None,
         account_id: str | None = None,
+        texts: Texts = ENGLISH,
     ) -> None:
         self.rules = rules
+        self.texts = texts
         self.policy = core.StormPolicy.of(rules, settings.max_per_person, settings.window)
         self.gateway = gateway
         self.account_id = account_id
@@ -113,7 +116,7 @@ class StormGuard:
                 event = core.event_of(decision)
                 for person in folded:
                     item = core.Folded(person, decision.issue_key, severity or "?", event)
-                    self._folded.setdefault(person, []).append(item.line())
+                    self._folded.setdefault(person, []).append(item.line(self.texts))
         return core.fold(decision, folded)
 
     def admit(self, notify: Notify, now: datetime) -> bool:
@@ -122,7 +125,8 @@ class StormGuard:
         with self._lock:
             folded = self._count(notify.recipients, notify.severity, now)
             for person in folded:
-                line = core.Folded(person, notify.issue_key, notify.severity, notify.event).line()
+                item = core.Folded(person, notify.issue_key, notify.severity, notify.event)
+                line = item.line(self.texts)
                 self._folded.setdefault(person, []).append(line)
         return not folded
 
@@ -158,7 +162,9 @@ class StormGuard:
             if last is not None and now - last < self.policy.window:
                 continue
             severities = core.pending_severities({person: lines})[person]
-            notify = core.digest(self.rules, self.policy, person, lines, severities, now)
+            notify = core.digest(
+                self.rules, self.policy, person, lines, severities, now, self.texts
+            )
             if notify is None or not send(notify):
                 continue
             self.digest_at[person] = now
