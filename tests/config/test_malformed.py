@@ -1221,7 +1221,7 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write the values out instead of nesting aliases (&name / *name)",
     ],
     "oversized_file": [
-        "config.yaml: the file is 1,105,103 bytes; a configuration file is at most 1,000,000.",
+        "config.yaml: the file is 1,105,411 bytes; a configuration file is at most 1,000,000.",
         "  ==> fix: point to the right file; configuration files are a few kilobytes",
     ],
     "lone_surrogate_value": [

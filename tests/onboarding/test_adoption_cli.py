@@ -17,7 +17,8 @@ def test_tick_prints_the_adoption_summary_once(tmp_path: Path) -> None:
     text = (ROOT / "config.example.yaml").read_text()
     text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
     path = tmp_path / "config.yaml"
-    path.write_text(text + "\nadoption:\n  since: auto\n")
+    # without an adoption: section (the default, auto); the example's says off for the demo
+    path.write_text(text.partition("\n# The first day (")[0])
     start = paris(2026, 3, 2, 9, 0)
     for world in start_world(load_config(path), start):
         keys = seed(world, 20, start=start - timedelta(hours=6), step=timedelta(minutes=9))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.support import ROOT
 from worker.config.load import collect_config, load_config
 from worker.defaults.starter import write_starter
 
@@ -23,9 +24,21 @@ def test_init_turns_adoption_on_with_the_storm_defaults(tmp_path: Path) -> None:
     assert config.storm.max_per_person == 10 and config.storm.window == timedelta(minutes=10)
 
 
-def test_without_the_section_nothing_is_adopted(tmp_path: Path) -> None:
+def test_without_the_section_labels_before_the_first_live_cycle_are_adopted(
+    tmp_path: Path,
+) -> None:
     config = load_config(_with(tmp_path, ""))
-    assert not config.adoption.enabled
+    assert config.adoption.enabled and config.adoption.since is None  # auto
+
+
+def test_the_example_routes_every_label_and_says_why(tmp_path: Path) -> None:
+    # config.example.yaml drives the demo, whose labels are all new: it says `since: off`
+    # explicitly, and the config `init` writes from it says `since: auto` instead.
+    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    assert "\nadoption:\n  since: off\n" in text
+    assert not load_config(ROOT / "config.example.yaml").adoption.enabled
+    written = write_starter(tmp_path, with_rules=False).config.read_text()
+    assert written.count("\nadoption:") == 1 and "since: off" not in written
 
 
 def test_an_instant_and_off(tmp_path: Path) -> None:

@@ -97,11 +97,11 @@ class AdoptionSettings:
     """Which severity labels the worker adopts quietly instead of routing (``adoption:``).
 
     ``since`` None with ``enabled``: the start of the first live cycle, remembered on the site.
-    A config without the section adopts nothing (a deployment upgraded from an older version has
-    routed its labels already; `init` writes ``adoption: {since: auto}`` for a new one).
+    That is the default, also for a config without the section (``since: off`` routes every
+    label as new, e.g. the demo's, whose labels are all applied after the worker starts).
     """
 
-    enabled: bool = False
+    enabled: bool = True
     since: datetime | None = None  # aware
 
 

@@ -23,7 +23,7 @@ MAX_PER_PERSON = 1000
 def read_adoption(r: Reader, top: dict[str, Any]) -> AdoptionSettings:
     path: PathKey = ("adoption",)
     if "adoption" not in top:
-        return AdoptionSettings(enabled=False)
+        return AdoptionSettings(enabled=True)  # auto: the first live cycle's start
     body = r.section(path, r.get(top, (), "adoption", "map"), ("since",))
     if not body or body.get("since") is None:
         return AdoptionSettings(enabled=True)

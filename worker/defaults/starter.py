@@ -14,6 +14,7 @@ CONFIG_NAME = "config.yaml"
 RULES_NAME = "rules"
 
 _RULES_LINE = re.compile(r"^rules_dir:.*$", re.MULTILINE)
+_EXAMPLE_FIRST_DAY = "\n# The first day ("
 
 _HEADER = """\
 # escalation-worker configuration, written by `escalation-worker init`.
@@ -39,6 +40,8 @@ def config_text(with_rules: bool) -> str:
     text = example_config_path().read_text(encoding="utf-8")
     # Drop the example's own header comment lines; ours says what to do next.
     body = text.split("\n\n", 1)[1] if text.startswith("#") and "\n\n" in text else text
+    # ...and its closing first-day block (the demo's `adoption: since: off`); ours follows.
+    body = body.split(_EXAMPLE_FIRST_DAY, 1)[0]
     if with_rules:
         line = "rules_dir: rules                 # your copy of the rules, relative to this file"
     else:
