@@ -1,5 +1,5 @@
 """Imports inside ``worker/`` point one way: no module imports, directly or round about, one that
-imports it back.
+imports it back, and no module imports a higher layer (``LAYERS`` below).
 
 The graph is read from the source with ``ast``, so it sees every import: at the top, inside a
 function, and under ``if TYPE_CHECKING:`` (a cycle the type checker needs is still a circle a
@@ -142,3 +142,57 @@ def test_the_check_finds_a_cycle_round_about_and_under_type_checking(tmp_path: P
     assert cycles(graph) == [["pkg.a", "pkg.sub.b", "pkg.sub.c"]]
     (pkg / "sub" / "c.py").write_text("thing = 1\n")
     assert cycles(import_graph(tmp_path, "pkg")) == []
+
+
+# The layers of worker/, lowest first. A module may import its own layer or a lower one, never a
+# higher one: the pure core at the bottom, the adapters above the configuration they read, the
+# cycle above the adapters, the composition root (app) above what it wires, the commands on top.
+LAYERS: tuple[frozenset[str], ...] = tuple(
+    frozenset(layer.split())
+    for layer in (
+        "worker core argtypes paging redact sanitise",  # pure or standard-library only
+        "errors defaults",  # the error types and exit codes; the shipped rules
+        "config",
+        "jira confluence poster sandbox",  # adapters, and the fakes of Jira and Confluence
+        "notify",  # channels (one is a Jira comment)
+        "cycle onboarding remote_errors logs runtime",
+        "app",  # the composition root
+        "review ops web schedule_jobs",  # features that run through the services app builds
+        "demo cli __main__",  # entry points
+    )
+)
+
+
+def part_of(module: str) -> str:
+    """``worker.cycle.apply`` -> ``cycle``; ``worker.app`` -> ``app``; ``worker`` -> ``worker``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
+def layer_of(part: str) -> int:
+    for n, layer in enumerate(LAYERS):
+        if part in layer:
+            return n
+    raise AssertionError(f"worker.{part} is in no layer: add it to LAYERS in {__file__}")
+
+
+def upward_imports(graph: Mapping[str, set[str]]) -> list[str]:
+    return [
+        f"{m} (layer {layer_of(part_of(m))}) imports {d} (layer {layer_of(part_of(d))})"
+        for m in sorted(graph)
+        for d in sorted(graph[m])
+        if layer_of(part_of(d)) > layer_of(part_of(m))
+    ]
+
+
+def test_imports_point_down_the_layers() -> None:
+    graph = import_graph(ROOT, PACKAGE)
+    assert not upward_imports(graph), "\n".join(upward_imports(graph))
+
+
+def test_the_layer_check_sees_an_import_back_up() -> None:
+    graph = {"worker.core.decide": {"worker.cycle.apply"}, "worker.cycle.apply": set()}
+    assert upward_imports(graph) == [
+        "worker.core.decide (layer 0) imports worker.cycle.apply (layer 5)"
+    ]
+    assert upward_imports({"worker.cycle.apply": {"worker.core.decide"}}) == []

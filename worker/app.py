@@ -33,7 +33,6 @@ from worker.errors import (
     NotFound,
     PermissionDenied,
     UserError,
-    from_remote,
 )
 from worker.jira.gateway import JiraGateway
 from worker.jira.http import (
@@ -44,6 +43,7 @@ from worker.jira.http import (
     RetryPolicy,
 )
 from worker.redact import secret_from_env
+from worker.remote_errors import from_remote
 
 log = structlog.get_logger("worker.app")
 

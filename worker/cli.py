@@ -26,9 +26,9 @@ from worker.errors import (
     AlreadyRunning,
     UsageProblem,
     UserError,
-    from_remote,
     issue_tracker,
 )
+from worker.remote_errors import from_remote
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 LOGGING_COMMANDS = ("tick", "run", "serve")  # they speak through the log, one stream
@@ -390,7 +390,7 @@ def cmd_plan(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
     services = _services(args, env)
     report = services.cycle().run(dry_run=True)
-    print(render_plan(services, report.decisions, services.now(), as_json=args.json))
+    print(render_plan(services.config, report.decisions, services.now(), as_json=args.json))
     return EXIT_OK
 
 

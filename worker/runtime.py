@@ -199,7 +199,7 @@ class Scheduler:
             try:
                 job()
             except Exception as exc:  # the loop must survive any job failure
-                from worker.errors import from_remote
+                from worker.remote_errors import from_remote
 
                 problem = from_remote(exc)
                 if problem is not None:  # a person's to fix (a wrong space, a permission): one line

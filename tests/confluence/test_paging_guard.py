@@ -8,7 +8,7 @@ from cf_support import USERS, InProcessAdapter
 
 from worker import paging
 from worker.confluence.client import ConfluenceClient, ConfluencePagingError
-from worker.errors import from_remote
+from worker.remote_errors import from_remote
 from worker.sandbox.confluence import ConfluenceSite
 from worker.sandbox.pagers import EndlessPager, Mode
 

@@ -5,17 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from worker.config.model import Config
 from worker.core.actions import Action, AddWatcher, Assign, Notify, PostComment
 from worker.core.decision import Decision
 from worker.core.directory import Directory
 from worker.cycle.gather import Loaded
 from worker.cycle.readable import deadline, iso, moment, name, names
-
-if TYPE_CHECKING:
-    from worker.app import Services
 
 
 def describe_action(a: Action, d: Directory) -> str:
@@ -103,7 +101,7 @@ def plan_lines(
 
 
 def render_plan(
-    services: Services,
+    config: Config,
     decisions: Sequence[tuple[Loaded, Decision]],
     now: datetime,
     *,
@@ -114,10 +112,10 @@ def render_plan(
         return json.dumps([plan_row(i, d) for i, d in shown], indent=2, ensure_ascii=False)
     if not shown:
         return "No escalations in scope."
-    tz = ZoneInfo(services.config.calendar.timezone)
+    tz = ZoneInfo(config.calendar.timezone)
     head = (
         f"{len(shown)} escalation{'s' if len(shown) != 1 else ''} in scope at "
         f"{now.astimezone(tz):%a %d %b %Y %H:%M} {tz.key}; nothing is written by plan."
     )
-    names = {t.id: t.name for t in services.config.rules.types.values()}
-    return "\n".join([head, *plan_lines(shown, services.config.directory, now, tz, names)])
+    names = {t.id: t.name for t in config.rules.types.values()}
+    return "\n".join([head, *plan_lines(shown, config.directory, now, tz, names)])
