@@ -151,7 +151,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
         "worker core argtypes paging redact sanitise",  # pure or standard-library only
-        "errors defaults",  # the error types and exit codes; the shipped rules
+        "errors defaults i18n",  # the error types and exit codes; the shipped rules; translations
         "config",
         "jira confluence poster sandbox",  # adapters, and the fakes of Jira and Confluence
         "notify",  # channels (one is a Jira comment)
