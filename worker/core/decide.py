@@ -31,8 +31,8 @@ from worker.core.clocks import Clocks
 from worker.core.decision import Decision, Did
 from worker.core.directory import Directory
 from worker.core.messages import Doc, Inline
-from worker.core.near_miss import near_misses
-from worker.core.record import Event, LevelState, Outcome, Record
+from worker.core.near_miss import near_misses, targets
+from worker.core.record import Event, LevelState, Outcome, Record, evolve
 from worker.core.rules import (
     BUSINESS_DAY_HOURS,
     MIN_LATE_GRACE,
@@ -68,12 +68,15 @@ class Context:
     # derived from the fields above when the context is built
     staffing: Staffing = field(init=False, compare=False, repr=False)
     voice: W.Voice = field(init=False, compare=False, repr=False)
+    # every label the rules know (near_miss.targets), for the near-miss notes
+    known_labels: tuple[str, ...] = field(init=False, compare=False, repr=False)
     _teams: Mapping[str, Context] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "staffing", Staffing(self.rules, self.directory, self.inactive))
         voice = W.Voice(self.rules, self.directory, self.clocks.business.tz, self.texts)
         object.__setattr__(self, "voice", voice)
+        object.__setattr__(self, "known_labels", targets(self.rules))
         teams = {t: replace(self, clocks=c, team_clocks={}) for t, c in self.team_clocks.items()}
         object.__setattr__(self, "_teams", teams)
 
@@ -375,7 +378,7 @@ def _label_notes(ctx: Context, snap: IssueSnapshot, record: Record, labels: Labe
 def _near_miss_notes(ctx: Context, snap: IssueSnapshot, record: Record, *, routed: bool) -> _Notes:
     """Once per issue and label: a label that almost names a severity or a kind."""
     notes = _Notes()
-    for miss in near_misses(ctx.rules, snap.labels):
+    for miss in near_misses(ctx.rules, snap.labels, ctx.known_labels):
         key = f"near:{miss.label}"
         if key in record.notes:
             continue
@@ -408,7 +411,7 @@ def _with_notes(
     """``notes`` added to the event's comment (the first one), else posted as one note comment."""
     if not notes.keys:
         return actions, rec
-    rec = replace(rec, notes=rec.notes + notes.keys)
+    rec = evolve(rec, notes=rec.notes + notes.keys)
     for i, a in enumerate(actions):
         if isinstance(a, PostComment):
             body = Doc(a.body.paragraphs + notes.paragraphs)
@@ -454,7 +457,7 @@ def _no_escalation(
         False,
         reason,
     )
-    new = replace(base, notes=base.notes + keys).with_events(
+    new = evolve(base, notes=base.notes + keys).with_events(
         Event(now, "unknown_label", W.joined(unknown))
     )
     return Decision(
@@ -640,7 +643,7 @@ def _routing(
     label_at = min(snap.label_added_at(severity.label), now)
     previous: str | None = None
     if relabel and record is not None:
-        base = replace(record, revision=record.revision + 1)
+        base = evolve(record, revision=record.revision + 1)
         opened_at = record.opened_at or label_at
         started = max(label_at, record.level_started_at or label_at)
         previous = f"{record.severity}/{record.type}"
@@ -655,7 +658,7 @@ def _routing(
     cell = ctx.rules.cell(itype.id, severity.id)
     staff = ctx.staffing.climb(cell, team, 0, cell.owner, now)
     resolve_due = ctx.clocks.due(severity.resolve, opened_at, severity, snap.sprint_end)
-    rec = replace(
+    rec = evolve(
         base,
         status="open",
         severity=severity.id,
@@ -704,7 +707,7 @@ def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -
         ctx.voice.t(S.LATE_EVENT).format(ack_due=grace_until.isoformat()),
     )
     current = replace(rec.current, ack_due=grace_until, nudge_due=None)
-    return replace(rec, current=current, ack_breached=True).with_events(event)
+    return evolve(rec, current=current, ack_breached=True).with_events(event)
 
 
 # --- progress of an open escalation -----------------------------------------------------------
@@ -761,7 +764,7 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     if ack is None:
         return rec, False
     late = rec.ack_due is not None and ack.at > rec.ack_due
-    rec = replace(
+    rec = evolve(
         rec,
         current=replace(rec.current, acked_at=ack.at, acked_by=ack.by),
         first_ack_at=rec.first_ack_at or ack.at,
@@ -780,7 +783,7 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     events = [Event(ack.at, "acknowledged", detail, ack.by, rec.level)]
     if ack.delegate:
         handlers = (ack.delegate, *[h for h in rec.handlers if h != ack.delegate])
-        rec = replace(rec, current=replace(rec.current, owner=ack.delegate, handlers=handlers))
+        rec = evolve(rec, current=replace(rec.current, owner=ack.delegate, handlers=handlers))
         handed = ctx.voice.t(S.DELEGATED).format(person=ctx.voice.name(ack.delegate))
         events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.level))
     return rec.with_events(*events), True
@@ -817,7 +820,7 @@ def _acknowledge_clock(
             return escalated[0], escalated[1], Did.ESCALATE
         # at the top of the ladder: remind, never go further
         if not rec.ack_breached:
-            rec = replace(rec, ack_breached=True)
+            rec = evolve(rec, ack_breached=True)
         if now >= (rec.remind_due or ack_due):
             actions, rec = _remind(ctx, snap, rec, severity, itype.sensitive, now)
             return actions, rec, Did.REMIND
@@ -839,7 +842,7 @@ def _resolve_clock(
 ) -> _Step:
     """The resolve deadline: marked breached once; then one level up per level, or a note at the top."""
     if rec.resolve_due is not None and now >= rec.resolve_due and not rec.resolve_breached:
-        rec = replace(rec, resolve_breached=True).with_events(
+        rec = evolve(rec, resolve_breached=True).with_events(
             Event(rec.resolve_due, "resolve_breached", ctx.voice.t(S.RESOLVE_PASSED))
         )
     due = rec.resolve_escalate_due
@@ -856,7 +859,7 @@ def _resolve_clock(
         itype.sensitive,
         ctx.voice.t(S.RESOLVE_PASSED_AT_TOP),
     )
-    rec = replace(
+    rec = evolve(
         rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
     ).with_events(
         Event(
@@ -898,13 +901,13 @@ def _escalate(
         return None
     cell = rules.cell(itype.id, severity.id)
     staff = ctx.staffing.climb(cell, rec.team, rec.level + 1, up, now)
-    new = replace(
+    new = evolve(
         rec,
         current=_level_start(ctx, severity, staff, now),
         ack_breached=rec.ack_breached or why == "acknowledge",
     )
     if why == "resolve":
-        new = replace(
+        new = evolve(
             new,
             resolve_escalated_levels=new.resolve_escalated_levels + (rec.level,),
             resolve_escalate_due=ctx.clocks.due(severity.resolve, now, severity),
@@ -1035,7 +1038,7 @@ def _nudge(
         [owner] if owner else [],
         ctx.voice.t(S.NOTIFY_NUDGE),
     )
-    rec = replace(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
+    rec = evolve(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
         Event(now, "nudged", reason, rec.owner, rec.level)
     )
     return actions, rec
@@ -1064,7 +1067,7 @@ def _remind(
         ctx, snap, rec, severity, sensitive, step, body, recipients, ctx.voice.t(S.NOTIFY_REMIND)
     )
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
-    rec = replace(
+    rec = evolve(
         rec, reminders=count, current=replace(rec.current, remind_due=next_due)
     ).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
     return actions, rec
@@ -1107,7 +1110,7 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: date
         decision=decision_text,
     )
     detail = W.closed(why, ack, resolve, ctx.voice.texts)
-    rec = replace(record, status="closed", closed_at=at, outcome=outcome).with_events(
+    rec = evolve(record, status="closed", closed_at=at, outcome=outcome).with_events(
         Event(at, "closed", detail, record.owner, record.level)
     )
     return Decision(issue_key=snap.key, did=Did.CLOSE, reason=detail, record=rec, changed=True)

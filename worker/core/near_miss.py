@@ -77,9 +77,14 @@ def near_miss(label: str, known: Sequence[str]) -> str | None:
     return best[2] if best is not None else None
 
 
-def near_misses(rules: Rules, labels: Iterable[str]) -> tuple[NearMiss, ...]:
-    """The labels among ``labels`` that almost name a severity or a kind, with what they meant."""
-    known = targets(rules)
+def near_misses(
+    rules: Rules, labels: Iterable[str], known: Sequence[str] | None = None
+) -> tuple[NearMiss, ...]:
+    """The labels among ``labels`` that almost name a severity or a kind, with what they meant.
+
+    ``known``: ``targets(rules)`` when the caller already holds it (``decide``'s context does)."""
+    if known is None:
+        known = targets(rules)
     out = []
     for label in labels:
         suggestion = near_miss(label, known)
