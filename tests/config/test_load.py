@@ -278,6 +278,9 @@ def _paths(
     return out
 
 
+# slow tier: a sweep of 100+ whole configuration loads; the pinned malformed corpus
+# (test_malformed.py) covers each kind of error in the quick tier
+@pytest.mark.slow
 def test_wrong_shapes_anywhere_are_reported_never_raised(ws: Workspace) -> None:
     """Put a list or a number in place of each of the first two levels of the config."""
     import copy

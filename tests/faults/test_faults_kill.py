@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.harness import World
 from tests.faults.faults_support import (
     STEPS_PARIS,
@@ -74,6 +76,9 @@ def test_killed_between_comment_post_and_record_write(world: World) -> None:
     assert_exactly_once(world, [key])
 
 
+# slow tier: a random campaign of six real worker processes killed mid-cycle; the deterministic
+# kill between the comment and the record write stays in the quick tier
+@pytest.mark.slow
 def test_killed_at_random_points_of_cycles(example_config: Config) -> None:
     """Several children killed after a random number of requests, at two steps of the campaign; then
     ordinary cycles finish the work and the result equals a run that was never interrupted."""

@@ -183,6 +183,9 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     )
 
 
+# slow tier: six real command processes; the whole cycle with every provider echoing the secrets
+# runs in process in the quick tier (above)
+@pytest.mark.slow
 def test_commands_print_and_write_no_secret_in_any_form(
     example_config: Config, tmp_path: Path
 ) -> None:

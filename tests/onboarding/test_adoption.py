@@ -25,6 +25,9 @@ def world(example_config: Config) -> Iterator[World]:
     yield from start_world(configured(example_config), START)
 
 
+# slow tier: 300 issues through a whole first tick (scenario scale); the smaller adoption tests
+# below stay in the quick tier
+@pytest.mark.slow
 def test_first_live_tick_adopts_a_few_hundred_old_labels_quietly(world: World) -> None:
     keys = seed(world, 300, start=START - timedelta(days=3), step=timedelta(minutes=13))
     world.clock.advance(timedelta(minutes=5))

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.cli.test_cli import run_cli
 from tests.e2e.harness import World
 from worker.cycle.shadow import ShadowBook
@@ -73,6 +75,8 @@ def _play(shadow: bool) -> tuple[list[tuple[str, str]], JiraSite, ShadowBook | N
     return decisions, site, book
 
 
+# slow tier: the demo's whole day played twice; the shadow tick below stays in the quick tier
+@pytest.mark.slow
 def test_a_shadow_day_decides_like_a_live_day_and_writes_nothing() -> None:
     live, _, _ = _play(shadow=False)
     shadow, site, book = _play(shadow=True)
