@@ -81,3 +81,22 @@ def test_render_path_and_issue() -> None:
         ConfigIssue(F, None, (), "file not found.", "create it").render()
         == "f.yaml: file not found.\n  ==> fix: create it"
     )
+
+
+def test_a_text_parsed_again_is_the_same_and_each_caller_owns_its_copy() -> None:
+    """parse_yaml keeps parsed texts (yamlloc._parsed); what a caller changes is its own copy."""
+    from worker.config import yamlloc
+
+    text = "a:\n  b: [1, 2]\n  c: {d: x}\nb: &x [3]\nc: *x\n"
+    first, issues = parse_yaml(Path("f.yaml"), text)
+    assert issues == []
+    first.data["a"]["b"].append(99)
+    first.data["a"]["c"]["d"] = "changed"
+    first.data["b"].append(4)
+    again, _ = parse_yaml(Path("f.yaml"), text)
+    fresh, _ = yamlloc._parse(Path("f.yaml"), text)  # no cache
+    assert again.data == fresh.data == {"a": {"b": [1, 2], "c": {"d": "x"}}, "b": [3], "c": [3]}
+    assert again.lines == fresh.lines and again.key_lines == fresh.key_lines
+    assert again.data["b"] is not again.data["c"]  # an alias gives two values, as before
+    other, _ = parse_yaml(Path("g.yaml"), "a: [")  # the file is part of the key
+    assert other.file == Path("g.yaml")

@@ -19,6 +19,7 @@ of them is reported at a line, never a byte offset.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -215,7 +216,37 @@ class _Walker:
 
 
 def parse_yaml(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
-    """Parse ``text`` (the content of ``file``); an empty document gives ``data=None``."""
+    """Parse ``text`` (the content of ``file``); an empty document gives ``data=None``.
+
+    Parsing is pure-Python PyYAML (a few ms per file), and one process often reads the same text
+    again: ``check`` and then the load, ``run`` re-reading an unchanged config, a test suite loading
+    the example hundreds of times. :func:`_parsed` is an explicit cache keyed by (file, text);
+    every caller gets its own copy of the data, so what it changes is its own.
+    """
+    if len(text) > _CACHED_TEXT:
+        return _parse(file, text)
+    doc, issues = _parsed(file, text)
+    return YamlDoc(doc.file, _copy(doc.data), dict(doc.lines), dict(doc.key_lines)), list(issues)
+
+
+_CACHED_TEXT = 100_000  # characters; the shipped files are under 10 kB, larger ones are not kept
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
+    return _parse(file, text)
+
+
+def _copy(data: Any) -> Any:
+    """A copy of parsed data: new dicts and lists (the only mutable values the walker builds)."""
+    if isinstance(data, dict):
+        return {k: _copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_copy(v) for v in data]
+    return data
+
+
+def _parse(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
 
     def refused(line: int | None, message: str, fix: str) -> tuple[YamlDoc, list[ConfigIssue]]:
         return YamlDoc(file, None), [ConfigIssue(file, line, (), message, fix)]
