@@ -193,7 +193,10 @@ class ConfluencePort(Protocol):
 # --------------------------------------------------------------------------------------------
 
 
-def _retry_after_seconds(resp: requests.Response) -> float | None:
+def _retry_after_seconds(
+    resp: requests.Response, now: Callable[[], float] = time.time
+) -> float | None:
+    """Retry-After in seconds: a number, or an HTTP date counted from ``now`` (the wall clock)."""
     raw = resp.headers.get("Retry-After")
     if raw is None:
         return None
@@ -205,7 +208,7 @@ def _retry_after_seconds(resp: requests.Response) -> float | None:
         when = parsedate_to_datetime(raw)
     except (TypeError, ValueError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, when.timestamp() - now())
 
 
 class _RetryableStatus(Exception):
