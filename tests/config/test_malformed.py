@@ -2004,30 +2004,30 @@ def test_load_config_raises_the_same_issues(
 
 
 @pytest.mark.slow
-def test_every_case_through_a_real_process_prints_no_traceback(tmp_path: Path) -> None:
-    """``python -m worker check`` in a fresh process for every case of the corpus."""
+@pytest.mark.parametrize(("edits", "expected"), ALL_CASES)
+def test_every_case_through_a_real_process_prints_no_traceback(
+    tmp_path: Path, edits: list[Edit], expected: list[str]
+) -> None:
+    """``python -m worker check`` in a fresh process for every case of the corpus (one test per
+    case, so the parallel workers share the corpus)."""
     import shutil
     import subprocess
     import sys
 
     from tests.config.workspace import ROOT
 
-    failures = []
-    for case in ALL_CASES:
-        edits, expected = case.values
-        folder = tmp_path / str(case.id)
-        shutil.copytree(ROOT / "rules", folder / "rules")
-        shutil.copy(ROOT / "config.example.yaml", folder / "config.yaml")
-        apply(Workspace(folder), edits)  # type: ignore[arg-type]
-        res = subprocess.run(
-            [sys.executable, "-m", "worker", "check", "--skip-env", "--config", "config.yaml"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env={"PATH": "", "PYTHONPATH": str(ROOT)},
-        )
-        text = res.stdout + res.stderr
-        if "Traceback" in text or res.returncode != 2 or expected[0] not in text:  # type: ignore[index]
-            failures.append(f"{case.id}: exit {res.returncode}\n{text[-2000:]}")
-    assert failures == []
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    shutil.copy(ROOT / "config.example.yaml", tmp_path / "config.yaml")
+    apply(Workspace(tmp_path), edits)
+    res = subprocess.run(
+        [sys.executable, "-m", "worker", "check", "--skip-env", "--config", "config.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "", "PYTHONPATH": str(ROOT)},
+    )
+    text = res.stdout + res.stderr
+    assert "Traceback" not in text, text[-2000:]
+    assert res.returncode == 2, text[-2000:]
+    assert expected[0] in text, text[-2000:]
