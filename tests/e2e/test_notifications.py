@@ -87,7 +87,8 @@ def test_s1_with_the_phone_provider_failing_sends_one_sms_each(
     world: World, slack: FakeSlack
 ) -> None:
     responses.add_passthru("http://127.0.0.1")
-    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    # a definite refusal, retried later (a 5xx would leave the call's fate unknown: see below)
+    responses.post(CALLS, json={"code": 21215, "message": "Geo permission missing"}, status=400)
     responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
     key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
     memory = Memory()
@@ -107,6 +108,32 @@ def test_s1_with_the_phone_provider_failing_sends_one_sms_each(
 
 
 @responses.activate
+def test_s1_with_the_phone_provider_answering_5xx_never_calls_twice(
+    world: World, slack: FakeSlack
+) -> None:
+    """A 5xx from Twilio does not say the call was not placed (no idempotency key): the phone
+    channel is abandoned at once, visibly, and the SMS backup goes out; no call is ever repeated."""
+    responses.add_passthru("http://127.0.0.1")
+    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+    memory = Memory()
+    n = notifier(world, slack)
+    for _ in range(4):
+        world.cycle(memory, notifier=n).run()
+        world.clock.advance(timedelta(seconds=30))
+    assert sorted(to_numbers(CALLS)) == sorted([PHONES[CPO], PHONES[CTO]])  # once each
+    assert sorted(to_numbers(MESSAGES)) == sorted([PHONES[CPO], PHONES[CTO]])
+    rec = world.record(key)
+    assert rec["notify_retry"] == []
+    (event,) = [e for e in rec["timeline"] if e["kind"] == "abandoned"]
+    assert (
+        event["detail"].startswith("route via phone: outcome unknown")
+        and "backup: sms sent" in event["detail"]
+    )
+
+
+@responses.activate
 def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(
     world: World, slack: FakeSlack
 ) -> None:
@@ -123,7 +150,7 @@ def test_a_failing_channel_never_blocks_the_comment_or_the_assignment(
 @responses.activate
 def test_the_timeline_says_where_each_notification_went(world: World, slack: FakeSlack) -> None:
     responses.add_passthru("http://127.0.0.1")
-    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    responses.post(CALLS, json={"code": 21215, "message": "Geo permission missing"}, status=400)
     responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
     key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
     world.tick(notifier=notifier(world, slack))

@@ -32,7 +32,9 @@ def test_s1_with_phone_failing_sends_one_sms_each_and_one_dedicated_channel(
     fake_slack: FakeSlack,
 ) -> None:
     responses.add_passthru("http://127.0.0.1")
-    responses.post(CALLS, json={"code": 20500, "message": "Internal error"}, status=500)
+    # a definite refusal (a 5xx would leave the call's fate unknown: never retried, see
+    # test_notify_twilio.py::test_an_answer_that_leaves_the_call_unknown_is_never_resent)
+    responses.post(CALLS, json={"code": 21215, "message": "Geo permission missing"}, status=400)
     responses.post(MESSAGES, json={"sid": "SM1"}, status=201)
     fake_slack.users_by_email["bob@example.com"] = "UBOB"
     channels = build_channels(

@@ -11,6 +11,7 @@ from fake_slack import Answer, FakeSlack
 from notify_builders import ALICE, Clock, FakeChannel, message
 from notify_smtp import SmtpServer
 from structlog.testing import capture_logs
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from worker.notify.outbox import Dispatcher, OutboxEntry, dump_entries
 from worker.notify.registry import build_channels
@@ -52,7 +53,13 @@ def test_no_secret_in_logs_details_entries_or_reprs(
     )
     responses.post(
         "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json",
-        body=requests.ConnectionError(f"https://AC123:{TWILIO_TOKEN}@api.twilio.com refused"),
+        body=requests.ConnectionError(  # refused: never sent, so a plain failure
+            MaxRetryError(
+                None,
+                f"https://AC123:{TWILIO_TOKEN}@api.twilio.com",
+                NewConnectionError(None, f"https://AC123:{TWILIO_TOKEN}@api.twilio.com refused"),
+            )
+        ),
     )
     responses.post(
         "https://events.pagerduty.com/v2/enqueue",

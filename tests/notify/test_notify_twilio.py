@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
 import requests
 import responses
 from notify_builders import ALICE, BOB, message
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from worker.notify.message import Recipient
+from worker.notify.outbox import Dispatcher, plan_sends
 from worker.notify.twilio import TwilioCallChannel, TwilioClient, TwilioSettings, TwilioSmsChannel
 
 ENV = {"TWILIO_ACCOUNT_SID": "AC123", "TWILIO_AUTH_TOKEN": "tok-456", "TWILIO_FROM": "+15559990000"}
 CALLS = "https://api.twilio.com/2010-04-01/Accounts/AC123/Calls.json"
 MESSAGES = "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def channels() -> tuple[TwilioCallChannel, TwilioSmsChannel]:
@@ -90,12 +96,47 @@ def test_other_4xx_fails_for_that_recipient_and_continues() -> None:
     assert "Alice: HTTP 400 (Twilio 21211: Invalid 'To' Phone Number)" in delivery.detail
 
 
+def refused() -> requests.ConnectionError:
+    return requests.ConnectionError(
+        MaxRetryError(None, MESSAGES, NewConnectionError(None, "refused"))
+    )
+
+
 @responses.activate
-def test_network_error_is_a_failed_delivery() -> None:
-    responses.post(MESSAGES, body=requests.ConnectionError("connection refused"))
+def test_a_connection_never_opened_is_a_failed_delivery_tried_again_later() -> None:
+    responses.post(MESSAGES, body=refused())
     _, sms = channels()
     delivery = sms.send(message(recipients=(ALICE,)))
     assert delivery.status == "failed" and "ConnectionError" in delivery.detail
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"body": requests.ReadTimeout("read timed out")},
+        {"body": requests.ConnectionError("Connection aborted.")},
+        {"json": {"code": 20500, "message": "Internal Server Error"}, "status": 500},
+        {"json": {}, "status": 503},
+    ],
+    ids=["read-timeout", "dropped", "500", "503"],
+)
+@responses.activate
+def test_an_answer_that_leaves_the_call_unknown_is_never_resent(answer: dict[str, Any]) -> None:
+    """Twilio has no idempotency key: a call whose fate is unknown may have rung. The channel is
+    abandoned for that message (the outbox never tries it again) and the backup takes over."""
+    responses.post(CALLS, **answer)
+    responses.post(CALLS, json={"sid": "CA2"}, status=201)
+    phone, _ = channels()
+    delivery = phone.send(message())
+    assert delivery.status == "unknown" and delivery.recipients == (BOB.account_id,)
+    responses.reset()
+    responses.post(CALLS, **answer)
+    responses.post(CALLS, json={"sid": "CA2"}, status=201)
+    outbox = Dispatcher({"phone": phone}, now=lambda: NOW, warned=set())
+    entries = outbox.deliver(message(), ["phone"], [], [], lambda entries: None)
+    (entry,) = entries
+    assert entry.status == "abandoned" and entry.detail.startswith("outcome unknown")
+    assert plan_sends(entry.message_id, ["phone"], [], entries, now=NOW) == []  # never again
 
 
 def test_recipients_without_phone_are_skipped_or_named() -> None:

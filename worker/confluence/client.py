@@ -68,6 +68,12 @@ class ConfluenceUnavailable(ConfluenceError):
     """429 after the retries ran out, or a 5xx: try again later; says nothing about existence."""
 
 
+class ConfluenceOutcomeUnknown(ConfluenceUnavailable):
+    """A write answered with a 5xx, or not answered at all (timeout, dropped connection): it may or may
+    not have been carried out. Confluence's spec documents no 5xx for its writes, so none of them
+    means "not applied"; a caller looks before it sends again."""
+
+
 class ConfluencePagingError(ConfluenceError, RunawayPaging):
     """A listing whose pages would never end (see :mod:`worker.paging`)."""
 
@@ -106,6 +112,7 @@ class Page:
     status: str
     version: int
     body: str | None = None  # storage representation, when asked for
+    author_id: str | None = None  # who created the page
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Page:
@@ -119,6 +126,7 @@ class Page:
             status=str(data.get("status", "current")),
             version=int((data.get("version") or {}).get("number", 0)),
             body=storage.get("value") if isinstance(storage, Mapping) else None,
+            author_id=str(data["authorId"]) if data.get("authorId") else None,
         )
 
 
@@ -271,12 +279,22 @@ class ConfluenceClient:
         headers = {"Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = "application/json"
-        resp = self.session.request(
-            method, url, params=params, data=data, headers=headers, timeout=self.timeout
-        )
+        try:
+            resp = self.session.request(
+                method, url, params=params, data=data, headers=headers, timeout=self.timeout
+            )
+        except (requests.Timeout, requests.ConnectionError) as exc:
+            if method == "GET":
+                raise
+            # the write may have been carried out before the answer was lost
+            raise ConfluenceOutcomeUnknown(
+                0, method, urlsplit(url).path, f"no answer ({type(exc).__name__})"
+            ) from None
         if resp.status_code < 400:
             return resp
         err_cls = _error_for(resp.status_code)
+        if method != "GET" and resp.status_code >= 500:
+            err_cls = ConfluenceOutcomeUnknown
         err = err_cls(
             resp.status_code,
             method,

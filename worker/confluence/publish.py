@@ -13,6 +13,10 @@ of the source it rendered and the page version it wrote::
 * a page with the title but without the property was not made by the worker: it is left alone
   (``skipped_not_owned``) unless the configuration names it by id
 * a 409 on save means the version moved under us: everything is re-read and tried once more
+* creating the page (``POST /pages``) is not idempotent: when its answer leaves the outcome unknown
+  (a 5xx, a timeout, a dropped connection) the page is looked up by title in the space before it is
+  sent again, so the worker never makes two pages; a page the worker account created whose property
+  never got written (the run died in between) is recognised by its author and taken back
 
 The function is generic (title, parent and storage are parameters) so other generated pages,
 such as the monthly review, reuse it.
@@ -28,9 +32,11 @@ from typing import Any, Literal
 from worker.confluence.client import (
     ConfluenceConflict,
     ConfluenceNotFound,
+    ConfluenceOutcomeUnknown,
     ConfluencePort,
     ContentProperty,
     Page,
+    Space,
 )
 
 log = logging.getLogger(__name__)
@@ -158,14 +164,37 @@ def _attempt(client: ConfluencePort, t: _Target) -> PublishResult:
     else:
         page = None
         candidates = client.find_pages(t.title)
+        unmarked = []
         for cand in candidates:
             p = client.get_property(cand.id, t.property_key)
             if _owned_in_space(p, cand, t.space_key):
                 page, prop = cand, p
                 break
+            if p is None:
+                unmarked.append(cand)
+        if page is None:
+            page = _own_unmarked(client, t, unmarked)
         if page is None:
             return _create(client, t, candidates)
     return _refresh(client, t, page, prop)
+
+
+def _own_unmarked(client: ConfluencePort, t: _Target, unmarked: list[Page]) -> Page | None:
+    """A page of the title in the target space, created by the worker's own account, without the
+    worker's property: an earlier run created it and stopped before writing the property (or never
+    heard that the create went through). It is the worker's page; anyone else's is left alone."""
+    mine = [p for p in unmarked if t.worker_account_id and p.author_id == t.worker_account_id]
+    if not mine or not t.space_key:
+        return None
+    space = client.space_by_key(t.space_key)
+    for page in mine:
+        if page.space_id == space.id:
+            log.warning(
+                "confluence.publish.unmarked_own_page",
+                extra={"page_id": page.id, "title": t.title},
+            )
+            return page
+    return None
 
 
 def _property_value(t: _Target, page: Page, version: int) -> dict[str, Any]:
@@ -195,10 +224,10 @@ def _create(client: ConfluencePort, t: _Target, candidates: list[Page]) -> Publi
         return PublishResult(
             "dry_run", None, None, 0, f"would create {t.title!r} in space {t.space_key}"
         )
-    created = client.create_page(
-        space_id=space.id, title=t.title, storage=t.storage, parent_id=t.parent_id
+    created = _create_once(client, t, space)
+    _create_property_once(
+        client, created, t.property_key, _property_value(t, created, created.version)
     )
-    client.create_property(created.id, t.property_key, _property_value(t, created, created.version))
     log.info(
         "confluence.publish.created", extra={"page_id": created.id, "version": created.version}
     )
@@ -273,15 +302,58 @@ def _refresh(
     )
     value = _property_value(t, saved, saved.version)
     if prop is None:
-        client.create_property(saved.id, t.property_key, value)
+        _create_property_once(client, saved, t.property_key, value)
     else:
         try:
             client.update_property(saved.id, prop, value)
         except ConfluenceConflict:
             fresh = client.get_property(saved.id, t.property_key)
             if fresh is None:
-                client.create_property(saved.id, t.property_key, value)
+                _create_property_once(client, saved, t.property_key, value)
             else:
                 client.update_property(saved.id, fresh, value)
     log.info("confluence.publish.updated", extra={"page_id": saved.id, "version": saved.version})
     return PublishResult("updated", saved.id, saved.version, 0, message, editors)
+
+
+CREATE_ATTEMPTS = 2  # sends of one new page per publish when the answers leave its fate unknown
+
+
+def _create_once(client: ConfluencePort, t: _Target, space: Space) -> Page:
+    """``POST /pages`` with look-up-before-resend: after an answer that leaves the outcome unknown,
+    the page is looked for by title in the space; only when it is not there is it sent again."""
+    for attempt in range(1, CREATE_ATTEMPTS + 1):
+        try:
+            return client.create_page(
+                space_id=space.id, title=t.title, storage=t.storage, parent_id=t.parent_id
+            )
+        except ConfluenceOutcomeUnknown as exc:
+            found = [
+                p for p in client.find_pages(t.title, space_id=space.id) if p.space_id == space.id
+            ]
+            log.warning(
+                "confluence.publish.create_outcome_unknown",
+                extra={"title": t.title, "error": str(exc), "found": bool(found)},
+            )
+            if found:
+                return found[0]
+            if attempt == CREATE_ATTEMPTS:
+                raise PublishError(
+                    f"creating {t.title!r} in space {t.space_key} got no clear answer twice ({exc}) "
+                    "and the page is not there; the next publish looks for it before creating it"
+                ) from exc
+    raise AssertionError("unreachable")
+
+
+def _create_property_once(client: ConfluencePort, page: Page, key: str, value: Any) -> None:
+    """``POST …/properties`` with look-up-before-resend (a second create of the same key is refused
+    with 400, so a blind resend would fail where the first had worked)."""
+    try:
+        client.create_property(page.id, key, value)
+    except ConfluenceOutcomeUnknown as exc:
+        log.warning(
+            "confluence.publish.property_outcome_unknown",
+            extra={"page_id": page.id, "error": str(exc)},
+        )
+        if client.get_property(page.id, key) is None:
+            client.create_property(page.id, key, value)

@@ -7,7 +7,9 @@ from typing import Literal
 
 from worker.redact import redact
 
-DeliveryStatus = Literal["sent", "failed", "skipped"]
+# "unknown": the provider may have acted (an answer lost after sending, a 5xx): never sent again,
+# recorded as abandoned, and the backup goes to the people not known to be reached
+DeliveryStatus = Literal["sent", "failed", "skipped", "unknown"]
 
 
 @dataclass(frozen=True)

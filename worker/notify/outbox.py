@@ -253,9 +253,14 @@ class Dispatcher:
     def _outcome(self, intent: OutboxEntry, delivery: Delivery) -> OutboxEntry:
         now = self._now()
         reached = intent.reached + tuple(r for r in delivery.recipients if r not in intent.reached)
-        status: EntryStatus = delivery.status
         detail = delivery.detail
         retry_at = None
+        status: EntryStatus
+        if delivery.status == "unknown":
+            status = "abandoned"
+            detail = f"outcome unknown, not sent again: {detail}"
+        else:
+            status = delivery.status
         if status == "failed":
             if intent.attempts >= self._max_attempts:
                 status = "abandoned"

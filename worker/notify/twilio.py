@@ -18,6 +18,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 import requests
+from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient
@@ -135,6 +136,7 @@ class _Result:
     detail: str
     rate_limited: bool = False
     retry_after: float | None = None
+    unknown: bool = False  # sent, but the answer leaves open whether Twilio acted on it
 
 
 class TwilioClient:
@@ -155,8 +157,12 @@ class TwilioClient:
                 url, data=form, auth=(s.account_sid or "", s.auth_token or ""), timeout=_TIMEOUT
             )
         except requests.RequestException as exc:
-            # The exception text can contain the URL; the type is enough and safe to show.
-            return _Result(False, f"request error {type(exc).__name__}")
+            if _never_sent(exc):
+                # The exception text can contain the URL; the type is enough and safe to show.
+                return _Result(False, f"request error {type(exc).__name__}")
+            # The request may have reached Twilio (a read timeout, a connection lost mid-answer):
+            # Twilio has no idempotency key, so a resend could ring the phone twice.
+            return _Result(False, f"no answer ({type(exc).__name__})", unknown=True)
         if response.status_code == 429:
             return _Result(
                 False,
@@ -166,7 +172,8 @@ class TwilioClient:
             )
         if not 200 <= response.status_code < 300:
             detail = f"HTTP {response.status_code}{_twilio_error(response)}"
-            return _Result(False, redact(detail))
+            # a 5xx does not say the call or message was not created
+            return _Result(False, redact(detail), unknown=response.status_code >= 500)
         sid = _json(response).get("sid")
         return _Result(True, f"sid {sid}" if sid else "accepted")
 
@@ -189,6 +196,15 @@ class TwilioClient:
                 "Body": sms_body(message, bool(self.settings.public_url)),
             },
         )
+
+
+def _never_sent(exc: requests.RequestException) -> bool:
+    """The request provably never left: no connection could be opened (refused, DNS, connect timeout)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, (NewConnectionError, NameResolutionError))
 
 
 def _json(response: requests.Response) -> dict[str, Any]:
@@ -230,11 +246,13 @@ class _TwilioChannel:
         reached: list[str] = []
         problems: list[str] = []
         retry_after: float | None = None
+        unknown = False
         for recipient in with_phone:
             result = self._one(recipient.phone or "", message)
             if result.ok:
                 reached.append(recipient.account_id)
                 continue
+            unknown = unknown or result.unknown
             problems.append(f"{recipient.name}: {result.detail}")
             if result.rate_limited:
                 retry_after = result.retry_after
@@ -243,7 +261,11 @@ class _TwilioChannel:
         notes = [f"reached {len(reached)} of {len(with_phone)}"] + problems
         if without:
             notes.append("no phone number for " + ", ".join(without))
-        status: Literal["sent", "failed"] = "failed" if problems else "sent"
+        # one outcome unknown: the channel is not tried again for anyone (the backup covers the
+        # people not known to be reached) -- at-most-once beats a second call
+        status: Literal["sent", "failed", "unknown"] = (
+            "unknown" if unknown else "failed" if problems else "sent"
+        )
         return Delivery(self.id, status, "; ".join(notes), tuple(reached), retry_after)
 
 

@@ -19,6 +19,7 @@ responses are errors such as 401/429/503) and :attr:`ConfluenceSite.requests` (w
 from __future__ import annotations
 
 import base64
+import contextlib
 import html.entities
 import json
 import re
@@ -151,6 +152,7 @@ class _Fault:
     path: re.Pattern[str] | None
     remaining: int
     retry_after: str | None
+    applied: bool = False  # the request is carried out, then answered with ``status``
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,8 +281,13 @@ class ConfluenceSite:
         method: str | None = None,
         path: str | None = None,
         retry_after: float | None = None,
+        applied: bool = False,
     ) -> None:
-        """Answer the next ``count`` requests matching ``method`` and the ``path`` regex with ``status``."""
+        """Answer the next ``count`` requests matching ``method`` and the ``path`` regex with ``status``.
+
+        ``applied``: carry the request out first, then answer ``status`` anyway -- a gateway or a
+        node failing after the write committed, which leaves the client unable to tell (Confluence's
+        spec documents no 5xx for its writes, so no 5xx means "not applied")."""
         with self._lock:
             self._faults.append(
                 _Fault(
@@ -289,6 +296,7 @@ class ConfluenceSite:
                     re.compile(path) if path else None,
                     count,
                     None if retry_after is None else f"{retry_after:g}",
+                    applied,
                 )
             )
 
@@ -452,6 +460,10 @@ class ConfluenceSite:
         with self._lock:
             self.requests.append((req.method, req.path))
             fault = self._take_fault(req)
+            if fault is not None and fault.applied and req.user is not None:
+                # (refused anyway: the injected answer hides that too)
+                with contextlib.suppress(_HttpError, BadJson):
+                    self._route(req, req.path[len(PREFIX) :].rstrip("/") or "/")
             if fault is not None:
                 headers = (
                     {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
