@@ -371,6 +371,7 @@ def _check_online(args: argparse.Namespace, env: Mapping[str, str]) -> None:
         services.config,
         wiki=services.wiki,
         public_url=env.get("ESCALATION_WORKER_PUBLIC_URL") or None,
+        account_id=services.memory.account_id,
     )
     for note in report.notes:
         print(f"online: {note}")
@@ -411,7 +412,23 @@ def cmd_explain(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         print(explain_json(cycle.context(), loaded, services.now()))
     else:
         print(explain(cycle.context(), loaded, services.now()))
+        print(unstored_line(cycle, loaded), end="")
     return EXIT_OK
+
+
+def unstored_line(cycle: Any, loaded: Any) -> str:
+    """``explain``'s line for a record Jira refuses (from the site-wide list), or nothing."""
+    from worker.cycle.claims import digest
+    from worker.cycle.unstored import UnstoredBook, fix_for
+
+    cycle.identify()
+    entry = UnstoredBook(cycle.gateway, cycle.memory.account_id).load().get(loaded.snapshot.key)
+    if entry is None or entry.get("state") != digest(loaded.record):
+        return ""
+    return (
+        f"  record not stored since {entry['at']}: {entry['error']}\n"
+        f"    ==> {fix_for(entry['error'])}\n"
+    )
 
 
 def _lock_for(args: argparse.Namespace, site_url: str) -> Any:

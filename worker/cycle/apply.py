@@ -85,6 +85,21 @@ class RecordTooLarge(JiraError):
     """A record still above the property size limit after ``fit`` moved everything it could."""
 
 
+class RecordNotStored(JiraError):
+    """Jira refuses the issue's record or claim (400/403 on the property PUT, or too large): nothing
+    can be stored on the issue. ``state``: the digest of the record it still holds."""
+
+    def __init__(self, message: str, status: int | None, state: str) -> None:
+        super().__init__(message, status)
+        self.state = state
+
+
+def refused_write(exc: JiraError) -> bool:
+    """A property PUT refused for good: the request or the value is wrong (400), or the worker may
+    not edit the issue (403). A 404 means the issue is gone, a 5xx or 429 is not a refusal."""
+    return exc.status in (400, 403) and not isinstance(exc, (RetryableError, AmbiguousWriteError))
+
+
 class RecordWriteRefused(JiraError):
     """The record could not be written where an effect needs its intent recorded first."""
 
@@ -98,6 +113,8 @@ class ApplyResult:
     record: Record | None = None
     note: str = ""
     unfinished: bool = False  # effects left pending for the next cycle (an error of this cycle)
+    unstored: str = ""  # the new record was refused (a fallback was stored): why
+    stored_state: str = ""  # digest of the record stored on the issue after this apply
 
 
 class Applier:
@@ -263,9 +280,16 @@ class Applier:
 
         slot = slot_key(pk, state, generation)
         t0 = time.perf_counter()
-        created = self.gateway.put_property(
-            key, slot, slot_value(self.claim, server, [a.id for a in todo], state)
-        )
+        try:
+            created = self.gateway.put_property(
+                key, slot, slot_value(self.claim, server, [a.id for a in todo], state)
+            )
+        except JiraError as exc:
+            if refused_write(exc):
+                raise RecordNotStored(
+                    f"record not stored: the claim write was refused ({exc})", exc.status, state
+                ) from exc
+            raise
         latency = time.perf_counter() - t0
         if not created:
             # our PUT replaced the winner's value: say so in the slot, for the winner's read-back
@@ -524,8 +548,18 @@ class Applier:
             fallback = replace(intent, writer=self.claim, claimed_at=None).with_done(*sorted(done))
             fallback = replace(fallback, outbox=tuple(outbox), notify_retry=tuple(retry))
             fallback = with_failure(fallback, self.now(), f"record not stored: {exc}")
-            log.error("record_not_stored", issue=key, error=str(exc))
-            self._write(key, fallback)
+            try:
+                stored = self._write(key, fallback)
+            except JiraError as again:
+                if refused_write(again):
+                    raise RecordNotStored(
+                        f"record not stored: {exc}; nor the previous one with the failure ({again})",
+                        again.status,
+                        digest(fresh.record),
+                    ) from again
+                raise
+            result.unstored = f"record not stored: {exc}"[:300]
+            result.stored_state = digest(read_record(to_json(stored))[0])
             result.record = fallback
             result.failed.append(f"{key}:record")
             result.note = f"the new record could not be stored: {exc}"

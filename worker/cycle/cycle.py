@@ -38,10 +38,19 @@ from worker.core.near_miss import near_misses
 from worker.core.record import Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle import adoption
-from worker.cycle.apply import Applier, ApplyResult, Claim, Notifier, mark_live, new_claim_token
+from worker.cycle.apply import (
+    Applier,
+    ApplyResult,
+    Claim,
+    Notifier,
+    RecordNotStored,
+    mark_live,
+    new_claim_token,
+)
 from worker.cycle.gather import Gatherer, Loaded, moved, relevant, watching
 from worker.cycle.shadow import ShadowApplier, ShadowBook
 from worker.cycle.storm import StormGuard
+from worker.cycle.unstored import UnstoredBook, fix_for
 from worker.i18n import texts_for
 from worker.jira import jql
 from worker.jira.gateway import JiraGateway, JiraPagingError
@@ -115,6 +124,9 @@ class Memory:
     # (when to look, key, the deadline it was pushed for): a heap with lazy deletion; an entry is
     # valid while the remembered issue still has that deadline
     deadlines: list[tuple[datetime, str, datetime]] = field(default_factory=list)
+    # issues whose record Jira refused, with the error reported (once per process and error)
+    unstored: dict[str, str] = field(default_factory=dict)
+    unstored_book: UnstoredBook | None = None  # the site-wide list, read once when first needed
 
     def remember(self, key: str, cached: Cached, now: datetime) -> None:
         self.issues[key] = cached
@@ -583,6 +595,7 @@ class Cycle:
             elif outcome is not None:
                 claims.append((item, d, outcome))
         if not claims:
+            self._save_unstored()
             return
         if not self.should_stop():
             applier.settle()
@@ -601,6 +614,7 @@ class Cycle:
                 self.progress(report, "act")
             if result is not None:
                 self._record_result(item, d, result, now, report)
+        self._save_unstored()
 
     def _release(self, applier: Applier, claim: Claim, report: CycleReport) -> None:
         """Withdraw a claim whose effects were not started (stopping): the next cycle decides afresh."""
@@ -795,17 +809,56 @@ class Cycle:
         key = item.snapshot.key
         try:
             return step()
+        except RecordNotStored as exc:
+            self._not_stored(key, str(exc), exc.state, report)
+            return None
         except JiraError as exc:
             report.errors.append(f"{key}: {exc}")
             log.error("apply_failed", issue=key, error=str(exc), hint="retried next cycle")
             self.memory.issues.pop(key, None)
             return None
 
+    def _not_stored(self, key: str, error: str, state: str, report: CycleReport) -> None:
+        """A record Jira refuses: an error of the first cycle of this process that meets it (and on
+        the site-wide list ``check --online`` and ``explain`` read), not a new error every poll."""
+        m = self.memory
+        m.issues.pop(key, None)
+        if m.unstored.get(key) != error:
+            m.unstored[key] = error
+            report.errors.append(f"{key}: {error}")
+            log.error("record_not_stored", issue=key, error=error, fix=fix_for(error))
+        else:
+            log.debug("record_still_not_stored", issue=key)
+        if m.unstored_book is None:
+            m.unstored_book = UnstoredBook(self.gateway, m.account_id)
+        try:
+            m.unstored_book.note(key, error, self.now(), state)
+        except JiraError as exc:
+            log.warning("unstored_list_unreadable", error=str(exc))
+
+    def _stored(self, key: str) -> None:
+        """The record of ``key`` was stored: a refusal noted by this process no longer holds."""
+        m = self.memory
+        if m.unstored.pop(key, None) is not None and m.unstored_book is not None:
+            m.unstored_book.clear(key)
+
+    def _save_unstored(self) -> None:
+        book = self.memory.unstored_book
+        if book is not None and self.shadow is None:
+            try:
+                book.save()
+            except JiraError as exc:
+                log.warning("unstored_list_not_saved", error=str(exc), hint="written next cycle")
+
     def _record_result(
         self, item: Loaded, d: Decision, result: ApplyResult, now: datetime, report: CycleReport
     ) -> None:
         key = item.snapshot.key
         report.applied.append(result)
+        if result.unstored:
+            self._not_stored(key, result.unstored, result.stored_state, report)
+        elif result.record is not None:
+            self._stored(key)
         record = result.record if result.record is not None else d.record
         for action in result.performed:
             report.actions[action.kind] += 1

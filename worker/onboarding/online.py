@@ -56,6 +56,7 @@ def check_online(
     *,
     wiki: Callable[[], SpaceLookup] | None,
     public_url: str | None = None,
+    account_id: str | None = None,
 ) -> OnlineReport:
     findings: list[Finding] = []
     notes: list[str] = []
@@ -68,7 +69,25 @@ def check_online(
         _space(wiki, config, findings, notes)
     if public_url:
         notes.append(_webhook_note(public_url))
+    _unstored(gateway, account_id, findings)
     return OnlineReport(tuple(findings), tuple(notes))
+
+
+def _unstored(gateway: JiraGateway, account_id: str | None, findings: list[Finding]) -> None:
+    """Issues whose escalation record Jira refused (noted by the cycles on the worker's account), as
+    long as the issue still holds the record it held then."""
+    from worker.cycle.unstored import fix_for, still_unstored
+
+    if account_id is None:
+        account_id = str(gateway.myself().get("accountId") or "") or None
+    for issue, entry in still_unstored(gateway, account_id):
+        findings.append(
+            Finding(
+                f"issue {issue}",
+                f"its escalation record could not be stored (since {entry['at']}): {entry['error']}",
+                fix_for(entry["error"]),
+            )
+        )
 
 
 def _projects(gateway: JiraGateway, config: Config, findings: list[Finding]) -> list[str]:
