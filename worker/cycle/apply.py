@@ -350,6 +350,9 @@ class Applier:
             log.info(
                 "claim_lost", issue=key, slot=slot, reason="the record changed after the claim"
             )
+            if latency is not None:
+                # the slot we just created names a state the record has left: it serves nobody
+                self._delete_slots(key, [slot])
             return False
         if held is not None and held.token is None and held.lost and held.lost != self.claim:
             # a loser replaced our value and confessed: the slot is ours; put our token back
@@ -379,6 +382,22 @@ class Applier:
         next cycle claims the same state at once instead of waiting for the lease."""
         if claim.written is None:
             self.gateway.delete_property(claim.fresh.snapshot.key, claim.slot)
+
+    def _drop_slots(self, claim: Claim) -> None:
+        """The record has moved on from the claimed state: that state's slots -- ours and those of
+        dead holders we took over -- serve nobody any more and are deleted, so an issue keeps no
+        slot at rest. Safe for exclusion: a late process that creates a deleted slot again finds,
+        on its read-back, a record that is no longer the state it claimed, and stands back."""
+        pk = self.gateway.property_key
+        names = [slot_key(pk, claim.state, g) for g in range(claim.generation, -1, -1)]
+        self._delete_slots(claim.fresh.snapshot.key, names)
+
+    def _delete_slots(self, key: str, names: Sequence[str]) -> None:
+        for name in names:
+            try:
+                self.gateway.delete_property(key, name)
+            except JiraError as exc:  # left behind: a few hundred bytes, harmless
+                log.info("claim_slot_kept", issue=key, slot=name, error=str(exc))
 
     def settle(self) -> None:
         """Nothing to wait for: a won slot is exclusive whatever the others' speed (kept for callers)."""
@@ -457,6 +476,7 @@ class Applier:
                     )
                 record = retried
             result.record = self._write(key, record)
+            self._drop_slots(claim)
             return result
 
         outbox = working_outbox(decision, fresh.record)
@@ -517,6 +537,7 @@ class Applier:
             if self._abandoned:
                 partial = partial.with_events(*self._abandoned)
             self._write(key, partial)
+            self._drop_slots(claim)
             result.record = partial
             return result
 
@@ -539,6 +560,7 @@ class Applier:
         final = self._archive(key, fresh.record, final)
         try:
             result.record = self._write(key, final)
+            self._drop_slots(claim)
         except RetryableError:
             raise
         except JiraError as exc:
@@ -558,6 +580,7 @@ class Applier:
                         digest(fresh.record),
                     ) from again
                 raise
+            self._drop_slots(claim)
             result.unstored = f"record not stored: {exc}"[:300]
             result.stored_state = digest(read_record(to_json(stored))[0])
             result.record = fallback
