@@ -365,8 +365,10 @@ def test_exclusion_costs_five_requests_per_acted_issue(example_config: Config) -
                 per_issue[r.method] += 1
         # per issue: the fresh read and the read-back (GET), the claim (PUT) and its deletion once
         # the record moved on (DELETE); the completion is the record write the worker always made;
-        # notifications add their outbox writes on top
-        assert per_issue["GET"] == 2 * len(keys)
+        # notifications add, per provider call, the claim's read-back and the outbox write
+        sends = len(channel.sent)  # one Slack DM per issue here
+        assert sends == len(keys)
+        assert per_issue["GET"] == 2 * len(keys) + sends
         assert per_issue["PUT"] == len(keys)
         assert per_issue["DELETE"] == len(keys)
         for key in keys:  # no slot left at rest
@@ -489,3 +491,74 @@ def test_sandbox_property_put_answers_201_then_200_and_dates_in_sandbox_time(
         gw.delete_property(key, "p.claim.x")
         assert world.site.property(key, "p.claim.x") is None
         assert gw.put_property(key, "p.claim.x", {"token": "c"}) is True
+
+
+# --- a worker paused inside a provider call, longer than the lease (issue 12) ------------------
+
+
+class Channel:
+    """A provider channel that counts its sends; ``during`` runs inside the first send (a pause)."""
+
+    def __init__(self, channel_id: str, during: Callable[[], None] | None = None) -> None:
+        self.id = channel_id
+        self.sent: list[str] = []
+        self.during = during
+
+    def configured(self) -> bool:
+        return True
+
+    def send(self, message: Message) -> Delivery:
+        self.sent.append(message.id)
+        if self.during is not None:
+            during, self.during = self.during, None
+            during()
+        return Delivery(self.id, "sent", "ok", tuple(r.account_id for r in message.recipients))
+
+
+def test_paused_inside_a_provider_call_the_next_channel_is_not_sent_twice(
+    example_config: Config,
+) -> None:
+    """An S1 routing goes out by phone, then to the Slack channel. The phone call hangs longer than
+    the lease; another worker takes the issue over meanwhile: it finds the phone's intent (abandons
+    it visibly, sends the SMS backup) and sends the Slack channel itself. When the call returns, the
+    first worker checks its claim before the next provider call and stops: every channel once.
+    (Before: the claim was checked only between actions, so the Slack channel went out twice and the
+    paused worker's intent write replaced the record the other one had completed.)"""
+    with make_world(example_config, START) as world:
+        key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-incident"))
+        taker: list[Cycle] = []
+
+        def pause() -> None:  # the call hangs: time passes, the other worker runs meanwhile
+            world.clock.advance(LEASE + timedelta(seconds=30))
+            taker[0].run()
+
+        phone = Channel("phone", during=pause)
+        slack, sms = Channel("slack_channel"), Channel("sms")
+        channels = {"phone": phone, "slack_channel": slack, "sms": sms}
+
+        def process() -> Cycle:
+            notifier = notifier_from_channels(
+                channels, world.config, now=world.clock.now, site_url=world.server.url
+            )
+            return build_cycle(
+                world.config,
+                connection(world.config, world.env()),
+                now=world.clock.now,
+                notifier=notifier,
+                sleep=world.sleeps.append,
+                policy=FAST_POLICY,
+            )
+
+        a = process()
+        taker.append(process())
+        report = a.run()
+        assert not report.errors, report.errors
+        assert Counter(phone.sent) == Counter(slack.sent) == Counter(sms.sent)
+        assert len(phone.sent) == len(slack.sent) == len(sms.sent) == 1
+        rec = world.record(key)
+        assert rec["writer"] == taker[0].claim_token and rec["pending"] == []
+        outbox = {e["channel"]: e["status"] for e in rec["outbox"]}
+        assert outbox == {"phone": "abandoned", "slack_channel": "sent", "sms": "sent"}
+        assert [e["kind"] for e in rec["timeline"]].count("abandoned") == 1
+        assert len(worker_comment_ids(world, key)) == 1
+        assert len(worker_assignments(world, key)) == 1

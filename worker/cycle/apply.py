@@ -100,6 +100,11 @@ def refused_write(exc: JiraError) -> bool:
     return exc.status in (400, 403) and not isinstance(exc, (RetryableError, AmbiguousWriteError))
 
 
+class ClaimLapsed(Exception):
+    """The claim was taken over while this process was slow (checked right before a provider call):
+    nothing more is sent or written; the process that took over completes the issue."""
+
+
 class RecordWriteRefused(JiraError):
     """The record could not be written where an effect needs its intent recorded first."""
 
@@ -402,16 +407,20 @@ class Applier:
     def settle(self) -> None:
         """Nothing to wait for: a won slot is exclusive whatever the others' speed (kept for callers)."""
 
-    def _keep_claim(self, claim: Claim) -> bool:
+    def _keep_claim(self, claim: Claim, *, force: bool = False) -> bool:
         """Before an effect: once half the lease has gone by since the claim was last confirmed, read it
-        back and renew it, so that a long cycle never acts on a claim others may take over."""
-        if self.now() - claim.confirmed < self.lease / 2:
+        back and renew it, so that a long cycle never acts on a claim others may take over.
+
+        ``force`` (right before a provider call): read it back whatever the time, and leave the
+        renewal to the intent write that follows (a record of ours with a fresh ``claimed_at``)."""
+        due = self.now() - claim.confirmed >= self.lease / 2
+        if not due and not force:
             return True
         key = claim.fresh.snapshot.key
         pk = self.gateway.property_key
         if claim.written is None:
             ok = self._still_ours(key, claim.state, claim.slot, claim.generation, claim.todo)
-            if ok:
+            if ok and not force:
                 self.gateway.put_property(
                     key,
                     claim.slot,
@@ -432,9 +441,9 @@ class Applier:
                 and digest(read_record(got.get(pk))[0]) == claim.written
                 and taken not in got
             )
-            if ok:
+            if ok and not force:
                 self._write_intermediate(claim, claim.intent)
-        if ok:
+        if ok and not force:
             claim.confirmed = self.now()
         else:
             log.warning(
@@ -444,12 +453,21 @@ class Applier:
             )
         return ok
 
+    def finish(self, claim: Claim) -> ApplyResult:
+        """Perform the effects while the claim is ours, then record them done."""
+        try:
+            return self._finish(claim)
+        except ClaimLapsed:
+            claim.result.note = (
+                "claim taken over before a notification; the process that took over completes it"
+            )
+            return claim.result
+
     # Complexity over 10 (C901) and ~125 lines: the effects in order with their failure classes
     # (ambiguous, retryable, refused, claim lost), then the one record write and its fallback;
     # split, the running state (done, outbox, retry, intent, notified, result) would be passed
     # between the parts and the order of the exactly-once protocol (docs/design.md) harder to check.
-    def finish(self, claim: Claim) -> ApplyResult:  # noqa: C901
-        """Perform the effects while the claim is ours, then record them done."""
+    def _finish(self, claim: Claim) -> ApplyResult:  # noqa: C901
         fresh, decision, todo, done, result = (
             claim.fresh,
             claim.decision,
@@ -692,6 +710,11 @@ class Applier:
             return outbox
 
         def persist(entries: list[OutboxEntry]) -> None:
+            # right before each provider call: is the claim still ours? A process paused in an
+            # earlier effect (a slow provider, a stall) longer than the lease may have been taken
+            # over; the taker has sent, or abandoned, what this one was about to send
+            if not self._keep_claim(claim, force=True):
+                raise ClaimLapsed(key)
             claim.intent = replace(claim.intent, outbox=tuple(entries))
             try:
                 self._write_intermediate(claim, claim.intent)
