@@ -38,7 +38,7 @@ from worker.cycle.claims import (
 from worker.cycle.cycle import Cycle
 from worker.cycle.notifications import notifier_from_channels
 from worker.notify.message import Delivery, Message
-from worker.sandbox.faults import Hold, Match, Ordering
+from worker.sandbox.faults import FaultRule, Hold, Match, Ordering
 
 START = paris(2026, 3, 2, 9, 0)
 LEASE = timedelta(minutes=2)
@@ -562,3 +562,108 @@ def test_paused_inside_a_provider_call_the_next_channel_is_not_sent_twice(
         assert [e["kind"] for e in rec["timeline"]].count("abandoned") == 1
         assert len(worker_comment_ids(world, key)) == 1
         assert len(worker_assignments(world, key)) == 1
+
+
+# --- a server whose create-if-absent is not atomic: two 201s (assumption 1 false) ---------------
+
+
+def two_201s(world: World) -> FaultRule:
+    return world.site.faults.add(
+        FaultRule(kind="created_anyway", method="PUT", path=r"\.claim\.", times=None)
+    )
+
+
+def test_two_201s_the_earlier_creator_reads_the_later_token_and_stands_back(
+    example_config: Config,
+) -> None:
+    """Both claim writes answered 201; the earlier creator's read-back shows the later one's token
+    (and no confession: the later one believes it won), so it stands back; the later one acts."""
+    channel = CountingChannel()
+    order = Ordering(None, [])
+    with make_world(example_config, START, hooks=(order,)) as world:
+        order.site = world.site
+        key = s2(world)
+        two_201s(world)
+        a, b = worker(world, channel), worker(world, channel)
+        order.steps = [
+            fresh_read(),
+            fresh_read(),
+            claim_put(a.claim_token),
+            claim_put(b.claim_token),
+            read_back(),  # A's read-back after B's write has landed
+        ]
+        order.taken = [False] * len(order.steps)
+        order.done = [threading.Event() for _ in order.steps]
+        both(world, a, b)
+        assert order.completed
+        answers = [r.status for r in world.site.request_log if ".claim." in r.path][:2]
+        assert answers == [201, 200]  # the site's truth; both clients were told 201
+        assert_once(world, key, channel)
+        assert world.record(key)["writer"] == b.claim_token
+        world.tick()
+        assert_once(world, key, channel)
+
+
+def test_two_201s_both_read_back_their_own_token_and_no_effect_doubles(
+    example_config: Config,
+) -> None:
+    """The interleaving the read-back cannot catch: A creates the slot and reads it back before B's
+    write lands, B is told 201 too and reads back its own token; both go on. A's check right before
+    its provider call finds its token overwritten and stops; B's comment is a duplicate of A's (same
+    action id) and is deleted by the next reader of the comments; the assignment to the same person
+    changes nothing. End state: every effect once."""
+    from worker.core.decide import decide
+
+    channel = CountingChannel()
+    order = Ordering(None, [])
+    with make_world(example_config, START, hooks=(order,)) as world:
+        order.site = world.site
+        key = s2(world)
+        rule = two_201s(world)
+        a, b = worker(world, channel), worker(world, channel)
+        now = world.clock.now()
+        steps = []
+        for cyc in (a, b):
+            cyc.identify()
+            ctx = cyc.context()
+            loaded = cyc.gatherer.load_one(key)
+            assert loaded is not None
+            steps.append((cyc._applier(ctx, now), loaded, decide(ctx, loaded.snapshot, None, now)))
+        order.steps = [
+            fresh_read(),
+            fresh_read(),
+            claim_put(a.claim_token),
+            read_back(),
+            claim_put(b.claim_token),
+            read_back(),
+        ]
+        order.taken = [False] * len(order.steps)
+        order.done = [threading.Event() for _ in order.steps]
+        claims: dict[int, Any] = {}
+
+        def claim(i: int) -> None:
+            applier, loaded, d = steps[i]
+            claims[i] = applier.claim_issue(loaded, d)
+
+        for token in (a.claim_token, b.claim_token):
+            mark_live(token, True)  # both processes are running
+        try:
+            threads = [threading.Thread(target=claim, args=(i,)) for i in (0, 1)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            assert order.completed and rule.fired == 2
+            assert all(hasattr(c, "slot") for c in claims.values()), claims  # both think they won
+            first = steps[0][0].finish(claims[0])
+            assert "taken over" in first.note  # A stops before its notification
+            second = steps[1][0].finish(claims[1])
+            assert not second.note and not second.failed
+        finally:
+            for token in (a.claim_token, b.claim_token):
+                mark_live(token, False)
+        assert len(worker_comment_ids(world, key)) == 2  # the comment posted by both ...
+        assert Counter(channel.sent) and set(Counter(channel.sent).values()) == {1}
+        assert len(worker_assignments(world, key)) == 1
+        world.tick()  # ... until the next reader of the comments deletes the later copy
+        assert_once(world, key, channel)

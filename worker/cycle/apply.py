@@ -41,6 +41,7 @@ from worker.core.record import (
     part_to_json,
     to_json,
 )
+from worker.core.snapshot import Comment
 from worker.cycle.claims import (
     HOST,
     SLOT_SCAN,
@@ -626,6 +627,14 @@ class Applier:
         comments = loaded.snapshot.comments
         if not comments:
             return
+        if maybe_doubled(comments):
+            # comments from a search carry no action ids: two identical comments of one author
+            # (the worker's) are read again whole, with their ids, to tell a duplicate for sure
+            try:
+                comments = tuple(self.gateway.comments(loaded.snapshot.key))
+            except JiraError as exc:
+                log.info("compensation_deferred", issue=loaded.snapshot.key, error=str(exc))
+                return
         seen: set[str] = set()
         for c in sorted(comments, key=lambda c: (c.created, int(c.id) if c.id.isdigit() else 0)):
             if c.action_id is None:
@@ -793,6 +802,18 @@ class Applier:
         )
         claim.written = digest(read_record(to_json(stored))[0])
         claim.confirmed = self.now()
+
+
+def maybe_doubled(comments: Sequence[Comment]) -> bool:
+    """Two comments of the same author with the same text, read without their action ids."""
+    seen: set[tuple[str | None, str]] = set()
+    for c in comments:
+        if c.action_id is not None or not c.text:
+            continue
+        if (c.author, c.text) in seen:
+            return True
+        seen.add((c.author, c.text))
+    return False
 
 
 PERMISSIONS = {

@@ -17,6 +17,11 @@ wins its coin toss (``probability``), fires.  Kinds:
              backend committed. The site's request log shows the real status; ``injected`` the fault.
 ``applied_drop``  handle the request normally (its effect happens), then close the connection
              without answering: the client sees a dropped connection for a write that landed.
+``created_anyway``  handle the request normally, and if it answered ``200`` answer ``201`` instead:
+             a server whose create-if-absent is not atomic, telling two simultaneous ``PUT`` requests for an
+             absent property that each created it (the property holds the later value). Jira's spec
+             documents 201 = created, 200 = updated, not their atomicity; this is the failure the
+             claim protocol must detect (docs/design.md, assumption 1).
 
 Python::
 
@@ -46,7 +51,15 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from typing import Any
 
-KINDS = ("status", "latency", "drop", "timeout", "applied_status", "applied_drop")
+KINDS = (
+    "status",
+    "latency",
+    "drop",
+    "timeout",
+    "applied_status",
+    "applied_drop",
+    "created_anyway",
+)
 
 
 @dataclass

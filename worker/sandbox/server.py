@@ -148,7 +148,11 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 if public or server.faults is None
                 else server.faults.decide(method, parts.path)
             )
-            if action is not None and action.kind not in ("applied_status", "applied_drop"):
+            if action is not None and action.kind not in (
+                "applied_status",
+                "applied_drop",
+                "created_anyway",
+            ):
                 self._log(req, action.status, action.kind)
                 if action.kind == "drop":
                     self._drop()
@@ -179,6 +183,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 return
             if action is not None and action.kind == "applied_status":
                 resp = Response(action.status, fault_body(action.status), dict(action.headers))
+            if action is not None and action.kind == "created_anyway" and resp.status == 200:
+                resp = Response(201, resp.body, dict(resp.headers))
             try:
                 self._write(resp)
             except (BrokenPipeError, ConnectionResetError):
