@@ -51,10 +51,14 @@ CASES = [
     ),
     pytest.param(
         [
-            (SEV, "    name: Critical\n", "    name: Critical\n    name: Blocker\n"),
+            (
+                SEV,
+                "    name: {en: Critical, fr: Critique}\n",
+                "    name: {en: Critical, fr: Critique}\n    name: Blocker\n",
+            ),
         ],
         [
-            "rules/severities.yaml:14: severities › S1 › name: duplicate key 'name' (first defined at line 13).",
+            "rules/severities.yaml:16: severities › S1 › name: duplicate key 'name' (first defined at line 15).",
             "  ==> fix: keep one of the two entries; YAML would otherwise silently use the last one",
         ],
         id="duplicate_key",
@@ -74,7 +78,7 @@ CASES = [
             (TYP, "    number: 3\n", "    number: three\n"),
         ],
         [
-            "rules/types.yaml:24: types › scope_disagreement › number: expected a whole number, got the text 'three'.",
+            "rules/types.yaml:30: types › scope_disagreement › number: expected a whole number, got the text 'three'.",
             "  ==> fix: write a whole number, e.g. 3",
         ],
         id="wrong_type",
@@ -84,7 +88,7 @@ CASES = [
             (SEV, "    label: escalation-S4\n", ""),
         ],
         [
-            "rules/severities.yaml:39: severities › S4: missing required key 'label'.",
+            "rules/severities.yaml:47: severities › S4: missing required key 'label'.",
             "  ==> fix: add 'label: ...' under 'S4'",
         ],
         id="missing_key",
@@ -104,7 +108,7 @@ CASES = [
             (SEV, "    resolve: 4h", "    resolve: 4 hrs"),
         ],
         [
-            "rules/severities.yaml:17: severities › S1 › resolve: cannot read the SLA '4 hrs'.",
+            "rules/severities.yaml:21: severities › S1 › resolve: cannot read the SLA '4 hrs'.",
             '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
         ],
         id="bad_sla",
@@ -279,7 +283,7 @@ CASES = [
         [
             (
                 MAT,
-                '  S4: {handlers: [po], note: "Logged and looked at in the weekly review."}\n',
+                "  S4: {handlers: [po], note: {en: Logged and looked at in the weekly review., fr: Consigné et examiné lors de la revue hebdomadaire.}}\n",
                 "",
             ),
         ],
@@ -349,8 +353,8 @@ CASES = [
         [
             (
                 ROL,
-                "direct_manager:       {name: Direct manager,       scope: team,   track: product,     rank: 2}",
-                "direct_manager:       {name: Direct manager,       scope: team,   track: product,     rank: 3}",
+                "scope: team,   track: product,     rank: 2}\n  product_director:",
+                "scope: team,   track: product,     rank: 3}\n  product_director:",
             ),
         ],
         [
@@ -406,7 +410,7 @@ CASES = [
             (SEV, "    acknowledge: 1h\n", "    acknowledge: 2 business days\n"),
         ],
         [
-            "rules/severities.yaml:25: severities › S2 › acknowledge: the acknowledge SLA (2 business days) is longer than the resolve SLA (1 business day).",
+            "rules/severities.yaml:31: severities › S2 › acknowledge: the acknowledge SLA (2 business days) is longer than the resolve SLA (1 business day).",
             "  ==> fix: make acknowledge shorter than resolve (order used: minutes/hours < business days (1 ≈ 8 h) < 1 sprint < next planning)",
         ],
         id="acknowledge_longer_than_resolve",
@@ -416,7 +420,7 @@ CASES = [
             (TYP, "labels: [escalation-type-scope]", "labels: [Escalation-Type-Incident]"),
         ],
         [
-            "rules/types.yaml:27: types › scope_disagreement › labels[0]: duplicate label 'Escalation-Type-Incident': already used by type production_incident (rules/types.yaml:11).",
+            "rules/types.yaml:35: types › scope_disagreement › labels[0]: duplicate label 'Escalation-Type-Incident': already used by type production_incident (rules/types.yaml:15).",
             "  ==> fix: give every severity and every type its own label (labels are compared ignoring case)",
         ],
         id="duplicate_label",
@@ -426,7 +430,7 @@ CASES = [
             (SEV, "label: escalation-S3", "label: esc-S3"),
         ],
         [
-            "rules/severities.yaml:33: severities › S3 › label: label 'esc-S3' does not start with the severity label prefix 'escalation-'.",
+            "rules/severities.yaml:41: severities › S3 › label: label 'esc-S3' does not start with the severity label prefix 'escalation-'.",
             "  ==> fix: write 'escalation-S3' (the prefix is labels.severity_prefix in rules/policy.yaml)",
         ],
         id="severity_label_prefix",
@@ -436,7 +440,7 @@ CASES = [
             (CHA, "primary: [slack_dm]", "primary: [slack_dms]"),
         ],
         [
-            "rules/channels.yaml:17: plans › S2 › primary[0]: unknown channel 'slack_dms'.",
+            "rules/channels.yaml:50: plans › S2 › primary[0]: unknown channel 'slack_dms'.",
             "  ==> fix: use one of the channels defined under channels: (did you mean 'slack_dm'?)",
         ],
         id="unknown_channel",
@@ -445,12 +449,12 @@ CASES = [
         [
             (
                 CHA,
-                '  S4: {primary: [jira], backup: [], note: "Reviewed in the weekly digest."}\n',
+                "  S4: {primary: [jira], backup: [], note: {en: Reviewed in the weekly digest., fr: Passé en revue dans le récapitulatif hebdomadaire.}}\n",
                 "",
             ),
         ],
         [
-            "rules/channels.yaml:15: plans: no channel plan for severity 'S4'.",
+            "rules/channels.yaml:48: plans: no channel plan for severity 'S4'.",
             "  ==> fix: add 'S4: {primary: [...], backup: [...]}' under plans:",
         ],
         id="missing_channel_plan",
@@ -646,7 +650,7 @@ CASES = [
             (TYP, "default_type: production_incident", "default_type: incident"),
         ],
         [
-            "rules/types.yaml:5: default_type: unknown type 'incident'.",
+            "rules/types.yaml:7: default_type: unknown type 'incident'.",
             "  ==> fix: use one of the types defined under types: in rules/types.yaml: cross_team_dependency, people_issue, production_incident, release_decision, scope_disagreement, stakeholder_request",
         ],
         id="default_type_unknown",
@@ -738,11 +742,11 @@ CORPUS: list[tuple[str, list[Edit]]] = [
     ("nul_byte_config", [(C, "  title: Escalation matrix", "  title: Escalation\x00matrix")]),
     (
         "nul_byte_rules",
-        [(TYP, "    name: Production incident", "    name: Production\x00incident")],
+        [(TYP, "    name: {en: Production incident", "    name: {en: Production\x00incident")],
     ),
     ("control_character", [(C, "  title: Escalation matrix", "  title: Escalation\x07matrix")]),
     ("non_utf8_config", [(C, "Théo Martin", b"Th\xe9o Martin")]),
-    ("non_utf8_rules", [(ROL, "{name: Dev squad,", b"{name: D\xe9v squad,")]),
+    ("non_utf8_rules", [(ROL, "{name: {en: Dev squad,", b"{name: {en: D\xe9v squad,")]),
     (
         "nested_brackets_10000",
         [
@@ -773,7 +777,10 @@ CORPUS: list[tuple[str, list[Edit]]] = [
         "lone_surrogate_key",
         [(C, "  title: Escalation matrix", '  title: Escalation matrix\n  "ti\\udc00tle": x')],
     ),
-    ("lone_surrogate_rules", [(SEV, "    name: Critical", '    name: "Crit\\udfffical"')]),
+    (
+        "lone_surrogate_rules",
+        [(SEV, "    name: {en: Critical, fr: Critique}", '    name: "Crit\\udfffical"')],
+    ),
     ("undefined_alias", [(C, "  title: Escalation matrix", "  title: *nothing")]),
     ("tab_indentation", [(C, "  title: Escalation matrix", "\ttitle: Escalation matrix")]),
     ("unclosed_quote", [(C, "  title: Escalation matrix", '  title: "Escalation matrix')]),
@@ -1069,7 +1076,10 @@ CORPUS: list[tuple[str, list[Edit]]] = [
         "type_label_equals_severity_label",
         [(TYP, "    labels: [escalation-type-incident]", "    labels: [escalation-S1]")],
     ),
-    ("type_missing_name", [(TYP, "    name: Production incident\n", "")]),
+    (
+        "type_missing_name",
+        [(TYP, "    name: {en: Production incident, fr: Incident de production}\n", "")],
+    ),
     ("default_type_missing", [(TYP, "default_type: production_incident\n", "")]),
     # --- rules: policy ---
     ("severity_prefix_empty", [(POL, "  severity_prefix: escalation-", '  severity_prefix: ""')]),
@@ -1085,8 +1095,8 @@ CORPUS: list[tuple[str, list[Edit]]] = [
         [
             (
                 POL,
-                '    markers: ["tried", "attempt*", "so far", "already done", "workaround*", "we checked"]',
-                "    markers: []",
+                '      en: ["tried", "attempt*", "so far", "already done", "workaround*", "we checked"]',
+                "      en: []",
             )
         ],
     ),
@@ -1134,8 +1144,8 @@ CORPUS: list[tuple[str, list[Edit]]] = [
         [
             (
                 CHA,
-                "  sms:           {name: SMS,                        description",
-                "  sms:           {description",
+                "  sms:\n    name: {en: SMS, fr: SMS}\n",
+                "  sms:\n",
             )
         ],
     ),
@@ -1144,10 +1154,73 @@ CORPUS: list[tuple[str, list[Edit]]] = [
         "late_routing_grace_overflow",
         [(POL, "late_routing_grace: auto", "late_routing_grace: 99999999999999999999m")],
     ),
+    # --- texts per language (rules/ prose: {en: ..., fr: ...}) ---
+    (
+        "text_language_not_a_code",
+        [(SEV, "name: {en: Major, fr: Majeure}", "name: {en: Major, French: Majeure}")],
+    ),
+    (
+        "text_language_empty",
+        [(TYP, "name: {en: People issue, fr: Sujet RH}", 'name: {en: People issue, fr: ""}')],
+    ),
+    (
+        "text_without_english",
+        [(ROL, "{en: Product Director, fr: Directeur produit}", "{fr: Directeur produit}")],
+    ),
+    (
+        "text_per_language_a_list",
+        [(CHA, "name: {en: SMS, fr: SMS}", "name: [SMS, Texto]")],
+    ),
+    (
+        "text_language_a_number",
+        [(MAT, "fr: Consigné et examiné lors de la revue hebdomadaire.", "fr: 12")],
+    ),
+    (
+        "markers_without_english",
+        [(POL, '      en: ["recommend*", "proposal"', '      de: ["recommend*", "proposal"')],
+    ),
+    (
+        "markers_a_text",
+        [
+            (
+                POL,
+                '      fr: ["besoin", "besoins", "demande", "demandons", "nous attendons", "décision attendue", "décision requise", "arbitrage", "il nous faut", "nous aimerions"]',
+                "      fr: besoin",
+            )
+        ],
+    ),
 ]
 
 
 EXPECTED: dict[str, list[str]] = {
+    "text_language_not_a_code": [
+        "rules/severities.yaml:26: severities › S2 › name › French: 'French' is not a language code.",
+        "  ==> fix: write a language code such as en or fr (lower case), then the text in that language",
+    ],
+    "text_language_empty": [
+        "rules/types.yaml:51: types › people_issue › name › fr: expected the fr text, got an empty text.",
+        "  ==> fix: write one text (English), or one per language with English first, e.g. {en: Critical, fr: Critique}",
+    ],
+    "text_without_english": [
+        "rules/roles.yaml:13: roles › product_director › name: no English text: the languages given are fr.",
+        "  ==> fix: add en: ... (English is the text a language without its own falls back to)",
+    ],
+    "text_per_language_a_list": [
+        "rules/channels.yaml:14: channels › sms › name: expected a text, or a text per language, got a list.",
+        "  ==> fix: write one text (English), or one per language with English first, e.g. {en: Critical, fr: Critique}",
+    ],
+    "text_language_a_number": [
+        "rules/matrix.yaml:23: stakeholder_request › S4 › note › fr: expected the fr text, got the number 12.",
+        "  ==> fix: write one text (English), or one per language with English first, e.g. {en: Critical, fr: Critique}",
+    ],
+    "markers_without_english": [
+        "rules/policy.yaml:48: recommendation[2] › markers: no English words: the languages given are de, fr.",
+        "  ==> fix: add en: [...] (the English words are shown where a language has none)",
+    ],
+    "markers_a_text": [
+        "rules/policy.yaml:54: recommendation[3] › markers › fr: expected a list, got the text 'besoin'.",
+        "  ==> fix: write a list, e.g. [a, b]",
+    ],
     "duration_overflow_minutes": [
         "config.yaml:29: schedule › poll_interval: the duration '99999999999999999999m' is longer than one year (366d or 52w); no setting of the worker means that.",
         '  ==> fix: write a duration such as "30s", "5m", "1h", "2d" or "2w"',
@@ -1173,19 +1246,19 @@ EXPECTED: dict[str, list[str]] = {
         '  ==> fix: write a duration such as "30s", "5m", "1h", "2d" or "2w"',
     ],
     "sla_overflow_minutes": [
-        "rules/severities.yaml:17: severities › S1 › resolve: the SLA '99999999999999999999m' is longer than one year (366d or 52w); no escalation could wait that long.",
+        "rules/severities.yaml:21: severities › S1 › resolve: the SLA '99999999999999999999m' is longer than one year (366d or 52w); no escalation could wait that long.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "sla_overflow_weeks": [
-        "rules/severities.yaml:17: severities › S1 › resolve: the SLA '999999999w' is longer than one year (366d or 52w); no escalation could wait that long.",
+        "rules/severities.yaml:21: severities › S1 › resolve: the SLA '999999999w' is longer than one year (366d or 52w); no escalation could wait that long.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "sla_business_days_beyond_a_year": [
-        "rules/severities.yaml:26: severities › S2 › resolve: the SLA '999999999999 business days' is longer than one year (366d or 52w); no escalation could wait that long.",
+        "rules/severities.yaml:32: severities › S2 › resolve: the SLA '999999999999 business days' is longer than one year (366d or 52w); no escalation could wait that long.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "remind_every_overflow": [
-        "rules/severities.yaml:20: severities › S1 › remind_every: the SLA '99999999999999999999h' is longer than one year (366d or 52w); no escalation could wait that long.",
+        "rules/severities.yaml:24: severities › S1 › remind_every: the SLA '99999999999999999999h' is longer than one year (366d or 52w); no escalation could wait that long.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "nul_byte_config": [
@@ -1193,7 +1266,7 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: delete it (a NUL byte or another control character is usually a sign of a binary or corrupted file)",
     ],
     "nul_byte_rules": [
-        "rules/types.yaml:9: the character U+0000 (NUL) is not allowed in YAML.",
+        "rules/types.yaml:11: the character U+0000 (NUL) is not allowed in YAML.",
         "  ==> fix: delete it (a NUL byte or another control character is usually a sign of a binary or corrupted file)",
     ],
     "control_character": [
@@ -1233,7 +1306,7 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write the key in plain letters",
     ],
     "lone_surrogate_rules": [
-        "rules/severities.yaml:13: severities › S1 › name: the text contains the escape \\udfff, half of a surrogate pair and not a character.",
+        "rules/severities.yaml:15: severities › S1 › name: the text contains the escape \\udfff, half of a surrogate pair and not a character.",
         "  ==> fix: write the character itself, or its escape as one code point (e.g. \\U0001F600)",
     ],
     "undefined_alias": [
@@ -1727,49 +1800,49 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write a text value (quote it if it contains ':' or '#')",
     ],
     "acknowledge_equal_to_resolve": [
-        "rules/severities.yaml:16: severities › S1 › acknowledge: the acknowledge SLA (4 h) is as long as the resolve SLA (4 h).",
+        "rules/severities.yaml:20: severities › S1 › acknowledge: the acknowledge SLA (4 h) is as long as the resolve SLA (4 h).",
         "  ==> fix: make acknowledge shorter than resolve (order used: minutes/hours < business days (1 ≈ 8 h) < 1 sprint < next planning)",
     ],
     "acknowledge_equal_to_resolve_sprint": [
-        "rules/severities.yaml:34: severities › S3 › acknowledge: the acknowledge SLA (1 sprint) is as long as the resolve SLA (1 sprint).",
+        "rules/severities.yaml:42: severities › S3 › acknowledge: the acknowledge SLA (1 sprint) is as long as the resolve SLA (1 sprint).",
         "  ==> fix: make acknowledge shorter than resolve (order used: minutes/hours < business days (1 ≈ 8 h) < 1 sprint < next planning)",
     ],
     "acknowledge_equal_business_days": [
-        "rules/severities.yaml:25: severities › S2 › acknowledge: the acknowledge SLA (1 business day) is as long as the resolve SLA (1 business day).",
+        "rules/severities.yaml:31: severities › S2 › acknowledge: the acknowledge SLA (1 business day) is as long as the resolve SLA (1 business day).",
         "  ==> fix: make acknowledge shorter than resolve (order used: minutes/hours < business days (1 ≈ 8 h) < 1 sprint < next planning)",
     ],
     "sla_zero": [
-        "rules/severities.yaml:16: severities › S1 › acknowledge: cannot read the SLA '0m'.",
+        "rules/severities.yaml:20: severities › S1 › acknowledge: cannot read the SLA '0m'.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "sla_zero_business_days": [
-        "rules/severities.yaml:26: severities › S2 › resolve: cannot read the SLA '0 business days'.",
+        "rules/severities.yaml:32: severities › S2 › resolve: cannot read the SLA '0 business days'.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "sla_number": [
-        "rules/severities.yaml:16: severities › S1 › acknowledge: cannot read the SLA 15.",
+        "rules/severities.yaml:20: severities › S1 › acknowledge: cannot read the SLA 15.",
         '  ==> fix: write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"',
     ],
     "remind_every_sprint": [
-        "rules/severities.yaml:38: severities › S3 › remind_every: remind_every must be a duration or business days, got '1 sprint'.",
+        "rules/severities.yaml:46: severities › S3 › remind_every: remind_every must be a duration or business days, got '1 sprint'.",
         '  ==> fix: write e.g. "15m", "1h" or "1 business day"',
     ],
     "unknown_calendar": [
-        "rules/severities.yaml:18: severities › S1 › calendar: unknown calendar 'weekdays'.",
+        "rules/severities.yaml:22: severities › S1 › calendar: unknown calendar 'weekdays'.",
         "  ==> fix: write 'always' (around the clock) or 'business' (working hours of config.yaml)",
     ],
     "written_trail_not_bool": [
-        "rules/severities.yaml:19: severities › S1 › written_trail: expected true or false, got the text 'maybe'.",
+        "rules/severities.yaml:23: severities › S1 › written_trail: expected true or false, got the text 'maybe'.",
         "  ==> fix: write true or false",
     ],
     "no_severity": [
-        "rules/channels.yaml:16: plans › S1: unknown severity 'S1'.",
+        "rules/channels.yaml:49: plans › S1: unknown severity 'S1'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
-        "rules/channels.yaml:17: plans › S2: unknown severity 'S2'.",
+        "rules/channels.yaml:50: plans › S2: unknown severity 'S2'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
-        "rules/channels.yaml:18: plans › S3: unknown severity 'S3'.",
+        "rules/channels.yaml:51: plans › S3: unknown severity 'S3'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
-        "rules/channels.yaml:19: plans › S4: unknown severity 'S4'.",
+        "rules/channels.yaml:52: plans › S4: unknown severity 'S4'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
         "rules/matrix.yaml:5: production_incident › S1: unknown severity 'S1'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
@@ -1819,29 +1892,29 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
         "rules/matrix.yaml:33: release_decision › S4: unknown severity 'S4'.",
         "  ==> fix: nothing is defined yet (the severities defined in rules/severities.yaml): define it there first",
-        "rules/severities.yaml:11: severities: no severity is defined.",
+        "rules/severities.yaml:13: severities: no severity is defined.",
         "  ==> fix: define S1 to S4 from the seed",
-        "rules/severities.yaml:12: old: unknown key 'old'.",
+        "rules/severities.yaml:14: old: unknown key 'old'.",
         "  ==> fix: remove it; the known keys here are severities",
     ],
     "type_number_repeated": [
-        "rules/types.yaml:16: types › cross_team_dependency › number: number 1 is already used by type 'production_incident'.",
+        "rules/types.yaml:20: types › cross_team_dependency › number: number 1 is already used by type 'production_incident'.",
         "  ==> fix: give each type its own number",
     ],
     "type_labels_empty": [
-        "rules/types.yaml:11: types › production_incident › labels: the list is empty.",
+        "rules/types.yaml:15: types › production_incident › labels: the list is empty.",
         "  ==> fix: name at least one entry",
     ],
     "type_label_equals_severity_label": [
-        "rules/types.yaml:11: types › production_incident › labels[0]: duplicate label 'escalation-S1': already used by severity S1 (rules/severities.yaml:15).",
+        "rules/types.yaml:15: types › production_incident › labels[0]: duplicate label 'escalation-S1': already used by severity S1 (rules/severities.yaml:19).",
         "  ==> fix: give every severity and every type its own label (labels are compared ignoring case)",
     ],
     "type_missing_name": [
-        "rules/types.yaml:7: types › production_incident: missing required key 'name'.",
+        "rules/types.yaml:9: types › production_incident: missing required key 'name'.",
         "  ==> fix: add 'name: ...' under 'production_incident'",
     ],
     "default_type_missing": [
-        "rules/types.yaml:5: missing required key 'default_type'.",
+        "rules/types.yaml:7: missing required key 'default_type'.",
         "  ==> fix: add 'default_type: ...' at the top level of the file",
     ],
     "severity_prefix_empty": [
@@ -1865,11 +1938,11 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: write a number, e.g. 0.75",
     ],
     "recommendation_markers_empty": [
-        "rules/policy.yaml:37: recommendation[1] › markers: the list is empty.",
+        "rules/policy.yaml:43: recommendation[1] › markers › en: the list is empty.",
         "  ==> fix: name at least one entry",
     ],
     "principle_not_a_mapping": [
-        "rules/policy.yaml:66: principles[4]: expected a mapping, got the text 'just a sentence'.",
+        "rules/policy.yaml:95: principles[4]: expected a mapping, got the text 'just a sentence'.",
         "  ==> fix: write 'key: value' entries indented under this key",
     ],
     "rank_zero": [
@@ -1919,15 +1992,15 @@ EXPECTED: dict[str, list[str]] = {
         "  ==> fix: remove it; the known keys here are handlers, note",
     ],
     "channel_plan_unknown_severity": [
-        "rules/channels.yaml:19: plans › S5: unknown severity 'S5'.",
+        "rules/channels.yaml:52: plans › S5: unknown severity 'S5'.",
         "  ==> fix: use one of the severities defined in rules/severities.yaml: S1, S2, S3, S4",
     ],
     "channel_plan_primary_empty": [
-        "rules/channels.yaml:18: plans › S3 › primary: the list is empty.",
+        "rules/channels.yaml:51: plans › S3 › primary: the list is empty.",
         "  ==> fix: name at least one entry",
     ],
     "channel_missing_name": [
-        "rules/channels.yaml:8: channels › sms: missing required key 'name'.",
+        "rules/channels.yaml:13: channels › sms: missing required key 'name'.",
         "  ==> fix: add 'name: ...' under 'sms'",
     ],
     "assignment_mode_a_list": [

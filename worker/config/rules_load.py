@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path
@@ -25,9 +26,10 @@ from typing import Any
 
 from worker.config import formats
 from worker.config.errors import ConfigIssue, PathKey
-from worker.config.fields import Reader, one_of
+from worker.config.fields import Reader, describe, one_of
 from worker.config.yamlloc import YamlDoc, read_yaml
 from worker.core.rules import (
+    SOURCE_LANGUAGE,
     Assignment,
     AssignmentPolicy,
     Cell,
@@ -41,6 +43,7 @@ from worker.core.rules import (
     Severity,
     Sla,
     SlaKind,
+    Translations,
     parse_duration,
     parse_sla,
 )
@@ -76,6 +79,11 @@ _TYPE_KEYS = (
 _ROLE_KEYS = ("name", "scope", "track", "rank")
 _CALENDARS = ("always", "business")
 _SCOPES = ("global", "team")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+_PER_LANGUAGE_FIX = (
+    "write one text (English), or one per language with English first, e.g. "
+    "{en: Critical, fr: Critique}"
+)
 _SLA_FIX = 'write a duration ("15m", "4h"), "N business days", "1 sprint" or "next planning"'
 _BUSINESS_DAY = timedelta(hours=8)
 
@@ -109,6 +117,110 @@ def canonical_hash(contents: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def read_text(
+    r: Reader,
+    body: dict[str, Any] | None,
+    path: PathKey,
+    key: str,
+    *,
+    required: bool = False,
+    default: str | None = None,
+) -> tuple[str | None, dict[str, str]]:
+    """A text a person reads, in one language or several: ``(english, {language: text})``.
+
+    ``name: Critical`` is English; ``name: {en: Critical, fr: Critique}`` gives each language its
+    text. Each problem is reported at its own line: a key that is not a language code, a text
+    that is not text or is empty, a per-language value without its English.
+    """
+    value = r.get(body, path, key, "any", required=required)
+    if value is None:
+        return default, ({SOURCE_LANGUAGE: default} if default else {})
+    if isinstance(value, str):
+        return value, {SOURCE_LANGUAGE: value}
+    if not isinstance(value, dict):
+        r.issue(
+            (*path, key),
+            f"expected a text, or a text per language, got {describe(value)}.",
+            _PER_LANGUAGE_FIX,
+        )
+        return None, {}
+    texts: dict[str, str] = {}
+    ok = True
+    for lang, text in value.items():
+        where = (*path, key, lang)
+        if not isinstance(lang, str) or not _LANGUAGE_CODE.match(lang):
+            r.issue(
+                where,
+                f"{lang!r} is not a language code.",
+                "write a language code such as en or fr (lower case), then the text in that "
+                "language",
+                key=True,
+            )
+            ok = False
+        elif not isinstance(text, str) or not text.strip():
+            what = "an empty text" if isinstance(text, str) or text is None else describe(text)
+            r.issue(where, f"expected the {lang} text, got {what}.", _PER_LANGUAGE_FIX)
+            ok = False
+        else:
+            texts[lang] = text
+    if ok and SOURCE_LANGUAGE not in texts:
+        r.issue(
+            (*path, key),
+            f"no English text: the languages given are {', '.join(map(str, value))}.",
+            "add en: ... (English is the text a language without its own falls back to)",
+        )
+        ok = False
+    return (texts[SOURCE_LANGUAGE], texts) if ok else (None, {})
+
+
+def read_markers(
+    r: Reader, body: dict[str, Any] | None, path: PathKey, key: str
+) -> dict[str, tuple[str, ...]] | None:
+    """Recommendation markers: a list (English) or a list per language; None when invalid."""
+    value = r.get(body, path, key, "any", required=True)
+    if value is None:
+        return None
+    if isinstance(value, list):
+        items = r.str_list(body, path, key, required=True, non_empty=True)
+        return {SOURCE_LANGUAGE: tuple(items)} if items else None
+    if not isinstance(value, dict):
+        r.issue(
+            (*path, key),
+            f"expected a list of words, or a list per language, got {describe(value)}.",
+            'write e.g. ["what happened", context], or {en: [...], fr: [...]}',
+        )
+        return None
+    out: dict[str, tuple[str, ...]] = {}
+    ok = True
+    for lang in value:
+        if not isinstance(lang, str) or not _LANGUAGE_CODE.match(lang):
+            r.issue(
+                (*path, key, lang),
+                f"{lang!r} is not a language code.",
+                "write a language code such as en or fr (lower case), then the list of words",
+                key=True,
+            )
+            ok = False
+            continue
+        items = r.str_list(value, (*path, key), lang, required=True, non_empty=True)
+        if not items:
+            ok = False
+            continue
+        out[lang] = tuple(items)
+    if ok and SOURCE_LANGUAGE not in out:
+        r.issue(
+            (*path, key),
+            f"no English words: the languages given are {', '.join(map(str, value))}.",
+            "add en: [...] (the English words are shown where a language has none)",
+        )
+        ok = False
+    return out if ok else None
+
+
+def _translations(*fields_: tuple[str, dict[str, str]]) -> Translations:
+    return Translations.of({name: texts for name, texts in fields_ if texts})
+
+
 @dataclass
 class RulesParts:
     """What could be read from ``rules/``, valid parts only (used even when issues exist)."""
@@ -132,6 +244,9 @@ class RulesParts:
     source_hash: str = ""
     assignment: AssignmentPolicy = field(default_factory=AssignmentPolicy)
     late_routing_grace: timedelta | None = None
+    language: str = (
+        SOURCE_LANGUAGE  # the rules are read in English; Rules.in_language picks another
+    )
     # Ids declared in the files, valid or not (None: the file could not be read). References are
     # checked against these so that one broken entry does not make every reference to it fail too.
     declared_severities: tuple[str, ...] | None = None
@@ -272,10 +387,20 @@ class _RulesLoader:
             if body is None:
                 continue
             pid = r.get(body, path, "id", "str", required=True)
-            title = r.get(body, path, "title", "str", required=True)
-            markers = r.str_list(body, path, "markers", required=True, non_empty=True)
+            title, titles = read_text(r, body, path, "title", required=True)
+            markers = read_markers(r, body, path, "markers")
             if pid and title and markers:
-                parts.append(RecommendationPart(pid, title, tuple(m.lower() for m in markers)))
+                lowered = {lang: tuple(m.lower() for m in ms) for lang, ms in markers.items()}
+                every = tuple(dict.fromkeys(m for ms in lowered.values() for m in ms))
+                parts.append(
+                    RecommendationPart(
+                        pid,
+                        title,
+                        every,
+                        _translations(("title", titles)),
+                        tuple(lowered.items()),
+                    )
+                )
         p.recommendation = tuple(parts)
         principles: list[Principle] = []
         for i, item in enumerate(r.get(top, (), "principles", "list", default=[])):
@@ -284,10 +409,12 @@ class _RulesLoader:
             if body is None:
                 continue
             pid = r.get(body, path, "id", "str", required=True)
-            title = r.get(body, path, "title", "str", required=True)
-            text = r.get(body, path, "text", "str", required=True)
+            title, titles = read_text(r, body, path, "title", required=True)
+            text, texts = read_text(r, body, path, "text", required=True)
             if pid and title and text:
-                principles.append(Principle(pid, title, text))
+                principles.append(
+                    Principle(pid, title, text, _translations(("title", titles), ("text", texts)))
+                )
         p.principles = tuple(principles)
         self._late_grace(r, top)
 
@@ -366,7 +493,7 @@ class _RulesLoader:
             body = r.section(path, body, _ROLE_KEYS)
             if body is None:
                 continue
-            name = r.get(body, path, "name", "str", required=True)
+            name, names = read_text(r, body, path, "name", required=True)
             scope = r.get(body, path, "scope", "str", required=True)
             if scope is not None and scope not in _SCOPES:
                 r.issue(
@@ -385,9 +512,9 @@ class _RulesLoader:
                     "number the ranks from 1 upwards",
                 )
                 rank = None
-            if None in (name, scope, track, rank):
+            if name is None or None in (scope, track, rank):
                 continue
-            p.roles[rid] = Role(rid, name, scope, track, rank)
+            p.roles[rid] = Role(rid, name, scope, track, rank, _translations(("name", names)))
         before = len(self.issues)
         ladder = r.section(("ladder",), r.get(top, (), "ladder", "map", required=True), None) or {}
         edges: dict[str, str] = {}
@@ -513,8 +640,8 @@ class _RulesLoader:
             body = r.section(path, body, _SEVERITY_KEYS)
             if body is None:
                 continue
-            name = r.get(body, path, "name", "str", required=True)
-            meaning = r.get(body, path, "meaning", "str", default="")
+            name, names = read_text(r, body, path, "name", required=True)
+            meaning, meanings = read_text(r, body, path, "meaning", default="")
             label = r.get(body, path, "label", "str", required=True)
             ack = self._sla(r, body, path, "acknowledge", required=True)
             resolve = self._sla(r, body, path, "resolve", required=True)
@@ -554,7 +681,17 @@ class _RulesLoader:
             ):
                 continue
             self.parts.severities[sid] = Severity(
-                sid, rank, name, meaning, label, ack, resolve, calendar, trail, remind
+                sid,
+                rank,
+                name,
+                meaning or "",
+                label,
+                ack,
+                resolve,
+                calendar,
+                trail,
+                remind,
+                _translations(("name", names), ("meaning", meanings)),
             )
 
     def _sla(
@@ -601,23 +738,24 @@ class _RulesLoader:
                 )
             elif number is not None:
                 numbers[number] = tid
-            name = r.get(body, path, "name", "str", required=True)
-            description = r.get(body, path, "description", "str", default="")
+            name, names = read_text(r, body, path, "name", required=True)
+            description, descriptions = read_text(r, body, path, "description", default="")
             labels = r.str_list(body, path, "labels", required=True, non_empty=True)
             issue_types = r.str_list(body, path, "jira_issue_types") or []
             components = r.str_list(body, path, "components") or []
             sensitive = r.get(body, path, "sensitive", "bool", default=False)
-            if None in (number, name, labels):
+            if name is None or None in (number, labels):
                 continue
             p.types[tid] = IssueType(
                 tid,
                 number,
                 name,
-                description,
+                description or "",
                 tuple(labels or ()),
                 tuple(issue_types),
                 tuple(components),
                 sensitive,
+                _translations(("name", names), ("description", descriptions)),
             )
         default = r.get(top, (), "default_type", "str", required=True)
         if default is not None and types and default not in types:
@@ -673,7 +811,7 @@ class _RulesLoader:
                     required=True,
                     fix="add 'handlers: [owner, other roles...]' (the owner first)",
                 )
-                note = r.get(body, cpath, "note", "str")
+                note, notes = read_text(r, body, cpath, "note")
                 if raw is None:
                     continue
                 if not raw:
@@ -691,7 +829,9 @@ class _RulesLoader:
                     elif role is not None:
                         handlers.append(role)
                 if len(handlers) == len(raw):
-                    p.matrix[(tid, sid)] = Cell(tid, sid, tuple(handlers), note)
+                    p.matrix[(tid, sid)] = Cell(
+                        tid, sid, tuple(handlers), note, _translations(("note", notes))
+                    )
             for sid in sev_ids:
                 if sid not in row:
                     r.issue(
@@ -723,10 +863,15 @@ class _RulesLoader:
             body = r.section(path, body, ("name", "description"))
             if body is None:
                 continue
-            name = r.get(body, path, "name", "str", required=True)
-            description = r.get(body, path, "description", "str", default="")
+            name, names = read_text(r, body, path, "name", required=True)
+            description, descriptions = read_text(r, body, path, "description", default="")
             if name is not None:
-                p.channels[cid] = ChannelSpec(cid, name, description)
+                p.channels[cid] = ChannelSpec(
+                    cid,
+                    name,
+                    description or "",
+                    _translations(("name", names), ("description", descriptions)),
+                )
         plans = r.section(("plans",), r.get(top, (), "plans", "map", required=True), None)
         if plans is None:
             return
@@ -761,10 +906,15 @@ class _RulesLoader:
                         ok = False
                 lists[key] = tuple(items or ())
             here = r.get(body, path, "here", "bool", default=False)
-            note = r.get(body, path, "note", "str")
+            note, notes = read_text(r, body, path, "note")
             if ok:
                 p.channel_plans[sid] = ChannelPlan(
-                    sid, lists["primary"], lists["backup"], note, here
+                    sid,
+                    lists["primary"],
+                    lists["backup"],
+                    note,
+                    here,
+                    _translations(("note", notes)),
                 )
         for sid in p.declared_severities or ():
             if sid not in plans:

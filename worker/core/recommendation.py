@@ -9,11 +9,17 @@ starts with it ("recommend*" gives "recommended", "recommendation").
 
 A line that is only a label (a heading, a bold label, "What happened:") counts when something
 follows it before the next label: a template whose headings were left empty asks for everything.
+
+The phrases of every language the rules write are looked for together, and accents and
+apostrophes do not matter: « Ce qui s’est passé », "ce qui s'est passe" and "CE QUI S'EST PASSÉ"
+all give the French phrase "ce qui s'est passé", and "Contexte :" (with the space French puts
+before a colon) is a label like "Context:".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -25,13 +31,20 @@ _HEADING = re.compile(r"#|h[1-6]\.", re.IGNORECASE)
 _BOLD_LINE = re.compile(r"^(\*\*|__|\*|_|\{\*\})(.+?)\1\s*:?\s*$")  # the whole line in bold
 _EMPHASIS = re.compile(r"\{\*\}|[*_`]+")
 _TRAIL = re.compile(r"[\s:.\-–—?!]*$")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def fold(text: str) -> str:
+    """``text`` without accents, with plain apostrophes: how phrases and descriptions compare."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_APOSTROPHES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=256)
 def _pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = []
     for marker in markers:
-        words = marker.strip().lower().split()
+        words = fold(marker).strip().lower().split()
         if not words:
             continue
         prefix = words[-1].endswith("*")
@@ -45,7 +58,7 @@ def _lines(description: str) -> list[tuple[str, bool]]:
     """Each non-empty line without its markup, and whether it is a label (heading, bold line,
     a line ending in a colon)."""
     out: list[tuple[str, bool]] = []
-    for raw in description.splitlines():
+    for raw in fold(description).splitlines():
         lead = _LEAD.match(raw)
         start = lead.group(0) if lead else ""
         rest = raw[len(start) :].strip()

@@ -7,11 +7,88 @@ everything downstream (``decide``, the Confluence page, reports) reads only thes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from functools import cached_property
+from typing import Any, ClassVar, Protocol, TypeVar
+
+SOURCE_LANGUAGE = (
+    "en"  # the rules' texts are written in English first; a plain YAML text is English
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Translations:
+    """The texts of one rules entry in each language the rules write it in.
+
+    Written in the rules as ``name: {en: Critical, fr: Critique}`` (a plain text is English).
+    The entry's own fields (``Severity.name``) hold the language the rules are read in (English
+    unless :meth:`Rules.in_language` chose another); this keeps every language, so the rules can
+    be read in another one later. Immutable and hashable, like the entries that carry it.
+    """
+
+    texts: tuple[tuple[str, str, str], ...] = ()  # (field, language, text)
+
+    def get(self, field_name: str, language: str) -> str | None:
+        for f, lang, text in self.texts:
+            if f == field_name and lang == language:
+                return text
+        return None
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(lang for _, lang, _ in self.texts)
+
+    @staticmethod
+    def of(by_field: Mapping[str, Mapping[str, str]]) -> Translations:
+        """From ``{field: {language: text}}``."""
+        return Translations(
+            tuple(
+                (f, lang, text) for f, by_lang in by_field.items() for lang, text in by_lang.items()
+            )
+        )
+
+
+NO_TRANSLATIONS = Translations()
+
+
+class _Written(Protocol):
+    """A rules entry with texts a person reads (see :meth:`Rules.in_language`)."""
+
+    PROSE: ClassVar[tuple[str, ...]]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def translations(self) -> Translations: ...
+
+
+_W = TypeVar("_W", bound=_Written)
+
+
+def _in_language(
+    entry: _W,
+    language: str,
+    untranslated: Callable[[str], str] | None,
+    typography: Callable[[str], str] | None,
+) -> _W:
+    """``entry`` with each text of :attr:`PROSE` in ``language``.
+
+    A text the rules do not give in ``language`` is English, or ``untranslated(english)`` when
+    that is given (the pseudo-locale of the tests transforms every text this way).
+    """
+    changes: dict[str, str] = {}
+    for name in entry.PROSE:
+        current = getattr(entry, name)
+        if current is None:
+            continue
+        english = entry.translations.get(name, SOURCE_LANGUAGE) or current
+        text = entry.translations.get(name, language)
+        if text is None:
+            text = untranslated(english) if untranslated is not None else english
+        changes[name] = typography(text) if typography is not None else text
+    return replace(entry, **changes)
 
 
 class SlaKind(StrEnum):
@@ -93,6 +170,9 @@ class Severity:
     calendar: str  # "always" | "business"
     written_trail: bool
     remind_every: Sla
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("name", "meaning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +185,9 @@ class IssueType:
     jira_issue_types: tuple[str, ...]
     components: tuple[str, ...]
     sensitive: bool
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("name", "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +197,9 @@ class Role:
     scope: str  # "global" | "team"
     track: str
     rank: int
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("name",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +208,9 @@ class Cell:
     severity_id: str
     handlers: tuple[str, ...]
     note: str | None = None
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("note",)
 
     @property
     def owner(self) -> str:
@@ -133,6 +222,9 @@ class ChannelSpec:
     id: str
     name: str
     description: str
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("name", "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +234,32 @@ class ChannelPlan:
     backup: tuple[str, ...]
     note: str | None = None
     here: bool = False
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("note",)
 
 
 @dataclass(frozen=True, slots=True)
 class RecommendationPart:
+    """One part of a recommendation: its title, and the words that show a description gives it.
+
+    ``markers`` holds the words of every language the rules write (a French team may write in
+    English and the other way round); :meth:`markers_in` gives one language's words, for a page
+    that tells people what to write.
+    """
+
     id: str
     title: str
     markers: tuple[str, ...]
+    translations: Translations = NO_TRANSLATIONS
+    markers_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    PROSE: ClassVar[tuple[str, ...]] = ("title",)
+
+    def markers_in(self, language: str) -> tuple[str, ...]:
+        """The words written for ``language``; English's when the rules give none for it."""
+        table = dict(self.markers_by_language)
+        return table.get(language) or table.get(SOURCE_LANGUAGE) or self.markers
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +267,9 @@ class Principle:
     id: str
     title: str
     text: str
+    translations: Translations = NO_TRANSLATIONS
+
+    PROSE: ClassVar[tuple[str, ...]] = ("title", "text")
 
 
 class Assignment(StrEnum):
@@ -205,6 +319,61 @@ class Rules:
     # what an escalation found after its acknowledge deadline still gets (None: a quarter of the
     # severity's acknowledge SLA, at least MIN_LATE_GRACE)
     late_routing_grace: timedelta | None = None
+    # the language of the texts a person reads (names, meanings, notes, titles): see in_language
+    language: str = SOURCE_LANGUAGE
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language the rules give texts in, English first."""
+        found: set[str] = set()
+        for entry in self._written():
+            found |= entry.translations.languages
+        return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+    def _written(self) -> Iterable[_Written]:
+        yield from self.severities.values()
+        yield from self.types.values()
+        yield from self.roles.values()
+        yield from self.matrix.values()
+        yield from self.channels.values()
+        yield from self.channel_plans.values()
+        yield from self.recommendation
+        yield from self.principles
+
+    def in_language(
+        self,
+        language: str,
+        *,
+        untranslated: Callable[[str], str] | None = None,
+        typography: Callable[[str], str] | None = None,
+    ) -> Rules:
+        """These rules with every text a person reads in ``language``.
+
+        Names, meanings, descriptions, notes, recommendation titles and principles take the
+        rules' text for ``language``; one the rules do not give stays English, or becomes
+        ``untranslated(english)`` when that is given; ``typography`` (the language's spacing
+        rules, e.g. :meth:`Texts.typography`) is applied to each. Ids, labels and the recommendation
+        markers (every language's, for matching) are unchanged. The result is what the worker
+        runs with: every sentence and page built from it reads in that language.
+        """
+        if language == self.language and untranslated is None and typography is None:
+            return self
+
+        def each(entry: _W) -> _W:
+            return _in_language(entry, language, untranslated, typography)
+
+        return replace(
+            self,
+            severities={k: each(v) for k, v in self.severities.items()},
+            types={k: each(v) for k, v in self.types.items()},
+            roles={k: each(v) for k, v in self.roles.items()},
+            matrix={k: each(v) for k, v in self.matrix.items()},
+            channels={k: each(v) for k, v in self.channels.items()},
+            channel_plans={k: each(v) for k, v in self.channel_plans.items()},
+            recommendation=tuple(each(p) for p in self.recommendation),
+            principles=tuple(each(p) for p in self.principles),
+            language=language,
+        )
 
     def cell(self, type_id: str, severity_id: str) -> Cell:
         return self.matrix[(type_id, severity_id)]
