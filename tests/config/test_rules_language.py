@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.workspace import ROOT
-from worker.config.load import load_rules
+from tests.config.workspace import ROOT, Workspace
+from worker.config.load import load_config, load_rules
 from worker.core.rules import Rules
 
 
@@ -99,3 +99,46 @@ def test_a_plain_text_is_english_and_stays_english_in_french(tmp_path: Path) -> 
     assert loaded.severities["S1"].name == "Blocker"
     assert loaded.in_language("fr").severities["S1"].name == "Blocker"
     assert loaded.in_language("fr").severities["S2"].name == "Majeure"
+
+
+def test_language_fr_in_the_config_reads_the_rules_in_french(ws: Workspace) -> None:
+    ws.edit("config.yaml", "\nlanguage: en\n", "\nlanguage: fr\n")
+    config = load_config(Path("config.yaml"))
+    assert config.rules.language == "fr"
+    assert config.rules.severities["S1"].name == "Critique"
+    assert config.rules.roles["product_director"].name == "Directeur produit"
+    # with French typography: a no-break space before the colon, inside the guillemets
+    trail = config.rules.principles[5].text
+    assert "fin\u00a0: quoi" in trail and " : " not in trail
+    assert "(«\u00a0vu, je m’en occupe\u00a0»)" in config.rules.principles[3].text
+
+
+def test_language_en_reads_them_as_before(ws: Workspace) -> None:
+    config = load_config(Path("config.yaml"))
+    assert config.rules.language == "en"
+    assert config.rules.severities["S1"].name == "Critical"
+    assert config.rules.principles[3].text.endswith(
+        "The resolve deadline asks for a decision or a fix."
+    )
+
+
+def test_language_fr_refuses_a_rules_text_without_french(ws: Workspace) -> None:
+    ws.edit("config.yaml", "\nlanguage: en\n", "\nlanguage: fr\n")
+    ws.edit("rules/severities.yaml", "name: {en: Major, fr: Majeure}", "name: Major")
+    ws.edit(
+        "rules/matrix.yaml",
+        "fr: Consigné et examiné lors de la revue hebdomadaire.}",
+        "de: Protokolliert.}",
+    )
+    code, out = ws.check()
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        "rules/matrix.yaml:23: stakeholder_request › S4 › note: no fr text, and the "
+        "configuration's language is fr.",
+        "  ==> fix: write note: {en: ..., fr: ...} with the fr text (a plain text is English only)",
+        "rules/severities.yaml:26: severities › S2 › name: no fr text, and the configuration's "
+        "language is fr.",
+        "  ==> fix: write name: {en: ..., fr: ...} with the fr text (a plain text is English only)",
+    ]
+    ws.edit("config.yaml", "\nlanguage: fr\n", "\nlanguage: en\n")
+    assert ws.check()[0] == 0

@@ -31,10 +31,18 @@ from worker.config.model import (
     WeeklyAt,
 )
 from worker.config.onboarding_load import read_adoption, read_storm
-from worker.config.rules_load import RULE_FILES, RulesParts, build_rules, collect_rules, sort_issues
+from worker.config.rules_load import (
+    RULE_FILES,
+    RulesParts,
+    build_rules,
+    collect_rules,
+    missing_language,
+    sort_issues,
+)
 from worker.config.yamlloc import read_yaml
 from worker.core.rules import Rules, parse_duration
 from worker.i18n.catalogs import SOURCE_LANGUAGE, available_languages
+from worker.i18n.rules_text import rules_in
 
 __all__ = [
     "WEEKDAYS",
@@ -250,6 +258,8 @@ class _ConfigLoader:
         heartbeat = self._heartbeat(top)
         mode = self._mode(top)
         language = self._language(top)
+        if not rule_issues:
+            self.issues.extend(missing_language(parts, language))
         adoption = read_adoption(self.r, top)
         storm = read_storm(self.r, self.duration, top)
         calendar = read_calendar(self.r, self.parts, self.duration, top)
@@ -267,7 +277,7 @@ class _ConfigLoader:
         return Config(
             self.path,
             self.rules_dir,
-            build_rules(parts),
+            rules_in(build_rules(parts), language),
             directory,
             jira,
             confluence,

@@ -221,6 +221,37 @@ def _translations(*fields_: tuple[str, dict[str, str]]) -> Translations:
     return Translations.of({name: texts for name, texts in fields_ if texts})
 
 
+@dataclass(frozen=True)
+class WrittenText:
+    """Where one text of the rules is written, and the languages it is written in."""
+
+    reader: Reader
+    path: PathKey
+    languages: frozenset[str]
+
+
+def missing_language(parts: RulesParts, language: str) -> list[ConfigIssue]:
+    """One problem per text of the rules not written in ``language`` (nothing for English)."""
+    if language == SOURCE_LANGUAGE:
+        return []
+    out = []
+    for at in parts.texts_at:
+        if language in at.languages:
+            continue
+        key = at.path[-1]
+        out.append(
+            ConfigIssue(
+                at.reader.doc.file,
+                at.reader.doc.line_of(at.path),
+                at.path,
+                f"no {language} text, and the configuration's language is {language}.",
+                f"write {key}: {{en: ..., {language}: ...}} with the {language} text "
+                "(a plain text is English only)",
+            )
+        )
+    return out
+
+
 @dataclass
 class RulesParts:
     """What could be read from ``rules/``, valid parts only (used even when issues exist)."""
@@ -244,9 +275,9 @@ class RulesParts:
     source_hash: str = ""
     assignment: AssignmentPolicy = field(default_factory=AssignmentPolicy)
     late_routing_grace: timedelta | None = None
-    language: str = (
-        SOURCE_LANGUAGE  # the rules are read in English; Rules.in_language picks another
-    )
+    # the rules are read in English; Rules.in_language reads them in another language
+    language: str = SOURCE_LANGUAGE
+    texts_at: list[WrittenText] = field(default_factory=list)  # for missing_language
     # Ids declared in the files, valid or not (None: the file could not be read). References are
     # checked against these so that one broken entry does not make every reference to it fail too.
     declared_severities: tuple[str, ...] | None = None
@@ -282,6 +313,22 @@ class _RulesLoader:
         self.ladder_ok = True
 
     # -- helpers ---------------------------------------------------------------------------
+    def _text(
+        self,
+        r: Reader,
+        body: dict[str, Any] | None,
+        path: PathKey,
+        key: str,
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> tuple[str | None, dict[str, str]]:
+        """:func:`read_text`, remembering where the text is and in which languages it is given."""
+        english, texts = read_text(r, body, path, key, required=required, default=default)
+        if english is not None and body is not None and key in body:
+            self.parts.texts_at.append(WrittenText(r, (*path, key), frozenset(texts)))
+        return english, texts
+
     def _open(
         self, name: str, known: tuple[str, ...] | None
     ) -> tuple[Reader, dict[str, Any] | None]:
@@ -387,7 +434,7 @@ class _RulesLoader:
             if body is None:
                 continue
             pid = r.get(body, path, "id", "str", required=True)
-            title, titles = read_text(r, body, path, "title", required=True)
+            title, titles = self._text(r, body, path, "title", required=True)
             markers = read_markers(r, body, path, "markers")
             if pid and title and markers:
                 lowered = {lang: tuple(m.lower() for m in ms) for lang, ms in markers.items()}
@@ -409,8 +456,8 @@ class _RulesLoader:
             if body is None:
                 continue
             pid = r.get(body, path, "id", "str", required=True)
-            title, titles = read_text(r, body, path, "title", required=True)
-            text, texts = read_text(r, body, path, "text", required=True)
+            title, titles = self._text(r, body, path, "title", required=True)
+            text, texts = self._text(r, body, path, "text", required=True)
             if pid and title and text:
                 principles.append(
                     Principle(pid, title, text, _translations(("title", titles), ("text", texts)))
@@ -493,7 +540,7 @@ class _RulesLoader:
             body = r.section(path, body, _ROLE_KEYS)
             if body is None:
                 continue
-            name, names = read_text(r, body, path, "name", required=True)
+            name, names = self._text(r, body, path, "name", required=True)
             scope = r.get(body, path, "scope", "str", required=True)
             if scope is not None and scope not in _SCOPES:
                 r.issue(
@@ -640,8 +687,8 @@ class _RulesLoader:
             body = r.section(path, body, _SEVERITY_KEYS)
             if body is None:
                 continue
-            name, names = read_text(r, body, path, "name", required=True)
-            meaning, meanings = read_text(r, body, path, "meaning", default="")
+            name, names = self._text(r, body, path, "name", required=True)
+            meaning, meanings = self._text(r, body, path, "meaning", default="")
             label = r.get(body, path, "label", "str", required=True)
             ack = self._sla(r, body, path, "acknowledge", required=True)
             resolve = self._sla(r, body, path, "resolve", required=True)
@@ -738,8 +785,8 @@ class _RulesLoader:
                 )
             elif number is not None:
                 numbers[number] = tid
-            name, names = read_text(r, body, path, "name", required=True)
-            description, descriptions = read_text(r, body, path, "description", default="")
+            name, names = self._text(r, body, path, "name", required=True)
+            description, descriptions = self._text(r, body, path, "description", default="")
             labels = r.str_list(body, path, "labels", required=True, non_empty=True)
             issue_types = r.str_list(body, path, "jira_issue_types") or []
             components = r.str_list(body, path, "components") or []
@@ -811,7 +858,7 @@ class _RulesLoader:
                     required=True,
                     fix="add 'handlers: [owner, other roles...]' (the owner first)",
                 )
-                note, notes = read_text(r, body, cpath, "note")
+                note, notes = self._text(r, body, cpath, "note")
                 if raw is None:
                     continue
                 if not raw:
@@ -863,8 +910,8 @@ class _RulesLoader:
             body = r.section(path, body, ("name", "description"))
             if body is None:
                 continue
-            name, names = read_text(r, body, path, "name", required=True)
-            description, descriptions = read_text(r, body, path, "description", default="")
+            name, names = self._text(r, body, path, "name", required=True)
+            description, descriptions = self._text(r, body, path, "description", default="")
             if name is not None:
                 p.channels[cid] = ChannelSpec(
                     cid,
@@ -906,7 +953,7 @@ class _RulesLoader:
                         ok = False
                 lists[key] = tuple(items or ())
             here = r.get(body, path, "here", "bool", default=False)
-            note, notes = read_text(r, body, path, "note")
+            note, notes = self._text(r, body, path, "note")
             if ok:
                 p.channel_plans[sid] = ChannelPlan(
                     sid,
@@ -1030,6 +1077,7 @@ __all__ = [
     "build_rules",
     "canonical_hash",
     "collect_rules",
+    "missing_language",
     "sla_order",
     "sort_issues",
 ]
