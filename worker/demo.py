@@ -739,8 +739,11 @@ class Day:
 
 def _preview(storage: str, title: str, config: Config) -> str:
     from worker.confluence.render import names_from, render_preview_html
+    from worker.i18n import texts_for
 
-    return render_preview_html(storage, title, names=names_from(config.directory))
+    return render_preview_html(
+        storage, title, names=names_from(config.directory), texts=texts_for(config.language)
+    )
 
 
 def _write_pages(

@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from worker.core.directory import Directory, Person
-from worker.core.matrix_view import CellView, matrix_view
+from worker.core.i18n_marks import N_
+from worker.core.matrix_view import JIRA_ONLY, CellView, matrix_view, sla_words
 from worker.core.rules import Rules, Severity
+from worker.core.texts import ENGLISH, Texts
 from worker.sanitise import xml_text
 
 AC_NS = "http://atlassian.com/content"
@@ -24,7 +26,7 @@ WRAP_OPEN = f'<root xmlns:ac="{AC_NS}" xmlns:ri="{RI_NS}">'
 WRAP_CLOSE = "</root>"
 
 _LOZENGE = {1: "Red", 2: "Yellow", 3: "Blue", 4: "Grey"}
-_CALENDAR_TEXT = {"always": "around the clock", "business": "business hours only"}
+_CALENDAR_TEXT = {"always": N_("around the clock"), "business": N_("business hours only")}
 
 
 def _e(text: object) -> str:
@@ -55,9 +57,9 @@ def mention(person: Person) -> str:
     return f'<ac:link><ri:user ri:account-id="{_e(person.account_id)}" /></ac:link>'
 
 
-def _mentions(people: Iterable[Person]) -> str:
+def _mentions(people: Iterable[Person], nobody: str) -> str:
     out = ", ".join(mention(p) for p in people)
-    return out or "<em>nobody assigned yet</em>"
+    return out or f"<em>{_e(nobody)}</em>"
 
 
 def _lozenge_of(rank: int, title: str) -> str:
@@ -73,16 +75,23 @@ def _code(text: str) -> str:
 
 
 class _Page:
-    """The pieces of the page, each a method returning storage markup."""
+    """The pieces of the page, each a method returning storage markup, in ``texts``' language."""
 
-    def __init__(self, rules: Rules, directory: Directory, source_hash: str, rules_path: str):
+    def __init__(
+        self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, texts: Texts
+    ):
         self.r = rules
         self.d = directory
-        self.view = matrix_view(rules, directory)
+        self.t = texts
+        self.view = matrix_view(rules, directory, texts)
         self.hash = source_hash
         self.rules_path = rules_path
         self.severities = sorted(rules.severities.values(), key=lambda s: s.rank)
         self.types = sorted(rules.types.values(), key=lambda t: t.number)
+
+    def _(self, msgid: str) -> str:
+        """``msgid`` in the page's language, escaped for storage (fields still to fill)."""
+        return _e(self.t.gettext(msgid))
 
     def role_name(self, role_id: str) -> str:
         role = self.r.roles.get(role_id)
@@ -90,30 +99,37 @@ class _Page:
 
     def channels_of(self, severity_id: str) -> tuple[str, str]:
         plan = self.r.channel_plans.get(severity_id)
+        none = self._("none")
         if plan is None:
-            return "Jira comment only", "none"
+            return self._(JIRA_ONLY), none
 
         def names(ids: Iterable[str]) -> str:
             return " + ".join(
                 _e(self.r.channels[c].name if c in self.r.channels else c) for c in ids
             )
 
-        primary = names(plan.primary) or "Jira comment only"
+        primary = names(plan.primary) or self._(JIRA_ONLY)
         if plan.here:
-            primary += " (with an @here in the team channel)"
-        return primary, names(plan.backup) or "none"
+            primary = self._("{channels} (with an @here in the team channel)").format(
+                channels=primary
+            )
+        return primary, names(plan.backup) or none
 
     # -- sections ---------------------------------------------------------------------------
 
     def panel(self) -> str:
         body = _p(
-            "The escalation worker writes this page from the files in "
-            f"{_code(self.rules_path)} (severities, kinds, roles, matrix, channels, policy) and from the "
-            "people listed in its configuration. Changes typed here do not last: the next publication "
-            "puts the generated version back or reports the edit. To change anything, edit those files "
-            "through a reviewed change; the page follows within the publish interval."
-        ) + _p(f"Source hash: {_code(self.hash)}")
-        return _macro("info", body, title="Generated page: edit the rules, not this page")
+            self._(
+                "The escalation worker writes this page from the files in {rules_path} "
+                "(severities, kinds, roles, matrix, channels, policy) and from the people listed "
+                "in its configuration. Changes typed here do not last: the next publication puts "
+                "the generated version back or reports the edit. To change anything, edit those "
+                "files through a reviewed change; the page follows within the publish interval."
+            ).format(rules_path=_code(self.rules_path))
+        ) + _p(self._("Source hash: {hash}").format(hash=_code(self.hash)))
+        return _macro(
+            "info", body, title=self.t.gettext(N_("Generated page: edit the rules, not this page"))
+        )
 
     def how_to(self) -> str:
         labels = ", ".join(_code(s.label) for s in self.severities)
@@ -121,98 +137,144 @@ class _Page:
         default = self.r.types.get(self.r.default_type)
         default_name = _e(default.name if default else self.r.default_type)
         steps = (
-            f"<li>Pick the severity and put its label on the Jira issue: {labels}.</li>"
-            f"<li>Say what kind of escalation it is with a kind label: {type_labels}. Without one, the "
-            f"issue is handled as <strong>{default_name}</strong>.</li>"
-            "<li>Write a recommendation in the description, covering the four parts below.</li>"
-            "<li>The worker assigns the owner from the matrix, adds the other handlers, posts the "
-            "deadlines, and moves the escalation one level up when nobody acknowledges in time.</li>"
+            "<li>"
+            + self._("Pick the severity and put its label on the Jira issue: {labels}.").format(
+                labels=labels
+            )
+            + "</li><li>"
+            + self._(
+                "Say what kind of escalation it is with a kind label: {labels}. Without one, the "
+                "issue is handled as {default}."
+            ).format(labels=type_labels, default=f"<strong>{default_name}</strong>")
+            + "</li><li>"
+            + self._("Write a recommendation in the description, covering the four parts below.")
+            + "</li><li>"
+            + self._(
+                "The worker assigns the owner from the matrix, adds the other handlers, posts the "
+                "deadlines, and moves the escalation one level up when nobody acknowledges in time."
+            )
+            + "</li>"
         )
+        language = self.r.language
         rows = [
-            (f"<strong>{_e(part.title)}</strong>", ", ".join(_code(m) for m in part.markers))
+            (
+                f"<strong>{_e(part.title)}</strong>",
+                ", ".join(_code(m) for m in part.markers_in(language)),
+            )
             for part in self.r.recommendation
         ]
         return (
-            "<h2>How to escalate</h2>"
+            "<h2>" + self._("How to escalate") + "</h2>"
             f"<ol>{steps}</ol>"
-            "<h3>The four parts of a recommendation</h3>"
+            "<h3>"
+            + self._("The four parts of a recommendation")
+            + "</h3>"
             + _p(
-                "The worker looks for these words in the description and asks once for any part it cannot find."
+                self._(
+                    "The worker looks for these words in the description and asks once for any "
+                    "part it cannot find."
+                )
             )
-            + _table(("Part", "Recognised by any of"), rows)
+            + _table((self._("Part"), self._("Recognised by any of")), rows)
         )
 
     def severities_table(self) -> str:
+        yes, no = self._("yes"), self._("no")
         rows = [
             (
                 f"{_lozenge(s)} {_e(s.name)}",
                 _code(s.label),
                 _e(s.meaning),
-                _e(s.acknowledge.text),
-                _e(s.resolve.text),
-                _e(_CALENDAR_TEXT.get(s.calendar, s.calendar)),
-                "yes" if s.written_trail else "no",
-                _e(s.remind_every.text),
+                _e(sla_words(s.acknowledge, self.t)),
+                _e(sla_words(s.resolve, self.t)),
+                self._(_CALENDAR_TEXT[s.calendar]) if s.calendar in _CALENDAR_TEXT else s.calendar,
+                yes if s.written_trail else no,
+                _e(sla_words(s.remind_every, self.t)),
             )
             for s in self.severities
         ]
-        return "<h2>Severities</h2>" + _table(
-            (
-                "Severity",
-                "Label",
-                "Use it when",
-                "Acknowledge within",
-                "Resolve within",
-                "Clocks run",
-                "Written trail",
-                "Reminder once at the top",
-            ),
-            rows,
+        return (
+            "<h2>"
+            + self._("Severities")
+            + "</h2>"
+            + _table(
+                (
+                    self._("Severity"),
+                    self._("Label"),
+                    self._("Use it when"),
+                    self._("Acknowledge within"),
+                    self._("Resolve within"),
+                    self._("Clocks run"),
+                    self._("Written trail"),
+                    self._("Reminder once at the top"),
+                ),
+                rows,
+            )
         )
 
     def types_table(self) -> str:
         rows = []
         for t in self.types:
-            also = [f"Jira issue type {_e(x)}" for x in t.jira_issue_types] + [
-                f"component {_e(c)}" for c in t.components
-            ]
+            also = [
+                self._("Jira issue type {name}").format(name=_e(x)) for x in t.jira_issue_types
+            ] + [self._("component {name}").format(name=_e(c)) for c in t.components]
+            confidential = " <em>" + self._("(confidential)") + "</em>" if t.sensitive else ""
             rows.append(
                 (
                     _e(t.number),
                     f"<strong>{_e(t.name)}</strong>",
-                    _e(t.description) + (" <em>(confidential)</em>" if t.sensitive else ""),
+                    _e(t.description) + confidential,
                     ", ".join(_code(lbl) for lbl in t.labels),
                     ", ".join(also) or "-",
                 )
             )
-        return "<h2>Kinds of escalation</h2>" + _table(
-            ("#", "Kind", "What it covers", "Label", "Also recognised from"), rows
+        return (
+            "<h2>"
+            + self._("Kinds of escalation")
+            + "</h2>"
+            + _table(
+                (
+                    "#",
+                    self._("Kind"),
+                    self._("What it covers"),
+                    self._("Label"),
+                    self._("Also recognised from"),
+                ),
+                rows,
+            )
         )
 
     def cell(self, c: CellView) -> str:
         out = [_p(f"<strong>{_e(c.owner)}</strong>")]
         if c.with_roles:
-            out.append(_p("with " + ", ".join(_e(r) for r in c.with_roles)))
+            roles = ", ".join(_e(r) for r in c.with_roles)
+            out.append(_p(self._("with {roles}").format(roles=roles)))
         out.append(
             _p(
-                f"<strong>Acknowledge</strong> {_e(c.acknowledge)} · "
-                f"<strong>Resolve</strong> {_e(c.resolve)}"
+                self._("{acknowledge} {ack_within} · {resolve} {resolve_within}").format(
+                    acknowledge="<strong>" + self._("Acknowledge") + "</strong>",
+                    ack_within=_e(c.acknowledge),
+                    resolve="<strong>" + self._("Resolve") + "</strong>",
+                    resolve_within=_e(c.resolve),
+                )
             )
         )
         if c.path:
-            out.append(_p("Escalates to " + " → ".join(_e(r) for r in c.path)))
+            path = " → ".join(_e(r) for r in c.path)
+            out.append(_p(self._("Escalates to {path}").format(path=path)))
+        elif c.top:
+            out.append(_p(self._("Top of the ladder, works with {roles}").format(roles=_e(c.top))))
         elif c.top is not None:
-            peers = f", works with {_e(c.top)}" if c.top else ""
-            out.append(_p(f"Top of the ladder{peers}"))
+            out.append(_p(self._("Top of the ladder")))
         else:
-            out.append(_p("No further step"))
+            out.append(_p(self._("No further step")))
         if c.note:
             out.append(_p(f"<em>{_e(c.note)}</em>"))
         return "".join(out)
 
     def matrix(self) -> str:
         v = self.view
-        header = ["Kind"] + [
+        header = [self._("Kind")] + [
             f"{_lozenge_of(s.rank, s.id)} {_e(s.name)}<br/>{_code(s.label)}<br/><em>{_e(s.channels)}</em>"
             for s in v.severities
         ]
@@ -221,29 +283,41 @@ class _Page:
             row = [f"<strong>{_e(k.number)}. {_e(k.name)}</strong>"]
             for s in v.severities:
                 c = v.cell(k.id, s.id)
-                row.append(self.cell(c) if c is not None else "<em>not covered</em>")
+                row.append(
+                    self.cell(c) if c is not None else "<em>" + self._("not covered") + "</em>"
+                )
             rows.append(row)
         intro = _p(
-            "Find the row for the kind of problem and the column for its severity. The first role "
-            "owns the escalation; the roles after <em>with</em> are kept informed. If the owner does "
-            "not acknowledge in time, it moves one step up the path. Who fills each role in your "
-            "team is in the table below."
+            self._(
+                "Find the row for the kind of problem and the column for its severity. The first "
+                "role owns the escalation; the roles after {with_} are kept informed. If the owner "
+                "does not acknowledge in time, it moves one step up the path. Who fills each role "
+                "in your team is in the table below."
+            ).format(with_="<em>" + self._("with") + "</em>")
         )
-        return "<h2>The matrix</h2>" + intro + _table(header, rows)
+        return "<h2>" + self._("The matrix") + "</h2>" + intro + _table(header, rows)
 
     def people(self) -> str:
         v = self.view
-        out = "<h2>Who fills each role</h2>"
+        nobody = self.t.gettext(N_("nobody assigned yet"))
+        out = "<h2>" + self._("Who fills each role") + "</h2>"
         if v.global_roles:
-            parts = [f"<strong>{_e(name)}</strong>: {_mentions(ps)}" for name, ps in v.global_roles]
-            out += _p("For every team: " + " · ".join(parts))
+            parts = [
+                self._("{role}: {people}").format(
+                    role=f"<strong>{_e(name)}</strong>", people=_mentions(ps, nobody)
+                )
+                for name, ps in v.global_roles
+            ]
+            out += _p(self._("For every team: {roles}").format(roles=" · ".join(parts)))
         if v.teams:
             rows = [
                 [f"<strong>{_e(t.name)}</strong>", ", ".join(_code(p) for p in t.projects) or "-"]
-                + [_mentions(ps) for ps in t.people]
+                + [_mentions(ps, nobody) for ps in t.people]
                 for t in v.teams
             ]
-            out += _table(["Team", "Jira projects"] + [_e(r) for r in v.team_roles], rows)
+            out += _table(
+                [self._("Team"), self._("Jira projects")] + [_e(r) for r in v.team_roles], rows
+            )
         return out + self.stand_ins()
 
     def stand_ins(self) -> str:
@@ -256,29 +330,47 @@ class _Page:
             if person is None or deputy is None:
                 continue
             last = (a.end - timedelta(days=1)).date()
-            days = f"{a.start.date():%a %d %b %Y} – {last:%a %d %b %Y}"
+            days = self.t.gettext(N_("{first} – {last}")).format(
+                first=self.t.format_date(a.start.date()), last=self.t.format_date(last)
+            )
             rows.append((mention(person), _e(days), mention(deputy)))
         intro = _p(
-            "While someone is away, their escalations, reminders and escalations from below go "
-            "to the person standing in."
+            self._(
+                "While someone is away, their escalations, reminders and escalations from below go "
+                "to the person standing in."
+            )
         )
-        return "<h3>Stand-ins</h3>" + intro + _table(("Away", "Days", "Stands in"), rows)
+        return (
+            "<h3>"
+            + self._("Stand-ins")
+            + "</h3>"
+            + intro
+            + _table((self._("Away"), self._("Days"), self._("Stands in")), rows)
+        )
 
     def ladder(self) -> str:
         rows = [(self.role_name(src), self.role_name(dst)) for src, dst in self.r.ladder.items()]
         tops = []
         for top in self.r.top_roles:
             peers = self.r.coordinates_with.get(top, ())
-            with_ = (
-                f" and works with {', '.join(self.role_name(p) for p in peers)}" if peers else ""
-            )
-            tops.append(f"<li>{self.role_name(top)} is the top of the ladder{with_}.</li>")
+            if peers:
+                line = self._("{role} is the top of the ladder and works with {peers}.").format(
+                    role=self.role_name(top), peers=", ".join(self.role_name(p) for p in peers)
+                )
+            else:
+                line = self._("{role} is the top of the ladder.").format(role=self.role_name(top))
+            tops.append(f"<li>{line}</li>")
         return (
-            "<h2>The ladder</h2>"
+            "<h2>"
+            + self._("The ladder")
+            + "</h2>"
             + _p(
-                "An escalation climbs one step at a time; it never skips a level or moves to a peer."
+                self._(
+                    "An escalation climbs one step at a time; it never skips a level or moves to "
+                    "a peer."
+                )
             )
-            + _table(("From", "Goes up to"), rows)
+            + _table((self._("From"), self._("Goes up to")), rows)
             + (f"<ul>{''.join(tops)}</ul>" if tops else "")
         )
 
@@ -296,13 +388,27 @@ class _Page:
                 )
             )
         used = list(self.r.channels.values())
-        defs = "".join(f"<li><strong>{_e(c.name)}</strong>: {_e(c.description)}</li>" for c in used)
-        return (
-            "<h2>Channels by severity</h2>"
-            + _p(
-                "The Jira comment is always posted. The backup is used when a primary channel fails or is not set up."
+        defs = "".join(
+            "<li>"
+            + self._("{name}: {description}").format(
+                name=f"<strong>{_e(c.name)}</strong>", description=_e(c.description)
             )
-            + _table(("Severity", "Primary", "Backup", "Note"), rows)
+            + "</li>"
+            for c in used
+        )
+        return (
+            "<h2>"
+            + self._("Channels by severity")
+            + "</h2>"
+            + _p(
+                self._(
+                    "The Jira comment is always posted. The backup is used when a primary channel "
+                    "fails or is not set up."
+                )
+            )
+            + _table(
+                (self._("Severity"), self._("Primary"), self._("Backup"), self._("Note")), rows
+            )
             + f"<ul>{defs}</ul>"
         )
 
@@ -310,7 +416,7 @@ class _Page:
         items = "".join(
             f"<li><strong>{_e(p.title)}.</strong> {_e(p.text)}</li>" for p in self.r.principles
         )
-        return f"<h2>Ground rules</h2><ul>{items}</ul>"
+        return "<h2>" + self._("Ground rules") + f"</h2><ul>{items}</ul>"
 
 
 def render_matrix_page(
@@ -319,14 +425,16 @@ def render_matrix_page(
     *,
     source_hash: str,
     rules_path: str = "rules/",
+    texts: Texts = ENGLISH,
 ) -> str:
-    """The full reference page in Confluence storage format.
+    """The full reference page in Confluence storage format, in the language of ``texts``.
 
     It opens with the matrix (roles and deadlines per cell) and the one table of who fills each
     role per team; the reference sections follow, and the generated-page panel with the source
-    hash closes the page.
+    hash closes the page. ``rules`` should be read in the same language (``Rules.in_language``):
+    the names, meanings and notes come from them.
     """
-    page = _Page(rules, directory, source_hash, rules_path)
+    page = _Page(rules, directory, source_hash, rules_path, texts)
     return "".join(
         (
             page.matrix(),
@@ -457,7 +565,13 @@ class _Preview:
         return f'<div class="macro macro-{xml_text(name)}">{inner}</div>'
 
 
-def render_preview_html(storage: str, title: str, *, names: Mapping[str, str] | None = None) -> str:
+def render_preview_html(
+    storage: str,
+    title: str,
+    *,
+    names: Mapping[str, str] | None = None,
+    texts: Texts = ENGLISH,
+) -> str:
     """A standalone HTML page showing ``storage`` roughly as Confluence would.
 
     ``names`` maps account ids to display names for the mentions (the directory's people);
@@ -467,11 +581,12 @@ def render_preview_html(storage: str, title: str, *, names: Mapping[str, str] | 
     body = _Preview(names or {}).children(root)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{xml_text(texts.language)}"><head><meta charset="utf-8">'
         f"<title>{xml_text(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{xml_text(title)}</h1>"
-        '<p class="preview-note">Preview of the page the worker would publish to Confluence.</p>'
-        f"{body}</body></html>\n"
+        '<p class="preview-note">'
+        + xml_text(texts.gettext(N_("Preview of the page the worker would publish to Confluence.")))
+        + f"</p>{body}</body></html>\n"
     )
 
 

@@ -13,6 +13,7 @@ from worker.config.model import Config
 from worker.confluence.client import ConfluenceClient, ConfluencePort
 from worker.confluence.publish import PublishError, PublishResult, publish
 from worker.confluence.render import names_from, render_matrix_page, render_preview_html
+from worker.i18n import texts_for
 from worker.redact import secret_from_env
 
 
@@ -23,12 +24,22 @@ def content_hash(storage: str) -> str:
 
 def render_matrix(config: Config) -> str:
     """The matrix page of ``config`` in storage format."""
-    return render_matrix_page(config.rules, config.directory, source_hash=config.rules.source_hash)
+    return render_matrix_page(
+        config.rules,
+        config.directory,
+        source_hash=config.rules.source_hash,
+        texts=texts_for(config.language),
+    )
 
 
 def write_preview(config: Config, storage: str, output: Path) -> Path:
     """Write the standalone HTML preview of ``storage`` to ``output``; returns the path."""
-    page = render_preview_html(storage, config.confluence.title, names=names_from(config.directory))
+    page = render_preview_html(
+        storage,
+        config.confluence.title,
+        names=names_from(config.directory),
+        texts=texts_for(config.language),
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page, encoding="utf-8")
     return output

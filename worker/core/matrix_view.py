@@ -3,17 +3,51 @@
 Both the Confluence page and the printed poster draw from :func:`matrix_view`, so the two always
 say the same thing. A cell names roles, never people: who fills a role differs per team, and
 that goes in one table beneath (:attr:`MatrixView.teams`), which stays readable at ten teams.
+
+Every text of the view is in the language of the :class:`~worker.core.texts.Texts` it is given
+(the rules' names come from rules already read in that language: ``Rules.in_language``); its
+phrases belong to the ``pages`` catalog.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from worker.core.directory import Directory, Person
-from worker.core.rules import IssueType, Rules, Severity
+from worker.core.i18n_marks import N_, Np_
+from worker.core.rules import IssueType, Rules, Severity, Sla, SlaKind
+from worker.core.texts import ENGLISH, Texts
 
-CALENDAR_TEXT = {"always": "around the clock", "business": "business hours"}
+CALENDAR_TEXT = {"always": N_("around the clock"), "business": N_("business hours")}
+JIRA_ONLY = N_("Jira comment only")
+WITH_HERE = N_("{channels} (@here in the team channel)")
+WITH_BACKUP = N_("{channels} / backup: {backup}")
+CHANNEL_JOIN = " + "
+MINUTES, HOURS, DAYS = N_("{n} min"), N_("{n} h"), N_("{n} d")
+BUSINESS_DAYS = Np_("{n} business day", "{n} business days")
+ONE_SPRINT = N_("1 sprint")
+NEXT_PLANNING = N_("next planning")
+
+
+def sla_words(sla: Sla, texts: Texts = ENGLISH) -> str:
+    """An SLA as people read it, in the language of ``texts`` (``15 min``, ``1 business day``)."""
+    if sla.kind is SlaKind.DURATION and isinstance(sla.amount, timedelta):
+        minutes = int(sla.amount.total_seconds() // 60)
+        if minutes % 60:
+            return texts.gettext(MINUTES).format(n=minutes)
+        hours = minutes // 60
+        if hours % 24 or hours == 0:
+            return texts.gettext(HOURS).format(n=hours)
+        return texts.gettext(DAYS).format(n=hours // 24)
+    if sla.kind is SlaKind.BUSINESS_DAYS and isinstance(sla.amount, int):
+        return texts.ngettext(*BUSINESS_DAYS, sla.amount).format(n=sla.amount)
+    if sla.kind is SlaKind.SPRINT:
+        return texts.gettext(ONE_SPRINT)
+    if sla.kind is SlaKind.PLANNING:
+        return texts.gettext(NEXT_PLANNING)
+    return sla.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,23 +106,23 @@ def _role_name(rules: Rules, role_id: str) -> str:
     return role.name if role else role_id
 
 
-def _channels(rules: Rules, severity_id: str) -> str:
+def _channels(rules: Rules, severity_id: str, texts: Texts) -> str:
     plan = rules.channel_plans.get(severity_id)
     if plan is None:
-        return "Jira comment only"
+        return texts.gettext(JIRA_ONLY)
 
     def names(ids: tuple[str, ...]) -> str:
-        return " + ".join(rules.channels[c].name if c in rules.channels else c for c in ids)
+        return CHANNEL_JOIN.join(rules.channels[c].name if c in rules.channels else c for c in ids)
 
-    text = names(plan.primary) or "Jira comment only"
+    text = names(plan.primary) or texts.gettext(JIRA_ONLY)
     if plan.here:
-        text += " (@here in the team channel)"
+        text = texts.gettext(WITH_HERE).format(channels=text)
     backup = names(plan.backup)
-    return f"{text} / backup: {backup}" if backup else text
+    return texts.gettext(WITH_BACKUP).format(channels=text, backup=backup) if backup else text
 
 
 def _cells(
-    rules: Rules, kinds: list[IssueType], severities: list[Severity]
+    rules: Rules, kinds: list[IssueType], severities: list[Severity], texts: Texts
 ) -> tuple[dict[tuple[str, str], CellView], list[str]]:
     """The matrix's cells, and the role ids they name (owners' ladders included), first use first."""
     cells: dict[tuple[str, str], CellView] = {}
@@ -109,8 +143,8 @@ def _cells(
             cells[(t.id, s.id)] = CellView(
                 owner=_role_name(rules, c.owner),
                 with_roles=tuple(_role_name(rules, r) for r in c.handlers[1:]),
-                acknowledge=s.acknowledge.text,
-                resolve=s.resolve.text,
+                acknowledge=sla_words(s.acknowledge, texts),
+                resolve=sla_words(s.resolve, texts),
                 path=tuple(_role_name(rules, r) for r in chain[1:]),
                 top=top,
                 note=c.note,
@@ -118,11 +152,11 @@ def _cells(
     return cells, used
 
 
-def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
-    """The wall view of ``rules`` and ``directory`` (pure, deterministic)."""
+def matrix_view(rules: Rules, directory: Directory, texts: Texts = ENGLISH) -> MatrixView:
+    """The wall view of ``rules`` and ``directory`` (pure, deterministic), in ``texts``' language."""
     severities = sorted(rules.severities.values(), key=lambda s: s.rank)
     kinds = sorted(rules.types.values(), key=lambda t: t.number)
-    cells, used = _cells(rules, kinds, severities)
+    cells, used = _cells(rules, kinds, severities, texts)
     # every role the matrix or its ladder names, in the order rules/roles.yaml lists them
     used = [r for r in rules.roles if r in used] + [r for r in used if r not in rules.roles]
     global_ids = [r for r in used if r in rules.roles and rules.roles[r].scope == "global"]
@@ -143,10 +177,10 @@ def matrix_view(rules: Rules, directory: Directory) -> MatrixView:
                 name=s.name,
                 label=s.label,
                 meaning=s.meaning,
-                acknowledge=s.acknowledge.text,
-                resolve=s.resolve.text,
-                clocks=CALENDAR_TEXT.get(s.calendar, s.calendar),
-                channels=_channels(rules, s.id),
+                acknowledge=sla_words(s.acknowledge, texts),
+                resolve=sla_words(s.resolve, texts),
+                clocks=texts.gettext(CALENDAR_TEXT.get(s.calendar, s.calendar)),
+                channels=_channels(rules, s.id, texts),
             )
             for s in severities
         ),

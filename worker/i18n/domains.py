@@ -22,6 +22,7 @@ ROOT = PACKAGE.parent
 #: the sources of the ``pages`` domain (everything else under worker/ is ``core``)
 PAGES: tuple[str, ...] = (
     "worker/confluence",
+    "worker/core/matrix_view.py",
     "worker/poster",
     "worker/review",
     "worker/notify/digest.py",

@@ -6,8 +6,12 @@ role per team. It is laid out at the largest type that fits on one page; when th
 cannot fit at a legible size, the poster keeps the matrix and points to the Confluence page.
 
 The PDF uses the standard Helvetica fonts (nothing is read from disk), and ``invariant`` output:
-the same view gives the same bytes. Characters outside Windows-1252 are not in those fonts and
-are shown as ``?``.
+the same view gives the same bytes. The texts are in the language of the ``texts`` given (the
+view is built in the same one). Those fonts cover Windows-1252, which holds French (é, à, ç, œ,
+« », ’) and the no-break space U+00A0; the narrow no-break space U+202F that French puts before
+``; ! ?`` is not in them and is drawn as U+00A0 (it only ever widens the gap a little). Other
+characters outside Windows-1252 are shown as ``?``: a language that needs them needs a TrueType
+font registered here.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from worker.core.directory import Person
 from worker.core.matrix_view import CellView, MatrixView
+from worker.core.texts import ENGLISH, NBSP, NNBSP, Texts
 from worker.sanitise import xml_text
 
 PAGE = landscape(A3)  # 420 x 297 mm
@@ -54,8 +59,7 @@ class Poster:
 
 def _t(text: object) -> str:
     """Text for a Paragraph (reportlab's mini-markup), escaped; '?' for glyphs Helvetica lacks."""
-    plain = str(text).replace("→", "›").encode("cp1252", "replace").decode("cp1252")
-    return xml_text(plain)
+    return xml_text(_plain(str(text).replace("→", "›")))
 
 
 def _style(size: float, *, bold: bool = False, colour: colors.Color = INK) -> ParagraphStyle:
@@ -69,31 +73,43 @@ def _style(size: float, *, bold: bool = False, colour: colors.Color = INK) -> Pa
     )
 
 
-def _cell(c: CellView | None, size: float) -> list[Paragraph]:
+def _cell(c: CellView | None, size: float, texts: Texts) -> list[Paragraph]:
+    _ = texts.gettext
     body = _style(size)
     if c is None:
-        return [Paragraph("<i>not covered</i>", body)]
+        return [Paragraph("<i>" + _t(_("not covered")) + "</i>", body)]
     out = [Paragraph(_t(c.owner), _style(size * 1.15, bold=True))]
     if c.with_roles:
-        out.append(Paragraph("with " + _t(", ".join(c.with_roles)), body))
-    out.append(Paragraph(f"<b>Ack</b> {_t(c.acknowledge)} · <b>Resolve</b> {_t(c.resolve)}", body))
+        out.append(Paragraph(_t(_("with {roles}").format(roles=", ".join(c.with_roles))), body))
+    deadlines = _t(_("{ack} {ack_within} · {resolve} {resolve_within}")).format(
+        ack="<b>" + _t(_("Ack")) + "</b>",
+        ack_within=_t(c.acknowledge),
+        resolve="<b>" + _t(_("Resolve")) + "</b>",
+        resolve_within=_t(c.resolve),
+    )
+    out.append(Paragraph(deadlines, body))
     if c.path:
-        out.append(Paragraph("Escalates to " + _t(" › ".join(c.path)), body))
+        out.append(Paragraph(_t(_("Escalates to {path}").format(path=" › ".join(c.path))), body))
+    elif c.top:
+        out.append(Paragraph(_t(_("Top of the ladder, with {roles}").format(roles=c.top)), body))
     elif c.top is not None:
-        out.append(Paragraph("Top of the ladder" + (f", with {_t(c.top)}" if c.top else ""), body))
+        out.append(Paragraph(_t(_("Top of the ladder")), body))
     if c.note:
         out.append(Paragraph(f"<i>{_t(c.note)}</i>", _style(size * 0.9)))
     return out
 
 
-def _matrix(view: MatrixView, size: float, width: float) -> Table:
-    head: list[object] = [Paragraph("Kind \\ severity", _style(size, bold=True))]
+def _matrix(view: MatrixView, size: float, width: float, texts: Texts) -> Table:
+    _ = texts.gettext
+    head: list[object] = [Paragraph(_t(_("Kind \\ severity")), _style(size, bold=True))]
     for s in view.severities:
         fg = HEAD.get(s.rank, HEAD[4])[1]
         head.append(
             [
                 Paragraph(f"{_t(s.id)} · {_t(s.name)}", _style(size * 1.35, bold=True, colour=fg)),
-                Paragraph(f"Clocks run {_t(s.clocks)}", _style(size * 0.9, colour=fg)),
+                Paragraph(
+                    _t(_("Clocks run {when}").format(when=s.clocks)), _style(size * 0.9, colour=fg)
+                ),
                 Paragraph(_t(s.channels), _style(size * 0.9, colour=fg)),
             ]
         )
@@ -101,7 +117,7 @@ def _matrix(view: MatrixView, size: float, width: float) -> Table:
     for k in view.kinds:
         rows.append(
             [Paragraph(f"{k.number}. {_t(k.name)}", _style(size * 1.1, bold=True))]
-            + [_cell(view.cell(k.id, s.id), size) for s in view.severities]
+            + [_cell(view.cell(k.id, s.id), size, texts) for s in view.severities]
         )
     first = width * 0.13
     rest = (width - first) / max(1, len(view.severities))
@@ -125,16 +141,19 @@ def _names(people: Sequence[Person]) -> str:
     return _t(", ".join(p.name for p in people)) or "-"
 
 
-def _people(view: MatrixView, size: float, width: float) -> list[object]:
-    out: list[object] = [Paragraph("Who fills each role", _style(size * 1.5, bold=True))]
+def _people(view: MatrixView, size: float, width: float, texts: Texts) -> list[object]:
+    _ = texts.gettext
+    out: list[object] = [Paragraph(_t(_("Who fills each role")), _style(size * 1.5, bold=True))]
     if view.global_roles:
-        line = " · ".join(f"<b>{_t(name)}</b>: {_names(ps)}" for name, ps in view.global_roles)
-        out.append(Paragraph("For every team: " + line, _style(size)))
+        line = " · ".join(
+            _t(_("{role}: {people}")).format(role=f"<b>{_t(name)}</b>", people=_names(ps))
+            for name, ps in view.global_roles
+        )
+        out.append(Paragraph(_t(_("For every team: {roles}")).format(roles=line), _style(size)))
     if view.teams:
         body = _style(size)
-        rows: list[list[object]] = [
-            [Paragraph(h, _style(size, bold=True)) for h in ["Team", *map(_t, view.team_roles)]]
-        ]
+        header = [_t(_("Team")), *map(_t, view.team_roles)]
+        rows: list[list[object]] = [[Paragraph(h, _style(size, bold=True)) for h in header]]
         for team in view.teams:
             rows.append(
                 [Paragraph(_t(team.name), _style(size, bold=True))]
@@ -158,8 +177,11 @@ def _people(view: MatrixView, size: float, width: float) -> list[object]:
     return out
 
 
-def render_poster(view: MatrixView, *, title: str, source_hash: str) -> Poster:
+def render_poster(
+    view: MatrixView, *, title: str, source_hash: str, texts: Texts = ENGLISH
+) -> Poster:
     """The one-page A3 landscape PDF of ``view``, at the largest type that fits."""
+    _ = texts.gettext
     width = PAGE[0] - 2 * MARGIN
     head_h = 24 * mm
     foot_h = 5 * mm
@@ -172,39 +194,46 @@ def render_poster(view: MatrixView, *, title: str, source_hash: str) -> Poster:
 
     chosen: tuple[float, Table, float | None, list[object]] | None = None
     for m in MATRIX_SIZES:
-        matrix = _matrix(view, m, width)
+        matrix = _matrix(view, m, width, texts)
         mh = height(matrix)
         if mh > avail:
             continue
         for p in PEOPLE_SIZES:
-            people = _people(view, p, width)
+            people = _people(view, p, width, texts)
             if mh + gap + sum(height(f) + 2 * mm for f in people) <= avail:
                 chosen = (m, matrix, p, people)
                 break
         if chosen is not None:
             break
     if chosen is None:  # the people table does not fit: the matrix alone, as large as fits
-        m = next((m for m in MATRIX_SIZES if height(_matrix(view, m, width)) <= avail), 8.0)
+        m = next((m for m in MATRIX_SIZES if height(_matrix(view, m, width, texts)) <= avail), 8.0)
         note = Paragraph(
-            "Who fills each role in each team: see the escalation matrix page in Confluence.",
+            _t(
+                _("Who fills each role in each team: see the escalation matrix page in Confluence.")
+            ),
             _style(12),
         )
-        chosen = (m, _matrix(view, m, width), None, [note])
+        chosen = (m, _matrix(view, m, width, texts), None, [note])
     size, matrix, people_size, people = chosen
 
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=PAGE, invariant=1, pageCompression=1)
     c.setTitle(title)
     c.setAuthor("escalation-worker")
-    c.setSubject("Escalation matrix poster")
+    c.setSubject(_plain(_("Escalation matrix poster")))
     top = PAGE[1] - MARGIN
     c.setFillColor(INK)
     c.setFont("Helvetica-Bold", 28)
     c.drawString(MARGIN, top - 28, _plain(title))
     intro = Paragraph(
-        "Find the row for the kind of problem and the column for its severity. The first role owns "
-        "the escalation and must acknowledge, then resolve, within the deadlines; the roles after "
-        "<i>with</i> are kept informed. Not acknowledged in time: it moves up one step.",
+        _t(
+            _(
+                "Find the row for the kind of problem and the column for its severity. The first "
+                "role owns the escalation and must acknowledge, then resolve, within the "
+                "deadlines; the roles after {with_} are kept informed. Not acknowledged in time: "
+                "it moves up one step."
+            )
+        ).format(with_="<i>" + _t(_("with")) + "</i>"),
         _style(12),
     )
     intro.wrapOn(c, width, head_h)
@@ -223,8 +252,10 @@ def render_poster(view: MatrixView, *, title: str, source_hash: str) -> Poster:
         MARGIN,
         MARGIN,
         _plain(
-            "Generated by the escalation worker from rules/ and its configuration; edit those, "
-            f"not this poster. Source {source_hash[:12]}."
+            _(
+                "Generated by the escalation worker from rules/ and its configuration; edit "
+                "those, not this poster. Source {hash}."
+            ).format(hash=source_hash[:12])
         ),
     )
     c.showPage()
@@ -233,4 +264,5 @@ def render_poster(view: MatrixView, *, title: str, source_hash: str) -> Poster:
 
 
 def _plain(text: str) -> str:
-    return text.encode("cp1252", "replace").decode("cp1252")
+    """``text`` in the characters of the standard fonts (Windows-1252): see the module docstring."""
+    return text.replace(NNBSP, NBSP).encode("cp1252", "replace").decode("cp1252")

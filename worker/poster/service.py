@@ -6,13 +6,16 @@ from pathlib import Path
 
 from worker.config.model import Config
 from worker.core.matrix_view import matrix_view
+from worker.i18n import texts_for
 from worker.poster.render import Poster, render_poster
 
 
 def poster_of(config: Config) -> Poster:
     """The poster of ``config``'s rules and people."""
+    texts = texts_for(config.language)
     return render_poster(
-        matrix_view(config.rules, config.directory),
+        matrix_view(config.rules, config.directory, texts),
+        texts=texts,
         title=config.confluence.title,
         source_hash=config.rules.source_hash,
     )

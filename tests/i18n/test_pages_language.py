@@ -1,0 +1,175 @@
+"""The Confluence page and the poster in another language (issue 17 item 5).
+
+Under the pseudo-locale ``qps`` every catalog text and every rules text is transformed, so any
+English word left on the page or the poster was never translated; the checks are shown able to
+fail. A few French renderings are pinned.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from tests.config.workspace import ROOT
+from tests.i18n.english_left import data_of, english_left
+from worker.config.load import load_config
+from worker.config.model import Config
+from worker.confluence.render import (
+    AC_NS,
+    parse_storage,
+    render_matrix_page,
+    render_preview_html,
+)
+from worker.core.matrix_view import matrix_view
+from worker.i18n import texts_for
+from worker.i18n.rules_text import rules_in
+from worker.poster.render import render_poster
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config(ROOT / "config.example.yaml")
+
+
+def _page(config: Config, language: str) -> str:
+    return render_matrix_page(
+        rules_in(config.rules, language),
+        config.directory,
+        source_hash=config.rules.source_hash,
+        texts=texts_for(language),
+    )
+
+
+def _reader_text(storage: str) -> str:
+    """The words a reader sees: text nodes, without <code> (labels, keys, words to type) and
+    without macro parameters (a lozenge's colour and its severity id)."""
+    root = parse_storage(storage)
+    skip = {"code", f"{{{AC_NS}}}parameter"}
+
+    def walk(el: ET.Element) -> list[str]:
+        out = [] if el.tag in skip else [el.text or ""]
+        for child in el:
+            out += walk(child)
+            out.append(child.tail or "")
+        return out
+
+    return " ".join(walk(root))
+
+
+def _poster_text(config: Config, language: str) -> str:
+    texts = texts_for(language)
+    rules = rules_in(config.rules, language)
+    poster = render_poster(
+        matrix_view(rules, config.directory, texts),
+        title=config.confluence.title,
+        source_hash=config.rules.source_hash,
+        texts=texts,
+    )
+    reader = pypdf.PdfReader(io.BytesIO(poster.pdf))
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+def test_the_page_under_qps_has_no_english_left(config: Config) -> None:
+    text = _reader_text(_page(config, "qps"))
+    assert english_left(text, data_of(config)) == []
+    assert "⟦" in text
+
+
+def test_the_page_check_finds_english(config: Config) -> None:
+    """The same check on the English page finds English (it can fail)."""
+    left = english_left(_reader_text(_page(config, "en")), data_of(config))
+    assert {"ladder", "Acknowledge", "Critical", "Product", "Director"} <= set(left)
+
+
+def test_the_page_check_finds_one_untranslated_rules_text(config: Config) -> None:
+    rules = rules_in(config.rules, "qps")
+    cell = rules.matrix[("production_incident", "S1")]
+    rules.matrix[("production_incident", "S1")] = replace(cell, note="Open the war room.")  # type: ignore[index]
+    storage = render_matrix_page(rules, config.directory, source_hash="abc", texts=texts_for("qps"))
+    assert english_left(_reader_text(storage), data_of(config)) == ["Open", "room", "the", "war"]
+
+
+def test_the_poster_under_qps_has_no_english_left(config: Config) -> None:
+    text = _poster_text(config, "qps")
+    assert english_left(text, data_of(config)) == []
+
+
+def test_the_poster_check_finds_english(config: Config) -> None:
+    left = english_left(_poster_text(config, "en"), data_of(config))
+    assert {"Resolve", "Critical", "Escalates", "Team"} <= set(left)
+
+
+def test_the_preview_page_under_qps(config: Config) -> None:
+    html = render_preview_html(_page(config, "qps"), "T", texts=texts_for("qps"))
+    assert '<html lang="qps">' in html
+    assert "Preview of the page" not in html
+
+
+# --- French, pinned --------------------------------------------------------------------------
+
+
+def test_the_french_page(config: Config) -> None:
+    storage = _page(config, "fr")
+    text = _reader_text(storage)
+    assert "<h2>La matrice</h2>" in storage
+    assert "<strong>Prise en charge</strong> 15 min · <strong>Résolution</strong> 4 h" in storage
+    assert "Monte vers Directeur produit → CPO" in storage
+    assert "Sommet de l’échelle, travaille avec CTO" in storage
+    assert "<strong>Dépendance inter-équipes bloquée</strong>" in storage
+    assert "1 jour ouvré" in storage and "prochaine planification" in storage
+    # French typography: a no-break space before the colon, a narrow one before the semicolon
+    assert "Pour toutes les équipes\u00a0: " in storage
+    assert "une marche à la fois\u202f; elle" in storage
+    assert "Le délai de prise en charge demande un premier signe d’appropriation («\u00a0vu" in text
+    assert " :" not in text and " ;" not in text
+    # the recommendation words a French reader should write
+    assert "<code>ce qui s&#x27;est passé</code>" in storage
+    assert "<code>what happened</code>" not in storage
+
+
+def test_the_french_poster(config: Config) -> None:
+    text = _poster_text(config, "fr")
+    assert "S1 · Critique" in text
+    assert "Délais comptés 24 h/24" in text
+    assert "Sommet de l’échelle, avec CTO" in text
+    assert "Qui tient chaque rôle" in text
+    # the narrow no-break space is not in the PDF fonts: a no-break space stands in (ReportLab
+    # keeps it unbroken and draws a space), never a '?'
+    assert "dans les délais ; les rôles" in text.replace("\n", " ")
+    assert "?" not in text
+
+
+def test_the_poster_draws_the_narrow_no_break_space_as_a_no_break_space() -> None:
+    from worker.poster.render import _t
+
+    assert _t("délais\u202f; «\u00a0vu\u00a0»") == "délais\u00a0; «\u00a0vu\u00a0»"
+    assert _t("ĺ") == "?"
+
+
+def test_the_english_page_is_as_before(config: Config) -> None:
+    storage = _page(config, "en")
+    assert storage == render_matrix_page(
+        config.rules, config.directory, source_hash=config.rules.source_hash
+    )
+    assert "<strong>Acknowledge</strong> 15 min · <strong>Resolve</strong> 4 h" in storage
+    assert "Reviewed in the weekly digest." in storage
+
+
+def test_a_french_config_publishes_french(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        text.replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8"
+    )
+    from worker.confluence.service import render_matrix
+
+    config = load_config(tmp_path / "config.yaml")
+    assert render_matrix(config) == _page(load_config(ROOT / "config.example.yaml"), "fr")
