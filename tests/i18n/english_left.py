@@ -25,7 +25,7 @@ def data_of(config: object) -> list[str]:
     """The words a configuration brings that no catalog translates: people, teams, projects."""
     directory = config.directory  # type: ignore[attr-defined]
     rules = config.rules  # type: ignore[attr-defined]
-    out = [config.confluence.title]  # type: ignore[attr-defined]
+    out = [config.confluence.title, config.calendar.timezone]  # type: ignore[attr-defined]
     for kind in rules.types.values():  # Jira's own names for issue types and components
         out += [*kind.jira_issue_types, *kind.components]
     out += [p.name for p in directory.people.values()]

@@ -1,7 +1,8 @@
 """The weekly review digest: each PO gets the list of their team's open S3/S4 escalations and deadlines.
 
 ``build_digests`` is pure (records in, messages out); ``send_weekly_digest`` reads Jira and sends
-through the configured channels (a Slack DM, with email as the backup).
+through the configured channels (a Slack DM, with email as the backup). The digest is written in
+the configured language (its texts are in the ``pages`` catalog).
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from worker.config.model import Config
+from worker.core.i18n_marks import N_, Np_
 from worker.core.record import Record
+from worker.core.texts import ENGLISH, Texts
 from worker.jira.gateway import JiraGateway
 from worker.notify.message import Message, Recipient
 
@@ -36,14 +39,38 @@ class DigestItem:
     sensitive: bool
 
 
-def _when(at: datetime | None, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%a %d %b %H:%M") if at else "—"
+HEADER = N_("Open S3/S4 escalations for the weekly review ({week}, times in {zone}):")
+ACKNOWLEDGED = N_("acknowledged")
+WAITING = N_("waiting for acknowledgement by {when}")
+CONFIDENTIAL = N_("(confidential)")
+KIND_SUMMARY = N_("{kind}: {summary}")
+LINE = N_("- {key} [{severity}] {what} — owner {owner}; {state}; resolve by {resolve_due}")
+TITLE = Np_(
+    "Weekly escalation review {week}: {count} open", "Weekly escalation review {week}: {count} open"
+)
+NOBODY = N_("nobody")
+
+
+def _when(at: datetime | None, tz: ZoneInfo, texts: Texts) -> str:
+    if at is None:
+        return "—"
+    if texts.language == "en":  # the short form the digest has always used: Mon 07 Dec 14:00
+        return at.astimezone(tz).strftime("%a %d %b %H:%M")
+    return f"{texts.format_date(at.astimezone(tz).date())} {texts.format_time(at, tz)}"
 
 
 def build_digests(
-    config: Config, issues: Iterable[tuple[str, str, Record]], now: datetime, *, site_url: str = ""
+    config: Config,
+    issues: Iterable[tuple[str, str, Record]],
+    now: datetime,
+    *,
+    site_url: str = "",
+    texts: Texts = ENGLISH,
 ) -> list[Message]:
-    """One message per PO with open S3/S4 escalations of their team(s), soonest deadline first."""
+    """One message per PO with open S3/S4 escalations of their team(s), soonest deadline first.
+
+    ``config.rules`` and ``texts`` give the language (the kinds' names come from the rules)."""
+    _ = texts.gettext
     tz = ZoneInfo(config.calendar.timezone)
     rules, d = config.rules, config.directory
     by_po: dict[str, list[DigestItem]] = {}
@@ -60,7 +87,7 @@ def build_digests(
             summary=summary,
             severity=rec.severity or "",
             kind=itype.name if itype else (rec.type or ""),
-            owner=owner.name if owner else (rec.owner or "nobody"),
+            owner=owner.name if owner else (rec.owner or _(NOBODY)),
             ack_due=rec.ack_due,
             resolve_due=rec.resolve_due,
             acknowledged=rec.acked_at is not None,
@@ -74,16 +101,27 @@ def build_digests(
         person = d.by_account(account_id)
         assert person is not None
         items.sort(key=lambda i: (i.resolve_due or now, i.key))
-        lines = [f"Open S3/S4 escalations for the weekly review ({week}, times in {tz.key}):"]
+        lines = [_(HEADER).format(week=week, zone=tz.key)]
         for i in items:
             state = (
-                "acknowledged"
+                _(ACKNOWLEDGED)
                 if i.acknowledged
-                else f"waiting for acknowledgement by {_when(i.ack_due, tz)}"
+                else _(WAITING).format(when=_when(i.ack_due, tz, texts))
             )
-            what = "(confidential)" if i.sensitive else f"{i.kind}: {i.summary}"
+            what = (
+                _(CONFIDENTIAL)
+                if i.sensitive
+                else _(KIND_SUMMARY).format(kind=i.kind, summary=i.summary)
+            )
             lines.append(
-                f"- {i.key} [{i.severity}] {what} — owner {i.owner}; {state}; resolve by {_when(i.resolve_due, tz)}"
+                _(LINE).format(
+                    key=i.key,
+                    severity=i.severity,
+                    what=what,
+                    owner=i.owner,
+                    state=state,
+                    resolve_due=_when(i.resolve_due, tz, texts),
+                )
             )
         messages.append(
             Message(
@@ -92,7 +130,7 @@ def build_digests(
                 issue_url=site_url.rstrip("/") or "",
                 severity=items[0].severity,
                 event="digest",
-                title=f"Weekly escalation review {week}: {len(items)} open",
+                title=texts.ngettext(*TITLE, len(items)).format(week=week, count=len(items)),
                 text="\n".join(lines),
                 recipients=(
                     Recipient(
@@ -153,5 +191,13 @@ def send_weekly_digest(
     site_url: str = "",
 ) -> list[tuple[str, list[str]]]:
     """Read the open S3/S4 escalations and send each PO their digest."""
-    messages = build_digests(config, read_open(gateway, config), now, site_url=site_url)
+    from worker.i18n import texts_for
+
+    messages = build_digests(
+        config,
+        read_open(gateway, config),
+        now,
+        site_url=site_url,
+        texts=texts_for(config.language),
+    )
     return send(messages, channels, now)
