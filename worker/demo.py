@@ -821,7 +821,12 @@ def _monthly_review(
     month = Month.of(now, tz)
     report = compute_month(gateway, config, month, now, fields=ReviewFields.from_config(config))
     result = publish_report(config, client, report, worker_account_id=account_id)
-    return ReviewOutcome(str(month), review_title(month), result.action, to_markdown(report))
+    from worker.i18n import texts_for
+
+    texts = texts_for(config.language)
+    return ReviewOutcome(
+        str(month), review_title(month, texts), result.action, to_markdown(report, texts)
+    )
 
 
 def _close_sessions(cycle: Any, wiki_client: Any) -> None:

@@ -8,7 +8,10 @@ person's or a team's name, a key, a label) or English that escaped translation.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+
+from worker.confluence.render import AC_NS, parse_storage
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _HEX = re.compile(r"\b[0-9a-f]{8,64}\b")
@@ -32,3 +35,18 @@ def data_of(config: object) -> list[str]:
     for team in directory.teams.values():
         out += [team.name, team.id, *team.projects, *team.components]
     return out
+
+
+def storage_words(storage: str) -> str:
+    """The words a reader sees on a Confluence page: text nodes, without ``<code>`` (labels, keys,
+    words to type) and without macro parameters (a lozenge's colour, a chart's settings)."""
+    skip = {"code", f"{{{AC_NS}}}parameter"}
+
+    def walk(el: ET.Element) -> list[str]:
+        out = [] if el.tag in skip else [el.text or ""]
+        for child in el:
+            out += walk(child)
+            out.append(child.tail or "")
+        return out
+
+    return " ".join(walk(parse_storage(storage)))

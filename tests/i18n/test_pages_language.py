@@ -8,7 +8,6 @@ fail. A few French renderings are pinned.
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,12 +15,10 @@ import pypdf
 import pytest
 
 from tests.config.workspace import ROOT
-from tests.i18n.english_left import data_of, english_left
+from tests.i18n.english_left import data_of, english_left, storage_words
 from worker.config.load import load_config
 from worker.config.model import Config
 from worker.confluence.render import (
-    AC_NS,
-    parse_storage,
     render_matrix_page,
     render_preview_html,
 )
@@ -45,22 +42,6 @@ def _page(config: Config, language: str) -> str:
     )
 
 
-def _reader_text(storage: str) -> str:
-    """The words a reader sees: text nodes, without <code> (labels, keys, words to type) and
-    without macro parameters (a lozenge's colour and its severity id)."""
-    root = parse_storage(storage)
-    skip = {"code", f"{{{AC_NS}}}parameter"}
-
-    def walk(el: ET.Element) -> list[str]:
-        out = [] if el.tag in skip else [el.text or ""]
-        for child in el:
-            out += walk(child)
-            out.append(child.tail or "")
-        return out
-
-    return " ".join(walk(root))
-
-
 def _poster_text(config: Config, language: str) -> str:
     texts = texts_for(language)
     rules = rules_in(config.rules, language)
@@ -76,14 +57,14 @@ def _poster_text(config: Config, language: str) -> str:
 
 
 def test_the_page_under_qps_has_no_english_left(config: Config) -> None:
-    text = _reader_text(_page(config, "qps"))
+    text = storage_words(_page(config, "qps"))
     assert english_left(text, data_of(config)) == []
     assert "⟦" in text
 
 
 def test_the_page_check_finds_english(config: Config) -> None:
     """The same check on the English page finds English (it can fail)."""
-    left = english_left(_reader_text(_page(config, "en")), data_of(config))
+    left = english_left(storage_words(_page(config, "en")), data_of(config))
     assert {"ladder", "Acknowledge", "Critical", "Product", "Director"} <= set(left)
 
 
@@ -92,7 +73,7 @@ def test_the_page_check_finds_one_untranslated_rules_text(config: Config) -> Non
     cell = rules.matrix[("production_incident", "S1")]
     rules.matrix[("production_incident", "S1")] = replace(cell, note="Open the war room.")  # type: ignore[index]
     storage = render_matrix_page(rules, config.directory, source_hash="abc", texts=texts_for("qps"))
-    assert english_left(_reader_text(storage), data_of(config)) == ["Open", "room", "the", "war"]
+    assert english_left(storage_words(storage), data_of(config)) == ["Open", "room", "the", "war"]
 
 
 def test_the_poster_under_qps_has_no_english_left(config: Config) -> None:
@@ -116,7 +97,7 @@ def test_the_preview_page_under_qps(config: Config) -> None:
 
 def test_the_french_page(config: Config) -> None:
     storage = _page(config, "fr")
-    text = _reader_text(storage)
+    text = storage_words(storage)
     assert "<h2>La matrice</h2>" in storage
     assert "<strong>Prise en charge</strong> 15 min · <strong>Résolution</strong> 4 h" in storage
     assert "Monte vers Directeur produit → CPO" in storage

@@ -140,8 +140,12 @@ def cmd_report(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     report = compute_month(
         gateway, config, month, now, fields=fields, include_sensitive=args.include_people_issues
     )
-    render = {"md": to_markdown, "csv": to_csv, "json": to_json}[args.format]
-    _emit(render(report), args.output)
+    if args.format == "md":
+        from worker.i18n import texts_for
+
+        _emit(to_markdown(report, texts_for(config.language)), args.output)
+    else:
+        _emit({"csv": to_csv, "json": to_json}[args.format](report), args.output)
     if args.publish:
         from worker.confluence.service import client_from_env
 

@@ -16,6 +16,9 @@ from worker.config.model import Config
 from worker.confluence.client import ConfluencePort
 from worker.confluence.publish import PROPERTY_KEY, PublishResult, publish
 from worker.confluence.service import content_hash
+from worker.core.i18n_marks import N_
+from worker.core.texts import ENGLISH, Texts
+from worker.i18n import texts_for
 from worker.review.compute import Report, build_report
 from worker.review.model import Month
 from worker.review.render import to_storage
@@ -24,8 +27,8 @@ from worker.review.source import ReviewFields, SearchPort, load_escalations
 log = logging.getLogger(__name__)
 
 
-def review_title(month: Month) -> str:
-    return f"Escalation review {month}"
+def review_title(month: Month, texts: Texts = ENGLISH) -> str:
+    return texts.gettext(N_("Escalation review {month}")).format(month=month)
 
 
 def compute_month(
@@ -87,7 +90,8 @@ def publish_report(
         raise ValueError(
             "confluence.space is not set in config.yaml: there is nowhere to publish the review"
         )
-    storage = to_storage(report)
+    texts = texts_for(config.language)
+    storage = to_storage(report, texts)
     parent = matrix_page_id(config, client) if client is not None else None
     if parent is None:
         parent = config.confluence.parent_id
@@ -95,7 +99,7 @@ def publish_report(
     return publish(
         client,
         space_key=config.confluence.space,
-        title=review_title(report.month),
+        title=review_title(report.month, texts),
         parent_id=parent,
         page_id=None,
         storage=storage,

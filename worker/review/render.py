@@ -2,6 +2,10 @@
 
 Rendering never computes a figure: everything shown comes from the report. The storage form
 leaves out the generation time so that the page's hash changes only when the figures do.
+
+Markdown and the storage page are written in the language of the ``texts`` given (the ``pages``
+catalog; names of severities and kinds come from the rules, read in that language). CSV and JSON
+are for machines: their keys and codes stay as they are.
 """
 
 from __future__ import annotations
@@ -15,44 +19,114 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from worker.core.i18n_marks import N_, Np_
+from worker.core.texts import ENGLISH, Texts
 from worker.review.compute import Compliance, Durations, Entry, Listed, Report
 from worker.sanitise import csv_row, md_cell, one_line, xml_text
 
 DEFINITIONS = (
-    "An escalation counts in the month it was opened (severity label applied), in the calendar's time zone; "
-    "escalations opened earlier and still open when the month began are listed as carried over, not counted again.",
-    "Compliance = met / (met + breached). Open escalations past their deadline count as breached; those still "
-    "inside it are pending and left out, as are closed ones never acknowledged in time to matter (none) and "
-    "label removals without a breach (withdrawn).",
-    "Time to acknowledge / resolve is elapsed time from the opening; unacknowledged or unresolved escalations are "
-    "excluded. Median: mean of the two middle values for an even count. 90th percentile: nearest rank "
-    "(the ceil(0.9 x n)-th smallest value).",
-    "A pattern is a team, a counterpart team of a cross-team dependency, or a type seen at least {min} times.",
-    "People issues count in every figure but are never named: lists show them only as a number.",
+    N_(
+        "An escalation counts in the month it was opened (severity label applied), in the calendar's time zone; "
+        "escalations opened earlier and still open when the month began are listed as carried over, not counted again."
+    ),
+    N_(
+        "Compliance = met / (met + breached). Open escalations past their deadline count as breached; those still "
+        "inside it are pending and left out, as are closed ones never acknowledged in time to matter (none) and "
+        "label removals without a breach (withdrawn)."
+    ),
+    N_(
+        "Time to acknowledge / resolve is elapsed time from the opening; unacknowledged or unresolved escalations are "
+        "excluded. Median: mean of the two middle values for an even count. 90th percentile: nearest rank "
+        "(the ceil(0.9 x n)-th smallest value)."
+    ),
+    N_(
+        "A pattern is a team, a counterpart team of a cross-team dependency, or a type seen at least {min} times."
+    ),
+    N_(
+        "People issues count in every figure but are never named: lists show them only as a number."
+    ),
 )
+
+# the codes of the report (compute.py), as words
+STATES = {
+    "open": N_("open"),
+    "closed": N_("closed"),
+    "met": N_("met"),
+    "breached": N_("breached"),
+    "none": N_("none"),
+    "pending": N_("pending"),
+    "withdrawn": N_("withdrawn"),
+    "resolved": N_("resolved"),
+    "label_removed": N_("label removed"),
+}
+EVENTS = {
+    "labelled": N_("labelled"),
+    "routed": N_("routed"),
+    "acknowledged": N_("acknowledged"),
+    "nudged": N_("nudged"),
+    "escalated": N_("escalated"),
+    "reminded": N_("reminded"),
+    "relabelled": N_("relabelled"),
+    "delegated": N_("delegated"),
+    "adopted": N_("adopted"),
+    "resolve_breached": N_("resolve deadline passed"),
+    "closed": N_("closed"),
+    "failed": N_("failed"),
+    "unknown_label": N_("unknown label"),
+    "near_miss_label": N_("label close to a severity"),
+}
+PATTERNS = {
+    "team": N_("Same team"),
+    "dependency": N_("Same dependency (counterpart team)"),
+    "type": N_("Same type"),
+}
+OPENED = Np_(
+    "{count} escalation opened in {month} (previous month {previous}: {previous_count}, {change}).",
+    "{count} escalations opened in {month} (previous month {previous}: {previous_count}, {change}).",
+)
+CONFIDENTIAL = Np_("{count} confidential", "{count} confidential")
+CONFIDENTIAL_NOT_SHOWN = N_("{count} confidential escalation(s) (people issues) not shown.")
+
+
+def _word(table: dict[str, str], code: str | None, texts: Texts) -> str:
+    """A code of the report in words; in English the code as it has always been shown."""
+    if code is None:
+        return ""
+    if texts.language == "en" or code not in table:
+        return code
+    return texts.gettext(table[code])
 
 
 # --- small formatters --------------------------------------------------------------------------------
 
 
-def duration_text(seconds: float | None) -> str:
+def duration_text(seconds: float | None, texts: Texts = ENGLISH) -> str:
+    _ = texts.gettext
     if seconds is None:
         return "—"
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{n} min").format(n=minutes)
     hours, mins = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {mins:02d} min" if mins else f"{hours} h"
+        if mins:
+            return _("{hours} h {minutes:02d} min").format(hours=hours, minutes=mins)
+        return _("{n} h").format(n=hours)
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+    return (
+        _("{days} d {hours} h").format(days=days, hours=hours)
+        if hours
+        else _("{n} d").format(n=days)
+    )
 
 
-def rate_text(c: Compliance) -> str:
+def rate_text(c: Compliance, texts: Texts = ENGLISH) -> str:
     rate = c.rate
     if rate is None:
-        return "n/a"
-    return f"{rate * 100:.1f}% ({c.met}/{c.met + c.breached})"
+        return texts.gettext(N_("n/a"))
+    return texts.gettext(N_("{percent}% ({met}/{total})")).format(
+        percent=f"{rate * 100:.1f}", met=c.met, total=c.met + c.breached
+    )
 
 
 def _local(at: datetime | None, tz: ZoneInfo) -> str:
@@ -64,17 +138,21 @@ def _change(now: int, before: int) -> str:
     return f"+{d}" if d > 0 else str(d)
 
 
-def _confidential(n: int) -> str:
-    return f"{n} confidential" if n else ""
+def _confidential(n: int, texts: Texts = ENGLISH) -> str:
+    return texts.ngettext(*CONFIDENTIAL, n).format(count=n) if n else ""
 
 
-def _keys(keys: Sequence[str], confidential: int) -> str:
-    parts = list(keys) + ([_confidential(confidential)] if confidential else [])
+def _keys(keys: Sequence[str], confidential: int, texts: Texts = ENGLISH) -> str:
+    parts = list(keys) + ([_confidential(confidential, texts)] if confidential else [])
     return ", ".join(parts)
 
 
-def _breached(c: Compliance) -> str:
-    return f"{c.breached} ({c.open_breached} open)" if c.open_breached else str(c.breached)
+def _breached(c: Compliance, texts: Texts = ENGLISH) -> str:
+    if not c.open_breached:
+        return str(c.breached)
+    return texts.gettext(N_("{breached} ({open} open)")).format(
+        breached=c.breached, open=c.open_breached
+    )
 
 
 # --- Markdown ----------------------------------------------------------------------------------------
@@ -101,185 +179,285 @@ def chart_rows(report: Report) -> list[list[str]]:
     return rows
 
 
-def to_markdown(report: Report) -> str:
+def _sla_rows(report: Report, texts: Texts) -> list[list[object]]:
+    _ = texts.gettext
+    return [
+        [
+            _(label),
+            c.met,
+            _breached(c, texts),
+            c.pending,
+            rate_text(c, texts),
+        ]
+        for label, c in ((N_("Acknowledge"), report.acknowledge), (N_("Resolve"), report.resolve))
+    ]
+
+
+def _duration_rows(report: Report, texts: Texts) -> list[list[object]]:
+    _ = texts.gettext
+    rows: list[list[object]] = []
+    for label, overall, attr in (
+        (N_("Acknowledge"), report.time_to_acknowledge, "time_to_acknowledge"),
+        (N_("Resolve"), report.time_to_resolve, "time_to_resolve"),
+    ):
+        rows.append(_duration_row(_("{measure}, all").format(measure=_(label)), overall, texts))
+        for f in report.per_severity:
+            d: Durations = getattr(f, attr)
+            if d.count or d.excluded:
+                name = _("{measure}, {severity}").format(measure=_(label), severity=f.severity)
+                rows.append(_duration_row(name, d, texts))
+    return rows
+
+
+def _pattern_line(report: Report, texts: Texts) -> list[str]:
+    _ = texts.gettext
+    return [
+        _("{pattern}: {name} — {count} ({keys})").format(
+            pattern=_(PATTERNS[p.dimension]),
+            name=one_line(p.name),
+            count=p.count,
+            keys=_keys(p.keys, p.confidential, texts),
+        )
+        for p in report.patterns
+    ]
+
+
+def _volume_line(report: Report, texts: Texts) -> str:
+    return texts.ngettext(*OPENED, report.total).format(
+        count=report.total,
+        month=report.month,
+        previous=report.month.previous(),
+        previous_count=report.previous_total,
+        change=_change(report.total, report.previous_total),
+    )
+
+
+def _headers(texts: Texts) -> dict[str, str]:
+    _ = texts.gettext
+    return {
+        "change": _("Change"),
+        "severity": _("Severity"),
+        "type": _("Type"),
+        "team": _("Team"),
+    }
+
+
+def to_markdown(report: Report, texts: Texts = ENGLISH) -> str:
+    _ = texts.gettext
     tz = ZoneInfo(report.timezone)
     prev = report.month.previous()
     m = report.month
+    h = _headers(texts)
     lines = [
-        f"# Escalation review {m}",
+        _("# Escalation review {month}").format(month=m),
         "",
-        f"Time zone {report.timezone}. Generated {_local(report.generated_at, tz)}; open escalations are shown as they "
-        "stand at that moment.",
+        _(
+            "Time zone {zone}. Generated {at}; open escalations are shown as they stand at that "
+            "moment."
+        ).format(zone=report.timezone, at=_local(report.generated_at, tz)),
         "",
-        "## Volume",
+        _("## Volume"),
         "",
-        f"{report.total} escalation{'' if report.total == 1 else 's'} opened in {m} "
-        f"(previous month {prev}: {report.previous_total}, "
-        f"{_change(report.total, report.previous_total)}).",
+        _volume_line(report, texts),
         "",
-        "### By severity",
+        _("### By severity"),
         "",
         *_md_table(
-            ["Severity", str(m), str(prev), "Change"],
+            [h["severity"], str(m), str(prev), h["change"]],
             [
                 [f"{v.id} {v.name}", v.count, v.previous, _change(v.count, v.previous)]
                 for v in report.by_severity
             ],
         ),
         "",
-        "### By type",
+        _("### By type"),
         "",
         *_md_table(
-            ["Type", str(m), str(prev), "Change"],
+            [h["type"], str(m), str(prev), h["change"]],
             [[v.name, v.count, v.previous, _change(v.count, v.previous)] for v in report.by_type],
         ),
         "",
-        "### By team",
+        _("### By team"),
         "",
         *_md_table(
-            ["Team", str(m), str(prev), "Change"],
+            [h["team"], str(m), str(prev), h["change"]],
             [[v.name, v.count, v.previous, _change(v.count, v.previous)] for v in report.by_team],
         ),
         "",
-        "## Volume by team and severity",
+        _("## Volume by team and severity"),
         "",
     ]
     if report.chart:
         lines += _md_table(
-            ["Team", *[s for s, _ in report.severities], "Total", "Chart"], chart_rows(report)
+            [h["team"], *[s for s, _s in report.severities], _("Total"), _("Chart")],
+            chart_rows(report),
         )
     else:
-        lines.append("No escalations this month.")
-    lines += ["", "## SLA compliance", ""]
+        lines.append(_("No escalations this month."))
+    lines += ["", _("## SLA compliance"), ""]
     lines += _md_table(
-        ["SLA", "Met", "Breached", "Pending", "Compliance"],
+        [_("SLA"), _("Met"), _("Breached"), _("Pending"), _("Compliance")],
+        _sla_rows(report, texts),
+    )
+    lines += ["", _("By severity:"), ""]
+    lines += _md_table(
+        [h["severity"], _("Acknowledge"), _("Resolve")],
         [
-            [
-                "Acknowledge",
-                report.acknowledge.met,
-                _breached(report.acknowledge),
-                report.acknowledge.pending,
-                rate_text(report.acknowledge),
-            ],
-            [
-                "Resolve",
-                report.resolve.met,
-                _breached(report.resolve),
-                report.resolve.pending,
-                rate_text(report.resolve),
-            ],
+            [f.severity, rate_text(f.acknowledge, texts), rate_text(f.resolve, texts)]
+            for f in report.per_severity
         ],
     )
-    lines += ["", "By severity:", ""]
+    lines += ["", _("## Time to acknowledge and to resolve"), ""]
     lines += _md_table(
-        ["Severity", "Acknowledge", "Resolve"],
-        [[f.severity, rate_text(f.acknowledge), rate_text(f.resolve)] for f in report.per_severity],
+        [_("Measure"), _("Count"), _("Median"), _("90th percentile"), _("Excluded")],
+        _duration_rows(report, texts),
     )
-    lines += ["", "## Time to acknowledge and to resolve", ""]
-    rows: list[list[object]] = []
-    for label, overall, attr in (
-        ("Acknowledge", report.time_to_acknowledge, "time_to_acknowledge"),
-        ("Resolve", report.time_to_resolve, "time_to_resolve"),
-    ):
-        rows.append(_duration_row(f"{label}, all", overall))
-        for f in report.per_severity:
-            d: Durations = getattr(f, attr)
-            if d.count or d.excluded:
-                rows.append(_duration_row(f"{label}, {f.severity}", d))
-    lines += _md_table(["Measure", "Count", "Median", "90th percentile", "Excluded"], rows)
-    lines += ["", "## How far escalations climbed", ""]
+    lines += ["", _("## How far escalations climbed"), ""]
     lines += (
-        _md_table(["Levels climbed", "Escalations"], [[lvl, n] for lvl, n in report.levels])
+        _md_table([_("Levels climbed"), _("Escalations")], [[lvl, n] for lvl, n in report.levels])
         if report.levels
-        else ["No escalations this month."]
+        else [_("No escalations this month.")]
     )
-    lines += ["", "## Recurring patterns", ""]
+    lines += ["", _("## Recurring patterns"), ""]
     if report.patterns:
-        titles = {
-            "team": "Same team",
-            "dependency": "Same dependency (counterpart team)",
-            "type": "Same type",
-        }
-        lines += [
-            f"- {titles[p.dimension]}: {one_line(p.name)} — {p.count} ({_keys(p.keys, p.confidential)})"
-            for p in report.patterns
-        ]
+        lines += ["- " + line for line in _pattern_line(report, texts)]
     else:
-        lines.append(f"No team, dependency or type came up {report.min_pattern} times or more.")
+        lines.append(
+            _("No team, dependency or type came up {count} times or more.").format(
+                count=report.min_pattern
+            )
+        )
     sev_list = (
         "–".join(report.trail_severities[:1] + report.trail_severities[-1:])
         if report.trail_severities
         else ""
     )
-    lines += ["", f"## {sev_list} escalations", ""]
+    lines += ["", _("## {severities} escalations").format(severities=sev_list), ""]
     if not report.entries:
-        lines.append("None." if not report.confidential_entries else "")
+        lines.append(_("None.") if not report.confidential_entries else "")
     for e in report.entries:
-        lines += _md_entry(e, tz)
+        lines += _md_entry(e, tz, texts)
     if report.confidential_entries:
-        lines.append(
-            f"{report.confidential_entries} confidential escalation(s) (people issues) not shown."
-        )
-    lines += ["", "## Still open", ""]
-    lines.append(_listed_md(report.still_open, report.still_open_confidential, tz))
-    lines += ["", "## Carried over from earlier months", ""]
-    lines.append(_listed_md(report.carried_over, report.carried_over_confidential, tz))
-    lines += ["", "## Definitions", ""]
-    lines += [f"- {d.format(min=report.min_pattern)}" for d in DEFINITIONS]
+        n = report.confidential_entries
+        lines.append(texts.gettext(CONFIDENTIAL_NOT_SHOWN).format(count=n))
+    lines += ["", _("## Still open"), ""]
+    lines.append(_listed_md(report.still_open, report.still_open_confidential, tz, texts))
+    lines += ["", _("## Carried over from earlier months"), ""]
+    lines.append(_listed_md(report.carried_over, report.carried_over_confidential, tz, texts))
+    lines += ["", _("## Definitions"), ""]
+    lines += [f"- {_(d).format(min=report.min_pattern)}" for d in DEFINITIONS]
     return "\n".join(lines) + "\n"
 
 
-def _duration_row(label: str, d: Durations) -> list[object]:
-    return [label, d.count, duration_text(d.median_s), duration_text(d.p90_s), d.excluded]
+def _duration_row(label: str, d: Durations, texts: Texts = ENGLISH) -> list[object]:
+    return [
+        label,
+        d.count,
+        duration_text(d.median_s, texts),
+        duration_text(d.p90_s, texts),
+        d.excluded,
+    ]
 
 
-def _listed_md(items: Sequence[Listed], confidential: int, tz: ZoneInfo) -> str:
+def _listed_md(
+    items: Sequence[Listed], confidential: int, tz: ZoneInfo, texts: Texts = ENGLISH
+) -> str:
     if not items and not confidential:
-        return "None."
+        return texts.gettext(N_("None."))
     parts = [
-        one_line(f"{i.key} ({i.severity}, opened {_local(i.opened_at, tz)}, {i.status})")
+        one_line(
+            texts.gettext(N_("{key} ({severity}, opened {at}, {status})")).format(
+                key=i.key,
+                severity=i.severity,
+                at=_local(i.opened_at, tz),
+                status=_word(STATES, i.status, texts),
+            )
+        )
         for i in items
     ]
     if confidential:
-        parts.append(_confidential(confidential))
+        parts.append(_confidential(confidential, texts))
     return "; ".join(parts) + "."
 
 
-def _outcome_text(e: Entry) -> str:
-    return f"acknowledge {e.acknowledge}, resolve {e.resolve}"
+def _outcome_text(e: Entry, texts: Texts = ENGLISH) -> str:
+    return texts.gettext(N_("acknowledge {acknowledge}, resolve {resolve}")).format(
+        acknowledge=_word(STATES, e.acknowledge, texts),
+        resolve=_word(STATES, e.resolve, texts),
+    )
 
 
-def _md_entry(e: Entry, tz: ZoneInfo) -> list[str]:
-    team = e.team + (f" (counterpart: {e.counterpart})" if e.counterpart else "")
-    # every line one line: a break inside a summary or a name would start a heading or a list item
-    lines = [
-        one_line(f"### {e.key} — {e.summary}"),
-        "",
-        one_line(f"- {e.severity}, {e.type_name}, team {team}; {e.status}"),
-        one_line(
-            f"- Opened {_local(e.opened_at, tz)}; first acknowledged {_local(e.first_ack_at, tz)}"
-            + (f" by {e.first_ack_by}" if e.first_ack_by else "")
-            + f"; owner {e.owner or '—'}; levels climbed {e.levels_reached}"
+def _facts(e: Entry, tz: ZoneInfo, texts: Texts) -> list[str]:
+    """The lines that describe one escalation (the same in Markdown and on the page)."""
+    _ = texts.gettext
+    team = e.team
+    if e.counterpart:
+        team = _("{team} (counterpart: {counterpart})").format(
+            team=e.team, counterpart=e.counterpart
+        )
+    opened = _("Opened {opened}; first acknowledged {acked}").format(
+        opened=_local(e.opened_at, tz), acked=_local(e.first_ack_at, tz)
+    )
+    if e.first_ack_by:
+        opened = _("Opened {opened}; first acknowledged {acked} by {person}").format(
+            opened=_local(e.opened_at, tz), acked=_local(e.first_ack_at, tz), person=e.first_ack_by
+        )
+    facts = [
+        _("{severity}, {kind}, team {team}; {status}").format(
+            severity=e.severity, kind=e.type_name, team=team, status=_word(STATES, e.status, texts)
         ),
-        f"- Outcome: {_outcome_text(e)}; time to acknowledge {duration_text(e.time_to_acknowledge_s)}, "
-        f"time to resolve {duration_text(e.time_to_resolve_s)}",
+        _("{opened}; owner {owner}; levels climbed {levels}").format(
+            opened=opened, owner=e.owner or "—", levels=e.levels_reached
+        ),
+        _(
+            "Outcome: {outcome}; time to acknowledge {acknowledge}, time to resolve {resolve}"
+        ).format(
+            outcome=_outcome_text(e, texts),
+            acknowledge=duration_text(e.time_to_acknowledge_s, texts),
+            resolve=duration_text(e.time_to_resolve_s, texts),
+        ),
+        _("Decision: {decision}").format(decision=e.decision or "—"),
     ]
     if e.closed_at:
-        lines.append(
-            one_line(
-                f"- Closed {_local(e.closed_at, tz)} ({e.close_reason or 'closed'})"
-                + (f", resolution {e.resolution}" if e.resolution else "")
+        reason = _word(STATES, e.close_reason, texts) if e.close_reason else _("closed")
+        closed = _("Closed {at} ({reason})").format(at=_local(e.closed_at, tz), reason=reason)
+        if e.resolution:
+            closed = _("Closed {at} ({reason}), resolution {resolution}").format(
+                at=_local(e.closed_at, tz), reason=reason, resolution=e.resolution
             )
-        )
-    lines.append(one_line(f"- Decision: {e.decision or '—'}"))
-    lines.append("")
-    rows = [
-        [_local(t.at, tz), t.kind, t.who or "", "" if t.level is None else t.level, t.detail]
+        facts.insert(3, closed)
+    return facts
+
+
+def _timeline(e: Entry, tz: ZoneInfo, texts: Texts) -> tuple[list[str], list[list[object]]]:
+    _ = texts.gettext
+    header = [_("When"), _("Event"), _("Who"), _("Level"), _("Detail")]
+    rows: list[list[object]] = [
+        [
+            _local(t.at, tz),
+            _word(EVENTS, t.kind, texts),
+            t.who or "",
+            "" if t.level is None else t.level,
+            t.detail,
+        ]
         for t in e.timeline
     ]
-    lines += _md_table(["When", "Event", "Who", "Level", "Detail"], rows)
+    return header, rows
+
+
+def _md_entry(e: Entry, tz: ZoneInfo, texts: Texts = ENGLISH) -> list[str]:
+    # every line one line: a break inside a summary or a name would start a heading or a list item
+    lines = [one_line(f"### {e.key} — {e.summary}"), ""]
+    lines += [one_line(f"- {fact}") for fact in _facts(e, tz, texts)]
+    lines.append("")
+    header, rows = _timeline(e, tz, texts)
+    lines += _md_table(header, rows)
     if e.timeline_dropped:
-        lines.append(f"({e.timeline_dropped} older events were dropped to keep the record small.)")
+        lines.append(
+            texts.gettext(
+                N_("({count} older events were dropped to keep the record small.)")
+            ).format(count=e.timeline_dropped)
+        )
     lines.append("")
     return lines
 
@@ -415,11 +593,12 @@ def _s_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return f"<table><tbody><tr>{head}</tr>{body}</tbody></table>"
 
 
-def chart_macro(report: Report) -> str:
+def chart_macro(report: Report, texts: Texts = ENGLISH) -> str:
     """The Confluence chart macro: stacked bars, one per team, one series per severity."""
+    _ = texts.gettext
     params = {
         "type": "bar",
-        "title": f"Escalations by team and severity, {report.month}",
+        "title": _("Escalations by team and severity, {month}").format(month=report.month),
         "stacked": "true",
         "dataOrientation": "vertical",
         "legend": "true",
@@ -428,32 +607,38 @@ def chart_macro(report: Report) -> str:
     }
     p = "".join(f'<ac:parameter ac:name="{k}">{_e(v)}</ac:parameter>' for k, v in params.items())
     table = _s_table(
-        ["Team", *[s for s, _ in report.severities]], [[t, *c] for t, c in report.chart]
+        [_("Team"), *[s for s, _s in report.severities]], [[t, *c] for t, c in report.chart]
     )
     return f'<ac:structured-macro ac:name="chart">{p}<ac:rich-text-body>{table}</ac:rich-text-body></ac:structured-macro>'
 
 
-def to_storage(report: Report) -> str:
+def to_storage(report: Report, texts: Texts = ENGLISH) -> str:
+    _ = texts.gettext
     tz = ZoneInfo(report.timezone)
     m, prev = report.month, report.month.previous()
+    h = _headers(texts)
     out: list[str] = [
-        f"<p>Monthly review of escalations opened in {m} (time zone {_e(report.timezone)}), generated by the "
-        "escalation worker from the records on the Jira issues. Open escalations are shown as they stood at the "
-        "last update of this page.</p>",
-        "<h2>Volume</h2>",
-        f"<p>{report.total} escalation{'' if report.total == 1 else 's'} "
-        f"(previous month {prev}: {report.previous_total}, "
-        f"{_change(report.total, report.previous_total)}).</p>",
+        "<p>"
+        + _e(
+            _(
+                "Monthly review of escalations opened in {month} (time zone {zone}), generated by "
+                "the escalation worker from the records on the Jira issues. Open escalations are "
+                "shown as they stood at the last update of this page."
+            ).format(month=m, zone=report.timezone)
+        )
+        + "</p>",
+        "<h2>" + _e(_("Volume")) + "</h2>",
+        "<p>" + _e(_volume_line(report, texts)) + "</p>",
     ]
-    for title, vols, full in (
-        ("By severity", report.by_severity, True),
-        ("By type", report.by_type, False),
-        ("By team", report.by_team, False),
+    for title, column, vols, full in (
+        (N_("By severity"), "severity", report.by_severity, True),
+        (N_("By type"), "type", report.by_type, False),
+        (N_("By team"), "team", report.by_team, False),
     ):
-        out.append(f"<h3>{title}</h3>")
+        out.append("<h3>" + _e(_(title)) + "</h3>")
         out.append(
             _s_table(
-                [title[3:].capitalize(), str(m), str(prev), "Change"],
+                [h[column], str(m), str(prev), h["change"]],
                 [
                     [
                         f"{v.id} {v.name}" if full else v.name,
@@ -465,132 +650,97 @@ def to_storage(report: Report) -> str:
                 ],
             )
         )
-    out.append("<h2>Volume by team and severity</h2>")
-    out.append(chart_macro(report) if report.chart else "<p>No escalations this month.</p>")
-    out.append("<h2>SLA compliance</h2>")
+    out.append("<h2>" + _e(_("Volume by team and severity")) + "</h2>")
+    no_escalations = "<p>" + _e(_("No escalations this month.")) + "</p>"
+    out.append(chart_macro(report, texts) if report.chart else no_escalations)
+    out.append("<h2>" + _e(_("SLA compliance")) + "</h2>")
     out.append(
         _s_table(
-            ["SLA", "Met", "Breached", "Pending", "Compliance"],
-            [
-                [
-                    "Acknowledge",
-                    report.acknowledge.met,
-                    _breached(report.acknowledge),
-                    report.acknowledge.pending,
-                    rate_text(report.acknowledge),
-                ],
-                [
-                    "Resolve",
-                    report.resolve.met,
-                    _breached(report.resolve),
-                    report.resolve.pending,
-                    rate_text(report.resolve),
-                ],
-            ],
+            [_("SLA"), _("Met"), _("Breached"), _("Pending"), _("Compliance")],
+            _sla_rows(report, texts),
         )
     )
     out.append(
         _s_table(
-            ["Severity", "Acknowledge", "Resolve"],
+            [h["severity"], _("Acknowledge"), _("Resolve")],
             [
-                [f.severity, rate_text(f.acknowledge), rate_text(f.resolve)]
+                [f.severity, rate_text(f.acknowledge, texts), rate_text(f.resolve, texts)]
                 for f in report.per_severity
             ],
         )
     )
-    out.append("<h2>Time to acknowledge and to resolve</h2>")
-    rows: list[list[object]] = []
-    for label, overall, attr in (
-        ("Acknowledge", report.time_to_acknowledge, "time_to_acknowledge"),
-        ("Resolve", report.time_to_resolve, "time_to_resolve"),
-    ):
-        rows.append(_duration_row(f"{label}, all", overall))
-        rows += [
-            _duration_row(f"{label}, {f.severity}", getattr(f, attr))
-            for f in report.per_severity
-            if getattr(f, attr).count or getattr(f, attr).excluded
-        ]
-    out.append(_s_table(["Measure", "Count", "Median", "90th percentile", "Excluded"], rows))
-    out.append("<h2>How far escalations climbed</h2>")
+    out.append("<h2>" + _e(_("Time to acknowledge and to resolve")) + "</h2>")
     out.append(
-        _s_table(["Levels climbed", "Escalations"], report.levels)
-        if report.levels
-        else "<p>None.</p>"
-    )
-    out.append("<h2>Recurring patterns</h2>")
-    if report.patterns:
-        titles = {
-            "team": "Same team",
-            "dependency": "Same dependency (counterpart team)",
-            "type": "Same type",
-        }
-        out.append(
-            "<ul>"
-            + "".join(
-                f"<li>{titles[p.dimension]}: <strong>{_e(p.name)}</strong> — {p.count} ({_e(_keys(p.keys, p.confidential))})</li>"
-                for p in report.patterns
-            )
-            + "</ul>"
+        _s_table(
+            [_("Measure"), _("Count"), _("Median"), _("90th percentile"), _("Excluded")],
+            _duration_rows(report, texts),
         )
+    )
+    out.append("<h2>" + _e(_("How far escalations climbed")) + "</h2>")
+    out.append(
+        _s_table([_("Levels climbed"), _("Escalations")], report.levels)
+        if report.levels
+        else "<p>" + _e(_("None.")) + "</p>"
+    )
+    out.append("<h2>" + _e(_("Recurring patterns")) + "</h2>")
+    if report.patterns:
+        items = "".join(
+            "<li>"
+            + _e(_("{pattern}: {name} — {count} ({keys})")).format(
+                pattern=_e(_(PATTERNS[p.dimension])),
+                name=f"<strong>{_e(p.name)}</strong>",
+                count=p.count,
+                keys=_e(_keys(p.keys, p.confidential, texts)),
+            )
+            + "</li>"
+            for p in report.patterns
+        )
+        out.append(f"<ul>{items}</ul>")
     else:
         out.append(
-            f"<p>No team, dependency or type came up {report.min_pattern} times or more.</p>"
+            "<p>"
+            + _e(
+                _("No team, dependency or type came up {count} times or more.").format(
+                    count=report.min_pattern
+                )
+            )
+            + "</p>"
         )
     sev_list = (
         "–".join(report.trail_severities[:1] + report.trail_severities[-1:])
         if report.trail_severities
         else ""
     )
-    out.append(f"<h2>{_e(sev_list)} escalations</h2>")
+    out.append("<h2>" + _e(_("{severities} escalations").format(severities=sev_list)) + "</h2>")
     for e in report.entries:
-        out.append(_storage_entry(e, tz))
+        out.append(_storage_entry(e, tz, texts))
     if report.confidential_entries:
-        out.append(
-            f"<p>{report.confidential_entries} confidential escalation(s) (people issues) not shown.</p>"
-        )
+        n = report.confidential_entries
+        out.append("<p>" + _e(_(CONFIDENTIAL_NOT_SHOWN).format(count=n)) + "</p>")
     elif not report.entries:
-        out.append("<p>None.</p>")
-    out.append("<h2>Still open</h2>")
-    out.append(f"<p>{_e(_listed_md(report.still_open, report.still_open_confidential, tz))}</p>")
-    out.append("<h2>Carried over from earlier months</h2>")
-    out.append(
-        f"<p>{_e(_listed_md(report.carried_over, report.carried_over_confidential, tz))}</p>"
-    )
-    out.append("<h2>Definitions</h2>")
+        out.append("<p>" + _e(_("None.")) + "</p>")
+    out.append("<h2>" + _e(_("Still open")) + "</h2>")
+    still = _listed_md(report.still_open, report.still_open_confidential, tz, texts)
+    out.append(f"<p>{_e(still)}</p>")
+    out.append("<h2>" + _e(_("Carried over from earlier months")) + "</h2>")
+    carried = _listed_md(report.carried_over, report.carried_over_confidential, tz, texts)
+    out.append(f"<p>{_e(carried)}</p>")
+    out.append("<h2>" + _e(_("Definitions")) + "</h2>")
     out.append(
         "<ul>"
-        + "".join(f"<li>{_e(d.format(min=report.min_pattern))}</li>" for d in DEFINITIONS)
+        + "".join(f"<li>{_e(_(d).format(min=report.min_pattern))}</li>" for d in DEFINITIONS)
         + "</ul>"
     )
     return "".join(out)
 
 
-def _storage_entry(e: Entry, tz: ZoneInfo) -> str:
-    team = e.team + (f" (counterpart: {e.counterpart})" if e.counterpart else "")
-    facts = [
-        f"{e.severity}, {e.type_name}, team {team}; {e.status}",
-        f"Opened {_local(e.opened_at, tz)}; first acknowledged {_local(e.first_ack_at, tz)}"
-        + (f" by {e.first_ack_by}" if e.first_ack_by else "")
-        + f"; owner {e.owner or '—'}; levels climbed {e.levels_reached}",
-        f"Outcome: {_outcome_text(e)}; time to acknowledge {duration_text(e.time_to_acknowledge_s)}, "
-        f"time to resolve {duration_text(e.time_to_resolve_s)}",
-        f"Decision: {e.decision or '—'}",
-    ]
-    if e.closed_at:
-        facts.insert(
-            3,
-            f"Closed {_local(e.closed_at, tz)} ({e.close_reason or 'closed'})"
-            + (f", resolution {e.resolution}" if e.resolution else ""),
-        )
-    rows = [
-        [_local(t.at, tz), t.kind, t.who or "", "" if t.level is None else t.level, t.detail]
-        for t in e.timeline
-    ]
+def _storage_entry(e: Entry, tz: ZoneInfo, texts: Texts = ENGLISH) -> str:
+    header, rows = _timeline(e, tz, texts)
     return (
         f"<h3>{_e(e.key)} — {_e(e.summary)}</h3><ul>"
-        + "".join(f"<li>{_e(f)}</li>" for f in facts)
+        + "".join(f"<li>{_e(f)}</li>" for f in _facts(e, tz, texts))
         + "</ul>"
-        + _s_table(["When", "Event", "Who", "Level", "Detail"], rows)
+        + _s_table(header, rows)
     )
 
 
