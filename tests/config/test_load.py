@@ -150,7 +150,7 @@ def test_three_different_errors_are_all_reported(ws: Workspace) -> None:
     assert rendered == [
         "config.yaml:36: calendar › timezone: unknown time zone 'Mars/Olympus'.",
         "rules/matrix.yaml:6: production_incident › S2 › handlers[1]: unknown role 'tech_leed'.",
-        "rules/severities.yaml:34: severities › S3 › acknowledge: cannot read the SLA '2 sprints'.",
+        "rules/severities.yaml:42: severities › S3 › acknowledge: cannot read the SLA '2 sprints'.",
     ]
     code, out = ws.check()
     assert code == 1 and out.endswith("\n3 problems found.")

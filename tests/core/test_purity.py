@@ -26,6 +26,7 @@ ALLOWED_MODULES = {
     "heapq",
     "operator",
     "hashlib",
+    "unicodedata",  # pure tables: accents folded away by the recommendation matcher
 }
 FORBIDDEN_CALLS = {
     ("datetime", "now"),
