@@ -24,7 +24,12 @@ from worker.core.record import LastRead, Record
 from worker.core.rules import Rules
 from worker.core.snapshot import Comment, IssueSnapshot
 from worker.jira.gateway import JiraGateway, JiraPagingError
-from worker.jira.mapping import comment_from_json, parse_time, snapshot_from_json
+from worker.jira.mapping import (
+    changes_from_histories,
+    comment_from_json,
+    parse_time,
+    snapshot_from_json,
+)
 from worker.jira.stored_record import read_record, record_of
 
 
@@ -40,6 +45,19 @@ class Loaded:
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One searched issue, mapped, waiting for its chunk's bulk changelog (no raw JSON kept)."""
+
+    snapshot: IssueSnapshot  # without changes and comments yet
+    record: Record | None
+    problem: str | None
+    blocked: bool
+    moved: bool
+    embedded: tuple[list[Comment], bool] | None
+    description_read: bool
+
+
 def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> bool:
     """Worth a decision: carries an escalation-like label, or has a record that is not closed."""
     if record is not None and record.status != "closed":
@@ -49,16 +67,13 @@ def relevant(rules: Rules, issue: Mapping[str, Any], record: Record | None) -> b
     return bool(sev or unknown or near_misses(rules, labels))
 
 
-def needs_comments(record: Record | None, issue: Mapping[str, Any]) -> bool:
+def needs_comments(record: Record | None, snap: IssueSnapshot) -> bool:
     """Comments are read only when they can change the decision: a pending acknowledgement or a closing."""
     if record is None or not record.is_open:
         return False
     if record.acked_at is None:
         return True
-    fields = issue.get("fields") or {}
-    return fields.get("resolution") is not None or (
-        ((fields.get("status") or {}).get("statusCategory") or {}).get("key") == "done"
-    )
+    return snap.resolution is not None or snap.status_category == "done"
 
 
 def _id_key(value: str | None) -> tuple[int, str]:
@@ -154,35 +169,57 @@ class Gatherer:
         ``comment_keys``: read the comments of exactly these issues (explain/plan by key).
         ``worker``: the worker's accountId, to notice new comments of its own.
         """
-        issues = list(issues)
+        return self.finish(
+            [self.prepare(i) for i in issues], comment_keys=comment_keys, worker=worker
+        )
+
+    def prepare(self, issue: Mapping[str, Any]) -> Prepared:
+        """What the search said about one issue, mapped at once so its raw JSON can be let go while
+        the rest of its chunk arrives (a chunk waits for 1,000 moved issues: one bulk changelog)."""
+        rec, problem, blocked = self.record(issue)
+        fields = issue.get("fields") or {}
+        return Prepared(
+            snapshot_from_json(issue, sprint_field=self.gateway.sprint_field),
+            rec,
+            problem,
+            blocked,
+            moved(issue, rec),
+            embedded_comments(issue),
+            "description" in fields,
+        )
+
+    def finish(
+        self,
+        chunk: Sequence[Prepared],
+        *,
+        comment_keys: set[str] | None = None,
+        worker: str | None = None,
+    ) -> list[Loaded]:
+        """The prepared issues with their changelogs (one bulk request per 1,000 moved) and the
+        comments that matter. An issue whose own comment listing never ends is left out (in
+        ``skipped``)."""
         self.skipped = []
-        if not issues:
+        if not chunk:
             return []
-        records = [self.record(i) for i in issues]
-        changed = [
-            str(i.get("id"))
-            for i, (rec, _, _) in zip(issues, records, strict=True)
-            if moved(i, rec)
-        ]
+        changed = [p.snapshot.id for p in chunk if p.moved]
         histories = self.gateway.bulk_changelog(changed) if changed else {}
         out = []
-        for issue, (rec, problem, blocked) in zip(issues, records, strict=True):
-            key, iid = str(issue.get("key")), str(issue.get("id"))
+        for p in chunk:
+            rec, snap = p.record, p.snapshot
+            key, iid = snap.key, snap.id
             mark = rec.last_read if rec is not None else None
-            embedded = embedded_comments(issue)
-            if iid in histories or not moved(issue, rec):
-                hist: Sequence[Mapping[str, Any]] = histories.get(iid, ())
-            else:
-                hist = ()
+            hist: Sequence[Mapping[str, Any]] = histories.get(iid, ())
             try:
-                comments = self._comments_of(issue, rec, embedded, worker, comment_keys)
+                comments = self._comments_of(p, worker, comment_keys)
             except JiraPagingError as exc:
                 # this one issue's comment listing never ends (a server or proxy fault): the
                 # issue is left out of this cycle, the others go on
                 self.skipped.append((key, str(exc)))
                 continue
-            snap = snapshot_from_json(
-                issue, sprint_field=self.gateway.sprint_field, histories=hist, comments=comments
+            snap = replace(
+                snap,
+                changes=changes_from_histories(hist),
+                comments=None if comments is None else tuple(comments),
             )
             read = LastRead(
                 snap.updated,
@@ -193,37 +230,31 @@ class Gatherer:
                     (str(h.get("id")) for h in hist), mark.history if mark is not None else None
                 ),
             )
-            fields = issue.get("fields") or {}
             out.append(
-                Loaded(snap, rec, problem, blocked, read, description_read="description" in fields)
+                Loaded(snap, rec, p.problem, p.blocked, read, description_read=p.description_read)
             )
         return out
 
     def _comments_of(
-        self,
-        issue: Mapping[str, Any],
-        rec: Record | None,
-        embedded: tuple[list[Comment], bool] | None,
-        worker: str | None,
-        comment_keys: set[str] | None,
+        self, p: Prepared, worker: str | None, comment_keys: set[str] | None
     ) -> Sequence[Comment] | None:
         if comment_keys is not None:
-            key = str(issue.get("key"))
+            key = p.snapshot.key
             return self.gateway.comments(key) if key in comment_keys else None
-        if not moved(issue, rec):
-            return embedded[0] if embedded is not None else None
-        return self._comments(issue, rec, embedded, worker)
+        if not p.moved:
+            return p.embedded[0] if p.embedded is not None else None
+        return self._comments(p.snapshot, p.record, p.embedded, worker)
 
     def _comments(
         self,
-        issue: Mapping[str, Any],
+        snap: IssueSnapshot,
         rec: Record | None,
         embedded: tuple[list[Comment], bool] | None,
         worker: str | None,
     ) -> Sequence[Comment] | None:
         """The comments of a moved issue: the embedded list when it holds all that matters."""
-        key = str(issue.get("key"))
-        need = needs_comments(rec, issue)
+        key = snap.key
+        need = needs_comments(rec, snap)
         if embedded is None:
             return self.gateway.comments(key) if need else None
         listed, complete = embedded

@@ -52,6 +52,28 @@ BASE_FIELDS = (
 SEARCH_FIELDS = tuple(f for f in BASE_FIELDS if f != "description") + ("comment", "watches")
 
 
+# Parts of Jira's JSON the worker never reads: user avatars and REST links on every user, comment
+# and issue, a comment's last editor. Dropped from search and bulk-changelog pages as they arrive,
+# they no longer cost most of the memory of a chunk of 1,000 issues (issue 15's peak-RSS target).
+UNREAD_KEYS = frozenset({"avatarUrls", "self", "updateAuthor", "jsdPublic", "expand"})
+
+
+def lean(value: Any) -> Any:
+    """``value`` (parsed JSON) without the keys in :data:`UNREAD_KEYS`, at any depth, in place.
+    Entity properties (the worker's record among them) are left exactly as stored."""
+    if isinstance(value, dict):
+        for k in UNREAD_KEYS.intersection(value):
+            del value[k]
+        for k, v in value.items():
+            if k != "properties" and isinstance(v, dict | list):
+                lean(v)
+    elif isinstance(value, list):
+        for v in value:
+            if isinstance(v, dict | list):
+                lean(v)
+    return value
+
+
 def _k(key: str) -> str:
     return quote(key, safe="")
 
@@ -94,7 +116,8 @@ class JiraGateway:
             for q in queries:
                 yield from self.search(q, fields=fields, reconcile=reconcile)
             return
-        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2 * concurrency)
+        # one page waiting per partition at most: pages in flight are raw JSON (memory, issue 15)
+        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=concurrency)
         slots = threading.Semaphore(concurrency)
         stop = threading.Event()
 
@@ -243,7 +266,7 @@ class JiraGateway:
                 body["nextPageToken"] = token
             resp = self.http.call("POST", f"{API}/search/jql", json=body, retry_ambiguous=True)
             page = resp.body or {}
-            yield from page.get("issues") or ()
+            yield from lean(page.get("issues") or [])
             token = guard.next_token(page.get("nextPageToken"), last=page.get("isLast"))
             if token is None:
                 return
@@ -268,7 +291,7 @@ class JiraGateway:
                     "POST", f"{API}/changelog/bulkfetch", json=body, retry_ambiguous=True
                 )
                 page = resp.body or {}
-                for log in page.get("issueChangeLogs") or ():
+                for log in lean(page.get("issueChangeLogs") or []):
                     out.setdefault(str(log.get("issueId")), []).extend(
                         log.get("changeHistories") or ()
                     )

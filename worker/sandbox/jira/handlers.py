@@ -223,7 +223,7 @@ def bulk_changelog(site: SeededSite, req: Request, _: re.Match[str]) -> Response
     size = body.get("maxResults", 1000)
     if not isinstance(size, int) or size < 1:
         return error(400, "maxResults must be a positive integer.")
-    size = min(size, 1000)
+    size = min(size, site.bulk_changelog_page_max)
     offset = 0
     if body.get("nextPageToken"):
         decoded = decode_token(body["nextPageToken"])

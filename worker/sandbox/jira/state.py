@@ -85,6 +85,9 @@ class SiteState:
         self.clock = clock
         self.staleness = staleness
         self.property_write_updates = False  # True: a property write moves the issue's ``updated``
+        # changelog/bulkfetch: the most change histories one page holds. The spec's maximum for
+        # maxResults is 10,000 (default 1,000); a site that answers fewer is modelled by lowering it
+        self.bulk_changelog_page_max = 10_000
         self.strict_contract = False
         self.contract_violations: list[str] = []
         self._search_cache: dict[tuple[Any, ...], list[tuple[IssueRecord, IssueState]]] = {}

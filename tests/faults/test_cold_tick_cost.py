@@ -1,0 +1,89 @@
+"""Issue 15, what the benchmark at N = 10,000 found: a chunk of 1,000 moved issues costs one bulk
+changelog request (the spec lets a page hold 10,000 histories), and what a cycle holds per issue is
+kept small (Jira's avatars and links are dropped on arrival; remembered issues are packed).
+
+Every assertion counts requests or compares values; none measures time or memory."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.e2e.harness import World
+from tests.faults.faults_support import REPORTER, assert_exactly_once, cycle
+from worker.cycle.cycle import Cached, Memory
+from worker.jira.gateway import lean
+
+
+def test_a_chunk_of_moved_issues_costs_one_bulk_changelog_request_beyond_1000_histories(
+    world: World,
+) -> None:
+    keys = []
+    for i in range(40):
+        key = world.site.create_issue("SHOP", f"Problem {i}", reporter=REPORTER)
+        for j in range(30):  # a long label history: 40 x 30 = 1,200 histories in all
+            world.site.add_labels(key, f"note-{j}", by=REPORTER)
+        world.site.add_labels(key, "escalation-S3", "escalation-type-scope", by=REPORTER)
+        keys.append(key)
+    world.tick()  # routes all forty
+    world.clock.advance(timedelta(minutes=1))
+    for key in keys:  # people change every issue: each is read again, its changelog in bulk
+        world.site.add_labels(key, "customer-impact", by=REPORTER)
+    world.clock.advance(timedelta(minutes=1))
+    start = len(world.site.request_log)
+
+    report = cycle(world, memory=Memory()).run()  # a cold tick over 40 moved issues
+
+    assert not report.errors
+    bulk = [e for e in world.site.request_log[start:] if e.path.endswith("/changelog/bulkfetch")]
+    histories = sum(len(world.site.histories(k)) for k in keys)
+    assert histories > 1000
+    assert report.requests["POST changelog/bulkfetch"] == len(bulk) == 1
+    assert assert_exactly_once(world, keys) is None
+
+
+def test_avatars_and_links_are_dropped_but_stored_properties_are_kept() -> None:
+    record = {"self": "kept", "avatarUrls": {"16x16": "kept"}, "status": "open"}
+    issue = {
+        "self": "https://x/rest/api/3/issue/1",
+        "expand": "renderedFields",
+        "key": "SHOP-1",
+        "properties": {"escalation": record},
+        "fields": {
+            "assignee": {"accountId": "a1", "avatarUrls": {"16x16": "u"}, "self": "u"},
+            "comment": {
+                "comments": [
+                    {
+                        "id": "7",
+                        "author": {"accountId": "a2", "avatarUrls": {}},
+                        "updateAuthor": {"accountId": "a2"},
+                        "jsdPublic": True,
+                        "body": {"type": "doc", "content": []},
+                    }
+                ]
+            },
+        },
+    }
+    lean([issue])
+    assert "self" not in issue and "expand" not in issue
+    assert issue["fields"]["assignee"] == {"accountId": "a1"}
+    assert issue["fields"]["comment"]["comments"][0] == {
+        "id": "7",
+        "author": {"accountId": "a2"},
+        "body": {"type": "doc", "content": []},
+    }
+    assert issue["properties"] == {
+        "escalation": {"self": "kept", "avatarUrls": {"16x16": "kept"}, "status": "open"}
+    }
+
+
+def test_a_remembered_issue_unpacks_to_what_was_remembered(world: World) -> None:
+    key = world.issue("Refund stuck")
+    world.tick()
+    loaded = cycle(world).gatherer.load_one(key)
+    assert loaded is not None and loaded.record is not None
+    due = loaded.record.ack_due
+    cached = Cached(loaded, due)
+    assert cached.loaded == loaded
+    assert cached.loaded.snapshot.comments == loaded.snapshot.comments
+    assert (cached.updated, cached.next_at, cached.is_open) == (loaded.snapshot.updated, due, True)
+    assert not cached.notify_retry
