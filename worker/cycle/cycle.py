@@ -91,7 +91,7 @@ class Cached:
     __slots__ = ("_blob", "is_open", "next_at", "notify_retry", "updated")
 
     def __init__(self, loaded: Loaded, next_at: datetime | None) -> None:
-        self._blob = zlib.compress(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        self._blob = zlib.compress(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), 6)
         self.next_at = next_at
         # what every cycle asks of every remembered issue, answered without unpacking it
         self.updated = loaded.snapshot.updated

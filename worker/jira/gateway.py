@@ -116,8 +116,9 @@ class JiraGateway:
             for q in queries:
                 yield from self.search(q, fields=fields, reconcile=reconcile)
             return
-        # one page waiting per partition at most: pages in flight are raw JSON (memory, issue 15)
-        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=concurrency)
+        # one page waits at most (pages in flight are raw JSON: memory, issue 15); the consumer
+        # maps a page in milliseconds, the producers wait on the network
+        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
         slots = threading.Semaphore(concurrency)
         stop = threading.Event()
 
@@ -266,8 +267,11 @@ class JiraGateway:
                 body["nextPageToken"] = token
             resp = self.http.call("POST", f"{API}/search/jql", json=body, retry_ambiguous=True)
             page = resp.body or {}
-            yield from lean(page.get("issues") or [])
+            issues = lean(page.get("issues") or [])
             token = guard.next_token(page.get("nextPageToken"), last=page.get("isLast"))
+            del resp, page  # only the issues stay alive while the caller takes them
+            yield from issues
+            del issues  # not kept while the next page is fetched
             if token is None:
                 return
 
