@@ -453,7 +453,9 @@ def _peak_mb() -> float | None:
     return None
 
 
-def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
+def strategy_main(
+    ctl: Connection, strategy: str, env: dict[str, str], concurrency: int | None = None
+) -> None:
     from worker.app import build_gateway, build_http, connection
     from worker.config.clocks import build_clocks
     from worker.config.load import load_config
@@ -461,6 +463,8 @@ def strategy_main(ctl: Connection, strategy: str, env: dict[str, str]) -> None:
 
     _quiet_logs()
     config = load_config(CONFIG)
+    if concurrency is not None:  # schedule.concurrency (config default 4)
+        config = replace(config, schedule=replace(config.schedule, concurrency=concurrency))
     conn = connection(config, env)
     current = [START]
     now: Callable[[], datetime] = lambda: current[0]  # noqa: E731
@@ -798,7 +802,13 @@ def bench_n(
 
 
 def bench_burst(
-    ctx: Any, n: int, seed: int, *, log: Callable[[str], None], latency: bool = False
+    ctx: Any,
+    n: int,
+    seed: int,
+    *,
+    log: Callable[[str], None],
+    latency: bool = False,
+    concurrency: int | None = None,
 ) -> tuple[list[Row], dict[str, Any]]:
     """Start of the business day: N/10 overnight S2s reach their nudge at 09:45 at once; ``run``
     (warm, as its scheduler does when deadlines come) acts on the due keys."""
@@ -810,7 +820,7 @@ def bench_burst(
         f"seeded in {stats['seed_s']}s"
     )
     rows: list[Row] = []
-    worker = Agent(ctx, strategy_main, "worker", env)
+    worker = Agent(ctx, strategy_main, "worker", env, concurrency)
     try:
         worker.conn.recv()
         worker.ask("cycle", sandbox.ask("now"))  # 09:43, first cycle of the process
@@ -821,6 +831,7 @@ def bench_burst(
         mark = sandbox.ask("mark")
         res = worker.ask("due", sandbox.ask("now"))  # 09:45:01
         res["per_issue"] = sandbox.ask("per_issue", mark)
+        res["concurrency"] = concurrency or 4
         rows.append(Row(n, latency, "worker", "burst", res, burst))
         log(
             f"  burst: {sum(res['requests'].values()):,} requests {res['wall']:.2f}s "
@@ -957,6 +968,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also the start-of-day burst at this N (N/10 nudges due at once; issue 15: 5000)",
     )
     ap.add_argument("--no-cycles", action="store_true", help="only the burst")
+    ap.add_argument(
+        "--burst-concurrency",
+        type=int,
+        help="schedule.concurrency of the worker in the burst (default: the config's, 4)",
+    )
     ap.add_argument("--no-naive", action="store_true", help="skip the naive strategy")
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument(
@@ -993,7 +1009,12 @@ def main(argv: list[str] | None = None) -> int:
             rows += got
         for n in args.burst:
             got, _ = bench_burst(
-                ctx, n, args.seed, log=lambda m: print(m, flush=True), latency=latency
+                ctx,
+                n,
+                args.seed,
+                log=lambda m: print(m, flush=True),
+                latency=latency,
+                concurrency=args.burst_concurrency,
             )
             rows += got
     # the naive script was not run at modelled latency (thousands of sequential requests):
