@@ -410,7 +410,8 @@ def sandbox_main(
                 for e in site.request_log[args[0] :]:
                     m = ISSUE_PATH.search(e.path)
                     if m is not None:
-                        per.setdefault(m[1], Counter())[e.endpoint.split("/rest/api/3/")[-1]] += 1
+                        name = f"{e.method} {e.endpoint.split('/rest/api/3/')[-1]}"
+                        per.setdefault(m[1], Counter())[name] += 1
                 ctl.send({k: dict(v) for k, v in per.items()})
             elif cmd == "state":
                 ctl.send({k: site.property(k, config.jira.property_key) for k in keys})
