@@ -38,13 +38,14 @@ def test_status_429_with_retry_after_seconds_then_recovers(
 def test_status_429_with_http_date_retry_after(
     http: requests.Session, api: str, site: JiraSite
 ) -> None:
+    site.faults.wall = lambda: 1_800_000_000.0  # the wall clock, fixed
     site.faults.add(
         FaultRule(kind="status", status=429, retry_after=30, retry_after_http_date=True)
     )
     resp = http.get(f"{api}/myself")
     assert resp.status_code == 429
     when = parsedate_to_datetime(resp.headers["Retry-After"])
-    assert 25 <= when.timestamp() - time.time() <= 35
+    assert when.timestamp() == 1_800_000_030
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])

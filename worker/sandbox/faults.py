@@ -142,13 +142,18 @@ class FaultPlan:
     """Thread-safe collection of fault rules and rate limits."""
 
     def __init__(
-        self, *, rng: random.Random | None = None, monotonic: Callable[[], float] = time.monotonic
+        self,
+        *,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,  # the instant a Retry-After HTTP date counts from
     ) -> None:
         self._lock = threading.Lock()
         self._rules: list[FaultRule] = []
         self._buckets: dict[str, _Bucket] = {}
         self._rng = rng or random.Random(1234)
         self._monotonic = monotonic
+        self.wall = wall  # a test may fix it
         self.injected: list[tuple[str, str, str]] = []  # (kind, method, path) of each fault fired
 
     def add(self, rule: FaultRule) -> FaultRule:
@@ -227,7 +232,7 @@ class FaultPlan:
                     continue
                 rule.fired += 1
                 self.injected.append((rule.kind, method, path))
-                return _action_for(rule)
+                return _action_for(rule, self.wall())
             limited = self._take_token(method, path)
             if limited is not None:
                 self.injected.append(("rate_limit", method, path))
@@ -250,7 +255,7 @@ class FaultPlan:
         return None
 
 
-def _action_for(rule: FaultRule) -> FaultAction:
+def _action_for(rule: FaultRule, wall_now: float) -> FaultAction:
     if rule.kind == "applied_status":
         return FaultAction(rule.kind, rule.status)
     if rule.kind != "status":
@@ -258,7 +263,7 @@ def _action_for(rule: FaultRule) -> FaultAction:
     headers: dict[str, str] = {}
     if rule.retry_after is not None:
         if rule.retry_after_http_date:
-            headers["Retry-After"] = formatdate(time.time() + rule.retry_after, usegmt=True)
+            headers["Retry-After"] = formatdate(wall_now + rule.retry_after, usegmt=True)
         else:
             headers["Retry-After"] = str(math.ceil(rule.retry_after))
     elif rule.status == 429:
