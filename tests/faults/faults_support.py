@@ -4,6 +4,7 @@ and the exactly-once invariants checked after recovery."""
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from worker.config.model import Config
 from worker.cycle.cycle import Cycle, Memory
 from worker.jira.http import AtlassianTransport, RateLimiter, RetryingHttp, RetryPolicy
 from worker.jira.mapping import COMMENT_PROPERTY
+from worker.notify.message import Delivery, Message
 from worker.sandbox.app import Request, Response
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.jira import JiraSite
@@ -184,3 +186,23 @@ def run_campaign(
                     break
             else:
                 raise AssertionError(f"no clean cycle at {at + delay}: {report.errors}")
+
+
+class CountingChannel:
+    """A Slack DM channel that only counts what it is asked to send (the S2 primary channel)."""
+
+    id = "slack_dm"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self._lock = threading.Lock()
+
+    def configured(self) -> bool:
+        return True
+
+    def send(self, message: Message) -> Delivery:
+        with self._lock:
+            self.sent.append(message.id)
+        return Delivery(
+            self.id, "sent", "delivered", tuple(r.account_id for r in message.recipients)
+        )

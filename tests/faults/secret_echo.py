@@ -16,10 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import quote, quote_plus
 
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+from aiosmtpd.smtp import AuthResult
 
-from tests.notify.notify_smtp import free_port
+from tests.notify.notify_smtp import Mailbox, serve
 
 
 def spellings(secret: str, user: str | None = None) -> dict[str, str]:
@@ -103,27 +102,12 @@ class EchoHttp:
 
 
 @dataclass
-class EchoSmtp:
+class EchoSmtp(Mailbox):
     """An SMTP server that refuses every login with a reply quoting the password in every form."""
 
-    secrets: Sequence[str]
-    logins: list[str] = field(default_factory=list)
+    secrets: Sequence[str] = ()
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        return "250 OK"
-
-    def authenticate(
-        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
-    ) -> AuthResult:
-        login = (
-            auth_data.login.decode() if isinstance(auth_data.login, bytes) else str(auth_data.login)
-        )
-        password = (
-            auth_data.password.decode()
-            if isinstance(auth_data.password, bytes)
-            else str(auth_data.password)
-        )
-        self.logins.append(login)
+    def answer(self, password: str) -> AuthResult:
         text = echo_text(self.secrets, password).replace("\r", " ").replace("\n", " ")
         return AuthResult(success=False, handled=False, message=f"535 5.7.8 rejected: {text}")
 
@@ -131,18 +115,10 @@ class EchoSmtp:
 @contextmanager
 def echo_servers(secrets: Sequence[str]) -> Iterator[tuple[EchoHttp, EchoSmtp, int]]:
     http = EchoHttp(secrets).start()
-    smtp = EchoSmtp(secrets)
-    port = free_port()
-    controller = Controller(
-        smtp,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=smtp.authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
+    smtp = EchoSmtp(secrets=secrets)
+    servers = serve(smtp, authenticator=smtp.authenticate, auth_require_tls=False)
     try:
-        yield http, smtp, port
+        yield http, smtp, next(servers).port
     finally:
-        controller.stop()
+        servers.close()
         http.stop()

@@ -18,7 +18,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from faults_support import FAST_POLICY, make_world, worker_assignments, worker_comment_ids
+from faults_support import (
+    FAST_POLICY,
+    CountingChannel,
+    make_world,
+    worker_assignments,
+    worker_comment_ids,
+)
 
 from tests.e2e.harness import World
 from tests.support import paris
@@ -42,26 +48,6 @@ from worker.sandbox.faults import FaultRule, Hold, Match, Ordering
 
 START = paris(2026, 3, 2, 9, 0)
 LEASE = timedelta(minutes=2)
-
-
-class CountingChannel:
-    """A Slack DM channel that only counts what it is asked to send (the S2 primary channel)."""
-
-    id = "slack_dm"
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-        self._lock = threading.Lock()
-
-    def configured(self) -> bool:
-        return True
-
-    def send(self, message: Message) -> Delivery:
-        with self._lock:
-            self.sent.append(message.id)
-        return Delivery(
-            self.id, "sent", "delivered", tuple(r.account_id for r in message.recipients)
-        )
 
 
 def worker(
@@ -149,26 +135,38 @@ def both(world: World, a: Cycle, b: Cycle) -> None:
 # --- the same instant: both read before either claims --------------------------------------------
 
 
-def test_same_instant_the_loser_confesses_and_the_winner_acts(example_config: Config) -> None:
+@contextmanager
+def two_workers(
+    config: Config,
+) -> Iterator[tuple[World, Ordering, str, Cycle, Cycle, CountingChannel]]:
+    """A world with one S2 escalation and two workers whose requests an ``Ordering`` can order."""
     channel = CountingChannel()
     order = Ordering(None, [])
-    with make_world(example_config, START, hooks=(order,)) as world:
+    with make_world(config, START, hooks=(order,)) as world:
         order.site = world.site
         key = s2(world)
-        a, b = worker(world, channel), worker(world, channel)
+        yield world, order, key, worker(world, channel), worker(world, channel), channel
+
+
+def race(world: World, order: Ordering, a: Cycle, b: Cycle, *then: Match) -> None:
+    """Both read fresh, A then B write their claim, then ``then`` in that order; both run out."""
+    order.steps = [
+        fresh_read(),
+        fresh_read(),
+        claim_put(a.claim_token),
+        claim_put(b.claim_token),
+        *then,
+    ]
+    order.taken = [False] * len(order.steps)
+    order.done = [threading.Event() for _ in order.steps]
+    both(world, a, b)
+    assert order.completed
+
+
+def test_same_instant_the_loser_confesses_and_the_winner_acts(example_config: Config) -> None:
+    with two_workers(example_config) as (world, order, key, a, b, channel):
         # both fresh reads first; A creates the slot (201), B replaces it (200) and confesses, A reads back
-        order.steps = [
-            fresh_read(),
-            fresh_read(),
-            claim_put(a.claim_token),
-            claim_put(b.claim_token),
-            confession_put(),
-            read_back(),
-        ]
-        order.taken = [False] * len(order.steps)
-        order.done = [threading.Event() for _ in order.steps]
-        both(world, a, b)
-        assert order.completed
+        race(world, order, a, b, confession_put(), read_back())
         puts = [
             r.status
             for r in world.site.request_log
@@ -183,26 +181,9 @@ def test_same_instant_the_loser_confesses_and_the_winner_acts(example_config: Co
 def test_same_instant_both_stand_back_then_one_acts_after_the_lease(
     example_config: Config,
 ) -> None:
-    channel = CountingChannel()
-    order = Ordering(None, [])
-    with make_world(example_config, START, hooks=(order,)) as world:
-        order.site = world.site
-        key = s2(world)
-        a, b = worker(world, channel), worker(world, channel)
+    with two_workers(example_config) as (world, order, key, a, b, channel):
         # A reads back (twice) before B's confession: a foreign token, A cannot know it is alone
-        order.steps = [
-            fresh_read(),
-            fresh_read(),
-            claim_put(a.claim_token),
-            claim_put(b.claim_token),
-            read_back(),
-            read_back(),
-            confession_put(),
-        ]
-        order.taken = [False] * len(order.steps)
-        order.done = [threading.Event() for _ in order.steps]
-        both(world, a, b)
-        assert order.completed
+        race(world, order, a, b, read_back(), read_back(), confession_put())
         nothing_done(world, key, channel)
         # the slot holds a confession: its holder is unknown, so a third worker respects it for the lease
         worker(world, channel).run()

@@ -11,14 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from faults_support import make_world
+from faults_support import CountingChannel, make_world
 
 from tests.review.review_seed import seed_month
 from tests.support import paris
 from worker.app import build_cycle, connection
 from worker.config.model import Config
 from worker.confluence.service import client_from_env
-from worker.notify.message import Delivery, Message
 from worker.sandbox.faults import Match, Ordering
 from worker.schedule_jobs import (
     JobMarkers,
@@ -32,22 +31,6 @@ from worker.schedule_jobs import (
 
 PARIS = ZoneInfo("Europe/Paris")
 MONDAY_9 = paris(2026, 3, 2, 9, 0)  # the example config's digest time
-
-
-class CountingSlack:
-    id = "slack_dm"
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-        self._lock = threading.Lock()
-
-    def configured(self) -> bool:
-        return True
-
-    def send(self, message: Message) -> Delivery:
-        with self._lock:
-            self.sent.append(message.id)
-        return Delivery(self.id, "sent", "ok", tuple(r.account_id for r in message.recipients))
 
 
 @dataclass
@@ -89,7 +72,7 @@ def test_periods() -> None:
 
 def test_two_processes_at_the_weekly_digest_time_send_it_once(example_config: Config) -> None:
     order = Ordering(None, [])
-    slack = CountingSlack()
+    slack = CountingChannel()
     with make_world(example_config, MONDAY_9 - timedelta(hours=1), hooks=(order,)) as world:
         order.site = world.site
         world.issue("Checkout promo scope")  # an open S3: it belongs in its PO's digest
@@ -175,7 +158,7 @@ def _started_on_the_3rd(seeded: Any) -> None:
     env = seeded.env()
     third = datetime(2026, 4, 3, 8, 30, tzinfo=UTC)
     seeded.site.clock.set(third)
-    slack = CountingSlack()
+    slack = CountingChannel()
 
     def process() -> Process:
         gateway = build_cycle(

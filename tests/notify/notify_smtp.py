@@ -33,15 +33,15 @@ class Mailbox:
     def authenticate(
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
     ) -> AuthResult:
-        login = (
-            auth_data.login.decode() if isinstance(auth_data.login, bytes) else str(auth_data.login)
-        )
-        password = (
-            auth_data.password.decode()
-            if isinstance(auth_data.password, bytes)
-            else str(auth_data.password)
+        """aiosmtpd's authenticator: records the login and answers :meth:`answer`'s reply."""
+        login, password = (
+            v.decode() if isinstance(v, bytes) else str(v)
+            for v in (auth_data.login, auth_data.password)
         )
         self.logins.append(login)
+        return self.answer(password)
+
+    def answer(self, password: str) -> AuthResult:
         ok = self.accept_password is not None and password == self.accept_password
         return AuthResult(success=ok, handled=False)  # let aiosmtpd send the 235/535 reply
 
@@ -53,6 +53,7 @@ class SmtpServer:
 
 
 def serve(mailbox: Mailbox, **kwargs: Any) -> Iterator[SmtpServer]:
+    """A generator (for a fixture or ``contextmanager``): the server runs until it is closed."""
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()

@@ -141,13 +141,7 @@ class _DirectoryLoader:
         for rid, value in self.raw_roles.items():
             path = ("roles", rid)
             role = self.all_roles.get(rid)
-            if self.declared_roles is not None and rid not in self.declared_roles:
-                r.issue(
-                    path,
-                    f"unknown role '{rid}'.",
-                    one_of(rid, self.declared_roles, f"the roles defined in {self.roles_file}"),
-                    key=True,
-                )
+            if not r.known_role(path, rid, self.declared_roles, self.roles_file):
                 continue
             if role is not None and role.scope == "team":
                 r.issue(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from worker.config.errors import ConfigIssue, PathKey
@@ -98,6 +99,21 @@ class Reader:
     ) -> None:
         at = line if line is not None else self.doc.line_of(path, key=key)
         self.issues.append(ConfigIssue(self.doc.file, at, tuple(path), message, fix))
+
+    def known_role(
+        self, path: PathKey, role: str, declared: Collection[str] | None, roles_file: str | Path
+    ) -> bool:
+        """Report the mapping key ``role`` at ``path`` when roles.yaml does not define it (a
+        ``declared`` of None: roles.yaml could not be read, so every role is taken on trust)."""
+        if declared is None or role in declared:
+            return True
+        self.issue(
+            path,
+            f"unknown role '{role}'.",
+            one_of(role, declared, f"the roles defined in {roles_file}"),
+            key=True,
+        )
+        return False
 
     def shaped(self, path: PathKey, value: str | None, check: Callable[[str], Problem]) -> bool:
         """Report ``check``'s problem with ``value`` at ``path``; True when it is acceptable."""

@@ -567,13 +567,7 @@ class _RulesLoader:
         edges: dict[str, str] = {}
         for src, dst in ladder.items():
             path = ("ladder", src)
-            if p.declared_roles is not None and src not in p.declared_roles:
-                r.issue(
-                    path,
-                    f"unknown role '{src}'.",
-                    one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"),
-                    key=True,
-                )
+            if not r.known_role(path, src, p.declared_roles, p.file("roles.yaml")):
                 continue
             target = self._role_ref(r, path, dst)
             if target is not None:
@@ -634,13 +628,7 @@ class _RulesLoader:
         )
         for src, peers in coord.items():
             path = ("coordinates_with", src)
-            if p.declared_roles is not None and src not in p.declared_roles:
-                r.issue(
-                    path,
-                    f"unknown role '{src}'.",
-                    one_of(src, p.declared_roles, f"the roles defined in {p.file('roles.yaml')}"),
-                    key=True,
-                )
+            if not r.known_role(path, src, p.declared_roles, p.file("roles.yaml")):
                 continue
             if not r.check(path, peers, "list"):
                 continue

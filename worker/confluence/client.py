@@ -377,14 +377,7 @@ class ConfluenceClient:
     def create_page(
         self, *, space_id: str, title: str, storage: str, parent_id: str | None
     ) -> Page:
-        payload: dict[str, Any] = {
-            "spaceId": space_id,
-            "status": "current",
-            "title": title,
-            "body": {"representation": "storage", "value": storage},
-        }
-        if parent_id:
-            payload["parentId"] = parent_id
+        payload = _page_payload(title, storage, parent_id, spaceId=space_id)
         return Page.from_json(self.request("POST", "/pages", payload=payload))
 
     def update_page(
@@ -398,15 +391,9 @@ class ConfluenceClient:
         parent_id: str | None = None,
     ) -> Page:
         """Save a new version. ``version`` is the NEW number (current + 1) and is sent exactly as given."""
-        payload: dict[str, Any] = {
-            "id": page_id,
-            "status": "current",
-            "title": title,
-            "body": {"representation": "storage", "value": storage},
-            "version": {"number": version, "message": message},
-        }
-        if parent_id:
-            payload["parentId"] = parent_id
+        payload = _page_payload(
+            title, storage, parent_id, id=page_id, version={"number": version, "message": message}
+        )
         return Page.from_json(self.request("PUT", f"/pages/{page_id}", payload=payload))
 
     def page_versions(self, page_id: str, *, newer_than: int = 0) -> list[PageVersion]:
@@ -440,3 +427,17 @@ class ConfluenceClient:
 
     def delete_property(self, page_id: str, prop: ContentProperty) -> None:
         self.request("DELETE", f"/pages/{page_id}/properties/{prop.id}")
+
+
+def _page_payload(title: str, storage: str, parent_id: str | None, **more: Any) -> dict[str, Any]:
+    """The body of a page create (``spaceId``) or update (``id``, ``version``): a current page
+    in storage format, under ``parent_id`` when one is given."""
+    payload: dict[str, Any] = {
+        **more,
+        "status": "current",
+        "title": title,
+        "body": {"representation": "storage", "value": storage},
+    }
+    if parent_id:
+        payload["parentId"] = parent_id
+    return payload

@@ -26,7 +26,7 @@ from worker.web.dedupe import SeenIds
 from worker.web.jira_hooks import BadPayload, DeliveryStats, issue_keys
 from worker.web.settings import WebSettings
 from worker.web.slack_actions import BadInteraction, SlackClicks, parse_click
-from worker.web.twilio_hooks import TwilioHooks
+from worker.web.twilio_hooks import TwilioAnswer, TwilioHooks
 from worker.web.verify import SlackVerifier, jira_signature_ok, twilio_signature_ok
 from worker.web.wake import Waker
 
@@ -181,38 +181,41 @@ def build_app(services: Services) -> ASGIApp:
             return None
         return form
 
-    async def voice(request: Request, body: bytes) -> Response:
+    async def twilio_answer(
+        request: Request,
+        body: bytes,
+        sid_field: str,
+        prefix: str,
+        what: str,
+        answer: Callable[[TwilioHooks, dict[str, list[str]]], TwilioAnswer],
+    ) -> Response:
+        """A signed Twilio callback, answered once per ``sid_field`` (remembered as ``prefix:sid``)."""
         form = _twilio_form(request, body)
         if form is None:
             return _refuse(services, 401, "signature missing or wrong")
-        sid = (form.get("CallSid") or [""])[0]
+        sid = (form.get(sid_field) or [""])[0]
         if not sid:
-            return _refuse(services, 400, "no CallSid")
-        if not services.twilio_seen.first(f"call:{sid}"):
-            return _refuse(services, 400, "call already answered")
+            return _refuse(services, 400, f"no {sid_field}")
+        seen = f"{prefix}:{sid}"
+        if not services.twilio_seen.first(seen):
+            return _refuse(services, 400, f"{what} already answered")
         hooks = services.twilio
         if hooks is None:
-            services.twilio_seen.forget(f"call:{sid}")
+            services.twilio_seen.forget(seen)
             return PlainTextResponse("starting", status_code=503)
+        reply = await run_in_threadpool(answer, hooks, form)
+        return _twiml(reply.twiml)
+
+    async def voice(request: Request, body: bytes) -> Response:
         issue = request.query_params.get("issue", "")
-        answer = await run_in_threadpool(hooks.voice, form, issue)
-        return _twiml(answer.twiml)
+        return await twilio_answer(
+            request, body, "CallSid", "call", "call", lambda hooks, form: hooks.voice(form, issue)
+        )
 
     async def sms(request: Request, body: bytes) -> Response:
-        form = _twilio_form(request, body)
-        if form is None:
-            return _refuse(services, 401, "signature missing or wrong")
-        sid = (form.get("MessageSid") or [""])[0]
-        if not sid:
-            return _refuse(services, 400, "no MessageSid")
-        if not services.twilio_seen.first(f"sms:{sid}"):
-            return _refuse(services, 400, "message already answered")
-        hooks = services.twilio
-        if hooks is None:
-            services.twilio_seen.forget(f"sms:{sid}")
-            return PlainTextResponse("starting", status_code=503)
-        answer = await run_in_threadpool(hooks.sms, form)
-        return _twiml(answer.twiml)
+        return await twilio_answer(
+            request, body, "MessageSid", "sms", "message", lambda hooks, form: hooks.sms(form)
+        )
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),

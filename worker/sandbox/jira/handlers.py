@@ -17,6 +17,7 @@ from worker.sandbox.jira.render import (
     comment_visible,
     history_json,
     issue_json,
+    project_json,
     user_json,
     user_ref,
 )
@@ -32,6 +33,22 @@ from worker.sandbox.model import (
     History,
     IssueRecord,
 )
+
+
+class Refused(Exception):
+    """A handler's early answer (an error response), returned by the router as it is."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def visible_issue(site: SeededSite, req: Request, match: re.Match[str]) -> IssueRecord:
+    """The issue the path names, if the caller may see it; else Jira's 404 (:class:`Refused`)."""
+    rec = site._visible(req, match["issueIdOrKey"])
+    if rec is None:
+        raise Refused(error(404, NOT_FOUND))
+    return rec
 
 
 def get_myself(site: SeededSite, req: Request, _: re.Match[str]) -> Response:
@@ -142,12 +159,7 @@ def get_project(site: SeededSite, req: Request, match: re.Match[str]) -> Respons
     return Response(
         200,
         {
-            "self": f"{base}{API}/project/{proj.id}",
-            "id": str(proj.id),
-            "key": proj.key,
-            "name": proj.name,
-            "projectTypeKey": "software",
-            "simplified": False,
+            **project_json(base, proj),
             "style": "classic",
             "isPrivate": False,
             "components": [
@@ -172,9 +184,7 @@ def get_project(site: SeededSite, req: Request, match: re.Match[str]) -> Respons
 
 
 def get_issue(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     fields = req.args("fields") or ["*all"]
     expand = {e.strip() for e in (req.arg("expand") or "").split(",") if e.strip()}
     return Response(
@@ -186,9 +196,7 @@ def get_issue(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
 
 
 def get_changelog(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     start, size = (
         int_arg(req, "startAt", 0),
         min(max(int_arg(req, "maxResults", 100), 1), 100),
@@ -258,9 +266,7 @@ def bulk_changelog(site: SeededSite, req: Request, _: re.Match[str]) -> Response
 
 
 def get_comments(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     order = req.arg("orderBy") or "created"
     if order not in ("created", "-created", "+created"):
         return error(400, f"Invalid orderBy value '{order}'.")
@@ -286,9 +292,7 @@ def get_comments(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def post_comment(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     assert req.user is not None
     body = req.json()
     if not isinstance(body, dict) or "body" not in body:
@@ -331,9 +335,7 @@ def post_comment(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 def delete_comment(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
     # Jira Cloud: "Delete own comments" lets an account delete what it wrote; another user's
     # comment needs "Delete all comments" (granted to nobody here), refused with 400
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     assert req.user is not None
     comment = next((c for c in rec.comments if c.id == match["id"]), None)
     if comment is None or not comment_visible(req, comment):
@@ -358,9 +360,7 @@ def _check_visibility(site: SeededSite, vis: Any) -> str | None:
 
 
 def put_assignee(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     assert req.user is not None
     body = req.json()
     if not isinstance(body, dict) or "accountId" not in body:
@@ -377,9 +377,7 @@ def put_assignee(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def get_watchers(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     assert req.user is not None
     return Response(
         200,
@@ -393,9 +391,7 @@ def get_watchers(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def post_watcher(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     assert req.user is not None
     account: Any = req.user.account_id
     if req.body.strip():
@@ -412,9 +408,7 @@ def post_watcher(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def delete_watcher(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     account = req.arg("accountId") or req.arg("username")
     if not account:
         return error(400, "accountId is required.")
@@ -425,9 +419,7 @@ def delete_watcher(site: SeededSite, req: Request, match: re.Match[str]) -> Resp
 
 
 def get_property(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     key = match["propertyKey"]
     if key not in rec.current.properties:
         return error(404, f"The property with key '{key}' was not found.")
@@ -435,9 +427,7 @@ def get_property(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def put_property(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     key = match["propertyKey"]
     if len(key) > 255:
         return error(400, "The property key cannot be longer than 255 characters.")
@@ -449,9 +439,7 @@ def put_property(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 
 def delete_property(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
-    rec = site._visible(req, match["issueIdOrKey"])
-    if rec is None:
-        return error(404, NOT_FOUND)
+    rec = visible_issue(site, req, match)
     if not site.delete_property(rec.current.key, match["propertyKey"]):
         return error(404, f"The property with key '{match['propertyKey']}' was not found.")
     return Response(204)

@@ -25,6 +25,7 @@ from worker.sandbox.model import (
     History,
     IssueRecord,
     IssueState,
+    Project,
     User,
     jira_time,
 )
@@ -110,15 +111,7 @@ def field_json(
                 "subtask": False,
             }
         case "project":
-            proj = site._projects[s.project]
-            return {
-                "self": f"{base}{API}/project/{proj.id}",
-                "id": str(proj.id),
-                "key": proj.key,
-                "name": proj.name,
-                "projectTypeKey": "software",
-                "simplified": False,
-            }
+            return project_json(base, site._projects[s.project])
         case "labels":
             return list(s.labels)
         case "components":
@@ -301,3 +294,15 @@ def _wanted_fields(fields: Sequence[str]) -> list[str]:
             chosen.append(name)
     excluded = {n[1:] for n in names if n.startswith("-")}
     return [f for f in chosen if f not in excluded]
+
+
+def project_json(base: str, proj: Project) -> dict[str, Any]:
+    """A project as an issue's ``project`` field shows it (``GET /project`` adds to it)."""
+    return {
+        "self": f"{base}{API}/project/{proj.id}",
+        "id": str(proj.id),
+        "key": proj.key,
+        "name": proj.name,
+        "projectTypeKey": "software",
+        "simplified": False,
+    }

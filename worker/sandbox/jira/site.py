@@ -8,6 +8,7 @@ from datetime import timedelta
 from worker.sandbox.app import BadJson, Request, Response, error
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.control import handle_control
+from worker.sandbox.jira.handlers import Refused
 from worker.sandbox.jira.routes import ROUTES, Route
 from worker.sandbox.jira.seeding import SeededSite
 from worker.sandbox.jira.state import API, LoggedRequest
@@ -90,6 +91,8 @@ class JiraSite(SeededSite):
             try:
                 with self._lock:
                     return route.handler(self, req, match)
+            except Refused as exc:
+                return exc.response
             except BadJson as exc:
                 return error(400, str(exc))
             except ValueError as exc:
