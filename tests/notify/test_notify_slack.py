@@ -200,3 +200,27 @@ def test_channel_listing_stops_on_a_repeated_cursor_and_at_its_page_cap(
     fake_slack.script("conversations.list", *pages)
     assert api(fake_slack).find_channel("esc-shop-1") is None
     assert len(fake_slack.calls_to("conversations.list")) == 2 + _LIST_PAGES
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_post_answered_5xx_is_never_sent_again(fake_slack: FakeSlack, status: int) -> None:
+    """chat.postMessage has no idempotency key: a 5xx does not say the message was not posted. The
+    channel is abandoned for that message (visible in the outbox, backup used), never re-posted."""
+    fake_slack.users_by_email["alice@example.com"] = "UALICE"
+    fake_slack.script("chat.postMessage", Answer(status, {"ok": False, "error": "fatal_error"}))
+    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": fake_slack.url}
+    dispatcher = Dispatcher(build_channels(env), now=Clock(), warned=set())
+    msg = message(recipients=(ALICE,))
+    entries = dispatcher.deliver(msg, ["slack_dm"], [], [], lambda entries: None)
+    for _ in range(3):  # later cycles
+        entries = dispatcher.deliver(msg, ["slack_dm"], [], entries, lambda entries: None)
+    (entry,) = entries
+    assert entry.status == "abandoned" and entry.detail.startswith("outcome unknown")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_slack_error_that_did_not_post_is_still_retried(fake_slack: FakeSlack) -> None:
+    fake_slack.users_by_email["alice@example.com"] = "UALICE"
+    fake_slack.script("conversations.open", Answer(500, {"ok": False, "error": "fatal_error"}))
+    delivery = SlackDmChannel(api(fake_slack)).send(message(recipients=(ALICE,)))
+    assert delivery.status == "failed"  # nothing was posted: a later cycle tries again

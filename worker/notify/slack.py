@@ -34,9 +34,11 @@ than Retry-After. The default connection-error retry handler of slack_sdk is kep
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -141,15 +143,31 @@ def done_blocks(text: str, note: str) -> list[dict[str, Any]]:
 class SlackFailure(Exception):
     """A Slack call that did not succeed; its text is built by us and holds no secret."""
 
-    def __init__(self, detail: str, error: str | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        detail: str,
+        error: str | None = None,
+        retry_after: float | None = None,
+        *,
+        unknown: bool = False,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.error = error
         self.retry_after = retry_after
+        # a message post whose answer leaves open whether Slack posted it (a 5xx, a lost answer):
+        # chat.postMessage has no idempotency key, so it is never sent again
+        self.unknown = unknown
 
     @property
     def rate_limited(self) -> bool:
         return self.error == "ratelimited"
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """The request provably never left: the connection was refused or the host is unknown."""
+    reason = exc.reason if isinstance(exc, URLError) else exc
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
 
 
 class SlackApi:
@@ -157,8 +175,10 @@ class SlackApi:
 
     def __init__(self, settings: SlackSettings, client: WebClient | None = None) -> None:
         self.settings = settings
+        # no retry inside the library: a resent chat.postMessage after a reset connection could post
+        # twice; a failed call is the outbox's to retry (or, when its fate is unknown, to abandon)
         self._client = client or WebClient(
-            token=settings.token, base_url=settings.api_url, timeout=_TIMEOUT
+            token=settings.token, base_url=settings.api_url, timeout=_TIMEOUT, retry_handlers=[]
         )
         self._ids: dict[str, str | None] = {}
 
@@ -177,9 +197,11 @@ class SlackApi:
                 error = "ratelimited"
                 retry_after = _env.retry_after_seconds(_header(exc.response.headers, "Retry-After"))
             detail = redact(f"{method}: {error}")
-            raise SlackFailure(detail, error, retry_after) from None
+            posting = method == "chat.postMessage" and exc.response.status_code >= 500
+            raise SlackFailure(detail, error, retry_after, unknown=posting) from None
         except (SlackClientError, OSError) as exc:
-            raise SlackFailure(f"{method}: {type(exc).__name__}") from None
+            posting = method == "chat.postMessage" and not _never_sent(exc)
+            raise SlackFailure(f"{method}: {type(exc).__name__}", unknown=posting) from None
         data = response.data if isinstance(response.data, dict) else {}
         return data
 
@@ -265,13 +287,17 @@ class _Tally:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     retry_after: float | None = None
+    unknown: bool = False  # a post may have gone out unanswered: the channel is not tried again
+
+    def failure(self, failure: SlackFailure) -> None:
+        self.unknown = self.unknown or failure.unknown
 
     def delivery(self, channel: str, total: int, failed: bool | None = None) -> Delivery:
         failed = bool(self.problems) if failed is None else failed
         parts = [f"reached {len(self.reached)} of {total}"] + self.problems + self.notes
         return Delivery(
             channel,
-            "failed" if failed else "sent",
+            "unknown" if self.unknown else "failed" if failed else "sent",
             "; ".join(parts),
             tuple(self.reached),
             self.retry_after,
@@ -302,6 +328,7 @@ class _SlackChannel:
                 self._post(opened["channel"]["id"], message, summary(message))
                 tally.reached.append(recipient.account_id)
             except SlackFailure as failure:
+                tally.failure(failure)
                 tally.problems.append(f"{recipient.name}: {failure.detail}")
                 if failure.rate_limited:
                     tally.retry_after = failure.retry_after
@@ -351,6 +378,7 @@ class SlackDmChannel(_SlackChannel):
                     )
                     tally.notes.append(f"@here posted in {message.team_channel}")
                 except SlackFailure as failure:
+                    tally.failure(failure)
                     tally.notes.append(f"@here post failed: {failure.detail}")
         return tally.delivery(self.id, len(message.recipients))
 
@@ -383,6 +411,7 @@ class SlackMentionChannel(_SlackChannel):
                 f"{prefix} {summary(message)}" if prefix else summary(message),
             )
         except SlackFailure as failure:
+            tally.failure(failure)
             tally.reached.clear()
             tally.problems.append(failure.detail)
             tally.retry_after = failure.retry_after
@@ -407,6 +436,7 @@ class SlackChannelChannel(_SlackChannel):
             self._post(channel, message, summary(message))
         except SlackFailure as failure:
             # The channel may exist by now; a retry reuses it and invites again.
+            tally.failure(failure)
             tally.reached.clear()
             tally.problems.insert(0, failure.detail)
             tally.retry_after = failure.retry_after
