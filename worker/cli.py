@@ -175,6 +175,20 @@ def build_parser() -> Parser:
         "(with --dry-run, nothing else is done)",
     )
     sp = command(
+        "who",
+        "who to call for a kind and severity: owner, handlers, channels, both deadlines",
+        "Answer 'who do I call?' from the rules and the people of config.yaml: the owner and "
+        "handlers by name (a deputy for anyone away now), the channels the severity calls for "
+        "and both SLAs on the team's calendar, with the deadlines an issue labelled now would "
+        "get. Without --team, one answer per team when the people differ by team. Does not "
+        "contact Jira.",
+    )
+    sp.add_argument("--type", required=True, help="the kind, e.g. dependency or incident")
+    sp.add_argument("--severity", required=True, help="the severity, e.g. S2")
+    sp.add_argument("--team", help="the team (its id or name), e.g. payments")
+    sp.add_argument("--at", type=iso_instant, help=f"answer as of this instant ({ISO_HELP})")
+    sp.add_argument("--json", action="store_true", help="one JSON array, one object per team")
+    sp = command(
         "status",
         "when the worker last ran, what it did, whether it looks alive (from Jira)",
         "Read the heartbeat record the worker keeps on its own Jira account and say when the "
@@ -248,6 +262,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             "serve": cmd_serve,
             "publish": cmd_publish,
             "status": cmd_status,
+            "who": cmd_who,
             "demo": cmd_demo,
             **args.review_handlers,
         }
@@ -660,17 +675,34 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             f"poster written to {args.poster}: one A3 page, matrix at {poster.matrix_pt:g} pt, {people}"
         )
     if args.dry_run:
-        result = publish_matrix(_config(args, env), None, dry_run=True, output=output)
+        from worker.app import wall_clock
+
+        config = _config(args, env)
+        result = publish_matrix(config, None, dry_run=True, output=output, now=wall_clock(env)())
         print(result.message)
         return EXIT_OK
     services = _services(args, env, projects=False)  # the page needs no project
     result = publish_matrix(
-        services.config, services.wiki(), worker_account_id=services.account_id, output=output
+        services.config,
+        services.wiki(),
+        worker_account_id=services.account_id,
+        output=output,
+        now=services.now(),
     )
     print(
         f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "
         f"{result.requests} Confluence requests]"
     )
+    return EXIT_OK
+
+
+def cmd_who(args: argparse.Namespace, env: Mapping[str, str]) -> int:
+    from worker.app import wall_clock
+    from worker.onboarding.who import answers, render_json, render_text
+
+    now = args.at or wall_clock(env)()
+    found = answers(_config(args, env), args.type, args.severity, args.team, now)
+    print(render_json(found) if args.json else render_text(found))
     return EXIT_OK
 
 

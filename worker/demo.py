@@ -650,7 +650,9 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
         try:
             day.errors.extend(preflight(cycle))
             wiki_client = client_from_env(config, env)
-            published = publish_matrix(config, wiki_client, worker_account_id=memory.account_id)
+            published = publish_matrix(
+                config, wiki_client, worker_account_id=memory.account_id, now=clock.now()
+            )
             out.write(
                 f"Sandbox site on {server.url}; matrix page {published.action} in Confluence space {space} "
                 f"(page {published.page_id}, version {published.version}).\n\n"

@@ -81,7 +81,9 @@ def install_jobs(
 def publish_now(services: Services) -> None:
     from worker.confluence.service import publish_matrix
 
-    result = publish_matrix(services.config, services.wiki(), worker_account_id=services.account_id)
+    result = publish_matrix(
+        services.config, services.wiki(), worker_account_id=services.account_id, now=services.now()
+    )
     log.info(
         "publish",
         action=result.action,

@@ -10,8 +10,9 @@ person's current name; the HTML preview swaps them for the names it is given.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from worker.core.directory import Directory, Person
 from worker.core.i18n_marks import N_
@@ -78,11 +79,20 @@ class _Page:
     """The pieces of the page, each a method returning storage markup, in ``texts``' language."""
 
     def __init__(
-        self, rules: Rules, directory: Directory, source_hash: str, rules_path: str, texts: Texts
+        self,
+        rules: Rules,
+        directory: Directory,
+        source_hash: str,
+        rules_path: str,
+        texts: Texts,
+        now: datetime | None = None,
+        zone: ZoneInfo | None = None,
     ):
         self.r = rules
         self.d = directory
         self.t = texts
+        self.now = now  # None: every absence is listed
+        self.zone = zone  # the calendar's zone, for the days of absences
         self.view = matrix_view(rules, directory, texts)
         self.hash = source_hash
         self.rules_path = rules_path
@@ -321,19 +331,23 @@ class _Page:
         return out + self.stand_ins()
 
     def stand_ins(self) -> str:
-        """The configured absences (``absences:``): who is away, which days, who stands in."""
-        if not self.d.absences:
-            return ""
+        """The absences (``absences:``) not over at ``now``: who is away, which days (in the
+        calendar's zone), who stands in."""
         rows = []
         for a in sorted(self.d.absences, key=lambda a: a.start):
             person, deputy = self.d.people.get(a.person), self.d.people.get(a.deputy)
-            if person is None or deputy is None:
+            if person is None or deputy is None or (self.now is not None and a.end <= self.now):
                 continue
-            last = (a.end - timedelta(days=1)).date()
+            first = (a.start.astimezone(self.zone) if self.zone else a.start).date()
+            last = (
+                (a.end.astimezone(self.zone) if self.zone else a.end) - timedelta(days=1)
+            ).date()
             days = self.t.gettext(N_("{first} – {last}")).format(
-                first=self.t.format_date(a.start.date()), last=self.t.format_date(last)
+                first=self.t.format_date(first), last=self.t.format_date(last)
             )
             rows.append((mention(person), _e(days), mention(deputy)))
+        if not rows:
+            return ""
         intro = _p(
             self._(
                 "While someone is away, their escalations, reminders and escalations from below go "
@@ -426,19 +440,24 @@ def render_matrix_page(
     source_hash: str,
     rules_path: str = "rules/",
     texts: Texts = ENGLISH,
+    now: datetime | None = None,
+    zone: ZoneInfo | None = None,
+    sections: Sequence[str] = (),
 ) -> str:
     """The full reference page in Confluence storage format, in the language of ``texts``.
 
     It opens with the matrix (roles and deadlines per cell) and the one table of who fills each
     role per team; the reference sections follow, and the generated-page panel with the source
     hash closes the page. ``rules`` should be read in the same language (``Rules.in_language``):
-    the names, meanings and notes come from them.
+    the names, meanings and notes come from them. ``sections`` (already rendered) follow the
+    people table; stand-ins whose absence is over at ``now`` are left out.
     """
-    page = _Page(rules, directory, source_hash, rules_path, texts)
+    page = _Page(rules, directory, source_hash, rules_path, texts, now, zone)
     return "".join(
         (
             page.matrix(),
             page.people(),
+            *sections,
             page.how_to(),
             page.severities_table(),
             page.types_table(),

@@ -6,13 +6,16 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from worker.config.model import Config
 from worker.confluence.client import ConfluenceClient, ConfluencePort
 from worker.confluence.publish import PublishError, PublishResult, publish
 from worker.confluence.render import names_from, render_matrix_page, render_preview_html
+from worker.confluence.sections import calendars, new_here
 from worker.i18n import texts_for
 from worker.redact import secret_from_env
 
@@ -22,13 +25,27 @@ def content_hash(storage: str) -> str:
     return hashlib.sha256(storage.encode("utf-8")).hexdigest()
 
 
-def render_matrix(config: Config) -> str:
-    """The matrix page of ``config`` in storage format."""
+def render_matrix(config: Config, now: datetime | None = None) -> str:
+    """The matrix page of ``config`` in storage format, as of ``now`` (who is away, whose
+    absence is over; the real clock when None)."""
+    at = now if now is not None else datetime.now(UTC)
+    rules, directory = config.rules, config.directory
+    own = {
+        tid: (directory.teams[tid].name if tid in directory.teams else tid, settings)
+        for tid, settings in config.team_calendars.items()
+    }
+    extra = (
+        new_here(rules, directory, at),
+        calendars(config.calendar, own),
+    )
     return render_matrix_page(
-        config.rules,
-        config.directory,
-        source_hash=config.rules.source_hash,
+        rules,
+        directory,
+        source_hash=rules.source_hash,
         texts=texts_for(config.language),
+        now=at,
+        zone=ZoneInfo(config.calendar.timezone),
+        sections=extra,
     )
 
 
@@ -94,13 +111,14 @@ def publish_matrix(
     worker_account_id: str | None = None,
     dry_run: bool = False,
     output: Path | None = None,
+    now: datetime | None = None,
 ) -> PublishResult:
     """Render the matrix, optionally write the HTML preview to ``output``, and publish it.
 
     ``escalation-worker publish [--dry-run] [--output FILE]`` maps onto this directly; with
     ``dry_run`` and no client nothing touches the network.
     """
-    storage = render_matrix(config)
+    storage = render_matrix(config, now)
     if output is not None:
         write_preview(config, storage, output)
     settings = config.confluence

@@ -106,6 +106,11 @@ def _role_name(rules: Rules, role_id: str) -> str:
     return role.name if role else role_id
 
 
+def channels_text(rules: Rules, severity_id: str, texts: Texts = ENGLISH) -> str:
+    """The channels a severity calls for, as a person reads them (primary, then the backup)."""
+    return _channels(rules, severity_id, texts)
+
+
 def _channels(rules: Rules, severity_id: str, texts: Texts) -> str:
     plan = rules.channel_plans.get(severity_id)
     if plan is None:
