@@ -279,9 +279,10 @@ class Cycle:
             else:  # what the first live cycle would do, remembered by nobody
                 self._dry_since = since
 
-    def storm_guard(self) -> StormGuard:
+    def storm_guard(self, *, live: bool = True) -> StormGuard:
         """This cycle's storm guard, with the counts every worker process shares (read from the
-        site); a shadow run keeps its own counts in memory from cycle to cycle."""
+        site; a live cycle stores its changes there); a shadow run keeps its own counts in memory
+        from cycle to cycle, a dry run (`plan`) counts in memory only."""
         if self.shadow is not None and self._shadow_guard is not None:
             return self._shadow_guard
         guard = StormGuard(
@@ -289,7 +290,9 @@ class Cycle:
             self.config.storm,
             gateway=self.gateway,
             account_id=self.memory.account_id,
+            token=self.claim_token,
             texts=self.texts,
+            stores=live and self.shadow is None,
         )
         guard.load()
         if self.shadow is not None:
@@ -317,7 +320,9 @@ class Cycle:
                 report.actions["adopt_message"] += sent
         if live:
             # stopping: nothing new is sent; what was folded waits on the site for the next cycle
-            digests = guard.digests(now, self._send, hold=self.should_stop())
+            digests = guard.digests(
+                now, self._send, hold=self.should_stop() or self.notifier is None
+            )
             if digests:
                 report.actions["digest"] += len(digests)
             try:
@@ -394,7 +399,7 @@ class Cycle:
         writes = self.shadow is None
         self.adoption_since(now, live=writes)
         ctx = self.context()
-        guard = self.storm_guard()
+        guard = self.storm_guard(live=writes)
         applier = self._applier(ctx, now, guard)
         batch: list[tuple[Loaded, Decision]] = []
         for key in sorted(due | woken):
@@ -422,6 +427,7 @@ class Cycle:
             report.decided += 1
             report.acted += bool(d.actions)
             batch.append((loaded, with_last_read(loaded, guard.guard(d, now))))
+        guard.commit(now)
         self._apply_batch(applier, batch, now, report)
         self._finish_first_day(ctx, guard, now, report, live=writes)
         report.duration_s = time.perf_counter() - t0
@@ -473,7 +479,7 @@ class Cycle:
         writes = not dry_run and self.shadow is None  # shadow: decide as live, write nothing
         self.adoption_since(now, live=writes)
         ctx = self.context()
-        guard = self.storm_guard()
+        guard = self.storm_guard(live=writes)
 
         if self.notifier is not None:
             self.notifier.start_cycle()
@@ -508,10 +514,12 @@ class Cycle:
                 else:
                     self._remember(item, d, now)
             if len(batch) >= self.batch_size:
+                guard.commit(now)
                 self._apply_batch(applier, batch, now, report)
                 batch = []
             if live and not batch:
                 self.between()  # due deadlines and wake-ups do not wait for the end of this cycle
+        guard.commit(now)
         self._apply_batch(applier, batch, now, report)
         if dry_run:
             self._adopted = [
@@ -938,7 +946,13 @@ class Cycle:
 
 
 def _guarded(guard: StormGuard | None, d: Decision, now: datetime) -> Decision:
-    return d if guard is None else guard.guard(d, now)
+    """The applier's decision folded by the storm guard, its admissions committed first (the
+    verdict may fold more people once the counts of other processes are seen)."""
+    if guard is None:
+        return d
+    guard.guard(d, now)
+    guard.commit(now)
+    return guard.guard(d, now)
 
 
 def with_last_read(item: Loaded, d: Decision) -> Decision:

@@ -29,3 +29,23 @@ def write(gateway: JiraGateway, account_id: str, key: str, value: Mapping[str, A
         params={"accountId": account_id},
         json=dict(value),
     )
+
+
+def create(gateway: JiraGateway, account_id: str, key: str, value: Mapping[str, Any]) -> int:
+    """PUT ``value`` at ``key``: 201 when this call created the property, 200 when it existed."""
+    resp = gateway.http.call(
+        "PUT",
+        f"/rest/api/3/user/properties/{key}",
+        params={"accountId": account_id},
+        json=dict(value),
+    )
+    return int(resp.status)
+
+
+def delete(gateway: JiraGateway, account_id: str, key: str) -> None:
+    gateway.http.call(
+        "DELETE",
+        f"/rest/api/3/user/properties/{key}",
+        params={"accountId": account_id},
+        allow=(404,),
+    )
