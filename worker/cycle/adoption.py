@@ -87,12 +87,14 @@ def tell_owners(
     *,
     guard: StormGuard | None,
     send: Callable[[Notify], bool] | None,
+    deliver: Callable[[], int] | None = None,
 ) -> int:
     """The adoption's summary (one log event) and one message per adopted owner (through the
-    storm guard: an owner over their budget finds the list in their digest). Returns the number
-    of messages sent."""
+    storm guard: an owner over their budget finds the list in their digest). A live cycle passes
+    ``deliver``, which sends them through the adoption outbox (pending entries of earlier cycles
+    too). Returns the number of messages sent."""
     if not items:
-        return 0
+        return deliver() if deliver is not None else 0
     messages = owner_messages(rules, voice, items, since)
     log.info(
         "adopted",
@@ -100,8 +102,10 @@ def tell_owners(
         escalations=len(items),
         owners=len(messages),
         summary=summary(voice, items),
-        sent=send is not None,
+        sent=send is not None or deliver is not None,
     )
+    if deliver is not None:  # the crash-safe path: worker/cycle/adoption_outbox.py
+        return deliver()
     if send is None:
         return 0
     sent = 0

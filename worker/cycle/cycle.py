@@ -40,6 +40,7 @@ from worker.core.near_miss import near_misses
 from worker.core.record import Record
 from worker.core.snapshot import IssueSnapshot
 from worker.cycle import adoption
+from worker.cycle.adoption_outbox import AdoptionOutbox
 from worker.cycle.apply import (
     Applier,
     ApplyResult,
@@ -312,9 +313,28 @@ class Cycle:
         since = ctx.adopt_before
         found, self._adopted = self._adopted, []
         send = self._send if live else None
-        if since is not None and found:
+        outbox = self._adoption_outbox() if live else None
+        deliver = None
+        if outbox is not None and self.notifier is not None and not self.should_stop():
+            deliver = partial(
+                outbox.deliver,
+                self.config.rules,
+                ctx.voice,
+                found,
+                now,
+                admit=lambda m: guard.admit(m, now),
+                send=self._send,
+            )
+        if since is not None and (found or deliver is not None):
             sent = adoption.tell_owners(
-                self.config.rules, ctx.voice, found, since, now, guard=guard, send=send
+                self.config.rules,
+                ctx.voice,
+                found,
+                since,
+                now,
+                guard=guard,
+                send=send,
+                deliver=deliver,
             )
             if sent:
                 report.actions["adopt_message"] += sent
@@ -329,6 +349,29 @@ class Cycle:
                 guard.save(now)
             except JiraError as exc:
                 log.warning("storm_save_failed", error=str(exc), hint="counts start afresh")
+
+    def _adoption_outbox(self) -> AdoptionOutbox | None:
+        if self.shadow is not None or self.memory.account_id is None:
+            return None
+        return AdoptionOutbox(self.gateway, self.memory.account_id)
+
+    def _before_batch(
+        self, guard: StormGuard, batch: list[tuple[Loaded, Decision]], ctx: Context, now: datetime
+    ) -> None:
+        """What must be on the site before a batch is applied: the storm admissions, and the
+        owners' pending adoption messages of the adoptions whose records it writes."""
+        guard.commit(now)
+        since = ctx.adopt_before
+        outbox = self._adoption_outbox() if guard.shared else None
+        if outbox is None or since is None:
+            return
+        items = [
+            a
+            for item, d in batch
+            if (a := adopted(self.config.rules, d, item.snapshot.summary)) is not None
+        ]
+        if items:
+            outbox.note(items, since)
 
     def identify(self) -> None:
         """Learn the worker's own accountId and time zone (JQL dates are read in the user's zone)."""
@@ -427,7 +470,7 @@ class Cycle:
             report.decided += 1
             report.acted += bool(d.actions)
             batch.append((loaded, with_last_read(loaded, guard.guard(d, now))))
-        guard.commit(now)
+        self._before_batch(guard, batch, ctx, now)
         self._apply_batch(applier, batch, now, report)
         self._finish_first_day(ctx, guard, now, report, live=writes)
         report.duration_s = time.perf_counter() - t0
@@ -514,12 +557,12 @@ class Cycle:
                 else:
                     self._remember(item, d, now)
             if len(batch) >= self.batch_size:
-                guard.commit(now)
+                self._before_batch(guard, batch, ctx, now)
                 self._apply_batch(applier, batch, now, report)
                 batch = []
             if live and not batch:
                 self.between()  # due deadlines and wake-ups do not wait for the end of this cycle
-        guard.commit(now)
+        self._before_batch(guard, batch, ctx, now)
         self._apply_batch(applier, batch, now, report)
         if dry_run:
             self._adopted = [
