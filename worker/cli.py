@@ -660,6 +660,7 @@ def cmd_serve(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.confluence.service import publish_matrix
+    from worker.schedule_jobs import adopted_items
 
     output = Path(args.output) if args.output else None
     if args.poster:
@@ -688,6 +689,7 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         worker_account_id=services.account_id,
         output=output,
         now=services.now(),
+        adopted_items=adopted_items(services),
     )
     print(
         f"{result.action}: {result.message} [page {result.page_id}, version {result.version}, "

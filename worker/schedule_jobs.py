@@ -78,11 +78,24 @@ def install_jobs(
     return at_start
 
 
+def adopted_items(services: Services) -> dict[str, list[tuple[str, str]]] | None:
+    """The adopted escalations on the site, when the page lists them (``confluence.show_adopted``)."""
+    from worker.cycle.adoption_outbox import AdoptionOutbox
+
+    if not services.config.confluence.show_adopted or services.account_id is None:
+        return None
+    return AdoptionOutbox(services.gateway, services.account_id).adopted()
+
+
 def publish_now(services: Services) -> None:
     from worker.confluence.service import publish_matrix
 
     result = publish_matrix(
-        services.config, services.wiki(), worker_account_id=services.account_id, now=services.now()
+        services.config,
+        services.wiki(),
+        worker_account_id=services.account_id,
+        now=services.now(),
+        adopted_items=adopted_items(services),
     )
     log.info(
         "publish",

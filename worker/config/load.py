@@ -90,6 +90,7 @@ _CONFLUENCE_KEYS = (
     "on_manual_edit",
     "publish_interval",
     "restrict_editing",
+    "show_adopted",
 )
 _SCHEDULE_KEYS = (
     "poll_interval",
@@ -443,8 +444,17 @@ class _ConfigLoader:
                 "set restrict_editing: false and restrict the page by hand in Confluence (page ... › Restrictions)",
             )
             restrict = False
+        adopted = r.get(body, path, "show_adopted", "bool", default=d.show_adopted)
         return ConfluenceSettings(
-            url_env, space, title, ids["parent_id"], ids["page_id"], on_edit, interval, restrict
+            url_env,
+            space,
+            title,
+            ids["parent_id"],
+            ids["page_id"],
+            on_edit,
+            interval,
+            restrict,
+            bool(adopted),
         )
 
     def _schedule(self, top: dict[str, Any]) -> ScheduleSettings:

@@ -44,6 +44,8 @@ class ConfluenceSettings:
     on_manual_edit: str = "overwrite"  # overwrite | skip
     publish_interval: timedelta = timedelta(minutes=60)
     restrict_editing: bool = False
+    # list the escalations adopted on the first day (issue 13) in a section of the page
+    show_adopted: bool = False
 
 
 @dataclass(frozen=True, slots=True)

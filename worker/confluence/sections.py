@@ -8,7 +8,7 @@ deadlines of a team with its own calendar are counted on it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from worker.config.model import CalendarSettings
@@ -110,3 +110,22 @@ def calendars(
         + intro
         + _table(("Who", "Time zone", "Working hours", "Holidays"), body)
     )
+
+
+def adopted(directory: Directory, items: Mapping[str, Sequence[tuple[str, str]]]) -> str:
+    """The escalations the worker adopted on its first day, per owner (``confluence.show_adopted``)."""
+    rows = []
+    for owner, found in items.items():
+        person = directory.by_account(owner)
+        name = _e(person.name) if person is not None else _code(owner)
+        keys = ", ".join(
+            f"{_code(k)} {_e(sev)}" for k, sev in sorted(found, key=lambda x: (x[1], x[0]))
+        )
+        rows.append((name, str(len(found)), keys))
+    if not rows:
+        return ""
+    intro = _p(
+        "Escalations whose label was on the site before the worker started: it took them over "
+        "quietly (no comment, no reassignment) and told each owner once."
+    )
+    return "<h2>Adopted escalations</h2>" + intro + _table(("Owner", "How many", "Issues"), rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from worker.config.model import Config
 from worker.confluence.client import ConfluenceClient, ConfluencePort
 from worker.confluence.publish import PublishError, PublishResult, publish
 from worker.confluence.render import names_from, render_matrix_page, render_preview_html
-from worker.confluence.sections import calendars, new_here
+from worker.confluence.sections import adopted, calendars, new_here
 from worker.i18n import texts_for
 from worker.redact import secret_from_env
 
@@ -25,9 +25,14 @@ def content_hash(storage: str) -> str:
     return hashlib.sha256(storage.encode("utf-8")).hexdigest()
 
 
-def render_matrix(config: Config, now: datetime | None = None) -> str:
+def render_matrix(
+    config: Config,
+    now: datetime | None = None,
+    adopted_items: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> str:
     """The matrix page of ``config`` in storage format, as of ``now`` (who is away, whose
-    absence is over; the real clock when None)."""
+    absence is over; the real clock when None); with ``confluence.show_adopted``, the adopted
+    escalations ``adopted_items`` (owner accountId → key, severity) get a section."""
     at = now if now is not None else datetime.now(UTC)
     rules, directory = config.rules, config.directory
     own = {
@@ -37,6 +42,7 @@ def render_matrix(config: Config, now: datetime | None = None) -> str:
     extra = (
         new_here(rules, directory, at),
         calendars(config.calendar, own),
+        adopted(directory, adopted_items or {}) if config.confluence.show_adopted else "",
     )
     return render_matrix_page(
         rules,
@@ -112,13 +118,14 @@ def publish_matrix(
     dry_run: bool = False,
     output: Path | None = None,
     now: datetime | None = None,
+    adopted_items: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> PublishResult:
     """Render the matrix, optionally write the HTML preview to ``output``, and publish it.
 
     ``escalation-worker publish [--dry-run] [--output FILE]`` maps onto this directly; with
     ``dry_run`` and no client nothing touches the network.
     """
-    storage = render_matrix(config, now)
+    storage = render_matrix(config, now, adopted_items)
     if output is not None:
         write_preview(config, storage, output)
     settings = config.confluence

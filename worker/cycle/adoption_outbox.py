@@ -90,6 +90,19 @@ class AdoptionOutbox:
             open_["items"] += [[a.key, a.severity] for a in mine if a.key not in have]
             self._write(entry_key(owner), {"schema": 1, "owner": owner, "entries": entries})
 
+    def adopted(self) -> dict[str, list[tuple[str, str]]]:
+        """Every owner's adopted escalations still on the site (key, severity), any status: what
+        the page's optional "Adopted escalations" section lists."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        owners = [str(x) for x in self._read(INDEX_KEY).get("outbox") or ()]
+        owners += [str(x) for x in self._read(INDEX_KEY).get("told") or () if x not in owners]
+        for owner in owners:
+            for entry in self._read(entry_key(owner)).get("entries") or ():
+                out.setdefault(owner, []).extend(
+                    (str(k), str(v)) for k, v in entry.get("items") or ()
+                )
+        return out
+
     def deliver(
         self,
         rules: Rules,
@@ -134,6 +147,8 @@ class AdoptionOutbox:
             if any(e.get("status") in ("pending", "intent") for e in entries):
                 still_open.append(owner)
         if still_open != owners:
+            told = [str(x) for x in index.get("told") or ()]
+            index["told"] = told + [o for o in owners if o not in still_open and o not in told]
             index["outbox"] = still_open
             self._write(INDEX_KEY, index)
         return sent
