@@ -150,7 +150,21 @@ def test_a_french_config_publishes_french(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text(
         text.replace("\nlanguage: en\n", "\nlanguage: fr\n"), encoding="utf-8"
     )
-    from worker.confluence.service import render_matrix
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from worker.confluence.service import extra_sections, render_matrix
 
     config = load_config(tmp_path / "config.yaml")
-    assert render_matrix(config) == _page(load_config(ROOT / "config.example.yaml"), "fr")
+    example = load_config(ROOT / "config.example.yaml")
+    now = datetime(2026, 3, 3, 9, tzinfo=UTC)
+    # the page of `fr`, with the sections the publication adds after the people table
+    assert render_matrix(config, now) == render_matrix_page(
+        rules_in(example.rules, "fr"),
+        example.directory,
+        source_hash=example.rules.source_hash,
+        texts=texts_for("fr"),
+        now=now,
+        zone=ZoneInfo(example.calendar.timezone),
+        sections=extra_sections(config, now),
+    )

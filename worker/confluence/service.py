@@ -34,24 +34,33 @@ def render_matrix(
     absence is over; the real clock when None); with ``confluence.show_adopted``, the adopted
     escalations ``adopted_items`` (owner accountId → key, severity) get a section."""
     at = now if now is not None else datetime.now(UTC)
+    return render_matrix_page(
+        config.rules,
+        config.directory,
+        source_hash=config.rules.source_hash,
+        texts=texts_for(config.language),
+        now=at,
+        zone=ZoneInfo(config.calendar.timezone),
+        sections=extra_sections(config, at, adopted_items),
+    )
+
+
+def extra_sections(
+    config: Config,
+    now: datetime,
+    adopted_items: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> tuple[str, ...]:
+    """The sections after the people table: who to call, the calendars, and (with
+    ``confluence.show_adopted``) the adopted escalations. English only for now."""
     rules, directory = config.rules, config.directory
     own = {
         tid: (directory.teams[tid].name if tid in directory.teams else tid, settings)
         for tid, settings in config.team_calendars.items()
     }
-    extra = (
-        new_here(rules, directory, at),
+    return (
+        new_here(rules, directory, now),
         calendars(config.calendar, own),
         adopted(directory, adopted_items or {}) if config.confluence.show_adopted else "",
-    )
-    return render_matrix_page(
-        rules,
-        directory,
-        source_hash=rules.source_hash,
-        texts=texts_for(config.language),
-        now=at,
-        zone=ZoneInfo(config.calendar.timezone),
-        sections=extra,
     )
 
 
