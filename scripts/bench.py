@@ -665,6 +665,7 @@ EXCLUSION = (
     "GET issue/{issueIdOrKey}",
     "PUT issue/{issueIdOrKey}/properties/{propertyKey}",
     "GET issue/{issueIdOrKey}/properties/{propertyKey}",
+    "DELETE issue/{issueIdOrKey}/properties/{propertyKey}",  # the claim slot's clean-up (issue 12)
 )
 
 
