@@ -360,11 +360,14 @@ def _deadline(tl: Timeline, rec: Record, kind: str) -> str:
     if kind in ("closed",):
         o = rec.outcome
         return f"acknowledge {o.acknowledge if o else None}, resolve {o.resolve if o else None}"
-    if kind in ("acknowledged", "delegated", "resolve_breached") or rec.acked_at is not None:
+    if (
+        kind in ("acknowledged", "delegated", "resolve_breached")
+        or rec.current.acked_at is not None
+    ):
         return f"resolve by {tl.when(rec.resolve_due)}" if rec.resolve_due else ""
     parts = []
-    if rec.ack_due:
-        parts.append(f"ack by {tl.when(rec.ack_due)}")
+    if rec.current.ack_due:
+        parts.append(f"ack by {tl.when(rec.current.ack_due)}")
     if rec.resolve_due:
         parts.append(f"resolve by {tl.when(rec.resolve_due)}")
     return ", ".join(parts)

@@ -81,8 +81,13 @@ def test_s1_production_incident_routes_to_cpo_and_cto_around_the_clock(ctx: Cont
     assert route_comment.body.mentions() == (CPO, CTO)
     assert "#incidents" in route_comment.body.plain()
     rec = d.record
-    assert rec is not None and rec.owner == CPO and rec.level == 0 and rec.owner_role == "cpo"
-    assert rec.ack_due == t0 + timedelta(minutes=15)
+    assert (
+        rec is not None
+        and rec.current.owner == CPO
+        and rec.current.level == 0
+        and rec.current.owner_role == "cpo"
+    )
+    assert rec.current.ack_due == t0 + timedelta(minutes=15)
     assert rec.resolve_due == t0 + timedelta(hours=4)
     (notify,) = [a for a in d.actions if isinstance(a, Notify)]
     assert notify.primary == ("phone", "slack_channel") and notify.backup == ("sms",)
@@ -112,8 +117,8 @@ def test_route_follows_the_cell(
     t0 = paris(2026, 3, 2, 10, 0)
     snap = make_snapshot(labels=[f"escalation-{severity}", type_label], created=t0)
     rec = route(ctx, snap, t0)
-    assert rec.owner == owner
-    assert list(rec.handlers) == [owner, *others]
+    assert rec.current.owner == owner
+    assert list(rec.current.handlers) == [owner, *others]
 
 
 def test_no_assign_when_the_owner_is_already_assigned(ctx: Context) -> None:
@@ -134,8 +139,8 @@ def test_clock_starts_when_the_label_was_added_not_at_creation(ctx: Context) -> 
     )
     rec = route(ctx, snap, labelled + timedelta(minutes=1))
     # 4 business hours from Mon 11:00: 11:00–12:30 (1.5 h) + 13:30–16:00 (2.5 h) → 16:00 Paris
-    assert rec.ack_due == paris(2026, 3, 2, 16, 0)
-    assert rec.level_started_at == labelled
+    assert rec.current.ack_due == paris(2026, 3, 2, 16, 0)
+    assert rec.current.started_at == labelled
 
 
 def test_default_type_is_used_and_explained(ctx: Context) -> None:
@@ -150,7 +155,7 @@ def test_jira_issue_type_maps_to_a_kind(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 10, 0)
     snap = make_snapshot(created=t0, labels=["escalation-S2"], issue_type="Incident")
     rec = route(ctx, snap, t0)
-    assert rec.type == "production_incident" and rec.owner == PD
+    assert rec.type == "production_incident" and rec.current.owner == PD
 
 
 # --- acknowledgement and escalation ----------------------------------------------------------
@@ -160,14 +165,14 @@ def test_s2_acknowledged_in_time_does_not_escalate(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 10, 0)
     snap = make_snapshot(labels=["escalation-S2", "escalation-type-incident"], created=t0)
     rec = route(ctx, snap, t0)
-    assert rec.ack_due == paris(2026, 3, 2, 11, 0)  # 1 business hour
+    assert rec.current.ack_due == paris(2026, 3, 2, 11, 0)  # 1 business hour
     acked = replace(snap, comments=(Comment("c1", PD, paris(2026, 3, 2, 10, 40), text="On it"),))
     d = run(ctx, acked, rec, paris(2026, 3, 2, 12, 0))
     assert d.actions == ()
     assert (
         d.record is not None
-        and d.record.acked_at == paris(2026, 3, 2, 10, 40)
-        and d.record.acked_by == PD
+        and d.record.current.acked_at == paris(2026, 3, 2, 10, 40)
+        and d.record.current.acked_by == PD
     )
     assert not d.record.ack_breached
     assert d.did == "wait" and "acknowledged by Léa Robert" in d.reason
@@ -181,9 +186,9 @@ def test_s3_silent_po_climbs_one_level_at_a_time(ctx: Context) -> None:
     snap = make_snapshot(created=t0)  # S3 scope disagreement → PO + Lead Dev
     rec = route(ctx, snap, t0)
     # 4 business hours: 09:00–12:30 (3.5 h) + 13:30–14:00 (0.5 h)
-    assert rec.ack_due == paris(2026, 3, 2, 14, 0)
+    assert rec.current.ack_due == paris(2026, 3, 2, 14, 0)
     # 75 % of 4 h = 3 h → 12:00
-    assert rec.nudge_due == paris(2026, 3, 2, 12, 0)
+    assert rec.current.nudge_due == paris(2026, 3, 2, 12, 0)
     # one minute before the deadline: nothing but the nudge
     d = run(ctx, snap, rec, paris(2026, 3, 2, 13, 59))
     assert [c.purpose for c in comments(d)] == ["nudge"]
@@ -200,20 +205,20 @@ def test_s3_silent_po_climbs_one_level_at_a_time(ctx: Context) -> None:
     rec = d.record
     assert (
         rec is not None
-        and rec.level == 1
-        and rec.owner_role == "product_director"
+        and rec.current.level == 1
+        and rec.current.owner_role == "product_director"
         and rec.ack_breached
     )
     # the new level gets its own 4 business hours from 14:00 → 18:00
-    assert rec.ack_due == paris(2026, 3, 2, 18, 0)
+    assert rec.current.ack_due == paris(2026, 3, 2, 18, 0)
     # silent again → CPO (top); the comment says the CPO coordinates with the CTO
     d = run(ctx, snap, rec, paris(2026, 3, 2, 18, 0))
     assert [a.account_id for a in d.actions if isinstance(a, Assign)] == [CPO]
     assert "coordinates with CTO" in comments(d, "escalate")[0].body.plain()
     rec = d.record
-    assert rec is not None and rec.level == 2 and rec.handlers == (CPO, CTO)
+    assert rec is not None and rec.current.level == 2 and rec.current.handlers == (CPO, CTO)
     # Tue: 09:00–12:30 + 13:30–14:00 → the top's deadline; then reminders, never further
-    assert rec.ack_due == paris(2026, 3, 3, 14, 0)
+    assert rec.current.ack_due == paris(2026, 3, 3, 14, 0)
     d = run(ctx, snap, rec, paris(2026, 3, 3, 14, 0))
     assert "assign" not in kinds(d)
     assert [c.purpose for c in comments(d)] == ["remind"]
@@ -221,7 +226,7 @@ def test_s3_silent_po_climbs_one_level_at_a_time(ctx: Context) -> None:
     rec = d.record
     assert rec is not None and rec.reminders == 1
     # remind_every for S3 is 4 business hours → Tue 18:00
-    assert rec.remind_due == paris(2026, 3, 3, 18, 0)
+    assert rec.current.remind_due == paris(2026, 3, 3, 18, 0)
     assert run(ctx, snap, rec, paris(2026, 3, 3, 17, 59)).actions == ()
     d = run(ctx, snap, rec, paris(2026, 3, 3, 18, 0))
     assert [c.purpose for c in comments(d)] == ["remind"]
@@ -252,8 +257,8 @@ def test_delegation_counts_as_acknowledgement_and_changes_the_owner(ctx: Context
     d = run(ctx, delegated, rec, paris(2026, 3, 2, 15, 0))
     assert d.actions == ()
     assert d.record is not None
-    assert d.record.acked_at == paris(2026, 3, 2, 10, 0) and d.record.acked_by == PO
-    assert d.record.owner == LEAD_DEV and d.record.level == 0
+    assert d.record.current.acked_at == paris(2026, 3, 2, 10, 0) and d.record.current.acked_by == PO
+    assert d.record.current.owner == LEAD_DEV and d.record.current.level == 0
     assert [e.kind for e in d.record.timeline][-2:] == ["acknowledged", "delegated"]
 
 
@@ -266,7 +271,7 @@ def test_status_change_by_a_handler_acknowledges(ctx: Context) -> None:
         changes=(Change(paris(2026, 3, 2, 9, 30), LEAD_DEV, "status", "To Do", "In Progress"),),
     )
     d = run(ctx, moved, rec, paris(2026, 3, 2, 15, 0))
-    assert d.record is not None and d.record.acked_by == LEAD_DEV and d.actions == ()
+    assert d.record is not None and d.record.current.acked_by == LEAD_DEV and d.actions == ()
 
 
 @pytest.mark.parametrize(
@@ -314,7 +319,7 @@ def test_comment_from_the_future_counts_as_now(ctx: Context) -> None:
     now = paris(2026, 3, 2, 10, 0)
     future = replace(snap, comments=(Comment("c1", PO, now + timedelta(days=3), text="seen"),))
     d = run(ctx, future, rec, now)
-    assert d.record is not None and d.record.acked_at == now
+    assert d.record is not None and d.record.current.acked_at == now
 
 
 def test_late_acknowledgement_is_recorded_as_breached(ctx: Context) -> None:
@@ -323,7 +328,7 @@ def test_late_acknowledgement_is_recorded_as_breached(ctx: Context) -> None:
     rec = route(ctx, snap, t0)
     late = replace(snap, comments=(Comment("c1", PO, paris(2026, 3, 2, 14, 5), text="sorry"),))
     d = run(ctx, late, rec, paris(2026, 3, 2, 14, 6))
-    assert d.record is not None and d.record.acked_at is not None and d.record.ack_breached
+    assert d.record is not None and d.record.current.acked_at is not None and d.record.ack_breached
     assert "assign" not in kinds(d)
 
 
@@ -339,7 +344,7 @@ def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     acked = replace(snap, comments=(Comment("c1", PD, paris(2026, 3, 2, 10, 10), text="on it"),))
     d = run(ctx, acked, rec, paris(2026, 3, 2, 11, 0))
     rec = d.record
-    assert rec is not None and rec.acked_at is not None
+    assert rec is not None and rec.current.acked_at is not None
     d = run(ctx, acked, rec, paris(2026, 3, 3, 10, 0))
     assert [a.account_id for a in d.actions if isinstance(a, Assign)] == [CPO]
     (esc,) = comments(d, "escalate")
@@ -348,7 +353,7 @@ def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     assert (
         rec is not None
         and rec.resolve_breached
-        and rec.level == 1
+        and rec.current.level == 1
         and rec.resolve_escalated_levels == (0,)
     )
     # the SLA deadline for reporting keeps its original value
@@ -359,7 +364,7 @@ def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     )  # type: ignore[operator]
     d = run(ctx, acked2, rec, paris(2026, 3, 3, 10, 6))
     rec = d.record
-    assert rec is not None and rec.acked_by == CPO
+    assert rec is not None and rec.current.acked_by == CPO
     d = run(ctx, acked2, rec, paris(2026, 3, 4, 10, 6))
     assert "assign" not in kinds(d)
     assert [c.purpose for c in comments(d)] == ["resolve_breach"]
@@ -393,9 +398,14 @@ def test_relabel_s3_to_s1_reroutes_and_restarts_only_the_acknowledge_clock(ctx: 
     assert d.did == "reroute"
     new = d.record
     assert new is not None
-    assert new.severity == "S1" and new.owner == CPO and new.level == 0 and new.revision == 1
-    assert new.level_started_at == relabel_at
-    assert new.ack_due == relabel_at + timedelta(minutes=15)
+    assert (
+        new.severity == "S1"
+        and new.current.owner == CPO
+        and new.current.level == 0
+        and new.revision == 1
+    )
+    assert new.current.started_at == relabel_at
+    assert new.current.ack_due == relabel_at + timedelta(minutes=15)
     assert new.opened_at == t0
     assert new.resolve_due == t0 + timedelta(hours=4)  # S1's 4 h from the original start
     assert [c.purpose for c in comments(d)] == ["relabel"]
@@ -547,8 +557,8 @@ def test_a_note_found_later_joins_the_escalation_comment(ctx: Context) -> None:
     later = make_snapshot(
         created=t0, labels=["escalation-S3", "escalation-S9", "escalation-type-scope"]
     )
-    assert rec.ack_due is not None
-    d = run(ctx, later, rec, rec.ack_due + timedelta(minutes=1))
+    assert rec.current.ack_due is not None
+    d = run(ctx, later, rec, rec.current.ack_due + timedelta(minutes=1))
     assert d.did == "escalate"
     (esc,) = comments(d)
     assert "escalation-S9" in esc.body.plain() and "left aside" in esc.body.plain()
@@ -612,9 +622,9 @@ def test_inactive_owner_goes_to_the_next_level_with_a_clear_comment(ctx: Context
     rec = d.record
     assert (
         rec is not None
-        and rec.owner == PD
-        and rec.level == 1
-        and rec.owner_role == "product_director"
+        and rec.current.owner == PD
+        and rec.current.level == 1
+        and rec.current.owner_role == "product_director"
     )
     text = comments(d, "route")[0].body.plain()
     assert "Emma Moreau (Product Owner) is inactive" in text
@@ -659,7 +669,7 @@ def test_s2_deadline_skips_a_public_holiday(ctx: Context) -> None:
     t0 = paris(2026, 4, 30, 17, 30)
     snap = make_snapshot(created=t0, labels=["escalation-S2", "escalation-type-scope"])
     rec = route(ctx, snap, t0)
-    assert rec.ack_due == paris(2026, 5, 4, 9, 30)
+    assert rec.current.ack_due == paris(2026, 5, 4, 9, 30)
     # 1 business day from Thu 17:30 → Mon 17:30 (Friday is the holiday)
     assert rec.resolve_due == paris(2026, 5, 4, 17, 30)
 
@@ -681,7 +691,7 @@ def test_s4_resolve_is_the_next_planning(ctx: Context) -> None:
     )
     assert rec.resolve_due == paris(2026, 3, 16, 10, 0)
     # 1 business day from Mon 11:00 → Tue 11:00
-    assert rec.ack_due == paris(2026, 3, 3, 11, 0)
+    assert rec.current.ack_due == paris(2026, 3, 3, 11, 0)
 
 
 def test_resolved_issue_without_record_is_left_alone(ctx: Context) -> None:

@@ -21,8 +21,8 @@ def test_an_absence_covering_the_cpo_routes_an_s1_to_the_deputy_and_says_so(ctx:
     holiday = away(ctx, "camille", "lea", paris(2026, 3, 2, 0, 0), paris(2026, 3, 14, 0, 0))
     snap = make_snapshot(labels=["escalation-S1", "escalation-type-incident"], created=t0)
     d = decide(holiday, snap, None, t0)
-    assert d.record is not None and d.record.owner == PD and d.record.level == 0
-    assert CPO not in d.record.handlers and set(d.record.handlers) == {PD, CTO}
+    assert d.record is not None and d.record.current.owner == PD and d.record.current.level == 0
+    assert CPO not in d.record.current.handlers and set(d.record.current.handlers) == {PD, CTO}
     (comment,) = [a for a in d.actions if isinstance(a, PostComment)]
     text = comment.body.plain()
     assert "Camille Durand (CPO) is away until Sat 14 Mar 2026 00:00 (Europe/Paris)" in text
@@ -32,16 +32,16 @@ def test_an_absence_covering_the_cpo_routes_an_s1_to_the_deputy_and_says_so(ctx:
     assert CPO not in n.recipients and PD in n.recipients
     # after the absence, the same issue routes to the CPO again
     back = decide(holiday, snap, None, paris(2026, 3, 14, 0, 1))
-    assert back.record is not None and back.record.owner == CPO
+    assert back.record is not None and back.record.current.owner == CPO
 
 
 def test_a_reminder_goes_to_the_deputy_of_an_owner_who_left_after_routing(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(labels=["escalation-S2", "escalation-type-scope"], created=t0)
     rec = decide(ctx, snap, None, t0).record
-    assert rec is not None and rec.owner == PD and rec.nudge_due is not None
+    assert rec is not None and rec.current.owner == PD and rec.current.nudge_due is not None
     holiday = away(ctx, "lea", "camille", paris(2026, 3, 2, 9, 30), paris(2026, 3, 3, 0, 0))
-    d = decide(holiday, snap, rec, rec.nudge_due + timedelta(minutes=1))
+    d = decide(holiday, snap, rec, rec.current.nudge_due + timedelta(minutes=1))
     assert d.did == "nudge"
     (comment,) = [a for a in d.actions if isinstance(a, PostComment)]
     assert comment.body.mentions() == (CPO,)

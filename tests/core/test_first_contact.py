@@ -29,7 +29,7 @@ def test_an_escalation_found_after_its_deadline_gets_a_grace_before_the_next_lev
     assert rec.ack_breached  # counted against the SLA in the review
     grace = late_grace(ctx.rules, ctx.rules.severities["S3"])
     assert grace == timedelta(hours=1)  # a quarter of 4 h
-    assert rec.ack_due == paris(2026, 3, 2, 16, 0)
+    assert rec.current.ack_due == paris(2026, 3, 2, 16, 0)
     assert any(e.kind == "ack_breached" and e.at == paris(2026, 3, 2, 14, 0) for e in rec.timeline)
     (comment,) = [a for a in d.actions if isinstance(a, PostComment) and a.purpose == "route"]
     text = comment.body.plain()
@@ -45,7 +45,7 @@ def test_the_grace_never_falls_below_five_minutes(ctx: Context) -> None:
     t0 = paris(2026, 3, 7, 3, 0)  # S1 around the clock: 15 min, a quarter is under the floor
     assert late_grace(ctx.rules, ctx.rules.severities["S1"]) == timedelta(minutes=5)
     d = decide(ctx, _s1(t0), None, t0 + timedelta(minutes=23))
-    assert d.record is not None and d.record.ack_due == t0 + timedelta(minutes=28)
+    assert d.record is not None and d.record.current.ack_due == t0 + timedelta(minutes=28)
 
 
 def test_a_configured_grace_is_measured_on_the_severity_calendar(ctx: Context) -> None:
@@ -56,14 +56,14 @@ def test_a_configured_grace_is_measured_on_the_severity_calendar(ctx: Context) -
     t0 = paris(2026, 3, 6, 9, 0)
     snap = make_snapshot(created=t0)
     d = decide(c, snap, None, paris(2026, 3, 6, 16, 50))
-    assert d.record is not None and d.record.ack_due == paris(2026, 3, 9, 9, 20)
+    assert d.record is not None and d.record.current.ack_due == paris(2026, 3, 9, 9, 20)
 
 
 def test_an_escalation_routed_in_time_is_untouched_by_the_grace(ctx: Context) -> None:
     t0 = paris(2026, 3, 7, 3, 0)
     d = decide(ctx, _s1(t0), None, t0 + timedelta(minutes=1))
     assert d.record is not None and not d.record.ack_breached
-    assert d.record.ack_due == t0 + timedelta(minutes=15)
+    assert d.record.current.ack_due == t0 + timedelta(minutes=15)
 
 
 def _with_mode(ctx: Context, policy: AssignmentPolicy) -> Context:
@@ -77,7 +77,7 @@ def test_keep_assignee_tracks_the_owner_without_taking_the_issue_away(ctx: Conte
     assert not [a for a in d.actions if isinstance(a, Assign)]
     watchers = {a.account_id for a in d.actions if isinstance(a, AddWatcher)}
     assert watchers == {CPO, CTO}  # the owner watches too
-    assert d.record is not None and d.record.owner == CPO
+    assert d.record is not None and d.record.current.owner == CPO
     (comment,) = [a for a in d.actions if isinstance(a, PostComment) and a.purpose == "route"]
     assert CPO in comment.body.mentions()
     # the ladder moves the same way: one level up, still without touching the assignee

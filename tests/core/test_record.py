@@ -41,7 +41,12 @@ def test_a_schema_1_record_is_upgraded_and_a_newer_one_refused() -> None:
     old = {k: v for k, v in stored.items() if k not in ("history", "timeline_parts")}
     old["schema"] = 1
     rec = from_json(old)
-    assert rec.schema == SCHEMA == 2 and rec.epoch == 3 and rec.level == 1 and rec.done == ("a",)
+    assert (
+        rec.schema == SCHEMA == 2
+        and rec.epoch == 3
+        and rec.current.level == 1
+        and rec.journal.done == ("a",)
+    )
     assert to_json(rec)["schema"] == 2
     with pytest.raises(NewerSchema):
         from_json({**stored, "schema": SCHEMA + 1})

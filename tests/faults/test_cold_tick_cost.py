@@ -81,7 +81,7 @@ def test_a_remembered_issue_unpacks_to_what_was_remembered(world: World) -> None
     world.tick()
     loaded = cycle(world).gatherer.load_one(key)
     assert loaded is not None and loaded.record is not None
-    due = loaded.record.ack_due
+    due = loaded.record.current.ack_due
     cached = Cached(loaded, due)
     assert cached.loaded == loaded
     assert cached.loaded.snapshot.comments == loaded.snapshot.comments

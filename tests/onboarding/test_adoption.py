@@ -47,11 +47,11 @@ def test_first_live_tick_adopts_a_few_hundred_old_labels_quietly(world: World) -
         assert rec is not None and rec.status == "open", (key, problem)
         assert [e.kind for e in rec.timeline][-1] == "adopted", key
         # the clocks start at the adoption instant, not at the (older) label
-        assert rec.opened_at == since and rec.level_started_at == since, key
+        assert rec.opened_at == since and rec.current.started_at == since, key
         assert rec.severity_at is not None and rec.severity_at < since
-        assert rec.ack_due is not None and rec.ack_due > since
-        if rec.owner:
-            owners.setdefault(rec.owner, []).append(key)
+        assert rec.current.ack_due is not None and rec.current.ack_due > since
+        if rec.current.owner:
+            owners.setdefault(rec.current.owner, []).append(key)
     assert owners
     # one message per adopted owner (whose severities have channels), listing all they own
     adopt = [n for n in notifier.sent if n.event == "adopt"]

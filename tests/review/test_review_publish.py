@@ -52,7 +52,9 @@ def test_the_page_follows_the_figures(cli: Callable[..., Run], fresh_month: Seed
     # G gets acknowledged late (it was already breached): the figures change, so the page does
     fresh_month.site.add_comment(fresh_month.key("G"), "5b10a2844c20165700ede21a", "Taking it.")
     rec = from_json(fresh_month.site.property(fresh_month.key("G"), "escalation-worker"))
-    late = replace(rec, first_ack_at=datetime(2026, 3, 27, 9, tzinfo=UTC), first_ack_by=rec.owner)
+    late = replace(
+        rec, first_ack_at=datetime(2026, 3, 27, 9, tzinfo=UTC), first_ack_by=rec.current.owner
+    )
     fresh_month.site.set_property(fresh_month.key("G"), "escalation-worker", to_json(late))
     again = cli(fresh_month, "report", "--month", "2026-03", "--publish")
     assert again.code == 0, again.err

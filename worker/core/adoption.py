@@ -39,10 +39,10 @@ def adopted(rules: Rules, decision: Decision, summary: str) -> Adopted | None:
     kind = rules.types.get(rec.type or "")
     return Adopted(
         decision.issue_key,
-        rec.owner,
+        rec.current.owner,
         rec.severity,
         summary,
-        rec.ack_due,
+        rec.current.ack_due,
         bool(kind and kind.sensitive),
         rec.team,
     )

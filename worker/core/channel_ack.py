@@ -53,9 +53,9 @@ class ChannelAck:
 
 def level_people(record: Record) -> frozenset[str]:
     """The accountIds that may acknowledge the current level: its handlers and its owner."""
-    people = set(record.handlers)
-    if record.owner:
-        people.add(record.owner)
+    people = set(record.current.handlers)
+    if record.current.owner:
+        people.add(record.current.owner)
     return frozenset(people)
 
 
@@ -66,11 +66,11 @@ def refusal(record: Record | None, person: str, delegate: str | None = None) -> 
     press changes nothing); ``not_handler``: the person is not one of the level's people;
     ``self_handover``: a hand-over to oneself.
     """
-    if record is None or not record.is_open or record.level_started_at is None:
+    if record is None or not record.is_open or record.current.started_at is None:
         return "closed"
     if person not in level_people(record):
         return "not_handler"
-    if record.acked_at is not None:
+    if record.current.acked_at is not None:
         return "acknowledged"
     if delegate is not None and delegate == person:
         return "self_handover"
@@ -167,7 +167,7 @@ def as_response(
     It counts only when its person is one of the level's people and the press happened after the
     level began; a hand-over counts only to a person of the directory (``known_people``).
     """
-    start = record.level_started_at
+    start = record.current.started_at
     if start is None or ack.person not in level_people(record):
         return None
     at = min(ack.at, comment_created, now)

@@ -184,13 +184,13 @@ def missing_recommendation(rules: Rules, description: str) -> list[str]:
 
 def find_ack(ctx: Context, snap: IssueSnapshot, record: Record, now: datetime) -> Ack | None:
     """The first response of the current level's people after the level began, if any."""
-    start = record.level_started_at
+    start = record.current.started_at
     if start is None:
         return None
-    people = set(record.handlers)
-    if record.owner:
-        people.add(record.owner)
-    deputies, _ = _acting(ctx, list(people), record.owner_role, now)
+    people = set(record.current.handlers)
+    if record.current.owner:
+        people.add(record.current.owner)
+    deputies, _ = _acting(ctx, list(people), record.current.owner_role, now)
     people.update(d for d in deputies if d)
     people.discard(ctx.worker_account_id or "")
     found = [
@@ -245,7 +245,7 @@ def _change_acks(
             continue
         if ch.field == "status":
             yield Ack(min(ch.at, now), ch.author, "moved", status=ch.after)
-        elif ch.field == "assignee" and ch.after and ch.after != record.owner:
+        elif ch.field == "assignee" and ch.after and ch.after != record.current.owner:
             yield Ack(min(ch.at, now), ch.author, "delegated", delegate=ch.after)
 
 
@@ -294,7 +294,7 @@ def _notify(
     plan = ctx.rules.channel_plans.get(severity.id)
     if plan is None or not recipients:
         return []
-    deadlines = W.deadlines(ctx.voice, record.ack_due, record.resolve_due)
+    deadlines = W.deadlines(ctx.voice, record.current.ack_due, record.resolve_due)
     notify = Notify(
         id=action_id,
         issue_key=snap.key,
@@ -539,7 +539,7 @@ def _route(
         severity=severity,
         itype=itype,
         staff=staff,
-        ack_due=rec.ack_due,
+        ack_due=rec.current.ack_due,
         resolve_due=rec.resolve_due,
         previous=r.previous,
         cell=cell,
@@ -562,7 +562,7 @@ def _route(
         notes += _recommendation_notes(ctx, snap, rec)
     actions, rec = _with_notes(ctx, snap, rec, actions, notes, sensitive)
     rec = rec.with_events(
-        _label_event(r, severity, itype), Event(now, "routed", reason, rec.owner, level)
+        _label_event(r, severity, itype), Event(now, "routed", reason, rec.current.owner, level)
     )
     return Decision(
         issue_key=snap.key,
@@ -571,7 +571,7 @@ def _route(
         record=rec,
         changed=True,
         actions=tuple(actions),
-        next_at=rec.nudge_due,
+        next_at=rec.current.nudge_due,
     )
 
 
@@ -606,7 +606,8 @@ def _adopt(
         since=ctx.voice.when(start), route=W.route_reason(ctx.voice, severity, itype, cell, staff)
     )
     rec = rec.with_events(
-        _label_event(r, severity, itype), Event(now, "adopted", reason, rec.owner, staff.level)
+        _label_event(r, severity, itype),
+        Event(now, "adopted", reason, rec.current.owner, staff.level),
     )
     return Decision(
         issue_key=snap.key,
@@ -614,7 +615,7 @@ def _adopt(
         reason=reason,
         record=rec,
         changed=True,
-        next_at=rec.nudge_due,
+        next_at=rec.current.nudge_due,
     )
 
 
@@ -645,7 +646,7 @@ def _routing(
     if relabel and record is not None:
         base = evolve(record, revision=record.revision + 1)
         opened_at = record.opened_at or label_at
-        started = max(label_at, record.level_started_at or label_at)
+        started = max(label_at, record.current.started_at or label_at)
         previous = f"{record.severity}/{record.type}"
     else:
         epoch = (record.epoch + 1) if record is not None else 1
@@ -674,8 +675,8 @@ def _routing(
         reminders=0,
     )
     overdue_since = None
-    if not relabel and rec.ack_due is not None and rec.ack_due <= now:
-        rec, overdue_since = _late_window(ctx, severity, rec, now), rec.ack_due
+    if not relabel and rec.current.ack_due is not None and rec.current.ack_due <= now:
+        rec, overdue_since = _late_window(ctx, severity, rec, now), rec.current.ack_due
     return _Routing(rec, staff, label_at, previous, overdue_since)
 
 
@@ -696,13 +697,13 @@ def late_grace(rules: Rules, severity: Severity) -> timedelta:
 def _late_window(ctx: Context, severity: Severity, rec: Record, now: datetime) -> Record:
     """Found late (the worker was down, or the label predates it): the breach is recorded against
     the SLA for the review, and the owner still gets a fair window before the ladder moves."""
-    assert rec.ack_due is not None
+    assert rec.current.ack_due is not None
     grace = late_grace(ctx.rules, severity)
     # measured on the severity's calendar, like the SLA itself (an S2 found at 17:55 on a Friday
     # gets its minutes on Monday morning, not at night)
     grace_until = ctx.clocks.due(Sla(SlaKind.DURATION, grace, str(grace)), now, severity)
     event = Event(
-        rec.ack_due,
+        rec.current.ack_due,
         "ack_breached",
         ctx.voice.t(S.LATE_EVENT).format(ack_due=grace_until.isoformat()),
     )
@@ -724,7 +725,7 @@ def _progress(
     actions: list[Action] = []
     rec = record
     steps: list[Did] = []
-    if rec.acked_at is None:
+    if rec.current.acked_at is None:
         rec, acked = _take_ack(ctx, snap, rec, now)
         if acked:
             steps.append(Did.ACKNOWLEDGED)
@@ -750,7 +751,12 @@ def _progress(
         issue_key=snap.key,
         did=Did.WAIT,
         reason=W.waiting(
-            ctx.voice, rec.owner, rec.ack_due, rec.acked_by, rec.acked_at, rec.resolve_due
+            ctx.voice,
+            rec.current.owner,
+            rec.current.ack_due,
+            rec.current.acked_by,
+            rec.current.acked_at,
+            rec.resolve_due,
         ),
         record=rec,
         changed=rec != record,
@@ -763,7 +769,7 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
     ack = find_ack(ctx, snap, rec, now)
     if ack is None:
         return rec, False
-    late = rec.ack_due is not None and ack.at > rec.ack_due
+    late = rec.current.ack_due is not None and ack.at > rec.current.ack_due
     rec = evolve(
         rec,
         current=replace(rec.current, acked_at=ack.at, acked_by=ack.by),
@@ -780,12 +786,12 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
         delegate=ack.delegate,
         late=late,
     )
-    events = [Event(ack.at, "acknowledged", detail, ack.by, rec.level)]
+    events = [Event(ack.at, "acknowledged", detail, ack.by, rec.current.level)]
     if ack.delegate:
-        handlers = (ack.delegate, *[h for h in rec.handlers if h != ack.delegate])
+        handlers = (ack.delegate, *[h for h in rec.current.handlers if h != ack.delegate])
         rec = evolve(rec, current=replace(rec.current, owner=ack.delegate, handlers=handlers))
         handed = ctx.voice.t(S.DELEGATED).format(person=ctx.voice.name(ack.delegate))
-        events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.level))
+        events.append(Event(ack.at, "delegated", handed, ack.delegate, rec.current.level))
     return rec.with_events(*events), True
 
 
@@ -793,11 +799,11 @@ def _handover_assign(
     ctx: Context, snap: IssueSnapshot, before: Record, after: Record
 ) -> list[Action]:
     """Handed over from Slack: the issue is assigned to the new owner (a delegation in Jira already is)."""
-    owner = after.owner
-    if owner is None or owner == before.owner or snap.assignee == owner:
+    owner = after.current.owner
+    if owner is None or owner == before.current.owner or snap.assignee == owner:
         return []
     reason = ctx.voice.t(S.HANDED_OVER).format(
-        person=ctx.voice.name(after.acked_by), delegate=ctx.voice.name(owner)
+        person=ctx.voice.name(after.current.acked_by), delegate=ctx.voice.name(owner)
     )
     return [Assign(f"{_prefix(snap, after)}:assign:{owner}:handover", snap.key, owner, reason)]
 
@@ -811,9 +817,9 @@ def _acknowledge_clock(
     now: datetime,
 ) -> _Step:
     """Not acknowledged by the deadline: one level up, or a reminder at the top; else a nudge."""
-    if rec.acked_at is not None:
+    if rec.current.acked_at is not None:
         return [], rec, None
-    ack_due = rec.ack_due
+    ack_due = rec.current.ack_due
     if ack_due is not None and now >= ack_due:
         escalated = _escalate(ctx, snap, rec, severity, itype, now, "acknowledge")
         if escalated is not None:
@@ -821,11 +827,15 @@ def _acknowledge_clock(
         # at the top of the ladder: remind, never go further
         if not rec.ack_breached:
             rec = evolve(rec, ack_breached=True)
-        if now >= (rec.remind_due or ack_due):
+        if now >= (rec.current.remind_due or ack_due):
             actions, rec = _remind(ctx, snap, rec, severity, itype.sensitive, now)
             return actions, rec, Did.REMIND
         return [], rec, None
-    if rec.nudge_due is not None and now >= rec.nudge_due and rec.level not in rec.nudged_levels:
+    if (
+        rec.current.nudge_due is not None
+        and now >= rec.current.nudge_due
+        and rec.current.level not in rec.nudged_levels
+    ):
         actions, rec = _nudge(ctx, snap, rec, severity, itype.sensitive, now)
         return actions, rec, Did.NUDGE
     return [], rec, None
@@ -846,24 +856,28 @@ def _resolve_clock(
             Event(rec.resolve_due, "resolve_breached", ctx.voice.t(S.RESOLVE_PASSED))
         )
     due = rec.resolve_escalate_due
-    if escalated or due is None or now < due or rec.level in rec.resolve_escalated_levels:
+    if escalated or due is None or now < due or rec.current.level in rec.resolve_escalated_levels:
         return [], rec, None
     res = _escalate(ctx, snap, rec, severity, itype, now, "resolve")
     if res is not None:
         return res[0], res[1], Did.ESCALATE
     comment = PostComment(
-        f"{_prefix(snap, rec)}:comment:resolve-top:L{rec.level}",
+        f"{_prefix(snap, rec)}:comment:resolve-top:L{rec.current.level}",
         snap.key,
-        W.resolve_at_top(ctx.voice, rec.owner, due),
+        W.resolve_at_top(ctx.voice, rec.current.owner, due),
         "resolve_breach",
         itype.sensitive,
         ctx.voice.t(S.RESOLVE_PASSED_AT_TOP),
     )
     rec = evolve(
-        rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.level,)
+        rec, resolve_escalated_levels=rec.resolve_escalated_levels + (rec.current.level,)
     ).with_events(
         Event(
-            now, "resolve_breach_at_top", ctx.voice.t(S.RESOLVE_PASSED_AT_TOP), rec.owner, rec.level
+            now,
+            "resolve_breach_at_top",
+            ctx.voice.t(S.RESOLVE_PASSED_AT_TOP),
+            rec.current.owner,
+            rec.current.level,
         )
     )
     return [comment], rec, Did.COMMENT
@@ -871,12 +885,12 @@ def _resolve_clock(
 
 def _next_at(rec: Record) -> datetime | None:
     candidates: list[datetime] = []
-    if rec.acked_at is None:
-        if rec.nudge_due and rec.level not in rec.nudged_levels:
-            candidates.append(rec.nudge_due)
-        if rec.ack_due:
-            candidates.append(rec.remind_due or rec.ack_due)
-    if rec.resolve_escalate_due and rec.level not in rec.resolve_escalated_levels:
+    if rec.current.acked_at is None:
+        if rec.current.nudge_due and rec.current.level not in rec.nudged_levels:
+            candidates.append(rec.current.nudge_due)
+        if rec.current.ack_due:
+            candidates.append(rec.current.remind_due or rec.current.ack_due)
+    if rec.resolve_escalate_due and rec.current.level not in rec.resolve_escalated_levels:
         candidates.append(rec.resolve_escalate_due)
     if rec.resolve_due and not rec.resolve_breached:
         candidates.append(rec.resolve_due)
@@ -895,12 +909,12 @@ def _escalate(
     why: str,
 ) -> tuple[list[Action], Record] | None:
     rules = ctx.rules
-    role = rec.owner_role
+    role = rec.current.owner_role
     up = rules.escalates_to(role) if role is not None else None
     if role is None or up is None:
         return None
     cell = rules.cell(itype.id, severity.id)
-    staff = ctx.staffing.climb(cell, rec.team, rec.level + 1, up, now)
+    staff = ctx.staffing.climb(cell, rec.team, rec.current.level + 1, up, now)
     new = evolve(
         rec,
         current=_level_start(ctx, severity, staff, now),
@@ -909,13 +923,13 @@ def _escalate(
     if why == "resolve":
         new = evolve(
             new,
-            resolve_escalated_levels=new.resolve_escalated_levels + (rec.level,),
+            resolve_escalated_levels=new.resolve_escalated_levels + (rec.current.level,),
             resolve_escalate_due=ctx.clocks.due(severity.resolve, now, severity),
         )
     pid, level = _prefix(snap, new), staff.level
     v = ctx.voice
     if why == "acknowledge":
-        what = W.not_acknowledged(v, rec.owner, role, rec.ack_due)
+        what = W.not_acknowledged(v, rec.current.owner, role, rec.current.ack_due)
     else:
         what = ctx.voice.t(S.NOT_RESOLVED).format(resolve_due=v.when(rec.resolve_escalate_due))
     reason = W.escalate_reason(v, what, staff)
@@ -926,7 +940,7 @@ def _escalate(
         key=snap.key,
         staff=staff,
         why=what,
-        ack_due=new.ack_due,
+        ack_due=new.current.ack_due,
         resolve_due=new.resolve_due,
         sensitive=itype.sensitive,
     )
@@ -948,9 +962,9 @@ def _escalate(
         reason,
     )
     detail = S.ESCALATED_EVENT.format(
-        previous=v.name(rec.owner), current=v.name(new.owner), why=what
+        previous=v.name(rec.current.owner), current=v.name(new.current.owner), why=what
     )
-    return actions, new.with_events(Event(now, "escalated", detail, new.owner, level))
+    return actions, new.with_events(Event(now, "escalated", detail, new.current.owner, level))
 
 
 def _acting(
@@ -1022,11 +1036,20 @@ def _nudge(
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     reason = ctx.voice.t(S.NUDGE_REASON).format(percent=int(ctx.rules.nudge_at * 100))
-    (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
-    body = W.reminder(
-        ctx.voice, S.NUDGE, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
+    (owner,), away = _acting(
+        ctx, [rec.current.owner] if rec.current.owner else [None], rec.current.owner_role, now
     )
-    step = _Reminder(pid, f"L{rec.level}", "nudge", reason)
+    body = W.reminder(
+        ctx.voice,
+        S.NUDGE,
+        severity,
+        owner,
+        rec.current.owner_role,
+        rec.current.ack_due,
+        rec.resolve_due,
+        away,
+    )
+    step = _Reminder(pid, f"L{rec.current.level}", "nudge", reason)
     actions = _comment_and_notify(
         ctx,
         snap,
@@ -1038,8 +1061,8 @@ def _nudge(
         [owner] if owner else [],
         ctx.voice.t(S.NOTIFY_NUDGE),
     )
-    rec = evolve(rec, nudged_levels=rec.nudged_levels + (rec.level,)).with_events(
-        Event(now, "nudged", reason, rec.owner, rec.level)
+    rec = evolve(rec, nudged_levels=rec.nudged_levels + (rec.current.level,)).with_events(
+        Event(now, "nudged", reason, rec.current.owner, rec.current.level)
     )
     return actions, rec
 
@@ -1055,13 +1078,22 @@ def _remind(
     pid = _prefix(snap, rec)
     count = rec.reminders + 1
     reason = ctx.voice.t(S.REMIND_REASON).format(count=count)
-    (owner,), away = _acting(ctx, [rec.owner] if rec.owner else [None], rec.owner_role, now)
-    handlers, more = _acting(ctx, list(rec.handlers), rec.owner_role, now)
+    (owner,), away = _acting(
+        ctx, [rec.current.owner] if rec.current.owner else [None], rec.current.owner_role, now
+    )
+    handlers, more = _acting(ctx, list(rec.current.handlers), rec.current.owner_role, now)
     away += tuple(a for a in more if a not in away)
     body = W.reminder(
-        ctx.voice, S.REMIND, severity, owner, rec.owner_role, rec.ack_due, rec.resolve_due, away
+        ctx.voice,
+        S.REMIND,
+        severity,
+        owner,
+        rec.current.owner_role,
+        rec.current.ack_due,
+        rec.resolve_due,
+        away,
     )
-    step = _Reminder(pid, f"L{rec.level}:{count}", "remind", reason)
+    step = _Reminder(pid, f"L{rec.current.level}:{count}", "remind", reason)
     recipients = [h for h in handlers if h]
     actions = _comment_and_notify(
         ctx, snap, rec, severity, sensitive, step, body, recipients, ctx.voice.t(S.NOTIFY_REMIND)
@@ -1069,7 +1101,7 @@ def _remind(
     next_due = ctx.clocks.due(severity.remind_every, now, severity)
     rec = evolve(
         rec, reminders=count, current=replace(rec.current, remind_due=next_due)
-    ).with_events(Event(now, "reminded", reason, rec.owner, rec.level))
+    ).with_events(Event(now, "reminded", reason, rec.current.owner, rec.current.level))
     return actions, rec
 
 
@@ -1079,7 +1111,9 @@ def _remind(
 def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: datetime) -> Decision:
     if record.first_ack_at is not None:
         ack = "breached" if record.ack_breached else "met"
-    elif record.ack_breached or (record.ack_due is not None and at > record.ack_due):
+    elif record.ack_breached or (
+        record.current.ack_due is not None and at > record.current.ack_due
+    ):
         ack = "breached"
     else:
         ack = "none"
@@ -1090,7 +1124,7 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: date
         resolve = "breached" if record.resolve_breached else "withdrawn"
     decision_text = None
     for c in reversed(snap.comments or ()):
-        if c.author == record.owner and c.action_id is None and c.created <= at:
+        if c.author == record.current.owner and c.action_id is None and c.created <= at:
             decision_text = c.text[:500]
             break
     opened = record.opened_at
@@ -1105,13 +1139,13 @@ def _close(ctx: Context, snap: IssueSnapshot, record: Record, why: str, at: date
         if first_ack and opened
         else None,
         time_to_resolve_s=(at - opened).total_seconds() if why == "resolved" and opened else None,
-        levels_reached=record.level,
-        owner=record.owner,
+        levels_reached=record.current.level,
+        owner=record.current.owner,
         decision=decision_text,
     )
     detail = W.closed(why, ack, resolve, ctx.voice.texts)
     rec = evolve(record, status="closed", closed_at=at, outcome=outcome).with_events(
-        Event(at, "closed", detail, record.owner, record.level)
+        Event(at, "closed", detail, record.current.owner, record.current.level)
     )
     return Decision(issue_key=snap.key, did=Did.CLOSE, reason=detail, record=rec, changed=True)
 

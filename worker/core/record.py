@@ -164,7 +164,8 @@ class Record:
     """Everything known about the escalation of one issue. Update with ``dataclasses.replace``.
 
     The current level (``current``), the exactly-once journal (``journal``) and the ``outcome`` are
-    nested types; the properties below read the current level and the journal flat.
+    nested types, read through them (``rec.current.owner``, ``rec.journal.done``); only the
+    stored JSON is flat (``to_json`` / ``from_json``).
     """
 
     epoch: int  # increments each time an escalation starts anew on the same issue
@@ -205,58 +206,6 @@ class Record:
     @property
     def is_open(self) -> bool:
         return self.status == "open"
-
-    # -- the current level, read flat ----------------------------------------------------------
-
-    @property
-    def level(self) -> int:
-        return self.current.level
-
-    @property
-    def owner_role(self) -> str | None:
-        return self.current.owner_role
-
-    @property
-    def owner(self) -> str | None:
-        return self.current.owner
-
-    @property
-    def handlers(self) -> tuple[str, ...]:
-        return self.current.handlers
-
-    @property
-    def level_started_at(self) -> datetime | None:
-        return self.current.started_at
-
-    @property
-    def ack_due(self) -> datetime | None:
-        return self.current.ack_due
-
-    @property
-    def nudge_due(self) -> datetime | None:
-        return self.current.nudge_due
-
-    @property
-    def acked_at(self) -> datetime | None:
-        return self.current.acked_at
-
-    @property
-    def acked_by(self) -> str | None:
-        return self.current.acked_by
-
-    @property
-    def remind_due(self) -> datetime | None:
-        return self.current.remind_due
-
-    # -- the journal ---------------------------------------------------------------------------
-
-    @property
-    def done(self) -> tuple[str, ...]:
-        return self.journal.done
-
-    @property
-    def pending(self) -> tuple[str, ...]:
-        return self.journal.pending
 
     def with_events(self, *events: Event) -> Record:
         """Events appended; nothing is dropped here (``fit`` moves old events out when writing)."""
@@ -613,14 +562,16 @@ def fit(record: Record) -> Fitted:
     parts = _parts(moved, moved_outbox, r.timeline_parts)
     if parts:
         r = replace(r, timeline_parts=r.timeline_parts + len(parts))
-    while _size(r) > MAX_BYTES and len(r.done) > 20:
-        r = replace(r, journal=Journal(r.done[len(r.done) // 2 :], r.pending))
+    while _size(r) > MAX_BYTES and len(r.journal.done) > 20:
+        r = replace(
+            r, journal=Journal(r.journal.done[len(r.journal.done) // 2 :], r.journal.pending)
+        )
     return Fitted(r, parts)
 
 
 def _settled_messages(record: Record) -> list[str]:
     """Ids of done notifications whose every outbox entry is final, oldest first."""
-    done = set(record.done) - set(record.pending)
+    done = set(record.journal.done) - set(record.journal.pending)
     retry = {n.id for n in record.notify_retry}
     order: list[str] = []
     open_ids: set[str] = set()

@@ -210,11 +210,11 @@ class Applier:
                 result.note = "fresh read showed nothing left to do"
                 return result
         base = fresh.record
-        if base is not None and base.pending and self.claim_is_live(base):
+        if base is not None and base.journal.pending and self.claim_is_live(base):
             result.note = f"another worker process ({base.writer}) is applying this issue's actions; left to it"
             return result
-        done = set(base.done) if base else set()
-        pending = set(base.pending) if base else set()
+        done = set(base.journal.done) if base else set()
+        pending = set(base.journal.pending) if base else set()
         return self._claim(fresh, decision, [], done, pending, result, expected)
 
     # Complexity over 10 (C901) and 95 lines: winning the claim slot is one protocol (read the

@@ -939,8 +939,8 @@ class Cycle:
                 action_id=action.id,
                 reason=action.reason,
                 **({"shadow": True} if self.shadow is not None else {}),
-                level=record.level if record else None,
-                owner=record.owner if record else None,
+                level=record.current.level if record else None,
+                owner=record.current.owner if record else None,
             )
         if result.unfinished:
             report.errors.append(f"{key}: {result.note}; left pending for the next cycle")

@@ -106,16 +106,16 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
             )
             out.append(f"    {rules.roles[r].name}: {people}")
         basis = record if record is not None and record.opened_at else decision.record
-        if basis is not None and basis.opened_at and basis.level_started_at:
+        if basis is not None and basis.opened_at and basis.current.started_at:
             out.append(
                 "  deadlines:"
                 if basis is record
                 else "  deadlines (not routed yet: the ones routing now would set):"
             )
             out.append(
-                f"    acknowledge (level {basis.level}): "
+                f"    acknowledge (level {basis.current.level}): "
                 + explain_deadline(
-                    ctx.clocks, sev.acknowledge, basis.level_started_at, sev, None, now, tz
+                    ctx.clocks, sev.acknowledge, basis.current.started_at, sev, None, now, tz
                 )
             )
             out.append(
@@ -126,14 +126,14 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
             )
     if record is not None:
         out.append(
-            f"  record: epoch {record.epoch}, status {record.status}, level {record.level}, "
-            f"owner {name(d, record.owner)}"
+            f"  record: epoch {record.epoch}, status {record.status}, level {record.current.level}, "
+            f"owner {name(d, record.current.owner)}"
         )
         if record.is_open:
             ack = find_ack(ctx, snap, record, now)
-            if record.acked_at:
+            if record.current.acked_at:
                 out.append(
-                    f"  acknowledged {moment(record.acked_at, now, tz)} by {name(d, record.acked_by)}"
+                    f"  acknowledged {moment(record.current.acked_at, now, tz)} by {name(d, record.current.acked_by)}"
                 )
             elif ack:
                 found = acknowledgement(
@@ -147,7 +147,9 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
                 out.append(f"  acknowledgement found: {found}, {moment(ack.at, now, tz)}")
             else:
                 since = (
-                    clock_time(record.level_started_at, now, tz) if record.level_started_at else "-"
+                    clock_time(record.current.started_at, now, tz)
+                    if record.current.started_at
+                    else "-"
                 )
                 out.append(
                     "  no acknowledgement yet: no comment, status change or hand-over by the "
@@ -178,12 +180,12 @@ def explain_json(ctx: Context, loaded: Loaded, now: datetime) -> str:
         "severity": rec.severity if rec else None,
         "type": rec.type if rec else None,
         "team": rec.team if rec else None,
-        "level": rec.level if rec else None,
-        "owner": rec.owner if rec else None,
-        "ack_due": iso(rec.ack_due) if rec else None,
+        "level": rec.current.level if rec else None,
+        "owner": rec.current.owner if rec else None,
+        "ack_due": iso(rec.current.ack_due) if rec else None,
         "resolve_due": iso(rec.resolve_due) if rec else None,
-        "acknowledged_at": iso(rec.acked_at) if rec else None,
-        "acknowledged_by": rec.acked_by if rec else None,
+        "acknowledged_at": iso(rec.current.acked_at) if rec else None,
+        "acknowledged_by": rec.current.acked_by if rec else None,
         "status": rec.status if rec else None,
         "timeline": [
             {"at": iso(e.at), "kind": e.kind, "detail": e.detail}

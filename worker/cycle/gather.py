@@ -71,7 +71,7 @@ def needs_comments(record: Record | None, snap: IssueSnapshot) -> bool:
     """Comments are read only when they can change the decision: a pending acknowledgement or a closing."""
     if record is None or not record.is_open:
         return False
-    if record.acked_at is None:
+    if record.current.acked_at is None:
         return True
     return snap.resolution is not None or snap.status_category == "done"
 
@@ -291,7 +291,7 @@ class Gatherer:
             snap = loaded.snapshot
             if not loaded.description_read:
                 snap = replace(snap, description=updated.description)
-            if rec is not None and rec.pending:
+            if rec is not None and rec.journal.pending:
                 # comments from a search carry no properties: the check for effects that may
                 # already have happened reads them whole
                 snap = replace(snap, comments=None)

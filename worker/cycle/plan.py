@@ -39,11 +39,11 @@ def plan_row(item: Loaded, d: Decision) -> dict[str, Any]:
         "summary": item.snapshot.summary,
         "severity": rec.severity if rec else None,
         "type": rec.type if rec else None,
-        "level": rec.level if rec else 0,
-        "owner": rec.owner if rec else None,
-        "ack_due": iso(rec.ack_due) if rec else None,
+        "level": rec.current.level if rec else 0,
+        "owner": rec.current.owner if rec else None,
+        "ack_due": iso(rec.current.ack_due) if rec else None,
         "resolve_due": iso(rec.resolve_due) if rec else None,
-        "acknowledged_at": iso(rec.acked_at) if rec else None,
+        "acknowledged_at": iso(rec.current.acked_at) if rec else None,
         "next_action": d.did,
         "next_at": iso(d.next_at),
         "reason": d.reason,
@@ -81,14 +81,14 @@ def plan_lines(
             lines.append(f"{key:<12} not an escalation")
         else:
             state = (
-                f"acknowledged {moment(rec.acked_at, now, tz)}"
-                if rec.acked_at
-                else f"ack by {deadline(rec.ack_due, now, tz)}"
+                f"acknowledged {moment(rec.current.acked_at, now, tz)}"
+                if rec.current.acked_at
+                else f"ack by {deadline(rec.current.ack_due, now, tz)}"
             )
             kind = (type_names or {}).get(rec.type or "", rec.type or "-")
             lines.append(
-                f"{key:<12} {rec.severity or '-'} {kind}, level {rec.level}, "
-                f"{name(directory, rec.owner)} · {state} · "
+                f"{key:<12} {rec.severity or '-'} {kind}, level {rec.current.level}, "
+                f"{name(directory, rec.current.owner)} · {state} · "
                 f"resolve by {deadline(rec.resolve_due, now, tz)}"
                 + (f" · {rec.status}" if rec.status != "open" else "")
             )

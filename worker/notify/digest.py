@@ -81,16 +81,16 @@ def build_digests(
         if not pos:
             continue
         itype = rules.types.get(rec.type or "")
-        owner = d.by_account(rec.owner)
+        owner = d.by_account(rec.current.owner)
         item = DigestItem(
             key=key,
             summary=summary,
             severity=rec.severity or "",
             kind=itype.name if itype else (rec.type or ""),
-            owner=owner.name if owner else (rec.owner or _(NOBODY)),
-            ack_due=rec.ack_due,
+            owner=owner.name if owner else (rec.current.owner or _(NOBODY)),
+            ack_due=rec.current.ack_due,
             resolve_due=rec.resolve_due,
-            acknowledged=rec.acked_at is not None,
+            acknowledged=rec.current.acked_at is not None,
             sensitive=bool(itype and itype.sensitive),
         )
         for po in pos:

@@ -205,7 +205,7 @@ def acknowledge_state(rec: Record, now: datetime) -> str:
         return rec.outcome.acknowledge
     if rec.first_ack_at is not None:
         return "breached" if rec.ack_breached else "met"
-    if rec.ack_breached or (rec.ack_due is not None and now > rec.ack_due):
+    if rec.ack_breached or (rec.current.ack_due is not None and now > rec.current.ack_due):
         return "breached"
     return "pending" if rec.status == "open" else "none"
 
@@ -374,7 +374,7 @@ def build_report(
         figures([e for e in current if e.record.severity == s], s) for s, _ in severities
     )
 
-    levels = tuple(sorted(Counter(e.record.level for e in current).items()))
+    levels = tuple(sorted(Counter(e.record.current.level for e in current).items()))
 
     def visible(e: Escalation) -> bool:
         return include_sensitive or not names.sensitive(e.record)
@@ -460,8 +460,8 @@ def entry_of(e: Escalation, now: datetime, names: Names) -> Entry:
         opened_at=rec.opened_at,
         first_ack_at=rec.first_ack_at,
         first_ack_by=names.person(rec.first_ack_by),
-        owner=names.person(rec.owner),
-        levels_reached=rec.level,
+        owner=names.person(rec.current.owner),
+        levels_reached=rec.current.level,
         acknowledge=acknowledge_state(rec, now),
         resolve=resolve_state(rec, now),
         time_to_acknowledge_s=time_to_acknowledge(rec),

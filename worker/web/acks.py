@@ -100,11 +100,11 @@ class AckRecorder:
             req.at,
             req.interaction,
             delegate,
-            record.level,
+            record.current.level,
         )
         at_text = self.at_text(req.at)
         aid = channel_ack.action_id(key, req.channel, req.interaction)
-        start = record.level_started_at
+        start = record.current.started_at
         for c in gateway.comments(key):
             if c.action_id == aid or (
                 c.channel_ack is not None
