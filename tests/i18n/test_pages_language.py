@@ -168,3 +168,30 @@ def test_a_french_config_publishes_french(tmp_path: Path) -> None:
         zone=ZoneInfo(example.calendar.timezone),
         sections=extra_sections(config, now),
     )
+
+
+def _with_absence(config: Config) -> Config:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from worker.core.directory import Absence
+
+    paris = ZoneInfo("Europe/Paris")
+    people = list(config.directory.people)
+    away = Absence(
+        people[0],
+        datetime(2026, 12, 7, tzinfo=paris),
+        datetime(2026, 12, 12, tzinfo=paris),
+        people[1],
+    )
+    return replace(config, directory=replace(config.directory, absences=(away,)))
+
+
+def test_the_stand_ins_in_french_and_under_qps(config: Config) -> None:
+    away = _with_absence(config)
+    french = _page(away, "fr")
+    assert "<h3>Suppléances</h3>" in french
+    assert "du lun. 7 déc. 2026 au ven. 11 déc. 2026" in french
+    assert english_left(storage_words(_page(away, "qps")), data_of(away)) == []
+    english = _page(away, "en")
+    assert "Mon 07 Dec 2026 – Fri 11 Dec 2026" in english
