@@ -195,3 +195,19 @@ def test_the_stand_ins_in_french_and_under_qps(config: Config) -> None:
     assert english_left(storage_words(_page(away, "qps")), data_of(away)) == []
     english = _page(away, "en")
     assert "Mon 07 Dec 2026 – Fri 11 Dec 2026" in english
+
+
+def test_the_whole_published_page_under_qps_and_in_french(config: Config) -> None:
+    """The page as publish renders it: with "New here? Who to call" and the calendars."""
+    from datetime import UTC, datetime
+
+    from worker.confluence.service import render_matrix
+
+    now = datetime(2026, 3, 3, 9, tzinfo=UTC)
+    qps = replace(config, language="qps", rules=rules_in(config.rules, "qps"))
+    data = [*data_of(config), *config.calendar.holiday_categories]
+    assert english_left(storage_words(render_matrix(qps, now)), data) == []
+    french = render_matrix(replace(config, language="fr", rules=rules_in(config.rules, "fr")), now)
+    assert "<h2>Nouveau ici\u202f? Qui appeler</h2>" in french
+    assert "<h2>Calendriers</h2>" in french
+    assert "lun.–jeu. 09:00–12:30, 13:30–18:00\u202f; ven. 09:00–12:30" in french

@@ -3,7 +3,8 @@
 "Who to call" answers from :func:`worker.core.who.who_to_call`, the function behind
 ``escalation-worker who``, so the page and the command never disagree. The calendars section
 shows the organisation's calendar and every team's own one (time zone, working hours, holidays):
-deadlines of a team with its own calendar are counted on it.
+deadlines of a team with its own calendar are counted on it. Every text is in the language of the
+``texts`` given (the ``pages`` catalog); the rules' names come from rules read in that language.
 """
 
 from __future__ import annotations
@@ -14,24 +15,32 @@ from datetime import datetime
 from worker.config.model import CalendarSettings
 from worker.confluence.render import _code, _e, _p, _table
 from worker.core.directory import Directory
+from worker.core.i18n_marks import N_
+from worker.core.matrix_view import channels_text, sla_words
 from worker.core.rules import Rules
+from worker.core.texts import ENGLISH, Texts
 from worker.core.who import WhoToCall, who_to_call
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
-def _called(a: WhoToCall) -> str:
+def _called(a: WhoToCall, texts: Texts) -> str:
+    _ = texts.gettext
     if a.owner is None:
-        return f"the team's {a.owner_role}"
+        return _e(_("the team's {role}").format(role=a.owner_role))
     away = next((x for x in a.away if x.deputy == a.owner), None)
-    text = f"{_e(a.owner.name)}, {_e(a.owner_role)}"
     if away is not None:
-        text += f" (standing in for {_e(away.person.name)})"
-    return text
+        return _e(
+            _("{person}, {role} (standing in for {away})").format(
+                person=a.owner.name, role=a.owner_role, away=away.person.name
+            )
+        )
+    return _e(_("{person}, {role}").format(person=a.owner.name, role=a.owner_role))
 
 
-def new_here(rules: Rules, directory: Directory, now: datetime) -> str:
+def new_here(rules: Rules, directory: Directory, now: datetime, texts: Texts = ENGLISH) -> str:
     """One row per severity: how fast, who is called for which kinds, on which channels."""
+    _ = texts.gettext
     kinds = sorted(rules.types.values(), key=lambda t: t.number)
     rows = []
     for s in sorted(rules.severities.values(), key=lambda x: x.rank):
@@ -42,28 +51,42 @@ def new_here(rules: Rules, directory: Directory, now: datetime) -> str:
             if a is None:
                 continue
             answer = a
-            groups.setdefault(_called(a), []).append(_e(k.name))
+            groups.setdefault(_called(a, texts), []).append(_e(k.name))
         if answer is None:
             continue
-        who = "<br/>".join(f"{called}: {', '.join(names)}" for called, names in groups.items())
-        sla = f"acknowledge {_e(answer.acknowledge.sla)}, resolve {_e(answer.resolve.sla)}"
-        rows.append((f"<strong>{_e(s.id)}</strong> {_e(s.name)}", sla, who, _e(answer.channels)))
+        who = "<br/>".join(
+            _e(_("{called}: {kinds}")).format(called=called, kinds=", ".join(names))
+            for called, names in groups.items()
+        )
+        sla = _e(
+            _("acknowledge {acknowledge}, resolve {resolve}").format(
+                acknowledge=sla_words(s.acknowledge, texts), resolve=sla_words(s.resolve, texts)
+            )
+        )
+        how = _e(channels_text(rules, s.id, texts))
+        rows.append((f"<strong>{_e(s.id)}</strong> {_e(s.name)}", sla, who, how))
     command = _code("escalation-worker who --type KIND --severity S2 --team TEAM")
     intro = _p(
-        "Put the severity label and a kind label on the Jira issue: the worker calls the owner "
-        "for you and moves one level up when nobody acknowledges in time. Who is called first, "
-        "as of this publication (a deputy while someone is away):"
+        _e(
+            _(
+                "Put the severity label and a kind label on the Jira issue: the worker calls the "
+                "owner for you and moves one level up when nobody acknowledges in time. Who is "
+                "called first, as of this publication (a deputy while someone is away):"
+            )
+        )
     )
-    after = _p(f"For one team's names and deadlines in its time zone: {command}.")
-    return (
-        "<h2>New here? Who to call</h2>"
-        + intro
-        + _table(("Severity", "Deadlines", "Called first", "How"), rows)
-        + after
+    after = _p(
+        _e(_("For one team's names and deadlines in its time zone: {command}.")).format(
+            command=command
+        )
     )
+    header = (_e(_("Severity")), _e(_("Deadlines")), _e(_("Called first")), _e(_("How")))
+    return "<h2>" + _e(_("New here? Who to call")) + "</h2>" + intro + _table(header, rows) + after
 
 
-def _hours(settings: CalendarSettings) -> str:
+def _hours(settings: CalendarSettings, texts: Texts) -> str:
+    days = [texts.gettext(d) for d in _DAYS]
+
     def windows(day: int) -> str:
         spans = settings.hours.get(day, ())
         return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
@@ -76,13 +99,13 @@ def _hours(settings: CalendarSettings) -> str:
         while last + 1 < 7 and windows(last + 1) == text:
             last += 1
         if text:
-            span = _DAYS[day] if last == day else f"{_DAYS[day]}–{_DAYS[last]}"
+            span = days[day] if last == day else f"{days[day]}–{days[last]}"
             parts.append(f"{span} {text}")
         day = last + 1
-    return "; ".join(parts) or "none"
+    return texts.gettext(N_("; ")).join(parts) or texts.gettext(N_("none"))
 
 
-def _holidays(settings: CalendarSettings) -> str:
+def _holidays(settings: CalendarSettings, texts: Texts) -> str:
     parts = []
     if settings.holiday_country:
         where = settings.holiday_country
@@ -90,30 +113,44 @@ def _holidays(settings: CalendarSettings) -> str:
             where += f"-{settings.holiday_subdivision}"
         parts.append(f"{where} ({', '.join(settings.holiday_categories)})")
     if settings.extra_holidays:
-        parts.append(", ".join(f"{d:%d %b %Y}" for d in settings.extra_holidays))
-    return " + ".join(parts) or "none"
+        if texts.language == "en":  # the form the page has always shown: 25 Dec 2026
+            parts.append(", ".join(f"{d:%d %b %Y}" for d in settings.extra_holidays))
+        else:
+            parts.append(", ".join(texts.format_date(d) for d in settings.extra_holidays))
+    return " + ".join(parts) or texts.gettext(N_("none"))
 
 
 def calendars(
-    organisation: CalendarSettings, teams: Mapping[str, tuple[str, CalendarSettings]]
+    organisation: CalendarSettings,
+    teams: Mapping[str, tuple[str, CalendarSettings]],
+    texts: Texts = ENGLISH,
 ) -> str:
     """The organisation's calendar and each team's own (``teams`` maps id to name, settings)."""
-    rows = [("Organisation", organisation)] + [(name, c) for name, c in teams.values()]
-    body = [(_e(who), _e(c.timezone), _e(_hours(c)), _e(_holidays(c))) for who, c in rows]
+    _ = texts.gettext
+    rows = [(_("Organisation"), organisation)] + [(name, c) for name, c in teams.values()]
+    body = [
+        (_e(who), _e(c.timezone), _e(_hours(c, texts)), _e(_holidays(c, texts))) for who, c in rows
+    ]
     intro = _p(
-        "Business-hours deadlines count working time only, on the calendar of the issue's team "
-        "when it has one of its own, else on the organisation's. Comments give times in that "
-        "calendar's time zone."
+        _e(
+            _(
+                "Business-hours deadlines count working time only, on the calendar of the issue's "
+                "team when it has one of its own, else on the organisation's. Comments give times "
+                "in that calendar's time zone."
+            )
+        )
     )
-    return (
-        "<h2>Calendars</h2>"
-        + intro
-        + _table(("Who", "Time zone", "Working hours", "Holidays"), body)
-    )
+    header = (_e(_("Who")), _e(_("Time zone")), _e(_("Working hours")), _e(_("Holidays")))
+    return "<h2>" + _e(_("Calendars")) + "</h2>" + intro + _table(header, body)
 
 
-def adopted(directory: Directory, items: Mapping[str, Sequence[tuple[str, str]]]) -> str:
+def adopted(
+    directory: Directory,
+    items: Mapping[str, Sequence[tuple[str, str]]],
+    texts: Texts = ENGLISH,
+) -> str:
     """The escalations the worker adopted on its first day, per owner (``confluence.show_adopted``)."""
+    _ = texts.gettext
     rows = []
     for owner, found in items.items():
         person = directory.by_account(owner)
@@ -125,7 +162,12 @@ def adopted(directory: Directory, items: Mapping[str, Sequence[tuple[str, str]]]
     if not rows:
         return ""
     intro = _p(
-        "Escalations whose label was on the site before the worker started: it took them over "
-        "quietly (no comment, no reassignment) and told each owner once."
+        _e(
+            _(
+                "Escalations whose label was on the site before the worker started: it took them "
+                "over quietly (no comment, no reassignment) and told each owner once."
+            )
+        )
     )
-    return "<h2>Adopted escalations</h2>" + intro + _table(("Owner", "How many", "Issues"), rows)
+    header = (_e(_("Owner")), _e(_("How many")), _e(_("Issues")))
+    return "<h2>" + _e(_("Adopted escalations")) + "</h2>" + intro + _table(header, rows)

@@ -51,16 +51,17 @@ def extra_sections(
     adopted_items: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> tuple[str, ...]:
     """The sections after the people table: who to call, the calendars, and (with
-    ``confluence.show_adopted``) the adopted escalations. English only for now."""
+    ``confluence.show_adopted``) the adopted escalations, in the configured language."""
     rules, directory = config.rules, config.directory
+    texts = texts_for(config.language)
     own = {
         tid: (directory.teams[tid].name if tid in directory.teams else tid, settings)
         for tid, settings in config.team_calendars.items()
     }
     return (
-        new_here(rules, directory, now),
-        calendars(config.calendar, own),
-        adopted(directory, adopted_items or {}) if config.confluence.show_adopted else "",
+        new_here(rules, directory, now, texts),
+        calendars(config.calendar, own, texts),
+        adopted(directory, adopted_items or {}, texts) if config.confluence.show_adopted else "",
     )
 
 
