@@ -35,8 +35,8 @@ class PostComment:
     id: str
     issue_key: str
     body: Doc
-    # route, relabel, escalate, nudge, remind, resolve_breach (at the top of the ladder),
-    # multi_label, unknown_label, recommendation
+    # route, relabel, escalate, nudge, remind, resolve_breach (at the top of the ladder), and for
+    # a note said once: multi_label, unknown_label, near_miss_label, recommendation
     purpose: str
     restricted: bool  # people issues: the comment is visible to the configured group/role only
     reason: str

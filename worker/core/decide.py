@@ -58,7 +58,6 @@ class Context:
     clocks: Clocks
     worker_account_id: str | None = None
     inactive: frozenset[str] = frozenset()  # accountIds Jira reports inactive or unknown
-    site_url: str = ""
     # teams with a calendar of their own: their deadlines, and the times in their comments
     team_clocks: Mapping[str, Clocks] = field(default_factory=dict)
     # severity labels applied before this instant are adopted, not routed (adoption.since)

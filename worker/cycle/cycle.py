@@ -263,7 +263,6 @@ class Cycle:
             clocks=self.clocks,
             worker_account_id=self.memory.account_id,
             inactive=self.memory.inactive,
-            site_url=self.site_url,
             team_clocks=self.team_clocks,
             adopt_before=self.memory.adopt_since or self._dry_since,
             texts=self.texts,

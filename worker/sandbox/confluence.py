@@ -516,19 +516,6 @@ class ConfluenceSite:
                 if (req.arg("sort") or "-modified-date") == "-modified-date":
                     items.reverse()
                 return self._paged(req, items)
-            elif rest == ["children"] and m == "GET":
-                kids = [
-                    {
-                        "id": p.id,
-                        "status": p.status,
-                        "title": p.current.title,
-                        "spaceId": p.space_id,
-                        "childPosition": int(p.id) % 1000,
-                    }
-                    for p in self._pages.values()
-                    if p.parent_id == page.id and p.status == "current"
-                ]
-                return self._paged(req, kids)
             elif rest == ["properties"]:
                 if m == "GET":
                     key = req.arg("key")
