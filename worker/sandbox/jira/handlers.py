@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from worker.sandbox import adf
 from worker.sandbox.app import Request, Response, error
@@ -33,6 +34,8 @@ from worker.sandbox.model import (
     History,
     IssueRecord,
 )
+
+T = TypeVar("T")
 
 
 class Refused(Exception):
@@ -70,19 +73,9 @@ def get_users_bulk(site: SeededSite, req: Request, _: re.Match[str]) -> Response
     ids = req.query.get("accountId", [])
     if not ids:
         return error(400, "You must provide at least one accountId.")
-    start, size = int_arg(req, "startAt", 0), min(int_arg(req, "maxResults", 10), 200)
     found = [site._users[a] for a in dict.fromkeys(ids) if a in site._users]
-    page = found[start : start + size]
-    return Response(
-        200,
-        {
-            "self": f"{base_url(req)}{req.path}",
-            "maxResults": size,
-            "startAt": start,
-            "total": len(found),
-            "isLast": start + size >= len(found),
-            "values": [user_json(site, req, u, full=True) for u in page],
-        },
+    return _offset_page(
+        req, found, default=10, cap=200, show=lambda u: user_json(site, req, u, full=True)
     )
 
 
@@ -133,19 +126,7 @@ def get_labels(site: SeededSite, req: Request, _: re.Match[str]) -> Response:
     labels = sorted(
         {lab for r in site._issues.values() if not r.deleted for lab in r.current.labels}
     )
-    start, size = int_arg(req, "startAt", 0), min(int_arg(req, "maxResults", 1000), 1000)
-    page = labels[start : start + size]
-    return Response(
-        200,
-        {
-            "self": f"{base_url(req)}{req.path}",
-            "maxResults": size,
-            "startAt": start,
-            "total": len(labels),
-            "isLast": start + size >= len(labels),
-            "values": page,
-        },
-    )
+    return _offset_page(req, labels, default=1000, cap=1000, show=lambda label: label)
 
 
 def get_project(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
@@ -484,3 +465,21 @@ def put_user_property(site: SeededSite, req: Request, match: re.Match[str]) -> R
         created = key not in props
         props[key] = value
     return Response(201 if created else 200)
+
+
+def _offset_page(
+    req: Request, items: Sequence[T], *, default: int, cap: int, show: Callable[[T], Any]
+) -> Response:
+    """One page of ``items`` in Jira's offset form (``startAt``/``maxResults``/``isLast``)."""
+    start, size = int_arg(req, "startAt", 0), min(int_arg(req, "maxResults", default), cap)
+    return Response(
+        200,
+        {
+            "self": f"{base_url(req)}{req.path}",
+            "maxResults": size,
+            "startAt": start,
+            "total": len(items),
+            "isLast": start + size >= len(items),
+            "values": [show(item) for item in items[start : start + size]],
+        },
+    )
