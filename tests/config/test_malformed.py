@@ -25,6 +25,14 @@ SEV, TYP, ROL, MAT, CHA, POL = (
 
 CASES = [
     pytest.param(
+        [(C, "language: en", "language: de")],
+        [
+            "config.yaml:112: language: no texts for language 'de'.",
+            "  ==> fix: write one of en, fr (a new language needs its catalogs: see docs/i18n.md)",
+        ],
+        id="language_without_catalogs",
+    ),
+    pytest.param(
         [
             (C, "  restrict_editing: false", "  restrict_editing: true"),
         ],

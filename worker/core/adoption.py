@@ -88,7 +88,7 @@ def owner_messages(
                 primary=plan.primary,
                 backup=plan.backup,
                 here=False,
-                title=voice.t(S.ADOPTED_TITLE).format(count=len(mine)),
+                title=voice.texts.ngettext(*S.ADOPTED_TITLE, len(mine)).format(count=len(mine)),
                 text=voice.t(S.ADOPTED_TEXT).format(
                     since=voice.when(since), lines="\n".join(_line(voice, a) for a in mine)
                 ),

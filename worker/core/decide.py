@@ -960,7 +960,7 @@ def _escalate(
         ctx.voice.t(S.NOTIFY_ESCALATED),
         reason,
     )
-    detail = S.ESCALATED_EVENT.format(
+    detail = ctx.voice.t(S.ESCALATED_EVENT).format(
         previous=v.name(rec.current.owner), current=v.name(new.current.owner), why=what
     )
     return actions, new.with_events(Event(now, "escalated", detail, new.current.owner, level))

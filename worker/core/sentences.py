@@ -17,7 +17,7 @@ the space after it disappear.
 
 from __future__ import annotations
 
-from worker.core.i18n_marks import N_
+from worker.core.i18n_marks import N_, Np_
 
 # --- small words -----------------------------------------------------------------------------
 
@@ -186,11 +186,22 @@ NOTIFY_TEXT = N_("{key} — {summary}\n{detail} {deadlines}")
 
 CLOSED_RESOLVED = N_("resolved: acknowledge {acknowledge}, resolve {resolve}")
 CLOSED_LABEL_REMOVED = N_("label removed: acknowledge {acknowledge}, resolve {resolve}")
+# how each deadline ended, as the closing line names it
+OUTCOME_WORDS = {
+    "met": N_("met"),
+    "breached": N_("breached"),
+    "none": N_("none"),
+    "withdrawn": N_("withdrawn"),
+}
 
 # --- adoption (labels that predate the worker) --------------------------------------------------
 
 ADOPTED_REASON = N_("Labelled before the worker took over ({since}): adopted quietly; {route}")
-ADOPTED_TITLE = N_("You now own {count} escalation(s) the worker adopted")
+# a text with a count: English keeps its "(s)" in both forms; other languages write real plurals
+ADOPTED_TITLE = Np_(
+    "You now own {count} escalation(s) the worker adopted",
+    "You now own {count} escalation(s) the worker adopted",
+)
 ADOPTED_TEXT = N_(
     "The escalation worker took over escalations that were labelled before it started on "
     "{since}. It did not comment on them or reassign them. You own these; their deadlines count "
@@ -201,7 +212,10 @@ ADOPTED_REASON_OWNER = N_("adoption: one message per owner listing what they now
 
 # --- storm guard ------------------------------------------------------------------------------
 
-DIGEST_TITLE = N_("{count} more escalation update(s) for you, grouped")
+DIGEST_TITLE = Np_(
+    "{count} more escalation update(s) for you, grouped",
+    "{count} more escalation update(s) for you, grouped",
+)
 DIGEST_TEXT = N_(
     "You received {limit} escalation messages or mentions within {window}; the updates after "
     "that were grouped here instead of reaching you one by one:\n{lines}"

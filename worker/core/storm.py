@@ -145,7 +145,7 @@ def digest(
         primary=plans[0].primary,
         backup=plans[0].backup,
         here=False,
-        title=texts.gettext(S.DIGEST_TITLE).format(count=len(lines)),
+        title=texts.ngettext(*S.DIGEST_TITLE, len(lines)).format(count=len(lines)),
         text=texts.gettext(S.DIGEST_TEXT).format(
             limit=policy.limit, window=window, lines="\n".join(lines)
         ),

@@ -198,7 +198,14 @@ def deadlines(v: Voice, ack_due: datetime | None, resolve_due: datetime | None) 
 
 def closed(why: str, acknowledge: str, resolve: str, texts: Texts = ENGLISH) -> str:
     template = texts.gettext(S.CLOSED_RESOLVED if why == "resolved" else S.CLOSED_LABEL_REMOVED)
-    return template.format(acknowledge=acknowledge, resolve=resolve)
+    return template.format(
+        acknowledge=_outcome(acknowledge, texts), resolve=_outcome(resolve, texts)
+    )
+
+
+def _outcome(word: str, texts: Texts) -> str:
+    msgid = S.OUTCOME_WORDS.get(word)
+    return texts.gettext(msgid) if msgid else word
 
 
 def joined(items: Iterable[str], sep: str = S.LIST_SEPARATOR) -> str:

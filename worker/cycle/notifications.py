@@ -23,8 +23,10 @@ class DispatcherNotifier:
         *,
         site_url: str = "",
         warned: set[str] | None = None,
+        language: str = "en",
     ) -> None:
         self.dispatcher = dispatcher
+        self.language = language
         self.directory = directory
         self.site_url = site_url.rstrip("/")
         self._warned = warned if warned is not None else set()
@@ -56,6 +58,7 @@ class DispatcherNotifier:
             team_channel=team.slack_channel if team else None,
             here=action.here,
             sensitive=action.sensitive,
+            language=self.language,
         )
 
     def deliver(
@@ -82,6 +85,7 @@ def notifier_from_channels(
         config.directory,
         site_url=site_url,
         warned=warned,
+        language=config.language,
     )
 
 

@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
+from worker.core.i18n_marks import N_
 from worker.notify import _env
-from worker.notify.message import Delivery, Message, Recipient
+from worker.notify.message import Delivery, Message, Recipient, texts_of
 from worker.redact import redact, secret_from_env
 from worker.sanitise import email_body, one_line
 
 _TIMEOUT = 20.0
+LINK_LINE = N_("{key}: {url}")  # the last line of every email
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 
 
@@ -77,7 +79,8 @@ def build_email(message: Message, recipient: Recipient, sender: str) -> EmailMes
     domain = _msgid_part(sender.rpartition("@")[2] or "escalation-worker")
     mail["Message-ID"] = f"<{_msgid_part(message.id)}.{_msgid_part(recipient.account_id)}@{domain}>"
     mail["X-Escalation-Id"] = one_line(message.id)
-    mail.set_content(email_body(f"{message.text}\n\n{message.issue_key}: {message.issue_url}\n"))
+    link = texts_of(message).gettext(LINK_LINE).format(key=message.issue_key, url=message.issue_url)
+    mail.set_content(email_body(f"{message.text}\n\n{link}\n"))
     return mail
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from worker.core.texts import Texts
+from worker.i18n import texts_for
 from worker.redact import redact
 
 # "unknown": the provider may have acted (an answer lost after sending, a 5xx): never sent again,
@@ -44,6 +46,12 @@ class Message:
     team_channel: str | None = None
     here: bool = False
     sensitive: bool = False
+    language: str = "en"  # the organisation's language: a channel words its own parts in it
+
+
+def texts_of(message: Message) -> Texts:
+    """The words a channel adds around the message (call script, buttons, link lines)."""
+    return texts_for(message.language)
 
 
 @dataclass(frozen=True)

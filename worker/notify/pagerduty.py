@@ -24,8 +24,9 @@ from typing import Any
 
 import requests
 
+from worker.core.i18n_marks import N_
 from worker.notify import _env
-from worker.notify.message import Delivery, Message
+from worker.notify.message import Delivery, Message, texts_of
 from worker.redact import redact, secret_from_env
 
 DEFAULT_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
@@ -53,13 +54,22 @@ class PagerDutySettings:
         return _env.missing(environ, *PagerDutySettings.REQUIRED)
 
 
+SUMMARY_SENSITIVE = N_("{severity} escalation on {key}")
+SUMMARY = N_("[{severity}] {key}: {title}")
+
+
 def event_body(message: Message, settings: PagerDutySettings) -> dict[str, Any]:
     """The Events API v2 request body for ``message``."""
+    texts = texts_of(message)
     if message.sensitive:
-        summary = f"{message.severity} escalation on {message.issue_key}"
+        summary = texts.gettext(SUMMARY_SENSITIVE).format(
+            severity=message.severity, key=message.issue_key
+        )
         details: dict[str, Any] = {"issue": message.issue_key, "event": message.event}
     else:
-        summary = f"[{message.severity}] {message.issue_key}: {message.title}"
+        summary = texts.gettext(SUMMARY).format(
+            severity=message.severity, key=message.issue_key, title=message.title
+        )
         details = {
             "issue": message.issue_key,
             "event": message.event,

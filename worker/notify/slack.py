@@ -43,8 +43,9 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from worker.core.i18n_marks import N_
 from worker.notify import _env
-from worker.notify.message import Delivery, Message, Recipient
+from worker.notify.message import Delivery, Message, Recipient, texts_of
 from worker.redact import redact, secret_from_env
 from worker.sanitise import slack_text
 
@@ -99,6 +100,8 @@ ACK_EVENTS = frozenset({"route", "escalate", "nudge", "remind"})
 ACK_BLOCK_PREFIX = "escalation-ack:"
 ACK_ACTION = "acknowledge"
 HANDOVER_ACTION = "hand_over"
+ACKNOWLEDGE_LABEL = N_("Acknowledge")
+HANDOVER_LABEL = N_("Hand over to…")
 
 
 def ack_blocks(message: Message, text: str) -> list[dict[str, Any]] | None:
@@ -109,6 +112,7 @@ def ack_blocks(message: Message, text: str) -> list[dict[str, Any]] | None:
     """
     if message.event not in ACK_EVENTS:
         return None
+    texts = texts_of(message)
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
         {
@@ -119,13 +123,16 @@ def ack_blocks(message: Message, text: str) -> list[dict[str, Any]] | None:
                     "type": "button",
                     "action_id": ACK_ACTION,
                     "style": "primary",
-                    "text": {"type": "plain_text", "text": "Acknowledge"},
+                    "text": {"type": "plain_text", "text": texts.gettext(ACKNOWLEDGE_LABEL)},
                     "value": message.issue_key[:2000],
                 },
                 {
                     "type": "users_select",
                     "action_id": HANDOVER_ACTION,
-                    "placeholder": {"type": "plain_text", "text": "Hand over to…"},
+                    "placeholder": {
+                        "type": "plain_text",
+                        "text": texts.gettext(HANDOVER_LABEL),
+                    },
                 },
             ],
         },

@@ -18,10 +18,13 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 import requests
+from babel.core import get_global
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
+from worker.core.i18n_marks import N_
+from worker.core.texts import Texts
 from worker.notify import _env
-from worker.notify.message import Delivery, Message, Recipient
+from worker.notify.message import Delivery, Message, Recipient, texts_of
 from worker.redact import redact, secret_from_env
 from worker.sanitise import one_line, xml_text
 
@@ -65,21 +68,47 @@ class TwilioSettings:
 VOICE_PATH = "/twilio/voice"
 SMS_PATH = "/twilio/sms"
 
+SPOKEN_SENSITIVE = N_(
+    "This is the escalation worker. A severity {severity} escalation about a confidential people "
+    "issue needs you. Please check Jira now."
+)
+SPOKEN = N_(
+    "This is the escalation worker. Escalation, severity {severity}, for issue {key}. {title}. "
+    "Please check Jira now."
+)
+PRESS_1 = N_("Press 1 to acknowledge.")
+NO_KEY = N_("No key was pressed. Please acknowledge in Jira or Slack. Goodbye.")
+SMS_BODY = N_("[{severity}] {key}: {title} {url}")
+SMS_ACK_HINT = N_(" Reply ACK to acknowledge.")
+# Translators: the Twilio <Say> voice for this language (Twilio's "Text-to-Speech" voice list,
+# e.g. Polly.Lea for French); leave the text as is to use the account's default voice
+VOICE = N_("twilio-voice")
+
+
+def say_attributes(texts: Texts) -> str:
+    """``<Say>``'s ``language`` and ``voice`` for a language other than English ("" in English,
+    whose calls keep Twilio's defaults)."""
+    if texts.language == "en":
+        return ""
+    subtags = get_global("likely_subtags").get(texts.language, "")
+    parts = subtags.split("_")
+    tag = f"{parts[0]}-{parts[-1]}" if len(parts) >= 2 else texts.language
+    voice = texts.gettext(VOICE)
+    named = f' voice="{xml_text(voice)}"' if voice != VOICE else ""
+    return f' language="{xml_text(tag)}"{named}'
+
 
 def spoken_text(message: Message) -> str:
     """Who is calling about what (no link: nobody can click a phone call).
 
     A people issue is never read aloud: neither its key nor its title, only that it is one.
     """
+    texts = texts_of(message)
     if message.sensitive:
-        sentence = (
-            f"This is the escalation worker. A severity {message.severity} escalation about "
-            "a confidential people issue needs you. Please check Jira now."
-        )
+        sentence = texts.gettext(SPOKEN_SENSITIVE).format(severity=message.severity)
     else:
-        sentence = (
-            f"This is the escalation worker. Escalation, severity {message.severity}, for issue "
-            f"{message.issue_key}. {message.title}. Please check Jira now."
+        sentence = texts.gettext(SPOKEN).format(
+            severity=message.severity, key=message.issue_key, title=message.title
         )
     sentence = one_line(sentence)
     return sentence if len(sentence) <= _SPOKEN_LIMIT else sentence[: _SPOKEN_LIMIT - 3] + "..."
@@ -96,33 +125,40 @@ def twiml(message: Message, public_url: str | None = None) -> str:
     With the web process reachable (``public_url``), the sentence is followed by "press 1 to
     acknowledge" inside a ``<Gather>`` whose answer goes to the web process; otherwise it is said twice.
     """
+    texts = texts_of(message)
     said = xml_text(spoken_text(message))
+    say = f"<Say{say_attributes(texts)}>"
     if not public_url:
-        return f'<Response><Say loop="2">{said}</Say></Response>'
+        return f'<Response><Say loop="2"{say_attributes(texts)}>{said}</Say></Response>'
     action = xml_text(gather_url(public_url, message.issue_key))
     return (
         f'<Response><Gather numDigits="1" timeout="8" method="POST" action="{action}">'
-        f"<Say>{said}</Say><Say>Press 1 to acknowledge.</Say></Gather>"
-        f"<Say>No key was pressed. Please acknowledge in Jira or Slack. Goodbye.</Say></Response>"
+        f"{say}{said}</Say>{say}{xml_text(texts.gettext(PRESS_1))}</Say></Gather>"
+        f"{say}{xml_text(texts.gettext(NO_KEY))}</Say></Response>"
     )
 
 
-def reply_twiml(text: str, *, sms: bool) -> str:
-    """The answer to a keypress (spoken) or an SMS reply (a text message back)."""
+def reply_twiml(text: str, *, sms: bool, texts: Texts | None = None) -> str:
+    """The answer to a keypress (spoken, in the voice of ``texts``) or an SMS reply (a text
+    message back)."""
     tag = "Message" if sms else "Say"
-    return f"<Response><{tag}>{xml_text(text if sms else one_line(text))}</{tag}></Response>"
-
-
-SMS_ACK_HINT = " Reply ACK to acknowledge."
+    attrs = "" if sms or texts is None else say_attributes(texts)
+    return f"<Response><{tag}{attrs}>{xml_text(text if sms else one_line(text))}</{tag}></Response>"
 
 
 def sms_body(message: Message, replies: bool = False) -> str:
     """The text message; with ``replies`` (the web process receives them) it says how to acknowledge."""
+    texts = texts_of(message)
     body = one_line(
-        f"[{message.severity}] {message.issue_key}: {message.title} {message.issue_url}"
+        texts.gettext(SMS_BODY).format(
+            severity=message.severity,
+            key=message.issue_key,
+            title=message.title,
+            url=message.issue_url,
+        )
     )
     hint = (
-        SMS_ACK_HINT
+        texts.gettext(SMS_ACK_HINT)
         if replies and message.event in ("route", "escalate", "nudge", "remind")
         else ""
     )
