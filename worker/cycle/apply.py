@@ -27,9 +27,11 @@ from typing import Protocol
 import structlog
 
 from worker.config.model import Visibility
+from worker.core import sentences as S
 from worker.core.actions import Action, AddWatcher, Assign, Notify, PostComment
 from worker.core.decision import Decision
 from worker.core.delivery import OutboxEntry
+from worker.core.i18n_marks import N_
 from worker.core.record import (
     Event,
     Record,
@@ -42,6 +44,7 @@ from worker.core.record import (
     to_json,
 )
 from worker.core.snapshot import Comment
+from worker.core.texts import ENGLISH, Texts
 from worker.cycle.claims import (
     HOST,
     SLOT_SCAN,
@@ -137,7 +140,9 @@ class Applier:
         sleep: Callable[[float], None] = time.sleep,
         lease: timedelta = timedelta(minutes=2),
         max_confession_wait: float = 1.0,
+        texts: Texts = ENGLISH,
     ) -> None:
+        self.texts = texts  # the language of the timeline entries written here
         # the host's clock: SLA decisions and elapsed time, never compared with another host's
         self.now = now
         self.max_confession_wait = max_confession_wait
@@ -513,7 +518,7 @@ class Applier:
                     outbox = self._notify(key, action, outbox, claim)
                     if still_failing(outbox, action.id):
                         retry.append(action)
-                    notified.extend(notified_events(outbox, action, self.now()))
+                    notified.extend(notified_events(outbox, action, self.now(), self.texts))
                 else:
                     self._perform(fresh, action)
                 done.add(action.id)
@@ -736,7 +741,7 @@ class Applier:
                 ) from exc
 
         after = list(self.notifier.deliver(action, outbox, persist))
-        for event in abandoned_events(outbox, after, action, self.now()):
+        for event in abandoned_events(outbox, after, action, self.now(), self.texts):
             log.warning(
                 "notification_abandoned",
                 issue=key,
@@ -842,16 +847,47 @@ def refusal_hint(action: Action, status: int | None) -> str:
     return "see the error text; the action is not repeated"
 
 
-def notified_events(outbox: Sequence[OutboxEntry], action: Notify, at: datetime) -> list[Event]:
+NOTIFIED = N_("{event} via {channels}")
+CHANNEL_STATUS = N_("{channel}: {status}")
+STATUS_WORDS = {
+    "intent": N_("intent"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
+    "abandoned": N_("abandoned"),
+}
+ABANDONED = N_("{event} via {channel}: {why}; {backup}")
+UNKNOWN_OUTCOME = N_("outcome unknown after an interruption, not sent again")
+GAVE_UP = N_("gave up")
+BACKUPS = N_("backup: {channels}")
+NO_BACKUP = N_("no backup channel for this severity")
+
+
+def _word(texts: Texts, words: Mapping[str, str], key: str) -> str:
+    msgid = words.get(key)
+    return texts.gettext(msgid) if msgid else key
+
+
+def notified_events(
+    outbox: Sequence[OutboxEntry], action: Notify, at: datetime, texts: Texts = ENGLISH
+) -> list[Event]:
     """Timeline entries saying where a notification went (channel and outcome), for the written trail."""
-    parts = [f"{e.channel}: {e.status}" for e in outbox if e.message_id == action.id]
+    parts = [
+        texts.gettext(CHANNEL_STATUS).format(
+            channel=e.channel, status=_word(texts, STATUS_WORDS, e.status)
+        )
+        for e in outbox
+        if e.message_id == action.id
+    ]
     if not parts:
         return []
     return [
         Event(
             at,
             "notified",
-            f"{action.event} via " + ", ".join(parts),
+            texts.gettext(NOTIFIED).format(
+                event=_word(texts, S.EVENT_WORDS, action.event), channels=", ".join(parts)
+            ),
             action.recipients[0] if action.recipients else None,
         )
     ]
@@ -889,6 +925,7 @@ def abandoned_events(
     after: Sequence[OutboxEntry],
     action: Notify,
     at: datetime,
+    texts: Texts = ENGLISH,
 ) -> list[Event]:
     """One timeline event per channel of ``action`` that became ``abandoned`` during this delivery,
     naming the backup that went to the people it may not have reached (or saying there was none)."""
@@ -899,20 +936,29 @@ def abandoned_events(
         channel = e.channel
         if e.status != "abandoned" or was.get(channel) == "abandoned":
             continue
-        backups = [f"{b.channel} {b.status}" for b in mine if b.backup_for == channel]
+        backups = [
+            f"{b.channel} {_word(texts, STATUS_WORDS, b.status)}"
+            for b in mine
+            if b.backup_for == channel
+        ]
         why = (
-            "outcome unknown after an interruption, not sent again"
+            texts.gettext(UNKNOWN_OUTCOME)
             if was.get(channel) == "intent"
-            else (e.detail or "gave up")
+            else (e.detail or texts.gettext(GAVE_UP))
         )
         backup = (
-            "backup: " + ", ".join(backups) if backups else "no backup channel for this severity"
+            texts.gettext(BACKUPS).format(channels=", ".join(backups))
+            if backups
+            else texts.gettext(NO_BACKUP)
+        )
+        detail = texts.gettext(ABANDONED).format(
+            event=_word(texts, S.EVENT_WORDS, action.event), channel=channel, why=why, backup=backup
         )
         events.append(
             Event(
                 at,
                 "abandoned",
-                f"{action.event} via {channel}: {why}; {backup}"[:300],
+                detail[:300],
                 action.recipients[0] if action.recipients else None,
             )
         )

@@ -871,6 +871,7 @@ class Cycle:
             claim=self.claim_token,
             now=self.now,
             sleep=self.settle_sleep,
+            texts=self.texts,
         )
 
     def _guard(self, item: Loaded, report: CycleReport, step: Callable[[], Any]) -> Any:
