@@ -220,6 +220,11 @@ def build_parser() -> Parser:
     sp.add_argument(
         "--config", help="a config.yaml to play the day with (default config.example.yaml)"
     )
+    sp.add_argument(
+        "--language",
+        default=None,
+        help="the language the worker writes in during the day, e.g. fr (default: the config's)",
+    )
     return p
 
 
@@ -726,10 +731,18 @@ def cmd_demo(args: argparse.Namespace, env: Mapping[str, str]) -> int:
             f"--speed {args.speed:g}: out of range",
             "give more than 0 and at most 120 simulated minutes per cycle",
         )
+    from worker.i18n import available_languages
+
+    if args.language is not None and args.language not in available_languages():
+        raise UsageProblem(
+            f"--language {args.language}: no texts for this language",
+            f"give one of {', '.join(available_languages())}",
+        )
     return run_demo(
         Path(args.output),
         speed_minutes=args.speed,
         config_path=Path(args.config) if args.config else None,
+        language=args.language,
     )
 
 

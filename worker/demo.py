@@ -29,7 +29,7 @@ import sys
 import time as walltime
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -574,11 +574,14 @@ def run_demo(
     *,
     stream: TextIO | None = None,
     config_path: Path | None = None,
+    language: str | None = None,
 ) -> int:
     """Run the demo day and write its files to ``output``; returns the process exit code (0 = fine).
 
     ``speed_minutes`` is how many simulated minutes each worker cycle moves the clock (default
     :data:`DEFAULT_SPEED_MINUTES`); a larger value finishes sooner with the same story.
+    ``language`` (e.g. ``"fr"``) replaces the config's: the worker's comments, notifications,
+    calls, pages, poster and review are written in it (the people's own texts stay as written).
     """
     out = stream or sys.stdout
     speed = DEFAULT_SPEED_MINUTES if speed_minutes is None else speed_minutes
@@ -588,7 +591,7 @@ def run_demo(
         )
         return 2
     with _quiet_logs():
-        result = _run(Path(output), speed, out, config_path)
+        result = _run(Path(output), speed, out, config_path, language)
     out.write(
         f"\nDone in {result.wall_seconds:.1f} s: {result.cycles} worker cycles, {result.requests} HTTP requests "
         f"to the sandbox, matrix page {result.page_action}.\n"
@@ -602,7 +605,9 @@ def run_demo(
     return 0
 
 
-def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> DemoResult:
+def _run(
+    output: Path, speed: float, out: TextIO, config_path: Path | None, language: str | None = None
+) -> DemoResult:
     from worker.app import build_cycle, connection, preflight
     from worker.confluence.service import client_from_env, publish_matrix
     from worker.cycle.cycle import Memory
@@ -617,6 +622,8 @@ def _run(output: Path, speed: float, out: TextIO, config_path: Path | None) -> D
 
     t0 = walltime.perf_counter()
     config = demo_config(config_path)
+    if language is not None:
+        config = replace(config, language=language)
     tz = ZoneInfo(config.calendar.timezone)
     space = config.confluence.space or "PROD"
     clock = SandboxClock(_local(tz, DAY_START))
@@ -777,6 +784,8 @@ def _write_day(
     sent: Sequence[Sent],
 ) -> list[Path]:
     """Final state of every issue, the timeline and the notifications, as files."""
+    from worker.notify.twilio import sms_body, spoken_text
+
     notifications = [
         {
             "at": s.at.isoformat(),
@@ -786,6 +795,9 @@ def _write_day(
             "to": [r.name for r in s.message.recipients],
             "title": s.message.title,
             "text": s.message.text,
+            # what the call would say and the text message would read
+            **({"said": spoken_text(s.message)} if s.channel == "phone" else {}),
+            **({"sms": sms_body(s.message)} if s.channel == "sms" else {}),
         }
         for s in sent
     ]

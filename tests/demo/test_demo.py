@@ -189,3 +189,34 @@ def test_one_acknowledgement_from_a_slack_button_and_one_from_the_phone(demo: De
     issue = next(i for s, i in demo.issues.items() if s.startswith("Payouts blocked"))
     assert any(c["by_worker"] and "acknowledged from Slack" in c["text"] for c in issue["comments"])
     assert "presses Acknowledge under the Slack message" in demo.printed
+
+
+def test_the_demo_day_in_french(tmp_path: Path) -> None:
+    """``demo --language fr``: what the worker writes during the day is French (the people's own
+    texts, and the rules' names, stay as written)."""
+    buf = io.StringIO()
+    code = run_demo(tmp_path, speed_minutes=30, stream=buf, language="fr")
+    assert code == 0, buf.getvalue()
+    issues = json.loads((tmp_path / "issues.json").read_text(encoding="utf-8"))
+    by_worker = [c["text"] for i in issues for c in i["comments"] if c["by_worker"]]
+    assert by_worker and all("Acknowledge by" not in t for t in by_worker)
+    assert any("Prise en charge avant le" in t for t in by_worker)
+    assert any("a pris en charge via un appel téléphonique le" in t for t in by_worker)
+    sent = json.loads((tmp_path / "notifications.json").read_text(encoding="utf-8"))
+    assert any(
+        n["text"].startswith("SHOP-") and "Une escalade vous est confiée" in n["text"] for n in sent
+    )
+    (call, *_) = [n for n in sent if n["channel"] == "phone"]
+    assert call["said"].startswith("Ici le robot d’escalade.")
+
+
+def test_the_cli_refuses_a_language_without_catalogs(tmp_path: Path) -> None:
+    res = subprocess.run(
+        [sys.executable, "-m", "worker", "demo", "--language", "de", "--output", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "--language de: no texts for this language" in res.stdout + res.stderr
+    assert "Traceback" not in res.stderr

@@ -45,6 +45,7 @@ from worker.notify.pagerduty import PagerDutySettings, event_body
 from worker.notify.registry import build_channels
 from worker.notify.slack import ack_blocks
 from worker.notify.twilio import sms_body, twiml
+from worker.web.local import LocalWeb
 
 CALLS = "https://api.twilio.com/2010-04-01/Accounts/AC123/Calls.json"
 MESSAGES = "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json"
@@ -131,7 +132,7 @@ def slack_texts(fake: FakeSlack) -> Iterator[str]:
             for v in node:
                 yield from walk(v)
 
-    for call in fake.calls_to("chat.postMessage"):
+    for call in [*fake.calls_to("chat.postMessage"), *fake.calls_to("chat.update")]:
         yield str(call.params.get("text", ""))
         blocks = call.params.get("blocks")
         if isinstance(blocks, str):
@@ -188,7 +189,18 @@ def _day(world: World, slack: FakeSlack) -> dict[str, list[str]]:
     for _ in range(24):  # six hours without an answer on the incident: up the ladder, reminders
         world.clock.advance(timedelta(minutes=15))
         world.tick(notifier=n)
-    world.site.add_comment(stakeholder, world.record(stakeholder)["owner"], "On it.")
+    # the incident's owner presses 1 during the call; the stakeholder issue's owner clicks in Slack
+    web = LocalWeb(world.config, {**world.env(), **env}, world.clock.now)
+    try:
+        caller = world.config.directory.by_account(world.record(incident)["owner"])
+        clicker = world.config.directory.by_account(world.record(stakeholder)["owner"])
+        assert caller is not None and caller.phone and clicker is not None and clicker.slack_id
+        spoken = said(web.keypress(caller.phone, incident))
+        web.slack_click(clicker.slack_id, stakeholder)
+    finally:
+        web.close()
+    world.clock.advance(timedelta(minutes=5))
+    world.tick(notifier=n)
     world.site.add_comment(incident, world.record(incident)["owner"], "Looking.")
     world.clock.advance(timedelta(minutes=5))
     world.tick(notifier=n)
@@ -203,7 +215,7 @@ def _day(world: World, slack: FakeSlack) -> dict[str, list[str]]:
             e["detail"] for k in keys if world.record(k) for e in world.record(k)["timeline"]
         ],
         "kinds": [e["kind"] for k in keys if world.record(k) for e in world.record(k)["timeline"]],
-        "calls and texts": list(twilio_texts()),
+        "calls and texts": [*twilio_texts(), *spoken],
         "slack": list(slack_texts(slack)),
         "summaries": [world.site.issue(k).summary for k in keys],
         "keys": list(keys),

@@ -19,17 +19,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from worker.core.messages import Doc, Mention, para
+from worker.core import sentences as S
+from worker.core.messages import Doc, Mention
 from worker.core.record import Record
+from worker.core.texts import ENGLISH, Texts
+from worker.core.wording import fill
 
 PROPERTY_KIND = "channel-ack"
 
 #: channel id -> the words used in the comment and in the timeline ("acknowledged from Slack")
-CHANNELS: Mapping[str, str] = {
-    "slack": "Slack",
-    "phone": "a phone call",
-    "sms": "an SMS reply",
-}
+CHANNELS: Mapping[str, str] = S.ACK_CHANNELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,22 +134,28 @@ def from_property(value: Any) -> ChannelAck | None:
 
 
 def comment_doc(
-    ack: ChannelAck, person_name: str, at_text: str, delegate_name: str | None = None
+    ack: ChannelAck,
+    person_name: str,
+    at_text: str,
+    delegate_name: str | None = None,
+    texts: Texts = ENGLISH,
 ) -> Doc:
     """The Jira comment: who acknowledged, when, from which channel (and to whom it was handed)."""
-    words = CHANNELS.get(ack.channel, ack.channel)
-    lead = para(Mention(ack.person, person_name), f" acknowledged from {words} at {at_text}.")
+    msgid = CHANNELS.get(ack.channel)
+    words = texts.gettext(msgid) if msgid else ack.channel
+    lead = fill(
+        texts.gettext(S.CHANNEL_ACKED),
+        person=Mention(ack.person, person_name),
+        channel=words,
+        at=at_text,
+    )
     if ack.delegate and delegate_name:
-        return Doc(
-            (
-                lead,
-                para(
-                    f"{person_name} handed the escalation over to ",
-                    Mention(ack.delegate, delegate_name),
-                    ", who owns it from now on.",
-                ),
-            )
+        handed = fill(
+            texts.gettext(S.CHANNEL_HANDED_OVER),
+            person_name=person_name,
+            delegate=Mention(ack.delegate, delegate_name),
         )
+        return Doc((lead, handed))
     return Doc((lead,))
 
 

@@ -131,6 +131,10 @@ ACK_CHANNEL = N_("{person} acknowledged from {channel}")
 ACK_CHANNEL_HANDOVER = N_("{person} handed it over from {channel}")
 ACK_CHANNELS = {"slack": N_("Slack"), "phone": N_("a phone call"), "sms": N_("an SMS reply")}
 ACK_LATE = N_("{acknowledgement} (after the deadline)")
+CHANNEL_ACKED = N_("{person} acknowledged from {channel} at {at}.")
+CHANNEL_HANDED_OVER = N_(
+    "{person_name} handed the escalation over to {delegate}, who owns it from now on."
+)
 DELEGATED = N_("now owned by {person}")
 HANDED_OVER = N_("{person} handed it over to {delegate}")
 WAITING_ACKNOWLEDGED = N_("acknowledged by {person} at {acked_at}; resolve by {resolve_due}")

@@ -67,8 +67,7 @@ class AckRecorder:
             return self._locks.setdefault(key, threading.Lock())
 
     def at_text(self, at: datetime) -> str:
-        t = at.astimezone(self.cycle.clocks.business.tz)
-        return t.strftime("%a %d %b %Y %H:%M") + f" ({t.tzinfo})"
+        return self.cycle.texts.format_datetime(at, self.cycle.clocks.business.tz)
 
     def record(self, req: AckRequest) -> AckResult:
         with self._lock(req.issue_key):
@@ -115,7 +114,11 @@ class AckRecorder:
                 self.waker.wake([key])
                 return AckResult(Outcome.ALREADY, None, at_text)
         doc = channel_ack.comment_doc(
-            ack, req.person.name, at_text, req.delegate.name if req.delegate else None
+            ack,
+            req.person.name,
+            at_text,
+            req.delegate.name if req.delegate else None,
+            self.cycle.texts,
         )
         visibility = None
         itype = self.cycle.config.rules.types.get(record.type or "")

@@ -106,13 +106,14 @@ def attach(
     api = SlackApi(slack_settings) if slack_settings.token else None
     services.projects = tuple(config.jira.projects)
     services.now = now
-    services.slack = SlackClicks(recorder, config.directory, api, now)
+    services.slack = SlackClicks(recorder, config.directory, api, now, texts=cycle.texts)
     labels = [sev.label for sev in config.rules.severities.values()]
     services.twilio = TwilioHooks(
         recorder,
         config.directory,
         lambda: open_escalations_jql(config.jira.projects, labels),
         now,
+        texts=cycle.texts,
     )
     services.waker = waker  # last: from here on the endpoints act
     return recorder

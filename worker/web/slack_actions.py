@@ -18,6 +18,8 @@ from urllib.parse import parse_qs
 import structlog
 
 from worker.core.directory import Directory
+from worker.core.i18n_marks import N_
+from worker.core.texts import ENGLISH, Texts
 from worker.notify.slack import (
     ACK_ACTION,
     ACK_BLOCK_PREFIX,
@@ -34,15 +36,25 @@ log = structlog.get_logger("worker.web.slack")
 
 #: what a refused person reads; it names no issue state and no other person
 EXPLANATIONS = {
-    "unknown": "Your Slack account is not linked to anyone in the escalation directory, so this "
-    "click was not recorded. Ask the escalation admin to add your Slack id to config.yaml.",
-    "refused": "This click was not recorded: it only counts for a person the escalation is "
-    "currently waiting for. Open the issue in Jira to see where it stands.",
-    "handover": "This hand-over was not recorded: it can only go to someone in the escalation "
-    "directory other than yourself.",
-    "unavailable": "Jira could not be reached, so nothing was recorded. Please try again in a "
-    "minute, or acknowledge in Jira.",
+    "unknown": N_(
+        "Your Slack account is not linked to anyone in the escalation directory, so this "
+        "click was not recorded. Ask the escalation admin to add your Slack id to config.yaml."
+    ),
+    "refused": N_(
+        "This click was not recorded: it only counts for a person the escalation is "
+        "currently waiting for. Open the issue in Jira to see where it stands."
+    ),
+    "handover": N_(
+        "This hand-over was not recorded: it can only go to someone in the escalation "
+        "directory other than yourself."
+    ),
+    "unavailable": N_(
+        "Jira could not be reached, so nothing was recorded. Please try again in a "
+        "minute, or acknowledge in Jira."
+    ),
 }
+ACKNOWLEDGED_NOTE = N_("Acknowledged by {person} from Slack at {at}.")
+HANDED_OVER_NOTE = N_(" Handed over to {person}.")
 
 
 class BadInteraction(ValueError):
@@ -114,7 +126,9 @@ class SlackClicks:
         api: SlackApi | None,
         now: Callable[[], datetime],
         workers: int = 4,
+        texts: Texts = ENGLISH,
     ) -> None:
+        self.texts = texts  # the organisation's language: the answers a person reads
         self.recorder = recorder
         self.directory = directory
         self.api = api
@@ -178,12 +192,13 @@ class SlackClicks:
         if result.outcome is Outcome.REFUSED:
             self._ephemeral(click, EXPLANATIONS["refused"])
             return
-        note = f"Acknowledged by {person.name} from Slack at {result.at_text}."
+        note = self.texts.gettext(ACKNOWLEDGED_NOTE).format(person=person.name, at=result.at_text)
         if delegate is not None:
-            note += f" Handed over to {delegate.name}."
+            note += self.texts.gettext(HANDED_OVER_NOTE).format(person=delegate.name)
         self._update(click, note)
 
     def _ephemeral(self, click: Click, text: str) -> None:
+        text = self.texts.gettext(text)
         if self.api is None or not click.channel:
             return
         try:
