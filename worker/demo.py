@@ -623,7 +623,9 @@ def _run(
     t0 = walltime.perf_counter()
     config = demo_config(config_path)
     if language is not None:
-        config = replace(config, language=language)
+        from worker.i18n.rules_text import rules_in
+
+        config = replace(config, language=language, rules=rules_in(config.rules, language))
     tz = ZoneInfo(config.calendar.timezone)
     space = config.confluence.space or "PROD"
     clock = SandboxClock(_local(tz, DAY_START))

@@ -1,8 +1,7 @@
 """A few French renderings pinned whole: a routing comment, an S1 text message, the call's TwiML.
 
-The words in them that stay English (role names, kind and severity names, the cell's note) come
-from rules/, which carries its own per-language prose; everything the worker writes around them
-is French, with French spacing: a no-break space (U+00A0) before ':', a narrow one (U+202F)
+The kind and severity names and the cell's note come from rules/, read in French (its own
+per-language prose); everything the worker writes around them is French, with French spacing: a no-break space (U+00A0) before ':', a narrow one (U+202F)
 before ';' '?' '!', 24-hour times and French dates.
 """
 
@@ -17,6 +16,7 @@ from tests.support import CPO, CTO, make_snapshot, paris
 from worker.core.actions import Notify, PostComment
 from worker.core.decide import Context, decide
 from worker.i18n import texts_for
+from worker.i18n.rules_text import rules_in
 from worker.notify.message import Message, Recipient
 from worker.notify.twilio import sms_body, spoken_text, twiml
 
@@ -26,7 +26,7 @@ NN = "\u202f"  # before ; ? !
 
 @pytest.fixture(scope="module")
 def fr(ctx: Context) -> Context:
-    return replace(ctx, texts=texts_for("fr"))
+    return replace(ctx, texts=texts_for("fr"), rules=rules_in(ctx.rules, "fr"))
 
 
 def _s1(fr: Context) -> tuple[PostComment, Notify]:
@@ -56,12 +56,12 @@ def test_an_s1_routing_comment_in_french(fr: Context) -> None:
     comment, _ = _s1(fr)
     assert comment.body.mentions() == (CPO, CTO)
     assert comment.body.plain() == (
-        f"Escalade S1 (critical), production incident{NB}: la matrice désigne CPO + CTO. "
+        f"Escalade S1 (critique), incident de production{NB}: la matrice désigne CPO + CTO. "
         f"Traitée par @Camille Durand, @Théo Martin{NN}; Camille Durand en est responsable.\n"
         f"Prise en charge avant le lun. 2 mars 2026 à 10:15 (Europe/Paris){NN}; résolution "
         "avant le lun. 2 mars 2026 à 14:00 (Europe/Paris). Prendre en charge, c’est commenter "
         "le ticket, changer son statut ou le confier nommément à quelqu’un.\n"
-        "Open the incident in the Slack #incidents channel."  # the cell's note, from rules/
+        "Ouvrir l’incident dans le canal Slack #incidents."  # the cell's note, from rules/
     )
 
 

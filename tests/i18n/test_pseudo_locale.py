@@ -39,6 +39,7 @@ from worker.core.wording import Voice
 from worker.cycle.notifications import notifier_from_channels
 from worker.i18n import texts_for
 from worker.i18n.catalogs import template_ids
+from worker.i18n.rules_text import rules_in
 from worker.notify.email import build_email
 from worker.notify.message import Message, Recipient
 from worker.notify.pagerduty import PagerDutySettings, event_body
@@ -154,7 +155,8 @@ def twilio_texts() -> Iterator[str]:
 
 @pytest.fixture
 def world(example_config: Config) -> Iterator[World]:
-    yield from start_world(replace(example_config, language="qps"), paris(2026, 3, 2, 9, 0))
+    config = replace(example_config, language="qps", rules=rules_in(example_config.rules, "qps"))
+    yield from start_world(config, paris(2026, 3, 2, 9, 0))
 
 
 @pytest.fixture
@@ -299,7 +301,7 @@ def _core_day(ctx: Context) -> tuple[list[str], list[Notify]]:
 def test_notification_renderers_under_the_pseudo_locale(
     ctx: Context, example_config: Config
 ) -> None:
-    qps = replace(ctx, texts=texts_for("qps"))
+    qps = replace(ctx, texts=texts_for("qps"), rules=rules_in(ctx.rules, "qps"))
     texts, notes = _core_day(qps)
     written = texts + [t for n in notes for t in (n.title, n.text, n.reason)]
     written += [t for n in notes for t in _renderings(_message(n, "qps"))]

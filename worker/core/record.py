@@ -527,7 +527,9 @@ class Fitted:
 
 
 def _size(record: Record) -> int:
-    return len(dumps(record).encode())
+    # measured as the HTTP body carries it: requests' ``json=`` writes ", " and ": " separators
+    # and \uXXXX escapes, so a compact count would let a record near the limit be refused (400)
+    return len(json.dumps(to_json(record)).encode())
 
 
 def fit(record: Record) -> Fitted:
