@@ -705,11 +705,16 @@ def cmd_publish(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def cmd_who(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     from worker.app import wall_clock
+    from worker.core.texts import ENGLISH
+    from worker.i18n import texts_for
     from worker.onboarding.who import answers, render_json, render_text
 
     now = args.at or wall_clock(env)()
-    found = answers(_config(args, env), args.type, args.severity, args.team, now)
-    print(render_json(found) if args.json else render_text(found))
+    config = _config(args, env)
+    # the words follow `language:`; the JSON answer is data and stays in English
+    texts = ENGLISH if args.json else texts_for(config.language)
+    found = answers(config, args.type, args.severity, args.team, now, texts)
+    print(render_json(found) if args.json else render_text(found, texts))
     return EXIT_OK
 
 

@@ -186,3 +186,41 @@ def test_as_a_process_an_unknown_severity_is_exit_2_without_traceback(tmp_path: 
     )
     assert res.returncode == 2 and "Traceback" not in res.stdout + res.stderr
     assert res.stderr.strip() == "error: unknown severity 'P1' ==> use one of: S1, S2, S3, S4"
+
+
+def test_under_language_fr_the_answer_is_french_and_json_stays_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    away = "  - {person: camille, from: 2026-03-02, to: 2026-03-06, deputy: ines}\n"
+    path = _config(tmp_path, absences=away, ny_payments=True)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: fr\n"),
+        encoding="utf-8",
+    )
+    code, out, err = _who(capsys, path, "--type", "incident", "--severity", "S1")
+    assert code == 0 and err == ""
+    assert out.splitlines() == [
+        "S1 Critique · Incident de production",
+        "  Responsable\u00a0:     Inès Bernard (CPO)",
+        "  Avec\u00a0:            Théo Martin",
+        "  Absent\u00a0:          Camille Durand jusqu’au sam. 07 mars\u202f; Inès Bernard le remplace",
+        "  Canaux\u00a0:          Appel téléphonique + Canal Slack dédié / secours\u00a0: SMS",
+        "  Prise en charge\u00a0: 15 min, 24 h/24\u202f; étiqueté maintenant\u00a0: avant le mar. 03 mars "
+        "10:15 CET",
+        "  Résolution\u00a0:      4 h, 24 h/24\u202f; étiqueté maintenant\u00a0: avant le mar. 03 mars "
+        "14:00 CET",
+        "  Remarque\u00a0:        Ouvrir l’incident dans le canal Slack #incidents.",
+    ]
+    code, out, _ = _who(
+        capsys, path, "--type", "dependency", "--severity", "S2", "--team", "payments"
+    )
+    assert "· équipe Payments" in out and "canal de l’équipe #team-payments" in out
+    assert (
+        "1 h, en heures ouvrées (America/New_York)\u202f; étiqueté maintenant\u00a0: avant le "
+        "mar. 03 mars 10:00 EST" in out
+    )
+    assert "Sans prise en charge à temps\u00a0: CPO" in out
+    # the JSON answer is data: its words stay English whatever the language
+    code, out, _ = _who(capsys, path, "--type", "incident", "--severity", "S1", "--json")
+    (answer,) = json.loads(out)
+    assert answer["acknowledge"]["clocks"] == "around the clock"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdf
@@ -22,9 +23,12 @@ from worker.confluence.render import (
     render_matrix_page,
     render_preview_html,
 )
+from worker.confluence.service import extra_sections, render_matrix
 from worker.core.matrix_view import matrix_view
 from worker.i18n import texts_for
+from worker.i18n.pseudo import pseudo
 from worker.i18n.rules_text import rules_in
+from worker.onboarding.who import answers, render_text
 from worker.poster.render import render_poster
 
 
@@ -211,3 +215,85 @@ def test_the_whole_published_page_under_qps_and_in_french(config: Config) -> Non
     assert "<h2>Nouveau ici\u202f? Qui appeler</h2>" in french
     assert "<h2>Calendriers</h2>" in french
     assert "lun.–jeu. 09:00–12:30, 13:30–18:00\u202f; ven. 09:00–12:30" in french
+
+
+# --- the sections after the people table: who to call, calendars, adopted escalations ----------
+
+NOW = datetime(2026, 3, 3, 9, tzinfo=UTC)
+CAMILLE = "5b10a2844c20165700ede21a"
+ADOPTED = {CAMILLE: [("PAY-12", "S1"), ("OPS-3", "S2")]}
+
+
+def _newcomer_config(folder: Path, language: str) -> Config:
+    """The example with every optional section: a team's own calendar, an absence (a stand-in is
+    called first) and the adopted escalations shown."""
+    text = (ROOT / "config.example.yaml").read_text(encoding="utf-8")
+    text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}", 1)
+    text = text.replace("\nlanguage: en\n", f"\nlanguage: {language}\n")
+    anchor = "    projects: [PAY, PEOPLE]"
+    own = "\n    calendar:\n      timezone: America/New_York\n      holidays: {country: US}"
+    text = text.replace(anchor, anchor + own, 1)
+    text = text.replace(
+        "  restrict_editing: false", "  restrict_editing: false\n  show_adopted: true"
+    )
+    text += "\nabsences:\n  - {person: camille, from: 2026-03-02, to: 2026-03-06, deputy: ines}\n"
+    path = folder / f"config.{language}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def _with_sections(config: Config, language: str) -> str:
+    """The page as publish renders it, in ``language`` (``qps`` included)."""
+    rules = rules_in(config.rules, language)
+    return render_matrix(replace(config, language=language, rules=rules), NOW, ADOPTED)
+
+
+def _newcomer_data(config: Config) -> list[str]:
+    own = [c.timezone for c in config.team_calendars.values()]
+    return data_of(config) + own
+
+
+def test_the_newcomer_sections_under_qps_have_no_english_left(tmp_path: Path) -> None:
+    config = _newcomer_config(tmp_path, "en")
+    storage = _with_sections(config, "qps")
+    for heading in ("New here? Who to call", "Calendars", "Adopted escalations"):
+        assert f"<h2>{pseudo(heading)}</h2>" in storage
+    assert english_left(storage_words(storage), _newcomer_data(config)) == []
+    # the same check finds the English of these sections on the English page
+    left = english_left(storage_words(_with_sections(config, "en")), _newcomer_data(config))
+    assert {"standing", "Organisation", "Holidays", "Adopted", "Mon", "public"} <= set(left)
+
+
+def test_who_under_qps_has_no_english_left(tmp_path: Path) -> None:
+    config = _newcomer_config(tmp_path, "en")
+    qps = replace(config, rules=rules_in(config.rules, "qps"))
+    texts = texts_for("qps")
+    found = answers(qps, "incident", "S1", None, NOW, texts)
+    found += answers(qps, "dependency", "S2", "payments", NOW, texts)
+    text = render_text(found, texts)
+    channels = [t.slack_channel or "" for t in config.directory.teams.values()]
+    assert english_left(text, [*_newcomer_data(config), *channels, "CET", "EST"]) == []
+
+
+def test_the_french_who_to_call_section(tmp_path: Path) -> None:
+    config = _newcomer_config(tmp_path, "fr")
+    storage = render_matrix(config, NOW, ADOPTED)
+    new_here = extra_sections(config, NOW, ADOPTED)[0]
+    assert new_here in storage
+    assert new_here.startswith(
+        "<h2>Nouveau ici\u202f? Qui appeler</h2><p>Posez l’étiquette de sévérité et une étiquette "
+        "de type sur le ticket Jira\u00a0: l’outil appelle le responsable pour vous"
+    )
+    assert (
+        "<tr><td><strong>S1</strong> Critique</td><td>prise en charge 15 min, résolution 4 h</td>"
+        "<td>Inès Bernard, CPO (remplace Camille Durand)\u00a0: Incident de production, "
+    ) in new_here
+    # a role filled per team is named as the team's role (the people table has the names)
+    assert "<td>le rôle Directeur produit de l’équipe\u00a0: Incident de production, " in new_here
+    assert "/ secours\u00a0: SMS</td>" in new_here
+    assert "dans son fuseau horaire\u00a0: <code>escalation-worker who" in new_here
+    text = storage_words(storage)
+    assert "<h2>Calendriers</h2>" in storage and "<h2>Escalades reprises</h2>" in storage
+    assert "lun.–jeu. 09:00–12:30, 13:30–18:00\u202f; ven. 09:00–12:30, 13:30–17:00" in text
+    assert "FR (légaux) + jeu. 24 déc. 2026" in text
+    assert " :" not in text and " ;" not in text and " ?" not in text

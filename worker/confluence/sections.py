@@ -23,6 +23,18 @@ from worker.core.who import WhoToCall, who_to_call
 
 _DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
+#: the categories of the ``holidays`` library a calendar may name (others are shown as written)
+HOLIDAY_CATEGORIES = {
+    "public": N_("public"),
+    "bank": N_("bank"),
+    "government": N_("government"),
+    "optional": N_("optional"),
+    "school": N_("school"),
+    "half_day": N_("half day"),
+    "workday": N_("workday"),
+    "armed_forces": N_("armed forces"),
+}
+
 
 def _called(a: WhoToCall, texts: Texts) -> str:
     _ = texts.gettext
@@ -111,7 +123,11 @@ def _holidays(settings: CalendarSettings, texts: Texts) -> str:
         where = settings.holiday_country
         if settings.holiday_subdivision:
             where += f"-{settings.holiday_subdivision}"
-        parts.append(f"{where} ({', '.join(settings.holiday_categories)})")
+        kinds = ", ".join(
+            texts.gettext(HOLIDAY_CATEGORIES[c]) if c in HOLIDAY_CATEGORIES else c
+            for c in settings.holiday_categories
+        )
+        parts.append(f"{where} ({kinds})")
     if settings.extra_holidays:
         if texts.language == "en":  # the form the page has always shown: 25 Dec 2026
             parts.append(", ".join(f"{d:%d %b %Y}" for d in settings.extra_holidays))

@@ -14,9 +14,10 @@ from datetime import datetime
 
 from worker.core.clocks import Clocks
 from worker.core.directory import Directory, Person, Team
-from worker.core.matrix_view import channels_text
+from worker.core.matrix_view import CALENDAR_TEXT, channels_text, sla_words
 from worker.core.rules import IssueType, Rules, Severity, Sla, SlaKind
 from worker.core.staffing import Away, Staff, Staffing
+from worker.core.texts import ENGLISH, Texts
 
 
 class UnknownChoice(ValueError):
@@ -31,10 +32,11 @@ class UnknownChoice(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    sla: str  # as the rules write it ("15 min", "1 business day")
-    clocks: str  # "around the clock" | "business hours"
+    sla: str  # as the rules write it ("15 min", "1 business day"); in words of another language
+    clocks: str  # "around the clock" | "business hours", in the language of the texts
     zone: str  # the calendar's time zone
     due: datetime | None  # for an issue labelled at ``now`` (None: the sprint's end, or no clocks)
+    around_the_clock: bool = False  # the clocks never stop (no working hours, no time zone to name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +96,22 @@ def find_team(directory: Directory, given: str) -> Team:
     raise UnknownChoice("team", given, list(directory.teams))
 
 
-def _deadline(clocks: Clocks | None, sla: Sla, severity: Severity, now: datetime) -> Deadline:
+def _deadline(
+    clocks: Clocks | None, sla: Sla, severity: Severity, now: datetime, texts: Texts
+) -> Deadline:
+    # English keeps the SLA as the rules write it; another language says it in its own words
+    said = sla.text if texts.language == ENGLISH.language else sla_words(sla, texts)
     if clocks is None:  # the SLA only (the page: no deadlines, no calendar needed)
-        text = "around the clock" if severity.calendar == "always" else "business hours"
-        return Deadline(sla.text, text, "", None)
+        always = severity.calendar == "always"
+        return Deadline(said, _clocks_text(always, texts), "", None, always)
     cal = clocks.calendar_for(severity)
     due = None if sla.kind is SlaKind.SPRINT else clocks.due(sla, now, severity)
-    text = "around the clock" if cal.name == "always" else "business hours"
-    return Deadline(sla.text, text, cal.tz.key, due)
+    always = cal.name == "always"
+    return Deadline(said, _clocks_text(always, texts), cal.tz.key, due, always)
+
+
+def _clocks_text(always: bool, texts: Texts) -> str:
+    return texts.gettext(CALENDAR_TEXT["always" if always else "business"])
 
 
 def team_roles_in(rules: Rules, kind: IssueType, severity: Severity) -> bool:
@@ -122,10 +132,12 @@ def who_to_call(
     now: datetime,
     *,
     team_clocks: Mapping[str, Clocks] | None = None,
+    texts: Texts = ENGLISH,
 ) -> WhoToCall | None:
     """The answer for one cell and team at ``now``; None when the matrix has no such cell.
 
-    Without ``clocks`` the deadlines carry the SLAs only (no due instant, no time zone).
+    Without ``clocks`` the deadlines carry the SLAs only (no due instant, no time zone). The
+    words (channels, when the clocks run) are in the language of ``texts``.
     """
     cell = rules.matrix.get((kind.id, severity.id))
     if cell is None:
@@ -148,10 +160,10 @@ def who_to_call(
         owner=staff.owner,
         handlers=staff.handlers,
         away=tuple(n for n in staff.notes if isinstance(n, Away)),
-        channels=channels_text(rules, severity.id),
+        channels=channels_text(rules, severity.id, texts),
         team_channel=team.slack_channel if team is not None else None,
-        acknowledge=_deadline(clocks, severity.acknowledge, severity, now),
-        resolve=_deadline(clocks, severity.resolve, severity, now),
+        acknowledge=_deadline(clocks, severity.acknowledge, severity, now, texts),
+        resolve=_deadline(clocks, severity.resolve, severity, now, texts),
         next_up=tuple(
             rules.roles[r].name if r in rules.roles else r for r in rules.chain(staff.role)[1:]
         ),

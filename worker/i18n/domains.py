@@ -23,9 +23,11 @@ ROOT = PACKAGE.parent
 PAGES: tuple[str, ...] = (
     "worker/confluence",
     "worker/core/matrix_view.py",
+    "worker/core/day_words.py",
     "worker/poster",
     "worker/review",
     "worker/notify/digest.py",
+    "worker/onboarding/who.py",
 )
 
 DOMAINS: tuple[str, ...] = ("core", "pages")

@@ -2,7 +2,8 @@
 
 The answers come from :func:`worker.core.who.who_to_call`, the same function the Confluence page's
 "New here? Who to call" section uses. A kind, severity or team the configuration does not have is
-a user mistake: one line naming the valid choices, exit 2.
+a user mistake: one line naming the valid choices, exit 2. The text answer is in the language of
+the :class:`~worker.core.texts.Texts` given (``pages`` catalog); the JSON answer is data, in English.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from zoneinfo import ZoneInfo
 
 from worker.config.clocks import build_clocks, build_team_clocks
 from worker.config.model import Config
+from worker.core.day_words import day_month
 from worker.core.directory import Person
+from worker.core.i18n_marks import N_
+from worker.core.texts import ENGLISH, Texts
 from worker.core.who import (
     Deadline,
     UnknownChoice,
@@ -30,9 +34,15 @@ __all__ = ["answers", "render_json", "render_text"]
 
 
 def answers(
-    config: Config, kind: str, severity: str, team: str | None, now: datetime
+    config: Config,
+    kind: str,
+    severity: str,
+    team: str | None,
+    now: datetime,
+    texts: Texts = ENGLISH,
 ) -> list[WhoToCall]:
-    """One answer, or one per team when no team is named and the cell's roles are per team."""
+    """One answer, or one per team when no team is named and the cell's roles are per team
+    (its words in the language of ``texts``)."""
     rules, directory = config.rules, config.directory
     try:
         k = find_kind(rules, kind)
@@ -48,7 +58,8 @@ def answers(
         teams = list(directory.teams.values())
     clocks, team_clocks = build_clocks(config), build_team_clocks(config)
     found = [
-        who_to_call(rules, directory, clocks, k, s, x, now, team_clocks=team_clocks) for x in teams
+        who_to_call(rules, directory, clocks, k, s, x, now, team_clocks=team_clocks, texts=texts)
+        for x in teams
     ]
     out = [a for a in found if a is not None]
     if not out:
@@ -67,42 +78,66 @@ def _name(p: Person) -> str:
     return p.name or p.handle
 
 
-def _when(d: Deadline) -> str:
-    where = f"{d.sla}, {d.clocks}"
-    if d.clocks != "around the clock":
+#: the labels of the text answer, padded to the longest one in the language
+OWNER, WITH, AWAY_NOW, CHANNELS = N_("Owner:"), N_("With:"), N_("Away now:"), N_("Channels:")
+ACKNOWLEDGE, RESOLVE, NOTE = N_("Acknowledge:"), N_("Resolve:"), N_("Note:")
+
+
+def _when(d: Deadline, texts: Texts) -> str:
+    where = texts.gettext(N_("{sla}, {clocks}")).format(sla=d.sla, clocks=d.clocks)
+    if not d.around_the_clock:
         where += f" ({d.zone})"
     if d.due is None:
-        return f"{where}; labelled now: at the end of its sprint"
+        return texts.gettext(N_("{deadline}; labelled now: at the end of its sprint")).format(
+            deadline=where
+        )
     local = d.due.astimezone(ZoneInfo(d.zone))
-    return f"{where}; labelled now: by {local:%a %d %b %H:%M} {local.tzname()}"
+    when = f"{day_month(local, texts)} {local:%H:%M} {local.tzname()}"
+    return texts.gettext(N_("{deadline}; labelled now: by {when}")).format(
+        deadline=where, when=when
+    )
 
 
-def render_text(items: list[WhoToCall]) -> str:
+def render_text(items: list[WhoToCall], texts: Texts = ENGLISH) -> str:
+    def _(msgid: str) -> str:
+        return texts.gettext(msgid)
+
+    labels = {m: _(m) for m in (OWNER, WITH, AWAY_NOW, CHANNELS, ACKNOWLEDGE, RESOLVE, NOTE)}
+    width = max(len(x) for x in labels.values()) + 1
+
+    def line(label: str, value: str) -> str:
+        return f"  {labels[label].ljust(width)}{value}"
+
     blocks = []
     for a in items:
         head = f"{a.severity.id} {a.severity.name} · {a.kind.name}"
         if a.team is not None:
-            head += f" · team {a.team.name}"
+            head += " · " + _(N_("team {team}")).format(team=a.team.name)
         lines = [head]
-        owner = _name(a.owner) if a.owner is not None else "(filled per team: name a team)"
-        lines.append(f"  Owner:       {owner} ({a.owner_role})")
+        owner = _name(a.owner) if a.owner is not None else _(N_("(filled per team: name a team)"))
+        lines.append(line(OWNER, f"{owner} ({a.owner_role})"))
         others = [_name(p) for p in a.handlers if p != a.owner]
         if others:
-            lines.append(f"  With:        {', '.join(others)}")
+            lines.append(line(WITH, ", ".join(others)))
         for away in a.away:
             until = away.until.astimezone(ZoneInfo(a.acknowledge.zone))
-            lines.append(
-                f"  Away now:    {_name(away.person)} until {until:%a %d %b}; "
-                f"{_name(away.deputy)} stands in"
+            text = _(N_("{person} until {day}; {deputy} stands in")).format(
+                person=_name(away.person), day=day_month(until, texts), deputy=_name(away.deputy)
             )
-        channels = a.channels + (f" · team channel {a.team_channel}" if a.team_channel else "")
-        lines.append(f"  Channels:    {channels}")
-        lines.append(f"  Acknowledge: {_when(a.acknowledge)}")
-        lines.append(f"  Resolve:     {_when(a.resolve)}")
+            lines.append(line(AWAY_NOW, text))
+        channels = a.channels
+        if a.team_channel:
+            channels += " · " + _(N_("team channel {channel}")).format(channel=a.team_channel)
+        lines.append(line(CHANNELS, channels))
+        lines.append(line(ACKNOWLEDGE, _when(a.acknowledge, texts)))
+        lines.append(line(RESOLVE, _when(a.resolve, texts)))
         if a.next_up:
-            lines.append(f"  Not acknowledged in time: {' → '.join(a.next_up)}")
+            lines.append(
+                "  "
+                + _(N_("Not acknowledged in time: {roles}")).format(roles=" → ".join(a.next_up))
+            )
         if a.note:
-            lines.append(f"  Note:        {a.note}")
+            lines.append(line(NOTE, a.note))
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
