@@ -409,12 +409,7 @@ def get_property(site: SeededSite, req: Request, match: re.Match[str]) -> Respon
 
 def put_property(site: SeededSite, req: Request, match: re.Match[str]) -> Response:
     rec = visible_issue(site, req, match)
-    key = match["propertyKey"]
-    if len(key) > 255:
-        return error(400, "The property key cannot be longer than 255 characters.")
-    if len(req.body) > MAX_PROPERTY_BYTES:
-        return error(400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes.")
-    value = req.json()
+    key, value = _property_put(req, match)
     created = site.set_property(rec.current.key, key, value)
     return Response(201 if created else 200)
 
@@ -454,12 +449,7 @@ def put_user_property(site: SeededSite, req: Request, match: re.Match[str]) -> R
     account, problem = _user_property_owner(site, req)
     if problem is not None or account is None:
         return problem or error(400, "bad request")
-    key = match["propertyKey"]
-    if len(key) > 255:
-        return error(400, "The property key cannot be longer than 255 characters.")
-    if len(req.body) > MAX_PROPERTY_BYTES:
-        return error(400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes.")
-    value = req.json()
+    key, value = _property_put(req, match)
     with site._lock:
         props = site._user_properties.setdefault(account, {})
         created = key not in props
@@ -483,3 +473,15 @@ def _offset_page(
             "values": [show(item) for item in items[start : start + size]],
         },
     )
+
+
+def _property_put(req: Request, match: re.Match[str]) -> tuple[str, Any]:
+    """The key and value of an issue or user property PUT, within Jira's limits (else a 400)."""
+    key = match["propertyKey"]
+    if len(key) > 255:
+        raise Refused(error(400, "The property key cannot be longer than 255 characters."))
+    if len(req.body) > MAX_PROPERTY_BYTES:
+        raise Refused(
+            error(400, f"The property value cannot be longer than {MAX_PROPERTY_BYTES} bytes.")
+        )
+    return key, req.json()
