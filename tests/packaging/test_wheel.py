@@ -8,6 +8,7 @@ test builds the wheel, installs it where no source is in reach, and runs `init`,
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -46,8 +47,19 @@ def _clean_env(tmp: Path) -> dict[str, str]:
 def test_wheel_installs_outside_the_clone_and_init_check_demo_work(tmp_path: Path) -> None:
     env = _clean_env(tmp_path)
     dist = tmp_path / "dist"
+    # build from a copy of the tracked tree: pip builds in place, and setuptools' build/ folder in
+    # the clone would both dirty it and carry modules deleted since into the next wheel
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache"
+        ),
+    )
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
         tmp_path,
         {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )

@@ -166,10 +166,16 @@ class Voice:
 
 def default_kind(rules: Rules, default: IssueType, texts: Texts = ENGLISH) -> str:
     hints = S.LIST_SEPARATOR.join(lbl for t in rules.types.values() for lbl in t.labels[:1])
-    return texts.gettext(S.DEFAULT_KIND).format(kind=default.name.lower(), kind_labels=hints)
+    return texts.gettext(S.DEFAULT_KIND).format(kind=in_sentence(default.name), kind_labels=hints)
 
 
 # --- notifications ----------------------------------------------------------------------------
+
+
+def in_sentence(name: str) -> str:
+    """A rules name as it reads inside a sentence: lower case, except words written all in
+    capitals (acronyms such as RH or HR stay as they are: "Sujet RH" reads "sujet RH")."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in name.split(" "))
 
 
 def notify_title(
@@ -216,7 +222,11 @@ def joined(items: Iterable[str], sep: str = S.LIST_SEPARATOR) -> str:
 
 
 def route_reason(v: Voice, severity: Severity, itype: IssueType, cell: Cell, staff: Staff) -> str:
-    fields = {"severity": severity.id, "kind": itype.name.lower(), "roles": v.roles(cell.handlers)}
+    fields = {
+        "severity": severity.id,
+        "kind": in_sentence(itype.name),
+        "roles": v.roles(cell.handlers),
+    }
     if not staff.level:
         return v.t(S.ROUTE_REASON).format(**fields)
     return v.t(S.ROUTE_REASON_CLIMBED).format(
@@ -257,8 +267,8 @@ def route_comment(
     else:
         cell_fields: dict[str, Field] = {
             "severity": severity.id,
-            "severity_name": severity.name.lower(),
-            "kind": itype.name.lower(),
+            "severity_name": in_sentence(severity.name),
+            "kind": in_sentence(itype.name),
             "roles": v.roles(cell.handlers),
             "handlers": handlers,
         }
