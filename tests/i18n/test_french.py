@@ -69,7 +69,7 @@ def test_an_s1_text_message_in_french(fr: Context) -> None:
     _, notify = _s1(fr)
     assert notify.title == f"[S1] SHOP-1{NB}: Checkout fails"
     assert sms_body(_message(notify), replies=True) == (
-        f"[S1] SHOP-1{NB}: [S1] SHOP-1{NB}: Checkout fails "
+        f"[S1] SHOP-1{NB}: Checkout fails "
         "https://acme.atlassian.net/browse/SHOP-1 Répondez ACK pour prendre en charge."
     )
 
@@ -82,7 +82,7 @@ def test_a_french_call_speaks_french_with_a_french_voice(fr: Context) -> None:
         '<Response><Gather numDigits="1" timeout="8" method="POST" '
         'action="https://worker.example/twilio/voice?issue=SHOP-1">'
         f"{say}Ici le robot d’escalade. Escalade de sévérité S1 sur le ticket SHOP-1. "
-        f"[S1] SHOP-1{NB}: Checkout fails. Merci de consulter Jira dès maintenant.</Say>"
+        f"Checkout fails. Merci de consulter Jira dès maintenant.</Say>"
         f"{say}Appuyez sur 1 pour prendre en charge.</Say></Gather>"
         f"{say}Aucune touche n’a été pressée. Merci de prendre en charge dans Jira ou Slack. "
         "Au revoir.</Say></Response>"
@@ -95,7 +95,7 @@ def test_a_french_call_speaks_french_with_a_french_voice(fr: Context) -> None:
     assert twiml(english) == (f'<Response><Say loop="2">{spoken_text(english)}</Say></Response>')
     assert spoken_text(english) == (
         "This is the escalation worker. Escalation, severity S1, for issue SHOP-1. "
-        "[S1] SHOP-1: Checkout fails. Please check Jira now."
+        "Checkout fails. Please check Jira now."
     )
 
 

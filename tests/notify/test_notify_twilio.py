@@ -177,3 +177,20 @@ def test_api_url_override_for_a_sandbox() -> None:
     )
     client = TwilioClient(TwilioSettings.from_env({**ENV, "TWILIO_API_URL": "http://127.0.0.1:9/"}))
     assert TwilioSmsChannel(client).send(message(recipients=(ALICE,))).status == "sent"
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # the worker's own titles already carry "[S1] KEY": not said twice
+        ("[S1] SHOP-12: Checkout down", "[S1] SHOP-12: Checkout down URL"),
+        ("[S1] SHOP-12 needs you", "[S1] SHOP-12 needs you URL"),
+        # any other title gets them in front
+        ("Checkout down", "[S1] SHOP-12: Checkout down URL"),
+    ],
+)
+def test_sms_says_severity_and_key_once(title: str, body: str) -> None:
+    from worker.notify.twilio import sms_body
+
+    url = "https://example.atlassian.net/browse/SHOP-12"
+    assert sms_body(message(title=title, issue_url=url)) == body.replace("URL", url)

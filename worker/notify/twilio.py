@@ -22,6 +22,7 @@ from babel.core import get_global
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
 from worker.core.i18n_marks import N_
+from worker.core.sentences import NOTIFY_TITLE, NOTIFY_TITLE_SENSITIVE
 from worker.core.texts import Texts
 from worker.notify import _env
 from worker.notify.message import Delivery, Message, Recipient, texts_of
@@ -98,6 +99,25 @@ def say_attributes(texts: Texts) -> str:
     return f' language="{xml_text(tag)}"{named}'
 
 
+def subject(message: Message, texts: Texts) -> str:
+    """The title without the "[S1] KEY: " it starts with, for a sentence that has just said the
+    severity and the key (the call would read them out twice)."""
+    prefix = texts.gettext(NOTIFY_TITLE).format(
+        severity=message.severity, key=message.issue_key, summary=""
+    )
+    if prefix and message.title.startswith(prefix):
+        return message.title[len(prefix) :]
+    return message.title
+
+
+def names_the_issue(message: Message, texts: Texts) -> bool:
+    """Whether the title is one of the worker's per-issue titles, which start with "[S1] KEY"."""
+    sensitive = texts.gettext(NOTIFY_TITLE_SENSITIVE).format(
+        severity=message.severity, key=message.issue_key
+    )
+    return message.title == sensitive or subject(message, texts) != message.title
+
+
 def spoken_text(message: Message) -> str:
     """Who is calling about what (no link: nobody can click a phone call).
 
@@ -108,7 +128,7 @@ def spoken_text(message: Message) -> str:
         sentence = texts.gettext(SPOKEN_SENSITIVE).format(severity=message.severity)
     else:
         sentence = texts.gettext(SPOKEN).format(
-            severity=message.severity, key=message.issue_key, title=message.title
+            severity=message.severity, key=message.issue_key, title=subject(message, texts)
         )
     sentence = one_line(sentence)
     return sentence if len(sentence) <= _SPOKEN_LIMIT else sentence[: _SPOKEN_LIMIT - 3] + "..."
@@ -149,14 +169,17 @@ def reply_twiml(text: str, *, sms: bool, texts: Texts | None = None) -> str:
 def sms_body(message: Message, replies: bool = False) -> str:
     """The text message; with ``replies`` (the web process receives them) it says how to acknowledge."""
     texts = texts_of(message)
-    body = one_line(
-        texts.gettext(SMS_BODY).format(
-            severity=message.severity,
-            key=message.issue_key,
-            title=message.title,
-            url=message.issue_url,
+    if names_the_issue(message, texts):  # the worker's own titles already say "[S1] KEY"
+        body = one_line(f"{message.title} {message.issue_url}")
+    else:
+        body = one_line(
+            texts.gettext(SMS_BODY).format(
+                severity=message.severity,
+                key=message.issue_key,
+                title=message.title,
+                url=message.issue_url,
+            )
         )
-    )
     hint = (
         texts.gettext(SMS_ACK_HINT)
         if replies and message.event in ("route", "escalate", "nudge", "remind")
