@@ -83,3 +83,12 @@ def test_the_english_review_is_as_before(seeded: Seeded) -> None:
     report = _report(seeded, "en")
     assert to_markdown(report) == to_markdown(report, texts_for("en"))
     assert "8 escalations opened in 2026-03 (previous month 2026-02: 3, +5)." in to_markdown(report)
+
+
+def test_a_rate_uses_the_languages_decimal_mark() -> None:
+    from worker.review.compute import Compliance
+    from worker.review.render import rate_text
+
+    rate = Compliance(met=7, breached=1, pending=0, excluded=0, open_breached=0)
+    assert rate_text(rate) == "87.5% (7/8)"
+    assert rate_text(rate, texts_for("fr")) == "87,5\u00a0% (7/8)"

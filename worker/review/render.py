@@ -19,6 +19,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.core import UnknownLocaleError
+from babel.numbers import format_decimal
+
 from worker.core.i18n_marks import N_, Np_
 from worker.core.texts import ENGLISH, Texts
 from worker.review.compute import Compliance, Durations, Entry, Listed, Report
@@ -120,12 +123,20 @@ def duration_text(seconds: float | None, texts: Texts = ENGLISH) -> str:
     )
 
 
+def decimal_text(value: float, texts: Texts = ENGLISH) -> str:
+    """One decimal, with the language's decimal mark (87.5 in English, 87,5 in French)."""
+    try:
+        return format_decimal(value, format="0.0", locale=texts.language)
+    except (UnknownLocaleError, ValueError):  # a test-only pseudo-locale: the English form
+        return f"{value:.1f}"
+
+
 def rate_text(c: Compliance, texts: Texts = ENGLISH) -> str:
     rate = c.rate
     if rate is None:
         return texts.gettext(N_("n/a"))
     return texts.gettext(N_("{percent}% ({met}/{total})")).format(
-        percent=f"{rate * 100:.1f}", met=c.met, total=c.met + c.breached
+        percent=decimal_text(rate * 100, texts), met=c.met, total=c.met + c.breached
     )
 
 
