@@ -104,7 +104,7 @@ def test_someone_away_now_is_replaced_by_their_deputy_and_it_says_so(
     code, out, _ = _who(capsys, config, "--type", "incident", "--severity", "S1")
     assert code == 0
     assert "Owner:       Inès Bernard (CPO)" in out
-    assert "Away now:    Camille Durand until Sat 07 Mar; Inès Bernard stands in" in out
+    assert "Away now:    Camille Durand until Fri 06 Mar; Inès Bernard stands in" in out
     # after the absence, the CPO again
     capsys.readouterr()
     main(
@@ -203,7 +203,7 @@ def test_under_language_fr_the_answer_is_french_and_json_stays_data(
         "S1 Critique · Incident de production",
         "  Responsable\u00a0:     Inès Bernard (CPO)",
         "  Avec\u00a0:            Théo Martin",
-        "  Absent\u00a0:          Camille Durand jusqu’au sam. 07 mars\u202f; Inès Bernard le remplace",
+        "  Absent\u00a0:          Camille Durand jusqu’au ven. 06 mars\u202f; Inès Bernard le remplace",
         "  Canaux\u00a0:          Appel téléphonique + Canal Slack dédié / secours\u00a0: SMS",
         "  Prise en charge\u00a0: 15 min, 24 h/24\u202f; étiqueté maintenant\u00a0: avant le mar. 03 mars "
         "10:15 CET",

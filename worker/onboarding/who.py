@@ -9,7 +9,7 @@ the :class:`~worker.core.texts.Texts` given (``pages`` catalog); the JSON answer
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from worker.config.clocks import build_clocks, build_team_clocks
@@ -121,6 +121,10 @@ def render_text(items: list[WhoToCall], texts: Texts = ENGLISH) -> str:
             lines.append(line(WITH, ", ".join(others)))
         for away in a.away:
             until = away.until.astimezone(ZoneInfo(a.acknowledge.zone))
+            if until.time() == time(0):  # an absence ends at midnight: name its last day, as the
+                until -= timedelta(
+                    days=1
+                )  # page's stand-ins table does ("to 6 Mar" = back the 7th)
             text = _(N_("{person} until {day}; {deputy} stands in")).format(
                 person=_name(away.person), day=day_month(until, texts), deputy=_name(away.deputy)
             )
