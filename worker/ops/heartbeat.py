@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 import structlog
 
+from worker.cycle import site_state
 from worker.jira.http import JiraError, RetryPolicy
 from worker.redact import register_url, secret_url_from_env
 
@@ -232,26 +233,12 @@ class Heartbeat:
 
 
 def write_record(gateway: JiraGateway, account_id: str, value: Mapping[str, Any]) -> None:
-    gateway.http.call(
-        "PUT",
-        f"/rest/api/3/user/properties/{PROPERTY_KEY}",
-        params={"accountId": account_id},
-        json=dict(value),
-    )
+    site_state.write(gateway, account_id, PROPERTY_KEY, value)
 
 
 def read_record(gateway: JiraGateway, account_id: str) -> dict[str, Any] | None:
     """The heartbeat record of the worker account, or None when no cycle ever wrote one."""
-    resp = gateway.http.call(
-        "GET",
-        f"/rest/api/3/user/properties/{PROPERTY_KEY}",
-        params={"accountId": account_id},
-        allow=(404,),
-    )
-    if resp.status == 404 or not isinstance(resp.body, Mapping):
-        return None
-    value = resp.body.get("value")
-    return dict(value) if isinstance(value, Mapping) else None
+    return site_state.read(gateway, account_id, PROPERTY_KEY)
 
 
 def _iso(at: datetime) -> str:
