@@ -13,6 +13,14 @@ from tests.support import ROOT, WORKER
 from worker.config.model import Config
 from worker.core.decide import Context
 
+# Every `python -m worker ...` a test starts imports the tree under test. Without this a subprocess
+# imports whatever `worker` the virtualenv has installed: with an editable install made from another
+# checkout (a second worktree sharing the venv), the tests of one tree would run the other's code.
+# The packaging tests build their own environment without it (they test the installed wheel).
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_tmpdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -169,6 +169,7 @@ def test_a_user_mistake_is_one_line_with_the_documented_code(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(ROOT)
+    waits = _recorded_waits(monkeypatch)
     site = site_factory()
     mistake.site(site)
     config = mistake.config(tmp_path)
@@ -193,6 +194,23 @@ def test_a_user_mistake_is_one_line_with_the_documented_code(
     assert mistake.says in (out if command == "check" and mistake.name == "bad config" else message)
     assert "==>" in message  # what is wrong ==> how to fix it
     assert "wrong-token-7f3a" not in out + err
+    if mistake.name == "unreachable host":  # retried (with back-off) before giving up
+        assert waits, "no retry before the error"
+
+
+def _recorded_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Back-off waits of the Jira client are recorded instead of slept (an unreachable host is
+    retried with real back-off: about a second per case, 8 cases)."""
+    from worker import app
+
+    waits: list[float] = []
+    real = app.build_http
+
+    def build_http(conn: Any, *, sleep: Any = None, policy: Any = None) -> Any:
+        return real(conn, sleep=sleep or waits.append, policy=policy)
+
+    monkeypatch.setattr(app, "build_http", build_http)
+    return waits
 
 
 def test_run_with_a_wrong_space_logs_one_line_per_publish_and_keeps_polling(
