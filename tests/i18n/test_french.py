@@ -12,12 +12,12 @@ from datetime import timedelta
 
 import pytest
 
+from tests.i18n.messages import message_for
 from tests.support import CPO, CTO, make_snapshot, paris
 from worker.core.actions import Notify, PostComment
 from worker.core.decide import Context, decide
 from worker.i18n import texts_for
 from worker.i18n.rules_text import rules_in
-from worker.notify.message import Message, Recipient
 from worker.notify.twilio import sms_body, spoken_text, twiml
 
 NB = "\u00a0"  # before a colon
@@ -38,20 +38,6 @@ def _s1(fr: Context) -> tuple[PostComment, Notify]:
     return comment, notify
 
 
-def _message(notify: Notify) -> Message:
-    return Message(
-        id=notify.id,
-        issue_key=notify.issue_key,
-        issue_url="https://acme.atlassian.net/browse/SHOP-1",
-        severity=notify.severity,
-        event=notify.event,
-        title=notify.title,
-        text=notify.text,
-        recipients=(Recipient(CPO, "Camille Durand", phone="+33600000001"),),
-        language="fr",
-    )
-
-
 def test_an_s1_routing_comment_in_french(fr: Context) -> None:
     comment, _ = _s1(fr)
     assert comment.body.mentions() == (CPO, CTO)
@@ -68,7 +54,7 @@ def test_an_s1_routing_comment_in_french(fr: Context) -> None:
 def test_an_s1_text_message_in_french(fr: Context) -> None:
     _, notify = _s1(fr)
     assert notify.title == f"[S1] SHOP-1{NB}: Checkout fails"
-    assert sms_body(_message(notify), replies=True) == (
+    assert sms_body(message_for(notify, "fr"), replies=True) == (
         f"[S1] SHOP-1{NB}: Checkout fails "
         "https://acme.atlassian.net/browse/SHOP-1 Répondez ACK pour prendre en charge."
     )
@@ -76,7 +62,7 @@ def test_an_s1_text_message_in_french(fr: Context) -> None:
 
 def test_a_french_call_speaks_french_with_a_french_voice(fr: Context) -> None:
     _, notify = _s1(fr)
-    message = _message(notify)
+    message = message_for(notify, "fr")
     say = '<Say language="fr-FR" voice="Polly.Mathieu">'
     assert twiml(message, "https://worker.example") == (
         '<Response><Gather numDigits="1" timeout="8" method="POST" '

@@ -27,6 +27,7 @@ import pytest
 import responses
 
 from tests.e2e.harness import REPORTER, World, start_world
+from tests.i18n.messages import message_for
 from tests.notify.fake_slack import FakeSlack
 from tests.support import CPO, make_snapshot, paris
 from worker.config.model import Config
@@ -41,7 +42,7 @@ from worker.i18n import texts_for
 from worker.i18n.catalogs import template_ids
 from worker.i18n.rules_text import rules_in
 from worker.notify.email import build_email
-from worker.notify.message import Message, Recipient
+from worker.notify.message import Message
 from worker.notify.pagerduty import PagerDutySettings, event_body
 from worker.notify.registry import build_channels
 from worker.notify.slack import ack_blocks
@@ -239,20 +240,6 @@ def test_a_day_under_the_pseudo_locale_leaves_no_english_sentence(
     assert found == [], "\n".join(dict.fromkeys(found))
 
 
-def _message(notify: Notify, language: str) -> Message:
-    return Message(
-        id=notify.id,
-        issue_key=notify.issue_key,
-        issue_url="https://acme.atlassian.net/browse/SHOP-1",
-        severity=notify.severity,
-        event=notify.event,
-        title=notify.title,
-        text=notify.text,
-        recipients=(Recipient(CPO, "Camille Durand", "camille@example.com", "+33600000001"),),
-        language=language,
-    )
-
-
 def _renderings(message: Message) -> list[str]:
     mail = build_email(message, message.recipients[0], "worker@example.com")
     blocks = ack_blocks(message, message.text) or []
@@ -304,7 +291,7 @@ def test_notification_renderers_under_the_pseudo_locale(
     qps = replace(ctx, texts=texts_for("qps"), rules=rules_in(ctx.rules, "qps"))
     texts, notes = _core_day(qps)
     written = texts + [t for n in notes for t in (n.title, n.text, n.reason)]
-    written += [t for n in notes for t in _renderings(_message(n, "qps"))]
+    written += [t for n in notes for t in _renderings(message_for(n, "qps"))]
     fields = field_values(example_config, "Checkout fails", "Old issue", "Camille Durand")
     assert leftovers(written, fields, template_words()) == []
 

@@ -23,7 +23,7 @@ from tests.review.review_seed import SPECS, record_for
 from tests.sanitise.test_well_formed import CHARS, FORBIDDEN, IDS, PARIS
 from worker.config.model import Config
 from worker.core.record import Event
-from worker.review.compute import build_report
+from worker.review.compute import Report, build_report
 from worker.review.model import Escalation, Month
 from worker.review.render import to_csv, to_markdown
 from worker.review.trail import CSV_COLUMNS, trail_entries
@@ -50,12 +50,7 @@ def hostile(ch: str, config: Config) -> tuple[list[Escalation], Config]:
     return [Escalation("X-1", spec.summary, "SHOP", rec, decision=f"{ch}go{ch}ahead")], config
 
 
-def unescaped_pipes(line: str) -> int:
-    return len(re.findall(r"(?<!\\)(?:\\\\)*\|", line))
-
-
-@pytest.mark.parametrize("ch", ALL, ids=ALL_IDS)
-def test_markdown_report_keeps_its_shape(example_config: Config, ch: str) -> None:
+def hostile_report(ch: str, example_config: Config) -> tuple[list[Escalation], Config, Report]:
     escalations, config = hostile(ch, example_config)
     report = build_report(
         escalations,
@@ -65,6 +60,16 @@ def test_markdown_report_keeps_its_shape(example_config: Config, ch: str) -> Non
         rules=config.rules,
         directory=config.directory,
     )
+    return escalations, config, report
+
+
+def unescaped_pipes(line: str) -> int:
+    return len(re.findall(r"(?<!\\)(?:\\\\)*\|", line))
+
+
+@pytest.mark.parametrize("ch", ALL, ids=ALL_IDS)
+def test_markdown_report_keeps_its_shape(example_config: Config, ch: str) -> None:
+    _, _, report = hostile_report(ch, example_config)
     text = to_markdown(report)
     text.encode("utf-8")  # no lone surrogate
     assert not FORBIDDEN.search(text.replace("\t", "")), repr(ch)
@@ -96,15 +101,7 @@ def parsed(text: str, width: int) -> list[list[str]]:
 
 @pytest.mark.parametrize("ch", ALL, ids=ALL_IDS)
 def test_csv_report_and_trail_parse_back_with_no_formula(example_config: Config, ch: str) -> None:
-    escalations, config = hostile(ch, example_config)
-    report = build_report(
-        escalations,
-        Month(2026, 3),
-        tz=PARIS,
-        now=NOW,
-        rules=config.rules,
-        directory=config.directory,
-    )
+    escalations, config, report = hostile_report(ch, example_config)
     rows = parsed(to_csv(report), 4)
     assert any(r[0] == "volume_by_team" and "Cards" not in r[1] for r in rows)
     entries, _ = trail_entries(escalations, rules=config.rules, directory=config.directory, now=NOW)

@@ -1025,6 +1025,29 @@ def _comment_and_notify(
     )
 
 
+def _acting_owner(ctx: Context, rec: Record, now: datetime) -> tuple[str | None, tuple[Away, ...]]:
+    """Who acts for the present owner now (a deputy while the owner is away), and the absences."""
+    (owner,), away = _acting(
+        ctx, [rec.current.owner] if rec.current.owner else [None], rec.current.owner_role, now
+    )
+    return owner, away
+
+
+def _reminder_body(
+    ctx: Context,
+    rec: Record,
+    sentence: str,
+    severity: Severity,
+    owner: str | None,
+    away: tuple[Away, ...],
+) -> Doc:
+    """The comment of a nudge or a reminder: whose it is, both deadlines, who stands in."""
+    cur = rec.current
+    return W.reminder(
+        ctx.voice, sentence, severity, owner, cur.owner_role, cur.ack_due, rec.resolve_due, away
+    )
+
+
 def _nudge(
     ctx: Context,
     snap: IssueSnapshot,
@@ -1035,19 +1058,8 @@ def _nudge(
 ) -> tuple[list[Action], Record]:
     pid = _prefix(snap, rec)
     reason = ctx.voice.t(S.NUDGE_REASON).format(percent=int(ctx.rules.nudge_at * 100))
-    (owner,), away = _acting(
-        ctx, [rec.current.owner] if rec.current.owner else [None], rec.current.owner_role, now
-    )
-    body = W.reminder(
-        ctx.voice,
-        S.NUDGE,
-        severity,
-        owner,
-        rec.current.owner_role,
-        rec.current.ack_due,
-        rec.resolve_due,
-        away,
-    )
+    owner, away = _acting_owner(ctx, rec, now)
+    body = _reminder_body(ctx, rec, S.NUDGE, severity, owner, away)
     step = _Reminder(pid, f"L{rec.current.level}", "nudge", reason)
     actions = _comment_and_notify(
         ctx,
@@ -1077,21 +1089,10 @@ def _remind(
     pid = _prefix(snap, rec)
     count = rec.reminders + 1
     reason = ctx.voice.t(S.REMIND_REASON).format(count=count)
-    (owner,), away = _acting(
-        ctx, [rec.current.owner] if rec.current.owner else [None], rec.current.owner_role, now
-    )
+    owner, away = _acting_owner(ctx, rec, now)
     handlers, more = _acting(ctx, list(rec.current.handlers), rec.current.owner_role, now)
     away += tuple(a for a in more if a not in away)
-    body = W.reminder(
-        ctx.voice,
-        S.REMIND,
-        severity,
-        owner,
-        rec.current.owner_role,
-        rec.current.ack_due,
-        rec.resolve_due,
-        away,
-    )
+    body = _reminder_body(ctx, rec, S.REMIND, severity, owner, away)
     step = _Reminder(pid, f"L{rec.current.level}:{count}", "remind", reason)
     recipients = [h for h in handlers if h]
     actions = _comment_and_notify(
