@@ -102,6 +102,18 @@ class Ack:
     delegate: str | None = None  # the accountId it was handed over to
     channel: str | None = None  # a key of channel_ack.CHANNELS
 
+    def said(self, voice: W.Voice, *, late: bool = False) -> str:
+        """What the person did, as the timeline and ``explain`` say it."""
+        return W.acknowledgement(
+            voice,
+            self.by,
+            self.how,
+            status=self.status,
+            channel=self.channel,
+            delegate=self.delegate,
+            late=late,
+        )
+
 
 _SEVERITY_LIKE = re.compile(r"^escalation-s\d+$", re.IGNORECASE)
 
@@ -776,15 +788,7 @@ def _take_ack(ctx: Context, snap: IssueSnapshot, rec: Record, now: datetime) -> 
         first_ack_by=rec.first_ack_by or ack.by,
         ack_breached=rec.ack_breached or late,
     )
-    detail = W.acknowledgement(
-        ctx.voice,
-        ack.by,
-        ack.how,
-        status=ack.status,
-        channel=ack.channel,
-        delegate=ack.delegate,
-        late=late,
-    )
+    detail = ack.said(ctx.voice, late=late)
     events = [Event(ack.at, "acknowledged", detail, ack.by, rec.current.level)]
     if ack.delegate:
         handlers = (ack.delegate, *[h for h in rec.current.handlers if h != ack.delegate])

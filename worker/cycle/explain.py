@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from worker.core.clocks import Clocks
 from worker.core.decide import Context, decide, find_ack, issue_type, severity_labels
 from worker.core.rules import Severity, Sla, SlaKind
-from worker.core.wording import acknowledgement
 from worker.cycle.gather import Loaded
 from worker.cycle.plan import action_json, describe_action
 from worker.cycle.readable import clock_time, deadline, iso, moment, name
@@ -136,14 +135,7 @@ def explain(ctx: Context, loaded: Loaded, now: datetime, tz: ZoneInfo | None = N
                     f"  acknowledged {moment(record.current.acked_at, now, tz)} by {name(d, record.current.acked_by)}"
                 )
             elif ack:
-                found = acknowledgement(
-                    ctx.voice,
-                    ack.by,
-                    ack.how,
-                    status=ack.status,
-                    channel=ack.channel,
-                    delegate=ack.delegate,
-                )
+                found = ack.said(ctx.voice)
                 out.append(f"  acknowledgement found: {found}, {moment(ack.at, now, tz)}")
             else:
                 since = (
