@@ -14,6 +14,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -46,6 +47,9 @@ class SandboxServer:
         self.faults: FaultPlan | None = users_from.faults if users_from is not None else None
         self._port = port
         self.latency = latency  # None: answer at loopback speed (the default)
+        # how a latency or timeout fault waits: really, by default (a client's timeout must see it);
+        # a test that only checks the wait was asked for records it instead
+        self.stall: Callable[[float], None] = time.sleep
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
@@ -163,7 +167,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                     )
                     return
                 if action.kind == "latency":
-                    time.sleep(action.seconds)
+                    server.stall(action.seconds)
             if not public and user is None:
                 denied = error(
                     401,
@@ -177,7 +181,7 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
             if resp is None:
                 resp = error(404, f"No sandbox app serves {method} {parts.path}.")
             if action is not None and action.kind == "timeout":
-                time.sleep(action.seconds)
+                server.stall(action.seconds)
             if action is not None and action.kind == "applied_drop":
                 self._drop()  # the effect happened; the client never hears of it
                 return
