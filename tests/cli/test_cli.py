@@ -1,4 +1,8 @@
-"""The command line as a user runs it: real processes, a sandbox site on 127.0.0.1."""
+"""The command line as a user runs it, against a sandbox site on 127.0.0.1.
+
+What a command says and does is checked through ``worker.cli.main`` in this process; what needs a
+process (its exit code from argparse and from a configuration error, a signal, a sandbox started
+by hand in its own process) runs one."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.harness import World, start_world
-from tests.ops.ops_support import EXE, run_cli
+from tests.ops.ops_support import EXE, config_with, run_cli, run_in_process
 from tests.support import CPO, ROOT, paris
 from worker.config.model import Config
 
@@ -25,13 +29,15 @@ def world(example_config: Config) -> Iterator[World]:
     yield from start_world(example_config, paris(2026, 3, 2, 9, 0))
 
 
-def test_check_summarises_the_example() -> None:
-    res = run_cli("check", "--skip-env", "--config", "config.example.yaml")
+def test_check_summarises_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    res = run_in_process(capsys, "check", "--skip-env", "--config", "config.example.yaml")
     assert res.returncode == 0, res.stderr
     assert "4 severities" in res.stdout and "6 types" in res.stdout and "24 cells" in res.stdout
 
 
-def test_check_reports_located_errors_and_exits_2(tmp_path: Path) -> None:
+def test_check_reports_located_errors_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "config.yaml"
     bad.write_text(
         (ROOT / "config.example.yaml")
@@ -39,7 +45,7 @@ def test_check_reports_located_errors_and_exits_2(tmp_path: Path) -> None:
         .replace("timezone: Europe/Paris", "timezone: Mars/Olympus")
         .replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
     )
-    res = run_cli("check", "--config", str(bad))
+    res = run_in_process(capsys, "check", "--config", str(bad))
     assert res.returncode == 2
     assert "Mars/Olympus" in res.stdout and "config.yaml:" in res.stdout
 
@@ -95,17 +101,20 @@ def test_tick_with_a_bad_token_exits_1_with_one_clear_line(world: World) -> None
     assert "wrong-token-456" not in res.stdout + res.stderr
 
 
-def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(world: World) -> None:
+def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
     env = world.env() | {"ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
     for _ in range(2):
-        res = run_cli("tick", "--config", "config.example.yaml", env=env)
+        res = run_in_process(capsys, "tick", "--config", "config.example.yaml", env=env)
         assert res.returncode == 0, res.stderr
     assert len(world.worker_comments(key)) == 1
     lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert any(line["event"] == "cycle" for line in lines)
 
-    res = run_cli(
+    res = run_in_process(
+        capsys,
         "plan",
         "--json",
         "--config",
@@ -137,10 +146,13 @@ def test_tick_twice_posts_each_comment_once_and_plan_json_has_the_fields(world: 
     assert len(world.worker_comments(key)) == 1
 
 
-def test_explain_describes_the_cell_and_the_arithmetic(world: World) -> None:
+def test_explain_describes_the_cell_and_the_arithmetic(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = world.issue()
     world.tick()
-    res = run_cli(
+    res = run_in_process(
+        capsys,
         "explain",
         key,
         "--config",
@@ -156,11 +168,13 @@ def test_explain_describes_the_cell_and_the_arithmetic(world: World) -> None:
     assert "no acknowledgement yet" in out
 
 
-def test_run_stops_on_sigterm_with_exit_0(world: World) -> None:
+def test_run_stops_on_sigterm_with_exit_0(world: World, tmp_path: Path) -> None:
     world.issue()
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIRA_")} | world.env()
+    # no start-up jitter: the example's 5 s would be a random real wait before the first cycle
+    config = config_with(tmp_path, replace=("jitter: 5s", "jitter: 0s"))
     proc = subprocess.Popen(
-        [*EXE, "run", "--config", "config.example.yaml"],
+        [*EXE, "run", "--config", str(config)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -169,7 +183,7 @@ def test_run_stops_on_sigterm_with_exit_0(world: World) -> None:
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not world.worker_comments(world.site.keys()[0]):
-            time.sleep(0.2)
+            time.sleep(0.05)
         assert world.worker_comments(world.site.keys()[0]), "the first cycle did not run"
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)  # a hang guard; the exit time is measured by the benchmarks
@@ -180,8 +194,11 @@ def test_run_stops_on_sigterm_with_exit_0(world: World) -> None:
             proc.wait()
 
 
-def test_publish_twice_against_a_sandbox_started_by_hand(tmp_path: Path) -> None:
-    """`python -m worker.sandbox` in its own process, then `publish` twice: one page, one version, no second write."""
+def test_publish_twice_against_a_sandbox_started_by_hand(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m worker.sandbox` in its own process, then `publish` twice: one page, one version, no second write.
+    The first publish is a process too; the second and the dry run go through ``main`` in this one."""
     sandbox = subprocess.Popen(
         [sys.executable, "-m", "worker.sandbox", "--port", "0"],
         cwd=ROOT,
@@ -201,15 +218,21 @@ def test_publish_twice_against_a_sandbox_started_by_hand(tmp_path: Path) -> None
         first = run_cli("publish", "--config", "config.example.yaml", env=env)
         assert first.returncode == 0, first.stderr
         assert first.stdout.startswith("created:") and "version 1," in first.stdout
-        second = run_cli("publish", "--config", "config.example.yaml", env=env)
+        second = run_in_process(capsys, "publish", "--config", "config.example.yaml", env=env)
         assert second.returncode == 0, second.stderr
         assert second.stdout.startswith("unchanged:") and "version 1," in second.stdout
         assert (
             "2 Confluence requests" in second.stdout
         )  # reads only: the page and its hash property
         preview = tmp_path / "page.html"
-        dry = run_cli(
-            "publish", "--dry-run", "--output", str(preview), "--config", "config.example.yaml"
+        dry = run_in_process(
+            capsys,
+            "publish",
+            "--dry-run",
+            "--output",
+            str(preview),
+            "--config",
+            "config.example.yaml",
         )
         assert dry.returncode == 0, dry.stderr
         html = preview.read_text()

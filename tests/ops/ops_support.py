@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import pytest
 
 from tests.support import ROOT
 
@@ -29,6 +32,33 @@ def run_cli(
     return subprocess.run(
         [*EXE, *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout
     )
+
+
+def run_in_process(
+    capsys: pytest.CaptureFixture[str], *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``escalation-worker ARGS`` as :func:`run_cli` runs it (the same environment, from the
+    repository's folder), but through ``worker.cli.main`` in this process: for tests about what a
+    command says and does, not about it being a process (a process costs ~0.5 s of imports)."""
+    import structlog
+
+    from worker.cli import main
+
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JIRA_", "CONFLUENCE_", "ESCALATION_", "LOG_", "HEARTBEAT_"))
+    }
+    full_env.update(env or {})
+    capsys.readouterr()
+    saved = structlog.get_config()
+    try:
+        with contextlib.chdir(ROOT):
+            code = main(list(args), full_env)
+    finally:
+        structlog.configure(**saved)
+    out = capsys.readouterr()
+    return subprocess.CompletedProcess([*EXE, *args], code, out.out, out.err)
 
 
 def config_with(tmp: Path, extra: str = "", replace: tuple[str, str] | None = None) -> Path:
@@ -64,7 +94,10 @@ class PingServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look at its flag: every poll_interval (0.5 s by default)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
 
     @contextmanager
     def running(self) -> Iterator[PingServer]:
