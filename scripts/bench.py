@@ -144,32 +144,32 @@ class Seeder:
             decision = self._decide(sim, record, t)
             record = self._apply(sim, decision, record, t)
             nxt = decision.next_at
-            if record is not None and record.acked_at is not None:
+            if record is not None and record.current.acked_at is not None:
                 acking = False
             if (
                 answered
                 and record is not None
                 and record.is_open
-                and record.acked_at is None
+                and record.current.acked_at is None
                 and not acking
             ):
                 # most owners answer before their deadline; reminders at the top get an answer eventually
-                first_chance = record.level not in asked_levels
-                asked_levels.add(record.level)
+                first_chance = record.current.level not in asked_levels
+                asked_levels.add(record.current.level)
                 if (
                     rng.random() < (0.6 if first_chance else 0.5)
-                    and record.owner
-                    and record.ack_due is not None
+                    and record.current.owner
+                    and record.current.ack_due is not None
                 ):
-                    at = t + (record.ack_due - t) * rng.uniform(0.1, 0.9)
+                    at = t + (record.current.ack_due - t) * rng.uniform(0.1, 0.9)
                     at = at.replace(microsecond=0)
                     at = max(at, t + timedelta(seconds=1))
                     if at < now:
                         acking = True
                         if rng.random() < 0.8:
-                            self._comment(sim, record.owner, "On it, looking now.", at)
+                            self._comment(sim, record.current.owner, "On it, looking now.", at)
                         else:
-                            self._status(sim, record.owner, "In Progress", at)
+                            self._status(sim, record.current.owner, "In Progress", at)
                         nxt = (
                             min(nxt, at + timedelta(seconds=40))
                             if nxt
@@ -405,6 +405,8 @@ def sandbox_main(
                 ctl.send(k)
             elif cmd == "mark":
                 ctl.send(len(site.request_log))
+            elif cmd == "cpu":  # the sandbox process's CPU time (all its threads), seconds
+                ctl.send(time.process_time())
             elif cmd == "per_issue":  # requests on each issue since a mark, by endpoint
                 per: dict[str, Counter[str]] = {}
                 for e in site.request_log[args[0] :]:
@@ -738,8 +740,10 @@ def bench_n(
     log: Callable[[str], None],
     latency: bool = False,
     ordinary: int = 0,
+    cold_only: bool = False,
 ) -> tuple[list[Row], dict[str, Any]]:
-    """Cold tick, warm steady cycle and full resync at one N, the worker and its baselines."""
+    """Cold tick, warm steady cycle and full resync at one N, the worker and its baselines
+    (``cold_only``: the worker's cold tick alone, after the first cycle that sets the site up)."""
     sandbox = Agent(ctx, sandbox_main, n, seed, latency, ordinary)
     _url, env, stats = sandbox.conn.recv()
     log(
@@ -750,39 +754,54 @@ def bench_n(
     worker = Agent(ctx, strategy_main, "worker", env)
     good = Agent(ctx, strategy_main, "good", env)
 
+    def measured(ask: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """One measurement, with the CPU time the sandbox spent serving it."""
+        c0 = sandbox.ask("cpu")
+        res = ask()
+        res["server_cpu"] = sandbox.ask("cpu") - c0
+        return res
+
     def add(strategy: str, scenario: str, res: dict[str, Any], changed: int = 0) -> None:
         rows.append(Row(n, latency, strategy, scenario, res, changed))
         log(
             f"  {strategy:6} {scenario:7} {sum(res['requests'].values()):>7,} requests "
-            f"{res['wall']:7.2f}s rss {res['rss']:.0f} MB actions {sum(res['actions'].values())}"
+            f"{res['wall']:7.2f}s rss {res['rss']:.0f} MB actions {sum(res['actions'].values())} "
+            f"server CPU {res.get('server_cpu', 0):.2f}s load {load()}"
         )
 
     try:
         worker.conn.recv()
         good.conn.recv()
-        add("worker", "first", worker.ask("cycle", sandbox.ask("now")), stats["new"])
+        add(
+            "worker",
+            "first",
+            measured(lambda: worker.ask("cycle", sandbox.ask("now"))),
+            stats["new"],
+        )
         sandbox.ask("advance", 60)
         worker.ask("cycle", sandbox.ask("now"))  # reads back the first cycle's writes; unmeasured
         # The client-side limiter counts requests over a sliding second; polls are a minute apart
         # in production, so each measured cycle starts with that window idle.
         time.sleep(1.1)
         now = sandbox.ask("now")
-        add("cold", "cold", once(ctx, "cold", env, now))
+        add("cold", "cold", measured(lambda: once(ctx, "cold", env, now)))
+        if cold_only:
+            return rows, stats
         time.sleep(1.1)
-        add("good", "cold", good.ask("cycle", now))
+        add("good", "cold", measured(lambda: good.ask("cycle", now)))
         if naive and not latency:
             time.sleep(1.1)
-            add("naive", "cold", once(ctx, "naive", env, now))
+            add("naive", "cold", measured(lambda: once(ctx, "naive", env, now)))
         sandbox.ask("advance", 40)
         changed = sandbox.ask("touch", 0.01)
         sandbox.ask("advance", 20)
         time.sleep(1.1)
         now = sandbox.ask("now")
         mark = sandbox.ask("mark")
-        res = worker.ask("cycle", now)
+        res = measured(lambda: worker.ask("cycle", now))
         add("worker", "steady", {**res, "per_issue": sandbox.ask("per_issue", mark)}, changed)
         time.sleep(1.1)
-        add("good", "steady", good.ask("cycle", now), changed)
+        add("good", "steady", measured(lambda: good.ask("cycle", now)), changed)
         for _ in range(7):  # the one-minute polls up to the periodic full resync, not measured
             sandbox.ask("advance", 60)
             worker.ask("cycle", sandbox.ask("now"))
@@ -792,10 +811,10 @@ def bench_n(
         time.sleep(1.1)
         now = sandbox.ask("now")
         mark = sandbox.ask("mark")
-        res = worker.ask("cycle", now)
+        res = measured(lambda: worker.ask("cycle", now))
         add("worker", "resync", {**res, "per_issue": sandbox.ask("per_issue", mark)}, changed)
         time.sleep(1.1)
-        add("good", "resync", good.ask("cycle", now), changed)
+        add("good", "resync", measured(lambda: good.ask("cycle", now)), changed)
     finally:
         worker.stop()
         good.stop()
@@ -877,18 +896,21 @@ def _endpoints(req: dict[str, int]) -> str:
 def table(rows: list[Row]) -> str:
     head = (
         "| N | latency | scenario | strategy | requests | wall (s) | client CPU (s) | "
-        "peak RSS (MB) | actions | requests by endpoint |"
+        "sandbox CPU (s) | peak RSS (MB) | actions | requests by endpoint |"
     )
-    out = [head, "|---:|---|---|---|---:|---:|---:|---:|---:|---|"]
+    out = [head, "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         acts = sum(r.result["actions"].values())
         act = f"{acts:,}" if r.strategy in ("worker", "cold") else f"({acts:,})"
         wall = f"~{r.result['wall']:.0f} (est.)" if r.estimated else f"{r.result['wall']:.2f}"
         cpu = "–" if r.estimated else f"{r.result['cpu']:.2f}"
         rss = "–" if r.estimated else f"{r.result['rss']:.0f}"
+        server = r.result.get("server_cpu")
+        scpu = "–" if r.estimated or server is None else f"{server:.2f}"
         out.append(
             f"| {r.n:,} | {'modelled' if r.latency else 'loopback'} | {r.scenario} | {r.strategy} | "
-            f"{r.total:,} | {wall} | {cpu} | {rss} | {act} | {_endpoints(r.result['requests'])} |"
+            f"{r.total:,} | {wall} | {cpu} | {scpu} | {rss} | {act} | "
+            f"{_endpoints(r.result['requests'])} |"
         )
     return "\n".join(out)
 
@@ -976,6 +998,11 @@ def main(argv: list[str] | None = None) -> int:
         help="schedule.concurrency of the worker in the burst (default: the config's, 4)",
     )
     ap.add_argument("--no-naive", action="store_true", help="skip the naive strategy")
+    ap.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="measure only the worker's cold tick (after the first cycle that sets the site up)",
+    )
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument(
         "--latency",
@@ -1007,6 +1034,7 @@ def main(argv: list[str] | None = None) -> int:
                 log=lambda m: print(m, flush=True),
                 latency=latency,
                 ordinary=int(n * args.ordinary),
+                cold_only=args.cold_only,
             )
             rows += got
         for n in args.burst:

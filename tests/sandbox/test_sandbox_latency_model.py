@@ -1,10 +1,12 @@
 """The sandbox's latency model: off by default; when on, each request waits a draw from its
-endpoint class (search, bulk changelog, other GET, write). Delays are recorded, not slept."""
+endpoint class (search, bulk changelog, other GET, write), counted from the request's arrival, so
+the sandbox's own work is part of the delay, not added to it. Delays are recorded, not slept."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 import requests
 
 from worker.sandbox.clock import SandboxClock
@@ -52,3 +54,26 @@ def test_draws_center_on_the_assumed_medians() -> None:
         draws = sorted(model.delay_for(method, path) for _ in range(2001))
         median = draws[1000]
         assert 0.8 * ASSUMED[kind].median_s < median < 1.2 * ASSUMED[kind].median_s
+
+
+def test_the_sandbox_s_own_work_counts_towards_the_delay() -> None:
+    """A draw is arrival-to-answer: work done in between is taken off the sleep, and work that
+    outlasts the draw adds no sleep at all (the answer is late by the overrun, never early)."""
+    clock = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock[0] += seconds
+
+    model = LatencyModel.assumed(sleep=sleep, monotonic=lambda: clock[0])
+    at = model.answer_at("POST", "/rest/api/3/search/jql")
+    drawn = model.total_s
+    assert at == 100.0 + drawn
+    clock[0] += drawn / 4  # rendering the page took a quarter of the draw
+    model.until(at)
+    assert slept == [pytest.approx(drawn * 3 / 4)] and clock[0] == pytest.approx(at)
+    late = model.answer_at("GET", "/rest/api/3/myself")
+    clock[0] = late + 0.5  # the work took longer than the draw
+    model.until(late)
+    assert len(slept) == 1

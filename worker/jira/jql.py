@@ -39,20 +39,29 @@ def escalation_partitions(
     tz: ZoneInfo | None = None,
     *,
     near: Sequence[str] = (),
+    ranges: Sequence[str] = (),
 ) -> list[str]:
     """Every issue that can need the worker, as searches that can be paged in parallel.
 
-    One search per severity label (open issues carrying it), and one for the issues the worker
+    The open issues carrying a severity label: one search per key range of ``ranges`` (the
+    search plan, worker.cycle.search_plan), or else one search per severity label (an issue with
+    two labels then comes back twice; the caller keeps the first). And one for the issues the worker
     watches without an open severity label: it watches every issue it routes, so a removed label
     or a resolution is found however long ago it happened, without scanning ordinary issues.
     ``labels not in`` never matches an issue with no labels at all, hence the ``is EMPTY`` clause.
-    An issue with two severity labels comes back twice; the caller keeps the first.
     """
     scope = f"project in {in_list(projects)}"
-    parts = [
-        f"{scope} AND labels = {quote(label)} AND resolution is EMPTY ORDER BY key ASC"
-        for label in labels
-    ]
+    if ranges:
+        parts = [
+            f"{scope} AND {r} AND labels in {in_list(labels)} AND resolution is EMPTY "
+            "ORDER BY key ASC"
+            for r in ranges
+        ]
+    else:
+        parts = [
+            f"{scope} AND labels = {quote(label)} AND resolution is EMPTY ORDER BY key ASC"
+            for label in labels
+        ]
     parts.append(
         f"{scope} AND watcher = currentUser() AND (labels is EMPTY OR labels not in "
         f"{in_list(labels)} OR resolution is not EMPTY) ORDER BY key ASC"

@@ -208,9 +208,12 @@ FIELD_ALIASES = {
 }
 _DATE_FIELDS = {"updated", "created", "resolved"}
 _EQUALITY = {"=", "!=", "in", "not in", "is", "is not"}
-_ALLOWED_OPS = dict.fromkeys(set(FIELD_ALIASES.values()) - _DATE_FIELDS, _EQUALITY) | {
-    name: _EQUALITY | {">", ">=", "<", "<="} for name in _DATE_FIELDS
-}
+_ORDERED = {">", ">=", "<", "<="}
+_ALLOWED_OPS = (
+    dict.fromkeys(set(FIELD_ALIASES.values()) - _DATE_FIELDS, _EQUALITY)
+    | dict.fromkeys(_DATE_FIELDS, _EQUALITY | _ORDERED)
+    | {"key": _EQUALITY | _ORDERED}  # Jira's issue key field takes >, >=, <, <=
+)
 _SORTABLE = {
     "key",
     "updated",
@@ -607,6 +610,9 @@ def _compile_clause(clause: Clause, ctx: EvalContext) -> Predicate:
             )
         case "key":
             keys = {_resolve(ctx.key_aliases, v, "issue", p) for v, p in raw}
+            if op in _ORDERED:
+                literal = str(raw[0][0])  # an issue id stands for its issue's current key
+                return _key_order(next(iter(keys)) if literal.isdigit() else literal, op)
             return _single(lambda i: i.key, keys, op)
         case "issuetype":
             return _single(lambda i: i.issue_type.lower(), {(v or "").lower() for v, _ in raw}, op)
@@ -618,6 +624,31 @@ def _compile_clause(clause: Clause, ctx: EvalContext) -> Predicate:
             getter = (lambda i: i.assignee) if f == "assignee" else (lambda i: i.reporter)
             return _nullable_single(getter, ids, op, False)
     raise JqlError(f"Field '{f}' is not searchable in the sandbox. {_at(clause.pos)}")
+
+
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+def _key_order(literal: str, op: str) -> Predicate:
+    """``key >= SHOP-120``: issues of SHOP numbered from 120 (the key must exist, as for ``=``).
+
+    The sandbox compares issue numbers within the literal's project and matches no issue of
+    another project; a query that partitions by key names the project as well, so it does not
+    depend on how a real site orders keys of different projects."""
+    project, _, number = literal.upper().rpartition("-")
+    bound = int(number) if number.isdigit() else 0
+    compare = _COMPARE[op]
+
+    def match(issue: Searchable) -> bool:
+        p, _, n = issue.key.rpartition("-")
+        return p == project and n.isdigit() and compare(int(n), bound)
+
+    return match
 
 
 def _resolve(lookup: Callable[[str], str | None], value: str | None, what: str, pos: int) -> str:

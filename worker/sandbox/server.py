@@ -136,8 +136,16 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             public = parts.path.startswith(_PUBLIC_PREFIX)
-            if server.latency is not None and not public and not parts.path.startswith("/_sandbox"):
-                server.latency.wait(method, parts.path)  # modelled, not measured
+            # modelled, not measured: the answer leaves no sooner than the drawn delay after the
+            # request arrived; the sandbox's own work counts towards that delay, as a real
+            # server's processing is part of the latency a client sees (worker/sandbox/latency.py)
+            answer_at = (
+                server.latency.answer_at(method, parts.path)
+                if server.latency is not None
+                and not public
+                and not parts.path.startswith("/_sandbox")
+                else None
+            )
             user = None if public else server.authenticate(self.headers.get("Authorization"))
             req = Request(
                 method,
@@ -162,6 +170,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                     self._drop()
                     return
                 if action.kind == "status":
+                    if answer_at is not None and server.latency is not None:
+                        server.latency.until(answer_at)
                     self._write(
                         Response(action.status, fault_body(action.status), dict(action.headers))
                     )
@@ -189,6 +199,8 @@ def _make_handler(server: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 resp = Response(action.status, fault_body(action.status), dict(action.headers))
             if action is not None and action.kind == "created_anyway" and resp.status == 200:
                 resp = Response(201, resp.body, dict(resp.headers))
+            if answer_at is not None and server.latency is not None:
+                server.latency.until(answer_at)
             try:
                 self._write(resp)
             except (BrokenPipeError, ConnectionResetError):

@@ -155,8 +155,8 @@ def _eval_context(site: SiteState, req: Request) -> jql.EvalContext:
         return by_mail.account_id if by_mail else value
 
     def key_alias(value: str) -> str | None:
-        rec = site._lookup(value)
-        return rec.current.key if rec is not None else None
+        rec = site._lookup(value)  # a deleted issue's key no longer exists for JQL
+        return rec.current.key if rec is not None and not rec.deleted else None
 
     return jql.EvalContext(
         site.clock.now(),
