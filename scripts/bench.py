@@ -471,7 +471,13 @@ def strategy_main(
     conn = connection(config, env)
     current = [START]
     now: Callable[[], datetime] = lambda: current[0]  # noqa: E731
-    if strategy in ("worker", "cold"):
+    if strategy == "cold-nocomp":
+        # a diagnostic, never a result: the cold tick without compensation's comment reads, to
+        # show what they cost (reported beside the real cold tick, labelled as such)
+        from worker.cycle.apply import Applier
+
+        Applier.compensate = lambda self, loaded: None  # type: ignore[method-assign]
+    if strategy in ("worker", "cold", "cold-nocomp"):
         http = build_http(conn)  # the production retry policy and rate limiter, real sleeps
         run = _worker_runner(
             config,
@@ -479,7 +485,7 @@ def strategy_main(
             build_clocks(config),
             now,
             conn.jira_url,
-            cold=strategy == "cold",
+            cold=strategy != "worker",
         )
     elif strategy == "good":
         http = build_http(conn)
@@ -785,6 +791,8 @@ def bench_n(
         time.sleep(1.1)
         now = sandbox.ask("now")
         add("cold", "cold", measured(lambda: once(ctx, "cold", env, now)))
+        time.sleep(1.1)
+        add("cold-nocomp", "cold", measured(lambda: once(ctx, "cold-nocomp", env, now)))
         if cold_only:
             return rows, stats
         time.sleep(1.1)

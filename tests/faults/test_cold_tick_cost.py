@@ -87,3 +87,25 @@ def test_a_remembered_issue_unpacks_to_what_was_remembered(world: World) -> None
     assert cached.loaded.snapshot.comments == loaded.snapshot.comments
     assert (cached.updated, cached.next_at, cached.is_open) == (loaded.snapshot.updated, due, True)
     assert not cached.notify_retry
+
+
+def test_a_full_resync_keeps_unchanged_remembered_issues_as_they_were_packed(world: World) -> None:
+    """Re-packing every remembered issue in each full resync was the resync's peak memory; an
+    issue decided with no change keeps the very object it was remembered as."""
+    keys = [world.issue(f"Problem {i}") for i in range(6)]
+    memory = Memory()
+    run = cycle(world, memory=memory)
+    run.run()  # routes all six
+    world.clock.advance(timedelta(minutes=1))
+    run.run()  # reads back its own effects
+    world.clock.advance(timedelta(minutes=1))
+    world.site.add_labels(keys[0], "customer-impact", by=REPORTER)  # one issue changed by people
+    before = {k: memory.issues[k] for k in keys}
+    memory.last_full_at = None  # the next cycle is a full resync
+
+    report = run.run()
+    assert report.mode == "full" and not report.errors
+    assert memory.issues[keys[0]] is not before[keys[0]]  # changed: read and remembered again
+    for key in keys[1:]:
+        assert memory.issues[key] is before[key]
+        assert memory.issues[key].loaded == before[key].loaded

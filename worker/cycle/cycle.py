@@ -259,6 +259,9 @@ class Cycle:
         # told the counts after each issue and phase (worker.ops.progress); None: silent
         self.progress: Callable[[CycleReport, str], None] | None = None
         self._new_plan: SearchPlan | None = None  # made by a full search, stored at its end
+        # issues handed out straight from memory this cycle (remembered as they were unless the
+        # decision changes them)
+        self._unpacked: dict[str, Cached] = {}
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -517,6 +520,7 @@ class Cycle:
     # its branches are the three modes (live, dry run, given keys) side by side.
     def _run(self, *, dry_run: bool, keys: list[str] | None) -> CycleReport:  # noqa: C901
         t0 = time.perf_counter()
+        self._unpacked.clear()
         counts_before = Counter(self.gateway.http.counts)
         now = self.now()
         self.identify()
@@ -877,6 +881,7 @@ class Cycle:
             updated = parse_time((issue.get("fields") or {}).get("updated"))
             remembered = cached.loaded if cached is not None and cached.updated == updated else None
             if remembered is not None and remembered.record == rec:
+                self._unpacked[key] = cached  # type: ignore[assignment]
                 yield remembered
             elif not moved(issue, rec):  # built from the search result alone: no request
                 yield from self.gatherer.load([issue], worker=self.memory.account_id)
@@ -903,6 +908,7 @@ class Cycle:
             due = (cached.next_at is not None and cached.next_at <= now) or cached.notify_retry
             vanished = full and cached.is_open
             if due and not full:
+                self._unpacked[key] = cached
                 yield cached.loaded
             elif vanished:
                 try:
@@ -1068,7 +1074,19 @@ class Cycle:
 
     def _remember(self, item: Loaded, d: Decision, now: datetime) -> None:
         rec = d.record if d.record is not None else item.record
-        self._watch(item.snapshot.key, rec)
+        key = item.snapshot.key
+        self._watch(key, rec)
+        cached = self._unpacked.pop(key, None)
+        if (
+            cached is not None
+            and cached is self.memory.issues.get(key)
+            and rec == item.record
+            and d.next_at == cached.next_at
+            and (d.next_at is None or d.next_at > now)
+        ):
+            # unpacked from memory and decided with no change: what is remembered stays as it is
+            # (a full resync re-packed all 10,000 issues, the peak RSS of issue 15's resync)
+            return
         if rec is None or rec.status != "open":
             self.memory.issues.pop(item.snapshot.key, None)
             if rec is None:
