@@ -1,11 +1,14 @@
 """The README's first command, end to end: the demo day on the sandbox with the real worker over HTTP.
 
-One in-process run (a fast clock) is shared by the assertions about its outcomes; one subprocess
-run goes through the installed CLI exactly as ``scripts/demo`` does.
+One run of ``escalation-worker demo`` through ``worker.cli.main`` in this process (a fast clock)
+is shared by the assertions about its outcomes; the slow tier runs the day again as a process,
+exactly as ``scripts/demo`` does, and the quick tier starts one ``demo`` process that refuses its
+arguments.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -18,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.ops.ops_support import logging_restored
 from tests.support import CPO, LEAD_DEV, PD, PO, ROOT
 from worker.demo import run_demo
 
@@ -47,10 +51,14 @@ class DemoRun:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """``escalation-worker demo --output OUT --speed 15``, in this process."""
+    from worker.cli import main
+
     out = tmp_path_factory.mktemp("demo-output")
     buf = io.StringIO()
     before = set(threading.enumerate())
-    code = run_demo(out, speed_minutes=15, stream=buf)
+    with logging_restored(), contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        code = main(["demo", "--output", str(out), "--speed", "15"], {})
     return DemoRun(code, out, buf.getvalue(), before, set(threading.enumerate()))
 
 
@@ -153,6 +161,9 @@ def test_a_nonsense_speed_is_refused(tmp_path: Path) -> None:
     assert "--speed" in buf.getvalue() and not (tmp_path / "out").exists()
 
 
+# slow: the demo day again, as a process (~4 s); the quick tier runs the same command through
+# worker.cli.main (the demo fixture) and starts a demo process in the language refusal below
+@pytest.mark.slow
 def test_the_cli_command_runs_the_demo(tmp_path: Path) -> None:
     out = tmp_path / "demo-output"
     proc = subprocess.run(

@@ -113,7 +113,10 @@ def test_a_cycle_stops_with_one_error_when_a_listing_never_ends(
     assert message.startswith("Jira ") and "stopped after" in message and "\n" not in message
 
 
-@pytest.mark.parametrize("mode", ["fresh", "repeat"])
+# slow (fresh): a process reading 200 endless pages (~2 s); the repeat case takes the same path to
+# the same one line in two pages, and the fresh cap of both listings is counted in process by
+# test_every_jira_listing_stops_after_a_bounded_number_of_pages
+@pytest.mark.parametrize("mode", [pytest.param("fresh", marks=pytest.mark.slow), "repeat"])
 def test_explain_stops_with_one_clear_line(example_config: Config, mode: Mode) -> None:
     pager = EndlessPager(r"/issue/[^/]+/(changelog|comment)$", mode)
     with make_world(example_config, START, hooks=(pager,)) as world:
@@ -164,7 +167,9 @@ def test_tick_stops_with_one_clear_line_when_the_search_repeats_its_cursor(
     assert pager.requests <= 2 * 6
 
 
-@pytest.mark.parametrize("mode", ["fresh", "repeat"])
+# slow (fresh): a cycle reading 100 endless pages of 25 comments (~2 s); the repeat case skips the
+# issue by the same path, and the fresh cap is counted by the listing test above
+@pytest.mark.parametrize("mode", [pytest.param("fresh", marks=pytest.mark.slow), "repeat"])
 def test_one_issue_with_endless_comments_is_skipped_and_the_others_are_handled(
     example_config: Config, mode: Mode
 ) -> None:

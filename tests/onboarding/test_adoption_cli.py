@@ -1,4 +1,4 @@
-"""The adoption summary as a user sees it: `tick` (a process) prints one `adopted` line."""
+"""The adoption summary as a user sees it: `tick` prints one `adopted` line (through `worker.cli.main`)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,18 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from tests.cli.test_cli import run_cli
+import pytest
+
 from tests.e2e.harness import start_world
 from tests.onboarding.first_day import seed, writes
+from tests.ops.ops_support import run_in_process
 from tests.support import ROOT, paris
 from worker.config.load import load_config
 
 
-def test_tick_prints_the_adoption_summary_once(tmp_path: Path) -> None:
+def test_tick_prints_the_adoption_summary_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = (ROOT / "config.example.yaml").read_text()
     text = text.replace("rules_dir: rules", f"rules_dir: {ROOT / 'rules'}")
     path = tmp_path / "config.yaml"
@@ -23,7 +27,7 @@ def test_tick_prints_the_adoption_summary_once(tmp_path: Path) -> None:
     for world in start_world(load_config(path), start):
         keys = seed(world, 20, start=start - timedelta(hours=6), step=timedelta(minutes=9))
         env = world.env() | {"ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
-        res = run_cli("tick", "--config", str(path), env=env)
+        res = run_in_process(capsys, "tick", "--config", str(path), env=env)
         assert res.returncode == 0, res.stdout + res.stderr
         lines = [json.loads(x) for x in (res.stdout + res.stderr).splitlines() if x.strip()]
         summary = [x for x in lines if x.get("event") == "adopted"]

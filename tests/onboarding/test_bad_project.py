@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import run_cli
 from tests.e2e.harness import World, start_world
+from tests.ops.ops_support import run_in_process
 from tests.support import ROOT, paris
 from worker.config.load import load_config
 
@@ -45,12 +45,12 @@ def world_and_config(tmp_path: Path) -> Iterator[tuple[World, Path]]:
 
 
 def test_an_unknown_project_is_reported_once_and_the_three_others_are_handled(
-    world_and_config: tuple[World, Path],
+    world_and_config: tuple[World, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     world, path = world_and_config
     keys = {p: world.issue(project=p) for p in ("SHOP", "PAY")}
     env = world.env() | {"ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
-    res = run_cli("tick", "--config", str(path), env=env)
+    res = run_in_process(capsys, "tick", "--config", str(path), env=env)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "Traceback" not in res.stdout + res.stderr
     for key in keys.values():
@@ -68,12 +68,14 @@ def test_an_unknown_project_is_reported_once_and_the_three_others_are_handled(
     assert searches == []
 
 
-def test_only_unknown_projects_is_a_one_line_error(tmp_path: Path) -> None:
+def test_only_unknown_projects_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _config_with(tmp_path, "OPZ, NOPE")
     for world in start_world(load_config(path), paris(2026, 3, 2, 9, 0)):
         world.site.remove_project("OPZ")
         world.site.remove_project("NOPE")
-        res = run_cli("tick", "--config", str(path), env=world.env())
+        res = run_in_process(capsys, "tick", "--config", str(path), env=world.env())
         assert res.returncode == 1
         assert "Traceback" not in res.stdout + res.stderr
         assert "OPZ" in res.stdout + res.stderr and "jira.projects" in res.stdout + res.stderr

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.cli.test_cli import run_cli
 from tests.e2e.harness import World
+from tests.ops.ops_support import run_in_process
 from tests.support import ROOT, paris
 from worker.config.model import Config
 from worker.sandbox.clock import SandboxClock
@@ -31,9 +31,9 @@ def world(example_config: Config) -> Iterator[World]:
     assert not site.contract_violations, site.contract_violations
 
 
-def _online(world: World) -> tuple[int, list[str], str]:
-    res = run_cli(
-        "check", "--online", "--config", str(ROOT / "config.example.yaml"), env=world.env()
+def _online(world: World, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    res = run_in_process(
+        capsys, "check", "--online", "--config", str(ROOT / "config.example.yaml"), env=world.env()
     )
     out = res.stdout + res.stderr
     assert "Traceback" not in out
@@ -41,14 +41,14 @@ def _online(world: World) -> tuple[int, list[str], str]:
     return res.returncode, findings, out
 
 
-def test_a_well_configured_site_passes(world: World) -> None:
-    code, findings, out = _online(world)
+def test_a_well_configured_site_passes(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    code, findings, out = _online(world, capsys)
     assert (code, findings) == (0, []), out
     assert "projects readable: SHOP, PAY, PEOPLE" in out
 
 
 def test_each_problem_is_one_line_and_the_exit_code_is_1(
-    world: World, example_config: Config
+    world: World, example_config: Config, capsys: pytest.CaptureFixture[str]
 ) -> None:
     d = example_config.directory
     cpo = d.people[d.global_roles["cpo"][0]]
@@ -58,7 +58,7 @@ def test_each_problem_is_one_line_and_the_exit_code_is_1(
     world.site.revoke_permission(world.login.account_id, "SHOP", "ASSIGN_ISSUES")
     world.site.add_user(cpo.account_id, cpo.name, active=False)
     world.site.set_assignable("PAY", [p.account_id for p in d.people.values() if p != po])
-    code, findings, out = _online(world)
+    code, findings, out = _online(world, capsys)
     assert code == 1, out
     joined = "\n".join(findings)
     assert "project PEOPLE: does not exist" in joined

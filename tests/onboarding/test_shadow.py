@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.cli.test_cli import run_cli
 from tests.e2e.harness import World
+from tests.ops.ops_support import run_in_process
 from worker.cycle.shadow import ShadowBook
 from worker.demo import (
     DAY_END,
@@ -93,11 +93,13 @@ def test_a_shadow_day_decides_like_a_live_day_and_writes_nothing() -> None:
         assert site.property(key, "escalation-worker") is None
 
 
-def test_shadow_tick_prints_what_the_first_live_cycle_would_do(world: World) -> None:
+def test_shadow_tick_prints_what_the_first_live_cycle_would_do(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
     env = world.env() | {"ESCALATION_WORKER_NOW": world.clock.now().isoformat()}
     before = len(world.site.request_log)
-    res = run_cli("tick", "--shadow", "--config", "config.example.yaml", env=env)
+    res = run_in_process(capsys, "tick", "--shadow", "--config", "config.example.yaml", env=env)
     assert res.returncode == 0, res.stderr
 
     lines = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]

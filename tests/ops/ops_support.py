@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from tests.support import ROOT
 
 EXE = [sys.executable, "-m", "worker"]
+_LOGGERS = ("", "atlassian", "urllib3", "requests", "slack_sdk")  # the levels logs.configure sets
 
 
 def run_cli(
@@ -34,14 +36,30 @@ def run_cli(
     )
 
 
+@contextmanager
+def logging_restored() -> Iterator[None]:
+    """``worker.cli.main`` configures the logging of the whole process (structlog, the root
+    handler, levels): put it back as it was for the tests that follow."""
+    import structlog
+
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, levels = list(root.handlers), {n: logging.getLogger(n).level for n in _LOGGERS}
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
+        root.handlers[:] = handlers
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
 def run_in_process(
     capsys: pytest.CaptureFixture[str], *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``escalation-worker ARGS`` as :func:`run_cli` runs it (the same environment, from the
     repository's folder), but through ``worker.cli.main`` in this process: for tests about what a
     command says and does, not about it being a process (a process costs ~0.5 s of imports)."""
-    import structlog
-
     from worker.cli import main
 
     full_env = {
@@ -51,12 +69,8 @@ def run_in_process(
     }
     full_env.update(env or {})
     capsys.readouterr()
-    saved = structlog.get_config()
-    try:
-        with contextlib.chdir(ROOT):
-            code = main(list(args), full_env)
-    finally:
-        structlog.configure(**saved)
+    with logging_restored(), contextlib.chdir(ROOT):
+        code = main(list(args), full_env)
     out = capsys.readouterr()
     return subprocess.CompletedProcess([*EXE, *args], code, out.out, out.err)
 

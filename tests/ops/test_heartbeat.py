@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import World, start_world
-from tests.ops.ops_support import PingServer, config_with, run_cli
+from tests.ops.ops_support import PingServer, config_with, run_cli, run_in_process
 from tests.support import paris
 from worker.config.model import Config
 from worker.ops.heartbeat import PROPERTY_KEY, Heartbeat, Pinger, failure_url
@@ -63,8 +63,10 @@ def test_a_dead_ping_service_never_stops_the_cycle() -> None:
 
 
 def test_tick_pings_records_and_status_tells_alive_then_stopped(
-    world: World, tmp_path: Path
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """tick and the first status in this process (``worker.cli.main``); the last status, whose
+    exit code 4 is what a monitor reads, as a process."""
     world.issue(labels=("escalation-S1", "escalation-type-incident"))
     config = config_with(tmp_path, "heartbeat:\n  url_env: HEARTBEAT_URL\n  stale_after: 15m\n")
     now = world.clock.now()
@@ -73,7 +75,7 @@ def test_tick_pings_records_and_status_tells_alive_then_stopped(
             "HEARTBEAT_URL": f"{server.url}/ping/{CHECK}",
             "ESCALATION_WORKER_NOW": now.isoformat(),
         }
-        res = run_cli("tick", "--config", str(config), env=env)
+        res = run_in_process(capsys, "tick", "--config", str(config), env=env)
         assert res.returncode == 0, res.stdout + res.stderr
         assert server.paths == [f"/ping/{CHECK}"]
         assert CHECK not in res.stdout + res.stderr  # the ping key is a secret
@@ -83,8 +85,12 @@ def test_tick_pings_records_and_status_tells_alive_then_stopped(
     assert record["cycle"]["acted"] == 1 and record["cycle"]["issues_seen"] == 1
 
     later = (now + timedelta(minutes=5)).isoformat()
-    res = run_cli(
-        "status", "--config", str(config), env=world.env() | {"ESCALATION_WORKER_NOW": later}
+    res = run_in_process(
+        capsys,
+        "status",
+        "--config",
+        str(config),
+        env=world.env() | {"ESCALATION_WORKER_NOW": later},
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("worker: alive — last cycle 5 min ago")
@@ -103,8 +109,10 @@ def test_tick_pings_records_and_status_tells_alive_then_stopped(
     assert out["verdict"] == "stopped" and "no cycle for 3 h" in out["why"]
 
 
-def test_status_before_any_cycle_says_never_ran(world: World) -> None:
-    res = run_cli("status", "--config", "config.example.yaml", env=world.env())
+def test_status_before_any_cycle_says_never_ran(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    res = run_in_process(capsys, "status", "--config", "config.example.yaml", env=world.env())
     assert res.returncode == 4
     assert res.stdout.startswith("worker: never ran")
 

@@ -1,4 +1,7 @@
-"""Off a terminal, ``tick`` and ``run`` speak one JSON object a line, on one stream."""
+"""Off a terminal, ``tick`` and ``run`` speak one JSON object a line, on one stream.
+
+The streams of a process are what these tests are about, so most run one; the level and format
+options, which only change what is written, go through ``worker.cli.main`` in this process."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import World, start_world
-from tests.ops.ops_support import EXE, config_with, run_cli
+from tests.ops.ops_support import EXE, config_with, run_cli, run_in_process
 from tests.support import ROOT, paris
 from worker.config.model import Config
 
@@ -46,24 +49,36 @@ def test_a_user_error_in_tick_is_one_json_line() -> None:
     assert event["event"] == "error" and "JIRA_URL" in str(event["error"])
 
 
-def test_log_level_and_console_format_are_honoured(world: World) -> None:
+def test_log_level_and_console_format_are_honoured(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     env = world.env() | {"LOG_LEVEL": "warning"}
-    res = run_cli("tick", "--config", "config.example.yaml", env=env)
+    res = run_in_process(capsys, "tick", "--config", "config.example.yaml", env=env)
     assert res.returncode == 0, res.stderr
     assert "cycle" not in res.stdout  # an info line, below the level
-    res = run_cli(
-        "tick", "--log-format", "console", "--config", "config.example.yaml", env=world.env()
+    res = run_in_process(
+        capsys,
+        "tick",
+        "--log-format",
+        "console",
+        "--config",
+        "config.example.yaml",
+        env=world.env(),
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() and not res.stdout.lstrip().startswith("{")
-    res = run_cli(
-        "tick", "--config", "config.example.yaml", env=world.env() | {"LOG_LEVEL": "loud"}
+    res = run_in_process(
+        capsys,
+        "tick",
+        "--config",
+        "config.example.yaml",
+        env=world.env() | {"LOG_LEVEL": "loud"},
     )
     assert res.returncode == 2 and "LOG_LEVEL" in res.stdout
 
 
 def test_run_starts_with_one_line_speaks_json_and_records_its_stop(
-    world: World, tmp_path: Path
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.issue(labels=("escalation-S1", "escalation-type-incident"))
     config = config_with(tmp_path, replace=("jitter: 5s", "jitter: 0s"))
@@ -108,5 +123,5 @@ def test_run_starts_with_one_line_speaks_json_and_records_its_stop(
     assert {"version", "config", "projects", "poll_interval_s"} <= set(start)
     assert proc.returncode == 0
     # the stop is in Jira: status says stopped, not alive
-    res = run_cli("status", "--config", str(config), env=world.env())
+    res = run_in_process(capsys, "status", "--config", str(config), env=world.env())
     assert res.returncode == 4 and res.stdout.startswith("worker: stopped"), res.stdout

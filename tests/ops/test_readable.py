@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.harness import World, start_world
-from tests.ops.ops_support import run_cli
+from tests.ops.ops_support import run_in_process
 from tests.support import CPO, CTO, paris
 from worker.config.model import Config
 from worker.cycle.readable import deadline, moment, span
@@ -33,10 +33,14 @@ def test_times_read_like_a_person_says_them() -> None:
     assert span(timedelta(days=3)) == "3 days"
 
 
-def test_plan_names_people_and_gives_local_relative_times(world: World) -> None:
+def test_plan_names_people_and_gives_local_relative_times(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
     at = "2026-03-02T08:05:00Z"  # 09:05 in Paris, five minutes after the label
-    res = run_cli("plan", "--config", "config.example.yaml", "--at", at, env=world.env())
+    res = run_in_process(
+        capsys, "plan", "--config", "config.example.yaml", "--at", at, env=world.env()
+    )
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
     (issue_line,) = [line for line in lines if line.startswith(key)]
@@ -48,15 +52,20 @@ def test_plan_names_people_and_gives_local_relative_times(world: World) -> None:
     assert CPO not in res.stdout and CTO not in res.stdout  # names, not accountIds
     assert "T08:" not in res.stdout  # no raw ISO instants
 
-    res = run_cli("plan", "--json", "--config", "config.example.yaml", "--at", at, env=world.env())
+    res = run_in_process(
+        capsys, "plan", "--json", "--config", "config.example.yaml", "--at", at, env=world.env()
+    )
     (row,) = [r for r in json.loads(res.stdout) if r["key"] == key]
     assert row["owner"] == CPO and row["ack_due"] == "2026-03-02T08:15:00Z"
     assert {"kind": "assign", "account_id": CPO}.items() <= row["action_details"][0].items()
 
 
-def test_explain_shows_the_deadlines_before_routing(world: World) -> None:
+def test_explain_shows_the_deadlines_before_routing(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     key = world.issue(labels=("escalation-S1", "escalation-type-incident"))
-    res = run_cli(
+    res = run_in_process(
+        capsys,
         "explain",
         key,
         "--config",
@@ -72,7 +81,8 @@ def test_explain_shows_the_deadlines_before_routing(world: World) -> None:
     assert "→ due 09:15 Paris, in 10 min" in out
     assert "would assign to Camille Durand" in out
     data = json.loads(
-        run_cli(
+        run_in_process(
+            capsys,
             "explain",
             key,
             "--json",

@@ -79,6 +79,7 @@ def test_a_label_is_routed_from_the_webhook_long_before_the_next_poll(
     from tests.e2e.harness import REPORTER
     from tests.support import paris
     from worker.config.load import load_config
+    from worker.ops.heartbeat import PROPERTY_KEY as HEARTBEAT
     from worker.sandbox.clock import SandboxClock
     from worker.sandbox.jira import JiraSite
     from worker.sandbox.organisation import seed_organisation
@@ -118,23 +119,26 @@ def test_a_label_is_routed_from_the_webhook_long_before_the_next_poll(
             stderr=subprocess.PIPE,
         )
         try:
-            searches = 0
-            for _ in range(600):  # bounded: until ready and the first (full) cycle has searched
+            polled = command != ["serve"]
+            cycled = False
+            for _ in range(600):  # bounded: until ready and (run) the first full cycle has ended
                 try:
                     ready = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2).json()
                 except requests.ConnectionError:
                     ready = {}
-                searches = sum(n for e, n in site.counts_by_endpoint().items() if "search" in e)
-                if ready.get("status") == "ok" and (searches or command == ["serve"]):
+                # a cycle ends with its heartbeat record: a label added after it can only be
+                # routed from the webhook (`serve` alone never polls)
+                beat = site.user_property(login.account_id, HEARTBEAT) if polled else None
+                cycled = bool(beat and beat.get("cycles", 0) >= 1)
+                if ready.get("status") == "ok" and (cycled or not polled):
                     break
                 time.sleep(0.05)
-            if not searches and command != ["serve"]:
+            if polled and not cycled:
                 proc.send_signal(signal.SIGTERM)
                 out, err = proc.communicate(timeout=60)
                 raise AssertionError(
                     "the first cycle never ran: " + (out + err).decode()[-3000:] + str(ready)
                 )
-            time.sleep(0.5)  # let the first cycle finish its pages
             key = site.create_issue("SHOP", "Checkout fails", reporter=REPORTER)
             site.add_labels(key, "escalation-S3", "escalation-type-scope", by=REPORTER)
             routed = False

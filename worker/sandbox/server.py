@@ -63,7 +63,9 @@ class SandboxServer:
         self.url = f"http://{host!s}:{port}"
         self._thread = threading.Thread(
             target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            # stop() waits for the loop to see its flag, once a poll: a test starts and stops
+            # hundreds of servers, and 50 ms each was seconds of idle waiting in the suite
+            kwargs={"poll_interval": 0.01},
             name="sandbox-http",
             daemon=True,
         )
