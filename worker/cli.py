@@ -28,7 +28,6 @@ from worker.errors import (
     UserError,
     issue_tracker,
 )
-from worker.remote_errors import from_remote
 
 Handler = Callable[[argparse.Namespace, Mapping[str, str]], int]
 LOGGING_COMMANDS = ("tick", "run", "serve")  # they speak through the log, one stream
@@ -278,7 +277,13 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return EXIT_OK
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except UserError as exc:
+        return _user_error(exc, logging_command)
     except Exception as exc:
+        # here, not at the top: it imports every adapter (requests, ~80 ms), which commands that
+        # never reach a site (init, check --skip-env, who, a usage error) do not need
+        from worker.remote_errors import from_remote
+
         err = from_remote(exc)
         if err is not None:
             return _user_error(err, logging_command)
