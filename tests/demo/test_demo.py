@@ -202,6 +202,10 @@ def test_one_acknowledgement_from_a_slack_button_and_one_from_the_phone(demo: De
     assert "presses Acknowledge under the Slack message" in demo.printed
 
 
+# slow: a second whole demo day (~3 s); the French the day writes (routing comment and notification,
+# text message, call, acknowledgement comments) is pinned in the quick tier by
+# tests/i18n/test_french.py, and a day of the worker in another language by test_pseudo_locale.py
+@pytest.mark.slow
 def test_the_demo_day_in_french(tmp_path: Path) -> None:
     """``demo --language fr``: what the worker writes during the day is French (the people's own
     texts, and the rules' names, stay as written)."""

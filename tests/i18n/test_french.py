@@ -1,4 +1,5 @@
-"""A few French renderings pinned whole: a routing comment, an S1 text message, the call's TwiML.
+"""A few French renderings pinned whole: a routing comment and notification, an S1 text message,
+the call's TwiML, the comment of an acknowledgement from a call or Slack.
 
 The kind and severity names and the cell's note come from rules/, read in French (its own
 per-language prose); everything the worker writes around them is French, with French spacing: a no-break space (U+00A0) before ':', a narrow one (U+202F)
@@ -15,6 +16,7 @@ import pytest
 from tests.i18n.messages import message_for
 from tests.support import CPO, CTO, make_snapshot, paris
 from worker.core.actions import Notify, PostComment
+from worker.core.channel_ack import ChannelAck, comment_doc
 from worker.core.decide import Context, decide
 from worker.i18n import texts_for
 from worker.i18n.rules_text import rules_in
@@ -58,6 +60,26 @@ def test_an_s1_text_message_in_french(fr: Context) -> None:
         f"[S1] SHOP-1{NB}: Checkout fails "
         "https://acme.atlassian.net/browse/SHOP-1 Répondez ACK pour prendre en charge."
     )
+
+
+def test_the_routing_notification_in_french(fr: Context) -> None:
+    _, notify = _s1(fr)
+    assert notify.text == (
+        "SHOP-1 — Checkout fails\n"
+        "Une escalade vous est confiée (S1). Prise en charge avant le lun. 2 mars 2026 à 10:15 "
+        f"(Europe/Paris){NN}; résolution avant le lun. 2 mars 2026 à 14:00 (Europe/Paris)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("channel", "words"), [("phone", "via un appel téléphonique"), ("slack", "via Slack")]
+)
+def test_an_acknowledgement_from_a_channel_in_french(channel: str, words: str) -> None:
+    """The comment the web process writes when someone presses 1 on a call or clicks in Slack."""
+    ack = ChannelAck(CPO, channel, paris(2026, 3, 2, 10, 5), "CA1")
+    doc = comment_doc(ack, "Camille Durand", "lun. 2 mars 2026 à 10:05", texts=texts_for("fr"))
+    assert doc.plain() == f"@Camille Durand a pris en charge {words} le lun. 2 mars 2026 à 10:05."
+    assert doc.mentions() == (CPO,)
 
 
 def test_a_french_call_speaks_french_with_a_french_voice(fr: Context) -> None:
