@@ -31,6 +31,7 @@ class World:
     server: SandboxServer
     login: WorkerLogin
     sleeps: list[float] = field(default_factory=list)
+    settles: list[float] = field(default_factory=list)  # a cycle's waits for another process
 
     @property
     def clock(self) -> SandboxClock:

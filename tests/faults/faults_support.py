@@ -73,7 +73,8 @@ def cycle(
     policy: RetryPolicy = FAST_POLICY,
     page_size: int = 100,
 ) -> Cycle:
-    """The real worker against ``world``: retries record their waits in ``world.sleeps`` instead of sleeping;
+    """The real worker against ``world``: retries record their waits in ``world.sleeps`` instead of sleeping,
+    and its waits for another process's write (claims settling, a storm slot) in ``world.settles``;
     the client-side rate limiter really waits (it never has to at these volumes)."""
     conn = connection(world.config, world.env())
     transport = AtlassianTransport(conn.jira_url, conn.email, conn.token, timeout=timeout)
@@ -87,6 +88,7 @@ def cycle(
         now=world.clock.now,
         memory=memory,
         site_url=conn.jira_url,
+        settle_sleep=world.settles.append,
     )
 
 

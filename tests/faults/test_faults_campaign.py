@@ -84,23 +84,41 @@ def test_5xx_bursts(world: World, reference: dict[str, Any]) -> None:
     assert_exactly_once(world, keys)
 
 
-def test_timeouts_after_the_write_landed(world: World, reference: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "times",
+    [
+        (1, 1, 1, 1),
+        # slow: each timeout is a real 0.25 s wait of the client (~2.3 s for the nine); the quick
+        # case above times out once at each of the same four places
+        pytest.param((3, 2, 2, 2), marks=pytest.mark.slow),
+    ],
+    ids=["once-each", "nine"],
+)
+def test_timeouts_after_the_write_landed(
+    world: World, reference: dict[str, Any], times: tuple[int, int, int, int]
+) -> None:
     # the effect happens, then the answer stalls past the client's timeout
+    comment_post, assignee_put, property_put, comment_get = times
     world.site.faults.add(
-        FaultRule(kind="timeout", seconds=0.6, method="POST", path=r"/comment$", times=3)
+        FaultRule(kind="timeout", seconds=0.6, method="POST", path=r"/comment$", times=comment_post)
     )
     world.site.faults.add(
-        FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/assignee$", times=2)
+        FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/assignee$", times=assignee_put)
     )
     world.site.faults.add(
-        FaultRule(kind="timeout", seconds=0.6, method="PUT", path=r"/properties/", times=2)
+        FaultRule(
+            kind="timeout", seconds=0.6, method="PUT", path=r"/properties/", times=property_put
+        )
     )
     world.site.faults.add(
-        FaultRule(kind="timeout", seconds=0.6, method="GET", path=r"/comment$", times=2)
+        FaultRule(kind="timeout", seconds=0.6, method="GET", path=r"/comment$", times=comment_get)
     )
     keys = seed_campaign(world)
     run_campaign(world, lambda: cycle(world, timeout=0.25).run(), steps())
-    assert sum(r.fired for r in world.site.faults.rules()) == 9
+    assert sum(r.fired for r in world.site.faults.rules()) == sum(times)
+    # a storm slot created by a write whose answer was lost reads as another process's: the cycle
+    # backs off a few times (recorded, not slept), then takes the next slot
+    assert world.settles and all(0 < s <= 1.0 for s in world.settles), world.settles
     assert outcome(world, keys) == reference
     assert_exactly_once(world, keys)
 

@@ -229,7 +229,7 @@ class Cycle:
         self.between = between  # the scheduler's chance to run due work inside a long cycle
         self.concurrency = max(1, concurrency or config.schedule.concurrency)
         self.batch_size = 4 * self.concurrency  # claims waiting for one settle at most
-        self.settle_sleep = settle_sleep
+        self.settle_sleep = settle_sleep  # waits for another process's write (claims, storm slots)
         self.claim_token = new_claim_token()
         self.config = config
         self.gateway = gateway
@@ -301,6 +301,7 @@ class Cycle:
             account_id=self.memory.account_id,
             token=self.claim_token,
             texts=self.texts,
+            sleep=self.settle_sleep,  # its back-off while another process holds a storm slot
             stores=live and self.shadow is None,
         )
         guard.load()
