@@ -32,6 +32,7 @@ class World:
     login: WorkerLogin
     sleeps: list[float] = field(default_factory=list)
     settles: list[float] = field(default_factory=list)  # a cycle's waits for another process
+    throttled: list[float] = field(default_factory=list)  # the client rate limiter's waits
 
     @property
     def clock(self) -> SandboxClock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,22 @@ def make_world(
     assert site.contract_violations == []
 
 
+class LimiterTime:
+    """The client-side rate limiter's clock and sleep in the campaigns: real monotonic time plus the
+    waits it asked for, which are recorded (``waits``) and added to its clock instead of slept."""
+
+    def __init__(self, waits: list[float]) -> None:
+        self.waits = waits
+        self.ahead = 0.0
+
+    def clock(self) -> float:
+        return time.monotonic() + self.ahead
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.ahead += seconds
+
+
 def cycle(
     world: World,
     memory: Memory | None = None,
@@ -74,11 +91,14 @@ def cycle(
     page_size: int = 100,
 ) -> Cycle:
     """The real worker against ``world``: retries record their waits in ``world.sleeps`` instead of sleeping,
-    and its waits for another process's write (claims settling, a storm slot) in ``world.settles``;
-    the client-side rate limiter really waits (it never has to at these volumes)."""
+    its waits for another process's write (claims settling, a storm slot) in ``world.settles``, and
+    the client-side rate limiter's in ``world.throttled`` (seeding hundreds of issues and writing
+    to them goes past 50 PUTs a second, and past 20 writes on one issue in 2 s)."""
     conn = connection(world.config, world.env())
     transport = AtlassianTransport(conn.jira_url, conn.email, conn.token, timeout=timeout)
-    http = RetryingHttp(transport, policy=policy, limiter=RateLimiter(), sleep=world.sleeps.append)
+    lt = LimiterTime(world.throttled)
+    limiter = RateLimiter(clock=lt.clock, sleep=lt.sleep)
+    http = RetryingHttp(transport, policy=policy, limiter=limiter, sleep=world.sleeps.append)
     gateway = build_gateway(world.config, http)
     gateway.page_size = page_size
     return Cycle(
