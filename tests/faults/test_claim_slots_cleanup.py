@@ -5,12 +5,15 @@ process that creates a deleted slot again stands back: tests/faults/test_claims.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from typing import Any
 
 from tests.e2e.harness import REPORTER, World
-from tests.faults.faults_support import assert_exactly_once
-from tests.support import CPO
-from worker.sandbox.faults import FaultRule
+from tests.faults.faults_support import assert_exactly_once, cycle, make_world
+from tests.support import CPO, paris
+from worker.config.model import Config
+from worker.sandbox.faults import FaultRule, Hold, Match
 
 
 def slots(world: World, key: str) -> list[str]:
@@ -61,3 +64,58 @@ def test_a_slot_whose_delete_fails_is_left_and_nothing_else_changes(world: World
     world.tick()
     assert len(slots(world, key)) == 1  # the later state's slot was deleted as usual
     assert_exactly_once(world, [key])
+
+
+class Arrivals:
+    """A sandbox hook that counts arriving record writes and slot deletions (before any hold)."""
+
+    record = Match("PUT", r"/properties/escalation-worker$")
+    slot_delete = Match("DELETE", r"/properties/escalation-worker\.claim\.")
+
+    def __init__(self, records: int, deletes: int) -> None:
+        self.want = (records, deletes)
+        self.seen = [0, 0]
+        self.reached = threading.Event()
+        self._lock = threading.Lock()
+
+    def handle(self, req: Any) -> None:
+        with self._lock:
+            self.seen[0] += self.record(req)
+            self.seen[1] += self.slot_delete(req)
+            if self.seen[0] >= self.want[0] and self.seen[1] >= self.want[1]:
+                self.reached.set()
+
+
+def test_a_slot_deletion_on_the_wire_does_not_hold_up_the_next_issue(
+    example_config: Config,
+) -> None:
+    """Two issues in flight (concurrency 2), three to finish: each thread goes on to its next issue
+    while the deletion of the slot it has just left is still on the wire. The first two deletions are
+    held at the sandbox; the third issue's record is written meanwhile. With the deletion on the
+    issue's thread, both threads would wait and the third issue would not start."""
+    # held longer than the test waits; the client waits longer still (no timeout frees a thread)
+    held = Hold(Arrivals.slot_delete, times=2, timeout=120)
+    arrivals = Arrivals(records=3, deletes=2)
+    with make_world(example_config, paris(2026, 3, 2, 9, 0), hooks=(arrivals, held)) as world:
+        keys = [world.issue(f"Checkout fails {i}") for i in range(3)]
+        cyc = cycle(world, timeout=150)
+        cyc.concurrency = 2
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                cyc.run()
+            except BaseException as exc:  # pragma: no cover - reported below
+                errors.append(exc)
+
+        t = threading.Thread(target=run)
+        t.start()
+        try:
+            reached = arrivals.reached.wait(30)
+        finally:
+            held.release()
+            t.join(60)
+        assert reached, f"record writes, slot deletions arrived: {arrivals.seen}"
+        assert not t.is_alive() and not errors, errors
+        assert [slots(world, k) for k in keys] == [[], [], []]  # every deletion done by the end
+        assert_exactly_once(world, keys)

@@ -66,7 +66,16 @@ from worker.jira.stored_record import read_record
 
 log = structlog.get_logger("worker.apply")
 
-__all__ = ["HOST", "Applier", "ApplyResult", "Claim", "mark_live", "new_claim_token", "pid_alive"]
+__all__ = [
+    "HOST",
+    "Applier",
+    "ApplyResult",
+    "Claim",
+    "mark_live",
+    "new_claim_token",
+    "pid_alive",
+    "run_now",
+]
 
 
 class Notifier(Protocol):
@@ -154,6 +163,9 @@ class Applier:
         self.visibility = visibility
         self.notifier = notifier
         self.claim = claim or new_claim_token()
+        # how a slot deletion is run: at once by default; a cycle with a pool hands it to a
+        # helper thread for the batch, so the issue's thread goes on (``Cycle._slot_cleanup``)
+        self.defer: Callable[[Callable[[], None]], None] = run_now
         self._abandoned: list[
             Event
         ] = []  # notifications abandoned while applying the current issue
@@ -401,7 +413,9 @@ class Applier:
         on its read-back, a record that is no longer the state it claimed, and stands back."""
         pk = self.gateway.property_key
         names = [slot_key(pk, claim.state, g) for g in range(claim.generation, -1, -1)]
-        self._delete_slots(claim.fresh.snapshot.key, names)
+        key = claim.fresh.snapshot.key
+        # nothing waits for this answer: the record has already left the state (see ``defer``)
+        self.defer(lambda: self._delete_slots(key, names))
 
     def _delete_slots(self, key: str, names: Sequence[str]) -> None:
         for name in names:
@@ -807,6 +821,10 @@ class Applier:
         )
         claim.written = digest(read_record(to_json(stored))[0])
         claim.confirmed = self.now()
+
+
+def run_now(job: Callable[[], None]) -> None:
+    job()
 
 
 def maybe_doubled(comments: Sequence[Comment]) -> bool:

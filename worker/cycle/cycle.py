@@ -20,7 +20,8 @@ import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -49,6 +50,7 @@ from worker.cycle.apply import (
     RecordNotStored,
     mark_live,
     new_claim_token,
+    run_now,
 )
 from worker.cycle.gather import Gatherer, Loaded, Prepared, moved, relevant, watching
 from worker.cycle.search_plan import PROPERTY_KEY as PLAN_KEY
@@ -764,12 +766,38 @@ class Cycle:
             result: ApplyResult | None = self._guard(item, report, partial(applier.finish, c))
             return result
 
-        for (item, d, _), result in zip(claims, self._map(finish, claims), strict=True):
+        with self._slot_cleanup(applier, len(claims)):
+            results = self._map(finish, claims)
+        for (item, d, _), result in zip(claims, results, strict=True):
             if self.progress is not None:
                 self.progress(report, "act")
             if result is not None:
                 self._record_result(item, d, result, now, report)
         self._save_unstored()
+
+    @contextmanager
+    def _slot_cleanup(self, applier: Applier | ShadowApplier, issues: int) -> Iterator[None]:
+        """While a batch of several issues finishes on the pool, the claim slots they leave are
+        deleted on helper threads (at most ``concurrency`` deletions in flight): a deletion follows
+        the completion write and nothing waits for its answer, so an issue's thread goes on to the
+        next issue instead of waiting one more round trip. Every deletion is done when the block
+        ends; one that raised anything but a Jira error (those are handled inside) raises it then."""
+        if self.concurrency <= 1 or issues <= 1 or not isinstance(applier, Applier):
+            yield
+            return
+        jobs: list[Future[None]] = []
+        with ThreadPoolExecutor(self.concurrency, "slot-cleanup") as helpers:
+
+            def defer(job: Callable[[], None]) -> None:
+                jobs.append(helpers.submit(job))
+
+            applier.defer = defer
+            try:
+                yield
+            finally:
+                applier.defer = run_now
+        for job in jobs:
+            job.result()
 
     def _release(self, applier: Applier, claim: Claim, report: CycleReport) -> None:
         """Withdraw a claim whose effects were not started (stopping): the next cycle decides afresh."""
