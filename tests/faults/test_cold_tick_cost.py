@@ -109,3 +109,30 @@ def test_a_full_resync_keeps_unchanged_remembered_issues_as_they_were_packed(wor
     for key in keys[1:]:
         assert memory.issues[key] is before[key]
         assert memory.issues[key].loaded == before[key].loaded
+
+
+def test_comment_bodies_in_search_pages_arrive_as_the_text_the_worker_reads() -> None:
+    """ADF trees of embedded comments are flattened on arrival; the mapped comment is the same."""
+    from worker.jira.gateway import flat_comments
+    from worker.jira.mapping import comment_from_json
+
+    adf = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {
+                "type": "paragraph",
+                "content": [
+                    {"type": "mention", "attrs": {"id": "a1", "text": "@Ana"}},
+                    {"type": "text", "text": " on it"},
+                ],
+            }
+        ],
+    }
+    raw = {"id": "7", "author": {"accountId": "a2"}, "created": "2026-03-02T09:00:00.000+0000"}
+    before = comment_from_json({**raw, "body": adf})
+    issue = {"key": "SHOP-1", "fields": {"comment": {"comments": [{**raw, "body": adf}]}}}
+    flat_comments([issue])
+    body = issue["fields"]["comment"]["comments"][0]["body"]
+    assert isinstance(body, str) and "@Ana" in body
+    assert comment_from_json(issue["fields"]["comment"]["comments"][0]) == before

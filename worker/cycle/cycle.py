@@ -519,7 +519,7 @@ class Cycle:
             )
         return d
 
-    # Complexity over 10 (C901) and ~65 lines: the one loop of a cycle (gather, decide, batch, apply, stop);
+    # Complexity over 10 (C901) and ~80 lines: the one loop of a cycle (gather, decide, batch, apply, stop);
     # its branches are the three modes (live, dry run, given keys) side by side.
     def _run(self, *, dry_run: bool, keys: list[str] | None) -> CycleReport:  # noqa: C901
         t0 = time.perf_counter()
@@ -838,8 +838,9 @@ class Cycle:
         m.near_labels = near
         return near
 
-    # Complexity over 10 (C901) and ~70 lines: the search query (full, incremental or by key) and the
-    # streaming of its pages into loaded issues; one generator so at most one chunk is alive.
+    # Complexity over 10 (C901) and ~85 lines: the search query (full, incremental or by key, with
+    # the search plan's ranges) and the streaming of its pages into loaded issues; one generator so
+    # at most one chunk is alive, and the escalations it found are what the next plan is made of.
     def _gather(  # noqa: C901
         self,
         now: datetime,

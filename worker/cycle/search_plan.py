@@ -17,8 +17,10 @@ every key of every watched project, so a stale plan costs pages, never issues.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +36,12 @@ def _split(key: str) -> tuple[str, int] | None:
     project, _, number = key.rpartition("-")
     if not project or not number.isdigit():
         return None
-    return project, int(number)
+    return sys.intern(project), int(number)
+
+
+def _points(keys: Iterable[str]) -> list[tuple[str, int]]:
+    """``keys`` as sorted (project, number) points, each once."""
+    return sorted({at for k in keys if (at := _split(k)) is not None})
 
 
 @dataclass(frozen=True)
@@ -91,28 +98,19 @@ class SearchPlan:
 
     def sizes(self, keys: Iterable[str]) -> list[int]:
         """How many of ``keys`` fall in each range."""
-        counts = [0] * self.parts
-        for key in keys:
-            at = _split(key)
-            if at is not None:
-                counts[_bisect(self.cuts, at)] += 1
-        return counts
+        return self._sizes(_points(keys))
+
+    def _sizes(self, points: list[tuple[str, int]]) -> list[int]:
+        ends = [bisect.bisect_left(points, cut) for cut in self.cuts]
+        return [b - a for a, b in itertools.pairwise([0, *ends, len(points)])]
 
     def pages(self, keys: Iterable[str]) -> tuple[int, int]:
         """(requests, longest chain) this plan costs for ``keys``: an empty range costs a page."""
-        per = [max(1, math.ceil(n / self.page_size)) for n in self.sizes(keys)]
+        return self._pages(_points(keys))
+
+    def _pages(self, points: list[tuple[str, int]]) -> tuple[int, int]:
+        per = [max(1, math.ceil(n / self.page_size)) for n in self._sizes(points)]
         return sum(per), max(per)
-
-
-def _bisect(cuts: Sequence[tuple[str, int]], at: tuple[str, int]) -> int:
-    lo, hi = 0, len(cuts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cuts[mid] <= at:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def _range_scope(
@@ -143,7 +141,10 @@ def plan_for(keys: Iterable[str], page_size: int, concurrency: int) -> SearchPla
 
     ``keys`` are the escalations a search found; with ``n`` of them the ranges hold
     ``ceil(ceil(n / page) / (2 x concurrency))`` pages each, the last range the rest."""
-    ordered = sorted({at for k in keys if (at := _split(k)) is not None})
+    return _plan(_points(keys), page_size, concurrency)
+
+
+def _plan(ordered: list[tuple[str, int]], page_size: int, concurrency: int) -> SearchPlan:
     pages = math.ceil(len(ordered) / page_size)
     slots = max(1, 2 * concurrency)
     per = max(1, math.ceil(pages / slots)) * page_size
@@ -158,11 +159,12 @@ def needs_new_plan(
 
     Kept while its cost stays near the best one: no range longer than a page over the best
     chain, and at most ``concurrency`` requests more in all (partial pages after drift)."""
-    best = plan_for(keys, page_size, concurrency)
+    points = _points(keys)  # once: 10,000 keys cost ~1 MB as points
+    best = _plan(points, page_size, concurrency)
     if stored is None or stored.page_size != page_size:
         return best
-    requests, chain = stored.pages(keys)
-    best_requests, best_chain = best.pages(keys)
+    requests, chain = stored._pages(points)
+    best_requests, best_chain = best._pages(points)
     if chain > best_chain + 1 or requests > best_requests + max(1, concurrency):
         return best
     return None

@@ -16,8 +16,14 @@ from typing import Any
 from urllib.parse import quote
 
 from worker.core.snapshot import Comment
+from worker.jira.adf import to_text
 from worker.jira.http import HttpResponse, JiraError, RetryingHttp
-from worker.jira.mapping import COMMENT_PROPERTY, TRACKED_FIELDS, comment_from_json
+from worker.jira.mapping import (
+    COMMENT_PROPERTY,
+    COMMENT_TEXT_LIMIT,
+    TRACKED_FIELDS,
+    comment_from_json,
+)
 from worker.paging import (
     BULK_CHANGELOG_PAGES,
     ISSUE_CHANGELOG_PAGES,
@@ -74,6 +80,23 @@ def lean(value: Any) -> Any:
     return value
 
 
+def flat_comments(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Comments embedded in search results with their bodies as plain text, in place.
+
+    A comment's ADF body is a tree of dicts several times the size of its text, and the worker
+    reads comments as text (``mapping.comment_from_json``); flattened on arrival, a page of 100
+    issues with 20 comments each holds much less while it waits to be consumed (issue 15's
+    peak RSS)."""
+    for issue in issues:
+        field = (issue.get("fields") or {}).get("comment")
+        if not isinstance(field, dict):
+            continue
+        for c in field.get("comments") or ():
+            if isinstance(c, dict) and not isinstance(c.get("body"), str | None):
+                c["body"] = to_text(c["body"], COMMENT_TEXT_LIMIT)
+    return issues
+
+
 def _k(key: str) -> str:
     return quote(key, safe="")
 
@@ -119,12 +142,20 @@ class JiraGateway:
         # one page waits at most (pages in flight are raw JSON: memory, issue 15); the consumer
         # maps a page in milliseconds, the producers wait on the network
         pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
-        slots = threading.Semaphore(concurrency)
+        todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for q in queries:
+            todo.put(q)
         stop = threading.Event()
 
-        def worker(q: str) -> None:
-            with slots:
-                try:
+        def worker() -> None:
+            # ``concurrency`` threads take the searches in turn: a thread per search (10 and more
+            # with the search plan's ranges) gave each its own malloc arena, ~10 MB more peak RSS
+            try:
+                while not stop.is_set():
+                    try:
+                        q = todo.get_nowait()
+                    except queue.Empty:
+                        return
                     batch: list[dict[str, Any]] = []
                     for issue in self.search(q, fields=fields, reconcile=reconcile):
                         if stop.is_set():
@@ -135,13 +166,14 @@ class JiraGateway:
                             batch = []
                     if batch:
                         pages.put(("issues", batch))
-                except BaseException as exc:  # handed to the consumer, raised there
-                    pages.put(("error", exc))
-                finally:
-                    pages.put(("done", None))
+            except BaseException as exc:  # handed to the consumer, raised there
+                pages.put(("error", exc))
+            finally:
+                pages.put(("done", None))
 
         threads = [
-            threading.Thread(target=worker, args=(q,), daemon=True, name="search") for q in queries
+            threading.Thread(target=worker, daemon=True, name="search")
+            for _ in range(min(concurrency, len(queries)))
         ]
         for t in threads:
             t.start()
@@ -267,7 +299,7 @@ class JiraGateway:
                 body["nextPageToken"] = token
             resp = self.http.call("POST", f"{API}/search/jql", json=body, retry_ambiguous=True)
             page = resp.body or {}
-            issues = lean(page.get("issues") or [])
+            issues = flat_comments(lean(page.get("issues") or []))
             token = guard.next_token(page.get("nextPageToken"), last=page.get("isLast"))
             del resp, page  # only the issues stay alive while the caller takes them
             yield from issues

@@ -96,6 +96,9 @@ def changes_from_histories(histories: Iterable[Mapping[str, Any]]) -> tuple[Chan
     return tuple(out)
 
 
+COMMENT_TEXT_LIMIT = 2000  # characters of a comment the worker keeps
+
+
 def comment_from_json(c: Mapping[str, Any]) -> Comment | None:
     created = parse_time(c.get("created"))
     if created is None:
@@ -115,7 +118,7 @@ def comment_from_json(c: Mapping[str, Any]) -> Comment | None:
         _account(c.get("author")),
         created,
         action_id,
-        to_text(c.get("body"), 2000),
+        to_text(c.get("body"), COMMENT_TEXT_LIMIT),
         ack,
     )
 
