@@ -7,6 +7,7 @@ Deciding what to do is not this module's job: see ``worker.core.decide`` and ``w
 from __future__ import annotations
 
 import email.utils
+import itertools
 import queue
 import threading
 import time
@@ -139,13 +140,23 @@ class JiraGateway:
             for q in queries:
                 yield from self.search(q, fields=fields, reconcile=reconcile)
             return
-        # one page waits at most (pages in flight are raw JSON: memory, issue 15); the consumer
-        # maps a page in milliseconds, the producers wait on the network
-        pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        # Pages in flight are raw JSON (~1.5 MB per 100 issues with their records and comments):
+        # a page is fetched only against a credit, and the consumer gives the credit back as it
+        # takes the page, so at most ``concurrency`` pages wait or are being fetched (requests
+        # in parallel stay ``concurrency`` when the network is the slow side), and the page being
+        # consumed lets each issue go once it has been handed out (issue 15's peak RSS).
+        pages: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        credits = threading.Semaphore(concurrency)
         todo: queue.SimpleQueue[str] = queue.SimpleQueue()
         for q in queries:
             todo.put(q)
         stop = threading.Event()
+
+        def credit() -> bool:
+            while not stop.is_set():
+                if credits.acquire(timeout=0.2):
+                    return True
+            return False
 
         def worker() -> None:
             # ``concurrency`` threads take the searches in turn: a thread per search (10 and more
@@ -156,16 +167,14 @@ class JiraGateway:
                         q = todo.get_nowait()
                     except queue.Empty:
                         return
-                    batch: list[dict[str, Any]] = []
-                    for issue in self.search(q, fields=fields, reconcile=reconcile):
-                        if stop.is_set():
-                            return
-                        batch.append(issue)
-                        if len(batch) >= self.page_size:
-                            pages.put(("issues", batch))
-                            batch = []
-                    if batch:
+                    issues = self.search(q, fields=fields, reconcile=reconcile)
+                    while credit():
+                        batch = list(itertools.islice(issues, self.page_size))
+                        if not batch:
+                            credits.release()
+                            break
                         pages.put(("issues", batch))
+                        del batch
             except BaseException as exc:  # handed to the consumer, raised there
                 pages.put(("error", exc))
             finally:
@@ -186,16 +195,14 @@ class JiraGateway:
                 elif kind == "error":
                     raise value
                 else:
-                    yield from value
+                    credits.release()
+                    value.reverse()
+                    while value:
+                        yield value.pop()
         finally:
             stop.set()
-            while running:  # let blocked producers finish so no thread is left behind
-                try:
-                    kind, _ = pages.get(timeout=30)
-                except queue.Empty:
-                    break
-                if kind == "done":
-                    running -= 1
+            for t in threads:  # no thread is left behind (each stops at its next page)
+                t.join(timeout=30)
 
     @property
     def fields(self) -> list[str]:
