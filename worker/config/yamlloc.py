@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -221,21 +221,27 @@ def parse_yaml(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
 
     Parsing is pure-Python PyYAML (a few ms per file), and one process often reads the same text
     again: ``check`` and then the load, ``run`` re-reading an unchanged config, a test suite loading
-    the example hundreds of times. :func:`_parsed` is an explicit cache keyed by (file, text);
+    the example hundreds of times. :func:`_parsed` is an explicit cache keyed by the text;
     every caller gets its own copy of the data, so what it changes is its own.
     """
     if len(text) > _CACHED_TEXT:
         return _parse(file, text)
-    doc, issues = _parsed(file, text)
-    return YamlDoc(doc.file, _copy(doc.data), dict(doc.lines), dict(doc.key_lines)), list(issues)
+    doc, issues = _parsed(text)  # the same text in another folder (a copy of the rules) is a hit
+    return (
+        YamlDoc(file, _copy(doc.data), dict(doc.lines), dict(doc.key_lines)),
+        [replace(issue, file=file) for issue in issues],
+    )
 
 
 _CACHED_TEXT = 100_000  # characters; the shipped files are under 10 kB, larger ones are not kept
 
 
 @functools.lru_cache(maxsize=32)
-def _parsed(file: Path, text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
-    return _parse(file, text)
+def _parsed(text: str) -> tuple[YamlDoc, list[ConfigIssue]]:
+    return _parse(_ANY_FILE, text)
+
+
+_ANY_FILE = Path("-")  # what a cached parse names; each caller gets its own file put back
 
 
 def _copy(data: Any) -> Any:
