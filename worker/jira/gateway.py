@@ -187,30 +187,15 @@ class JiraGateway:
         for t in threads:
             t.start()
         running = len(threads)
-        # credits in circulation: all of them while the network is the slow side (the consumer
-        # finds no page waiting), one fewer each time a page was already waiting (the consumer is
-        # the slow side: pages fetched ahead would only wait, in memory), never below one
-        circulating = concurrency
         try:
             while running:
-                try:
-                    kind, value = pages.get_nowait()
-                    waited = False
-                except queue.Empty:
-                    kind, value = pages.get()
-                    waited = True
+                kind, value = pages.get()
                 if kind == "done":
                     running -= 1
                 elif kind == "error":
                     raise value
                 else:
-                    if waited or circulating <= 1:
-                        credits.release()
-                        if waited and circulating < concurrency:
-                            credits.release()
-                            circulating += 1
-                    else:
-                        circulating -= 1  # this page's credit is retired
+                    credits.release()
                     value.reverse()
                     while value:
                         yield value.pop()
