@@ -539,7 +539,7 @@ def _worker_runner(
 
     # the production cycle; requests per issue are counted by the sandbox (apply runs on a pool,
     # so the client's counters cannot tell one issue's requests from another's)
-    cycle = Cycle(config, gateway, clocks, now=now, memory=Memory(), site_url=url)
+    cycle = Cycle(config, gateway, clocks, now=now, memory=Memory())
 
     def run(cmd: str = "cycle") -> dict[str, Any]:
         if cold:  # a cron tick: a new process, empty memory

@@ -209,7 +209,6 @@ def build_cycle(
         now=now,
         memory=memory,
         notifier=notifier,
-        site_url=conn.jira_url,
         should_stop=should_stop,
         shadow=shadow,
     )
@@ -335,7 +334,6 @@ class Services:
             now=self.now,
             memory=self.memory,
             notifier=notifier,
-            site_url=self.site_url,
             should_stop=should_stop,
             shadow=shadow,
         )

@@ -214,7 +214,6 @@ class Cycle:
         now: Callable[[], datetime],
         memory: Memory | None = None,
         notifier: Notifier | None = None,
-        site_url: str = "",
         overlap: timedelta = timedelta(minutes=2),
         lookback: timedelta = timedelta(days=2),
         cold_lookback: timedelta = timedelta(minutes=30),
@@ -241,7 +240,6 @@ class Cycle:
         self.now = now
         self.memory = memory if memory is not None else Memory()
         self.notifier = notifier
-        self.site_url = site_url
         self.overlap = overlap
         self.lookback = lookback
         # a cold full cycle looks this far back for mistyped severity labels (not for anything
