@@ -107,7 +107,6 @@ def cycle(
         build_clocks(world.config),
         now=world.clock.now,
         memory=memory,
-        site_url=conn.jira_url,
         settle_sleep=world.settles.append,
     )
 

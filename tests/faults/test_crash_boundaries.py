@@ -117,7 +117,6 @@ def run_cycle(world: World, providers: dict[str, Provider], countdown: Countdown
         build_clocks(world.config),
         now=world.clock.now,
         notifier=notifier,
-        site_url=conn.jira_url,
         settle_sleep=lambda _s: None,
     )
     try:
