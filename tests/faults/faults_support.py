@@ -227,3 +227,24 @@ class CountingChannel:
         return Delivery(
             self.id, "sent", "delivered", tuple(r.account_id for r in message.recipients)
         )
+
+
+@contextmanager
+def running(cycle: Cycle) -> Iterator[list[BaseException]]:
+    """Run ``cycle`` in a thread; joined (and its errors checked) when the block ends."""
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            cycle.run()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=go)
+    t.start()
+    try:
+        yield errors
+    finally:
+        t.join(30)
+        assert not t.is_alive()
+        assert not errors, errors

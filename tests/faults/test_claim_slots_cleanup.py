@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.e2e.harness import REPORTER, World
-from tests.faults.faults_support import assert_exactly_once, cycle, make_world
+from tests.faults.faults_support import assert_exactly_once, cycle, make_world, running
 from tests.support import CPO, paris
 from worker.config.model import Config
 from worker.sandbox.faults import FaultRule, Hold, Match
@@ -100,22 +100,11 @@ def test_a_slot_deletion_on_the_wire_does_not_hold_up_the_next_issue(
         keys = [world.issue(f"Checkout fails {i}") for i in range(3)]
         cyc = cycle(world, timeout=150)
         cyc.concurrency = 2
-        errors: list[BaseException] = []
-
-        def run() -> None:
+        with running(cyc):  # joined, and its errors checked, when the block ends
             try:
-                cyc.run()
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-
-        t = threading.Thread(target=run)
-        t.start()
-        try:
-            reached = arrivals.reached.wait(30)
-        finally:
-            held.release()
-            t.join(60)
+                reached = arrivals.reached.wait(30)
+            finally:
+                held.release()
         assert reached, f"record writes, slot deletions arrived: {arrivals.seen}"
-        assert not t.is_alive() and not errors, errors
         assert [slots(world, k) for k in keys] == [[], [], []]  # every deletion done by the end
         assert_exactly_once(world, keys)

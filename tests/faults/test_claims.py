@@ -22,6 +22,7 @@ from faults_support import (
     FAST_POLICY,
     CountingChannel,
     make_world,
+    running,
     worker_assignments,
     worker_comment_ids,
 )
@@ -88,27 +89,6 @@ def nothing_done(world: World, key: str, channel: CountingChannel) -> None:
     assert worker_comment_ids(world, key) == []
     assert worker_assignments(world, key) == []
     assert channel.sent == []
-
-
-@contextmanager
-def running(cycle: Cycle) -> Iterator[list[BaseException]]:
-    """Run ``cycle`` in a thread; joined (and its errors checked) when the block ends."""
-    errors: list[BaseException] = []
-
-    def go() -> None:
-        try:
-            cycle.run()
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    t = threading.Thread(target=go)
-    t.start()
-    try:
-        yield errors
-    finally:
-        t.join(30)
-        assert not t.is_alive()
-        assert not errors, errors
 
 
 def fresh_read() -> Match:
