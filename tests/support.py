@@ -27,8 +27,17 @@ DEV2 = "5b10a2844c20165700ede223"  # jules
 REPORTER = "reporter-0000000000000001"
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS).astimezone(UTC)  # type: ignore[misc]
+def paris(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    microsecond: int = 0,
+) -> datetime:
+    local = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=PARIS)
+    return local.astimezone(UTC)
 
 
 FULL_DESCRIPTION = (

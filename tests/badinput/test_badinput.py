@@ -4,7 +4,7 @@ still routes a healthy escalation filed next to it."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -29,14 +29,18 @@ def control_routed(world: World, key: str) -> None:
 
 
 @contextmanager
-def ticking(world: World) -> Iterator[tuple[list[dict[str, Any]], list[CycleReport]]]:
+def ticking(
+    world: World,
+) -> Iterator[tuple[list[MutableMapping[str, Any]], list[CycleReport]]]:
     reports: list[CycleReport] = []
     with capture_logs() as logs:
         yield logs, reports
         reports.append(world.tick())
 
 
-def events(logs: list[dict[str, Any]], name: str, key: str) -> list[dict[str, Any]]:
+def events(
+    logs: list[MutableMapping[str, Any]], name: str, key: str
+) -> list[MutableMapping[str, Any]]:
     return [e for e in logs if e["event"] == name and e.get("issue") == key]
 
 

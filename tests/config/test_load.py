@@ -292,6 +292,7 @@ def test_wrong_shapes_anywhere_are_reported_never_raised(ws: Workspace) -> None:
     original = yaml.safe_load((ws.root / "config.yaml").read_text(encoding="utf-8"))
     paths = _paths(original)
     assert len(paths) > 50
+    value: list[object] | int  # the wrong shape put in place
     for path in paths:
         for value in ([], 7):
             data = copy.deepcopy(original)

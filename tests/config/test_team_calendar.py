@@ -50,7 +50,7 @@ def test_a_team_in_new_york_counts_its_own_working_hours(ws: Workspace) -> None:
     d_pay = decide(ctx, pay, None, t0 + timedelta(minutes=1))
     d_shop = decide(ctx, shop, None, t0 + timedelta(minutes=1))
     assert d_shop.record is not None and d_shop.record.current.ack_due == paris(2026, 3, 2, 14, 0)
-    assert d_pay.record is not None
+    assert d_pay.record is not None and d_pay.record.current.ack_due is not None
     ny_due = d_pay.record.current.ack_due.astimezone(NEW_YORK)
     assert (ny_due.hour, ny_due.minute) == (14, 0)  # 09:00-12:30 + 13:30-14:00 New York time
     (comment,) = [a for a in d_pay.actions if isinstance(a, PostComment) and a.purpose == "route"]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from cf_support import USERS, InProcessAdapter
 
+from tests.confluence.cf_support import USERS, InProcessAdapter
 from worker.confluence.client import ConfluenceClient
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.confluence import ConfluenceSite

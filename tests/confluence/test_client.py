@@ -7,8 +7,8 @@ from collections.abc import Callable
 from email.utils import formatdate
 
 import pytest
-from cf_support import EVE, InProcessAdapter
 
+from tests.confluence.cf_support import EVE, InProcessAdapter
 from worker.confluence.client import (
     ConfluenceAuthError,
     ConfluenceClient,

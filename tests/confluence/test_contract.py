@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 import requests
-from cf_contract import ContractError, spec, validate_request, validate_response
-from cf_support import EVE, USERS, InProcessAdapter
 
+from tests.confluence.cf_contract import ContractError, spec, validate_request, validate_response
+from tests.confluence.cf_support import EVE, USERS, InProcessAdapter
 from worker.confluence.client import ConfluenceClient
 from worker.confluence.publish import publish
 from worker.sandbox.confluence import ConfluenceSite

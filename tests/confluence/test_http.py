@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cf_fixtures import small_directory, small_rules
-from cf_support import EVE, WORKER
 
+from tests.confluence.cf_fixtures import small_directory, small_rules
+from tests.confluence.cf_support import EVE, WORKER
 from worker.config.model import (
     CalendarSettings,
     Config,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from cf_support import USERS, InProcessAdapter
 
+from tests.confluence.cf_support import USERS, InProcessAdapter
 from worker import paging
 from worker.confluence.client import ConfluenceClient, ConfluencePagingError
 from worker.remote_errors import from_remote

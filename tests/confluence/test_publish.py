@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cf_support import EVE, WORKER
 
+from tests.confluence.cf_support import EVE, WORKER
 from worker.confluence.client import ConfluenceClient, ConfluenceConflict, Page
 from worker.confluence.publish import PROPERTY_KEY, PublishError, PublishResult, publish
 from worker.sandbox.confluence import ConfluenceSite

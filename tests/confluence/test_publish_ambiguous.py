@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 import requests
-from cf_support import WORKER, InProcessAdapter
 
+from tests.confluence.cf_support import WORKER, InProcessAdapter
 from tests.confluence.test_publish import TITLE, run
 from worker.confluence.client import ConfluenceClient, ConfluenceOutcomeUnknown
 from worker.confluence.publish import PROPERTY_KEY, PublishError
@@ -100,7 +100,7 @@ class _TimeoutAfterDelivery(InProcessAdapter):
 def test_a_timeout_after_delivery_is_looked_up_not_resent(
     site: ConfluenceSite, make_client: Callable[..., ConfluenceClient]
 ) -> None:
-    from cf_support import USERS
+    from tests.confluence.cf_support import USERS
 
     client = make_client()
     client.session.mount("http://sandbox.test", _TimeoutAfterDelivery(site, USERS))

@@ -8,8 +8,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cf_fixtures import EVIL, ODD, small_directory, small_rules
-
+from tests.confluence.cf_fixtures import EVIL, ODD, small_directory, small_rules
 from worker.config.load import load_config
 from worker.confluence.render import (
     AC_NS,

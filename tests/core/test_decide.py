@@ -35,8 +35,16 @@ from worker.core.record import Record
 from worker.core.snapshot import Change, Comment
 
 
-def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    microsecond: int = 0,
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
 
 
 def kinds(d: Decision) -> list[str]:
@@ -184,7 +192,8 @@ def test_s2_acknowledged_in_time_does_not_escalate(ctx: Context) -> None:
 def test_s3_silent_po_climbs_one_level_at_a_time(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 9, 0)
     snap = make_snapshot(created=t0)  # S3 scope disagreement → PO + Lead Dev
-    rec = route(ctx, snap, t0)
+    rec: Record | None = route(ctx, snap, t0)
+    assert rec is not None
     # 4 business hours: 09:00–12:30 (3.5 h) + 13:30–14:00 (0.5 h)
     assert rec.current.ack_due == paris(2026, 3, 2, 14, 0)
     # 75 % of 4 h = 3 h → 12:00
@@ -338,7 +347,8 @@ def test_late_acknowledgement_is_recorded_as_breached(ctx: Context) -> None:
 def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     t0 = paris(2026, 3, 2, 10, 0)
     snap = make_snapshot(labels=["escalation-S2", "escalation-type-stakeholder"], created=t0)
-    rec = route(ctx, snap, t0)
+    rec: Record | None = route(ctx, snap, t0)
+    assert rec is not None
     # 1 business day from Mon 10:00 → Tue 10:00
     assert rec.resolve_due == paris(2026, 3, 3, 10, 0)
     acked = replace(snap, comments=(Comment("c1", PD, paris(2026, 3, 2, 10, 10), text="on it"),))
@@ -359,9 +369,10 @@ def test_resolve_breach_escalates_once_per_level(ctx: Context) -> None:
     # the SLA deadline for reporting keeps its original value
     assert rec.resolve_due == paris(2026, 3, 3, 10, 0)
     # CPO acknowledges; the next resolve escalation would be at the top: one comment, never a move
+    assert acked.comments is not None
     acked2 = replace(
         acked, comments=acked.comments + (Comment("c2", CPO, paris(2026, 3, 3, 10, 5), text="ok"),)
-    )  # type: ignore[operator]
+    )
     d = run(ctx, acked2, rec, paris(2026, 3, 3, 10, 6))
     rec = d.record
     assert rec is not None and rec.current.acked_by == CPO

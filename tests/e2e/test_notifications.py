@@ -13,7 +13,7 @@ from tests.e2e.harness import World
 from tests.notify.fake_slack import FakeSlack
 from tests.support import CPO, CTO, PD
 from worker.cycle.cycle import Memory
-from worker.cycle.notifications import notifier_from_channels
+from worker.cycle.notifications import DispatcherNotifier, notifier_from_channels
 from worker.notify.registry import build_channels
 
 CALLS = "https://api.twilio.com/2010-04-01/Accounts/AC123/Calls.json"
@@ -44,7 +44,7 @@ def to_numbers(url: str) -> list[str]:
     return out
 
 
-def notifier(world: World, slack: FakeSlack) -> object:
+def notifier(world: World, slack: FakeSlack) -> DispatcherNotifier:
     channels = build_channels(
         {**TWILIO, "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": slack.url}
     )

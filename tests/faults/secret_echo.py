@@ -9,7 +9,7 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -120,6 +120,7 @@ def echo_servers(secrets: Sequence[str]) -> Iterator[tuple[EchoHttp, EchoSmtp, i
     http = EchoHttp(secrets).start()
     smtp = EchoSmtp(secrets=secrets)
     servers = serve(smtp, authenticator=smtp.authenticate, auth_require_tls=False)
+    assert isinstance(servers, Generator)  # a generator: closed below, which stops the server
     try:
         yield http, smtp, next(servers).port
     finally:

@@ -18,7 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from faults_support import (
+
+from tests.e2e.harness import World
+from tests.faults.faults_support import (
     FAST_POLICY,
     CountingChannel,
     make_world,
@@ -26,13 +28,12 @@ from faults_support import (
     worker_assignments,
     worker_comment_ids,
 )
-
-from tests.e2e.harness import World
 from tests.support import paris
 from worker.app import build_cycle, connection
 from worker.config.model import Config
+from worker.core.decision import Decision
 from worker.core.record import Journal, Record
-from worker.cycle.apply import HOST, Applier, mark_live, new_claim_token, pid_alive
+from worker.cycle.apply import HOST, Applier, Claim, mark_live, new_claim_token, pid_alive
 from worker.cycle.claims import (
     MACHINE,
     claim_live,
@@ -43,6 +44,7 @@ from worker.cycle.claims import (
     slot_key,
 )
 from worker.cycle.cycle import Cycle
+from worker.cycle.gather import Loaded
 from worker.cycle.notifications import notifier_from_channels
 from worker.notify.message import Delivery, Message
 from worker.sandbox.faults import FaultRule, Hold, Match, Ordering
@@ -290,17 +292,17 @@ def test_a_long_cycle_checks_and_renews_its_claim_before_each_effect(
         d = decide(ctx, loaded.snapshot, loaded.record, now)
         applier = cyc._applier(ctx, now)
         claim = applier.claim_issue(loaded, d)
-        assert not isinstance(claim, type(None)) and hasattr(claim, "slot")
+        assert isinstance(claim, Claim), claim  # not None, and the slot was won
         world.clock.advance(LEASE / 2 + timedelta(seconds=1))  # slow effects: half the lease gone
         before = Counter(r.endpoint for r in world.site.request_log)
-        result = applier.finish(claim)  # type: ignore[arg-type]
+        result = applier.finish(claim)
         after = Counter(r.endpoint for r in world.site.request_log) - before
         assert result.performed and not result.note
         assert after["GET /rest/api/3/issue/{issueIdOrKey}"] >= 1  # read back before acting
         puts = [
             r.json
             for r in world.site.request_log[len(list(before.elements())) :]
-            if r.method == "PUT" and r.path.endswith(claim.slot)  # type: ignore[union-attr]
+            if r.method == "PUT" and r.path.endswith(claim.slot)
         ]
         assert puts, "the claim was renewed"
         renewed = read_slot(puts[-1])
@@ -320,7 +322,7 @@ def test_exclusion_costs_five_requests_per_acted_issue(example_config: Config) -
         worker(world, channel).run()
         for key in keys:
             assert_once(world, key, channel)
-        per_issue = Counter()
+        per_issue: Counter[str] = Counter()
         for r in world.site.request_log:
             if r.path.endswith(tuple(f"/issue/{k}" for k in keys)) or ".claim." in r.path:
                 per_issue[r.method] += 1
@@ -347,8 +349,13 @@ class _Now:
         return self.at
 
 
+def _never_redecides(_: Loaded) -> Decision:
+    raise AssertionError("these tests only ask a bare Applier about claims")
+
+
 def applier(now: _Now) -> Applier:
-    return Applier(None, None, lambda _: None, now=now, lease=LEASE)  # type: ignore[arg-type]
+    # no gateway nor gatherer: only the claim checks, which use neither, are called
+    return Applier(None, None, _never_redecides, now=now, lease=LEASE)  # type: ignore[arg-type]
 
 
 def test_live_and_dead_claims() -> None:

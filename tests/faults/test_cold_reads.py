@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.harness import World
-from tests.faults.faults_support import REPORTER, assert_exactly_once, cycle
+from tests.e2e.harness import REPORTER, World
+from tests.faults.faults_support import assert_exactly_once, cycle
 from worker.cycle.cycle import Memory
 from worker.jira.mapping import parse_time
 from worker.runtime import Scheduler

@@ -77,7 +77,7 @@ def test_every_jira_listing_stops_after_a_bounded_number_of_pages(
         issue_id = world.site.issue(key).id
         gateway = cycle(world).gateway
         with pytest.raises(JiraPagingError) as info:
-            call(gateway, key, issue_id)
+            call(gateway, key, str(issue_id))  # Jira's REST API gives issue ids as strings
     message = str(info.value)
     assert "\n" not in message and "stopped after" in message, message
     if mode == "fresh":

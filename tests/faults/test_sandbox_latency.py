@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import socket
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import requests
@@ -30,6 +31,7 @@ def test_every_connection_disables_nagle_and_keep_alive_reuses_it() -> None:
         httpd = server._httpd
         assert httpd is not None
         handler = httpd.RequestHandlerClass
+        assert isinstance(handler, type) and issubclass(handler, BaseHTTPRequestHandler)
         original = handler.setup
 
         def setup(self: Any) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from faults_support import CountingChannel, make_world
-
+from tests.faults.faults_support import CountingChannel, make_world
 from tests.review.review_seed import seed_month
 from tests.support import paris
 from worker.app import build_cycle, connection
@@ -147,6 +147,7 @@ def test_a_worker_started_on_the_3rd_publishes_last_months_review_once(
     example_config: Config,
 ) -> None:
     worlds = seed_month(example_config)
+    assert isinstance(worlds, Generator)  # a generator: closed below, which stops its server
     seeded = next(worlds)
     try:
         _started_on_the_3rd(seeded)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from tests.e2e.harness import World
-from tests.faults.faults_support import REPORTER, assert_exactly_once, cycle
+from tests.e2e.harness import REPORTER, World
+from tests.faults.faults_support import assert_exactly_once, cycle
 from worker.cycle.cycle import Memory
 from worker.cycle.search_plan import PROPERTY_KEY, SearchPlan, needs_new_plan, plan_for
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.i18n.english_left import data_of, english_left
-from tests.notify.test_notify_digest import PO, SARAH, rec
-from tests.support import paris
+from tests.notify.test_notify_digest import SARAH, rec
+from tests.support import PO, paris
 from worker.config.model import Config
 from worker.i18n import texts_for
 from worker.i18n.rules_text import rules_in

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from typing import TypedDict, Unpack
 
 import pytest
 import requests
@@ -28,7 +29,17 @@ SEARCH = f"{URL}/rest/api/3/search/jql"
 COMMENT = f"{URL}/rest/api/3/issue/SHOP-1/comment"
 
 
-def client(sleeps: list[float], **policy: float) -> RetryingHttp:
+class _PolicyArgs(TypedDict, total=False):
+    """The fields of ``RetryPolicy`` a test may override."""
+
+    max_attempts: int
+    max_wait: float
+    max_total: float
+    base: float
+    retry_after_default: float
+
+
+def client(sleeps: list[float], **policy: Unpack[_PolicyArgs]) -> RetryingHttp:
     transport = AtlassianTransport(URL, "worker@example.com", "tok-http-test-000")
     return RetryingHttp(
         transport,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from worker.core.messages import Doc, Mention, Text
 from worker.jira.adf import to_adf, to_text
@@ -49,7 +50,7 @@ ISSUE = {
         ],
     },
 }
-HISTORIES = [
+HISTORIES: list[dict[str, Any]] = [
     {
         "created": "2026-03-02T08:05:00.000+0000",
         "author": {"accountId": "acc-rep"},
@@ -80,8 +81,16 @@ HISTORIES = [
 ]
 
 
-def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int,
+    month: int,
+    day: int,
+    hour: int = 0,
+    minute: int = 0,
+    second: int = 0,
+    microsecond: int = 0,
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
 
 
 def test_snapshot_fields_and_history() -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fake_slack import FakeSlack
-from notify_smtp import Mailbox, SmtpServer, serve
+
+from tests.notify.fake_slack import FakeSlack
+from tests.notify.notify_smtp import Mailbox, SmtpServer, serve
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ class FakeSlack:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # a TCP server, not a Unix socket
         return f"http://{host}:{port}/api/"
 
     def start(self) -> FakeSlack:

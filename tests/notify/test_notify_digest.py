@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import timedelta
 
 from tests.e2e.harness import World, start_world
-from tests.support import PD, PO, paris
+from tests.support import PD, paris
+from tests.support import PO as PO  # re-exported: tests/i18n/test_digest_language.py imports it
 from worker.config.model import Config
 from worker.core.record import LevelState, Record
 from worker.notify.digest import build_digests, read_open, send
@@ -64,7 +66,8 @@ def test_digest_groups_by_po_and_keeps_only_open_s3_s4(example_config: Config) -
 
 class Recording:
     def __init__(self, cid: str, ok: bool = True) -> None:
-        self.id, self.ok, self.sent = cid, ok, []
+        self.id, self.ok = cid, ok
+        self.sent: list[Message] = []
 
     def configured(self) -> bool:
         return True
@@ -77,6 +80,7 @@ class Recording:
 
 def test_digest_reads_jira_and_falls_back_to_email(example_config: Config) -> None:
     gen = start_world(example_config, paris(2026, 3, 2, 9, 0))
+    assert isinstance(gen, Generator)  # closed below, which runs the world's teardown
     world: World = next(gen)
     try:
         world.issue("Scope fight", labels=("escalation-S3", "escalation-type-scope"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.message import Message as MailMessage
 
-from notify_builders import ALICE, BOB, message
-from notify_smtp import SmtpServer, free_port
-
+from tests.notify.notify_builders import ALICE, BOB, message
+from tests.notify.notify_smtp import SmtpServer, free_port
 from worker.notify.email import EmailChannel, EmailSettings
 from worker.notify.message import Recipient
 
@@ -52,7 +51,9 @@ def test_one_plain_text_email_per_recipient(smtp_server: SmtpServer) -> None:
         assert mail["X-Escalation-Id"] == "SHOP-12/1/escalate/L1"
         assert mail["Message-ID"] == f"<SHOP-12/1/escalate/L1.{person.account_id}@example.com>"
         assert mail.get_content_type() == "text/plain"
-        body = mail.get_payload(decode=True).decode()
+        payload = mail.get_payload(decode=True)
+        assert isinstance(payload, bytes)
+        body = payload.decode()
         assert "Checkout returns 500" in body
         assert "https://example.atlassian.net/browse/SHOP-12" in body
     assert smtp_server.mailbox.logins == []  # no credentials, no AUTH

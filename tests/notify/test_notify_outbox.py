@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from notify_builders import ALICE, BOB, Clock, Crash, FakeChannel, message
 from structlog.testing import capture_logs
 
+from tests.notify.notify_builders import ALICE, BOB, Clock, Crash, FakeChannel, message
 from worker.notify.message import Delivery
 from worker.notify.outbox import (
     Dispatcher,

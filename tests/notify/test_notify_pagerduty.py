@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import responses
-from notify_builders import message
 
+from tests.notify.notify_builders import message
 from worker.notify.pagerduty import DEFAULT_EVENTS_URL, PagerDutyChannel, PagerDutySettings
 
 ENV = {"PAGERDUTY_ROUTING_KEY": "R0UTINGKEY"}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from notify_builders import message
-
+from tests.notify.notify_builders import message
 from worker.notify.registry import CHANNEL_IDS, build_channels, describe_settings
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import responses
-from fake_slack import FakeSlack
-from notify_builders import ALICE, BOB, Clock, message
-from notify_smtp import SmtpServer
 
+from tests.notify.fake_slack import FakeSlack
+from tests.notify.notify_builders import ALICE, BOB, Clock, message
+from tests.notify.notify_smtp import SmtpServer
 from worker.notify.outbox import Dispatcher, OutboxEntry, entries_for
 from worker.notify.registry import build_channels
 

@@ -7,12 +7,12 @@ import logging
 import pytest
 import requests
 import responses
-from fake_slack import Answer, FakeSlack
-from notify_builders import ALICE, Clock, FakeChannel, message
-from notify_smtp import SmtpServer
 from structlog.testing import capture_logs
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from tests.notify.fake_slack import Answer, FakeSlack
+from tests.notify.notify_builders import ALICE, Clock, FakeChannel, message
+from tests.notify.notify_smtp import SmtpServer
 from worker.notify.outbox import Dispatcher, OutboxEntry, dump_entries
 from worker.notify.registry import build_channels
 
@@ -54,10 +54,14 @@ def test_no_secret_in_logs_details_entries_or_reprs(
     responses.post(
         "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json",
         body=requests.ConnectionError(  # refused: never sent, so a plain failure
+            # urllib3 wants the pool and connection; neither matters to a refused connection's error
             MaxRetryError(
-                None,
+                None,  # type: ignore[arg-type]
                 f"https://AC123:{TWILIO_TOKEN}@api.twilio.com",
-                NewConnectionError(None, f"https://AC123:{TWILIO_TOKEN}@api.twilio.com refused"),
+                NewConnectionError(
+                    None,  # type: ignore[arg-type]
+                    f"https://AC123:{TWILIO_TOKEN}@api.twilio.com refused",
+                ),
             )
         ),
     )

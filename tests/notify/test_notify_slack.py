@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from fake_slack import Answer, FakeSlack
-from notify_builders import ALICE, BOB, Clock, message
 
+from tests.notify.fake_slack import Answer, FakeSlack
+from tests.notify.notify_builders import ALICE, BOB, Clock, message
 from worker.notify.message import Recipient
 from worker.notify.outbox import Dispatcher
 from worker.notify.registry import build_channels

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -151,5 +152,5 @@ def _report():  # type: ignore[no-untyped-def]
     return r
 
 
-def _boom() -> None:
+def _boom() -> NoReturn:
     raise RuntimeError("Jira went away")

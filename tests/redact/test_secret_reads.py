@@ -52,6 +52,7 @@ def secret_reads(source: str) -> list[tuple[int, str]]:
             elif len(node.args) >= 2 and _is_env(node.args[0]):
                 key = node.args[1]  # helpers such as _env.text(environ, "NAME")
         if key is not None and looks_secret(ast.unparse(key)):
+            assert isinstance(node, ast.Subscript | ast.Call)  # only these two set a key
             found.append((node.lineno, ast.unparse(node)))
     return found
 

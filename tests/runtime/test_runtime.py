@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,11 +73,22 @@ def test_process_lock_is_exclusive(tmp_path: Any) -> None:
 
 
 class _FakeCycle:
+    """Stands in for the cycle (a ``PollTarget``): counts runs; nothing is ever due."""
+
     def __init__(self) -> None:
         self.runs = 0
 
     def run(self) -> None:
         self.runs += 1
+
+    def act_on(self, due: Collection[str], woken: Collection[str] = ()) -> None:
+        pass
+
+    def due_keys(self, now: datetime) -> set[str]:
+        return set()
+
+    def next_deadline(self) -> datetime | None:
+        return None
 
 
 class _FakeServices:
@@ -94,7 +106,11 @@ def test_run_schedules_cycle_page_digest_and_review(example_config: Config) -> N
     jobs = loop.scheduler.get_jobs()
     assert len(jobs) == 3  # the calendar jobs; polls belong to the scheduler itself
     assert loop.target is cycle and loop.poll.total_seconds() == 60  # the poll interval (1m)
-    periods = sorted(str(j.interval) + j.unit for j in jobs)
+    periods: list[str] = []
+    for j in jobs:
+        assert j.unit is not None  # every job has its unit once scheduled
+        periods.append(str(j.interval) + j.unit)
+    periods.sort()
     assert "3600seconds" in periods  # publish_interval (60m)
     weekly = [j for j in jobs if j.start_day == "monday"]
     assert (

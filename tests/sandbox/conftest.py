@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from sandbox_support import BOT, BOT_EMAIL, BOT_TOKEN, DEV, GONE, PO, T0
 
+from tests.sandbox.sandbox_support import BOT, BOT_EMAIL, BOT_TOKEN, DEV, GONE, PO, T0
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.jira import JiraSite
 from worker.sandbox.server import SandboxServer

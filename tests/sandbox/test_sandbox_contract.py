@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from sandbox_support import BOT, DEV, PO, adf, mention, text
 
+from scripts import vendor_openapi
+from tests.sandbox.sandbox_support import BOT, DEV, PO, adf, mention, text
 from worker.sandbox import contract
 from worker.sandbox.contract import ContractError, validate_request, validate_response
 from worker.sandbox.jira import JiraSite
@@ -19,8 +19,6 @@ from worker.sandbox.jira import JiraSite
 ROOT = Path(__file__).resolve().parents[2]
 SUBSET = ROOT / "worker" / "sandbox" / "openapi" / "jira-platform-v3.subset.json"
 SOURCE = Path("/work/shared/specs/jira-platform-v3.json")
-sys.path.insert(0, str(ROOT / "scripts"))
-import vendor_openapi  # noqa: E402
 
 
 def test_every_endpoint_answers_within_the_contract(

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from sandbox_support import BOT_EMAIL, BOT_TOKEN, PO
 
+from tests.sandbox.sandbox_support import BOT_EMAIL, BOT_TOKEN, PO
 from worker.sandbox.app import Request
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.control import parse_duration

@@ -6,8 +6,8 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 import requests
-from sandbox_support import PO
 
+from tests.sandbox.sandbox_support import PO
 from worker.sandbox.faults import FaultPlan, FaultRule
 from worker.sandbox.jira import JiraSite
 from worker.sandbox.server import SandboxServer

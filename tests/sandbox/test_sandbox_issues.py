@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sandbox_support import BOT, BOT_EMAIL, DEV, GONE, PO, T0, adf, mention, text
 
+from tests.sandbox.sandbox_support import BOT, BOT_EMAIL, DEV, GONE, PO, T0, adf, mention, text
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.jira import JiraSite
 from worker.sandbox.server import SandboxServer
@@ -51,9 +51,8 @@ def test_users_single_and_bulk(http: requests.Session, api: str) -> None:
     bulk = http.get(f"{api}/user/bulk", params={"accountId": [PO, DEV, "acc-missing"]}).json()
     assert [u["accountId"] for u in bulk["values"]] == [PO, DEV]
     assert bulk["isLast"] is True and bulk["total"] == 2
-    paged = http.get(
-        f"{api}/user/bulk", params={"accountId": [PO, DEV, GONE], "maxResults": 2}
-    ).json()
+    query: dict[str, list[str] | int] = {"accountId": [PO, DEV, GONE], "maxResults": 2}
+    paged = http.get(f"{api}/user/bulk", params=query).json()
     assert len(paged["values"]) == 2 and paged["isLast"] is False
 
 
@@ -188,7 +187,8 @@ def test_comment_paging_order_and_properties(
     page = http.get(url, params={"startAt": 1, "maxResults": 2}).json()
     assert page["total"] == 5 and page["startAt"] == 1 and page["maxResults"] == 2
     assert [c["body"]["content"][0]["content"][0]["text"] for c in page["comments"]] == ["c1", "c2"]
-    newest = http.get(url, params={"orderBy": "-created", "maxResults": 1}).json()["comments"][0]
+    newest_only: dict[str, str | int] = {"orderBy": "-created", "maxResults": 1}
+    newest = http.get(url, params=newest_only).json()["comments"][0]
     assert newest["created"] == "2026-03-02T09:04:00.000+0000"
 
     clock.advance(timedelta(minutes=10))
@@ -205,13 +205,16 @@ def test_comment_paging_order_and_properties(
         comment["author"]["accountId"] == BOT
         and comment["body"]["content"][0]["content"][1]["type"] == "mention"
     )
-    listed = http.get(
-        url, params={"expand": "properties", "orderBy": "-created", "maxResults": 1}
-    ).json()
+    with_properties: dict[str, str | int] = {
+        "expand": "properties",
+        "orderBy": "-created",
+        "maxResults": 1,
+    }
+    listed = http.get(url, params=with_properties).json()
     assert listed["comments"][0]["properties"] == [
         {"key": "escalation-action", "value": {"id": "act-1"}}
     ]
-    plain = http.get(url, params={"orderBy": "-created", "maxResults": 1}).json()
+    plain = http.get(url, params=newest_only).json()
     assert "properties" not in plain["comments"][0]
 
 

@@ -28,6 +28,7 @@ class Snap:
     status_category: str = "new"
     resolution: str | None = None
     assignee: str | None = None
+    watchers: tuple[str, ...] = ()
     reporter: str | None = "acc-rep"
     issue_type: str = "Task"
     created: datetime = NOW - timedelta(days=3)
@@ -130,7 +131,7 @@ def test_quoted_strings_with_escapes(source: str, expected: str) -> None:
     assert isinstance(clause.operand, Value) and clause.operand.text == expected
 
 
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30))
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=30))
 def test_any_label_survives_quoting(label: str) -> None:
     quoted = '"' + label.replace("\\", "\\\\").replace('"', '\\"') + '"'
     clause = jql.parse(f"labels = {quoted}").where

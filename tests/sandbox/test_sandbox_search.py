@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import requests
-from sandbox_support import BOT, DEV, PO, T0
 
+from tests.sandbox.sandbox_support import BOT, DEV, PO, T0
 from worker.jira.gateway import BASE_FIELDS
 from worker.sandbox.clock import SandboxClock
 from worker.sandbox.jira import JiraSite

@@ -117,8 +117,9 @@ def test_matrix_page_and_preview_with_every_name_and_description(
         principles=tuple(replace(p, title=f"{p.title}{ch}") for p in r.principles),
     )
     storage = render_matrix_page(rules, directory, source_hash="abc")
-    for named in (*rules.types.values(), *rules.roles.values()):
-        assert xml_text(named.name) in storage, named.name  # the text is there, cleaned
+    names = [t.name for t in rules.types.values()] + [r.name for r in rules.roles.values()]
+    for name in names:
+        assert xml_text(name) in storage, name  # the text is there, cleaned
     parse_storage(storage.encode("utf-8").decode("utf-8"))
     assert not FORBIDDEN.search(storage.replace("\n", "").replace("\t", ""))
     preview = render_preview_html(storage, f"Matrix{ch}title", names=names_from(directory))

@@ -58,7 +58,9 @@ def test_messages_that_ask_for_an_acknowledgement_carry_the_buttons(
     blocks = _blocks(post.params)
     actions = next(b for b in blocks if b["type"] == "actions")
     assert actions["block_id"] == "escalation-ack:SHOP-1"
-    kinds = [(e["type"], e["action_id"]) for e in actions["elements"]]  # type: ignore[index]
+    elements = actions["elements"]
+    assert isinstance(elements, list)
+    kinds = [(e["type"], e["action_id"]) for e in elements]
     assert kinds == [("button", "acknowledge"), ("users_select", "hand_over")]
     assert "Checkout fails" in post.params["text"]  # the notification text is still there
 
