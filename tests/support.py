@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,17 +28,28 @@ DEV2 = "5b10a2844c20165700ede223"  # jules
 REPORTER = "reporter-0000000000000001"
 
 
-def paris(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    local = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=PARIS)
-    return local.astimezone(UTC)
+@dataclass(frozen=True)
+class in_zone:
+    """Makes a datetime in ``tz`` from its wall-clock fields; ``as_utc``: the same instant in UTC."""
+
+    tz: tzinfo
+    as_utc: bool = False
+
+    def __call__(
+        self,
+        year: int,
+        month: int,
+        day: int,
+        hour: int = 0,
+        minute: int = 0,
+        second: int = 0,
+        microsecond: int = 0,
+    ) -> datetime:
+        local = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=self.tz)
+        return local.astimezone(UTC) if self.as_utc else local
+
+
+paris = in_zone(PARIS, as_utc=True)  # Paris wall time, as the UTC instant the worker stores
 
 
 FULL_DESCRIPTION = (

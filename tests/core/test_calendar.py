@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import holidays
 import pytest
 
+from tests.support import in_zone
 from worker.core.calendar import (
     AlwaysCalendar,
     BusinessCalendar,
@@ -49,40 +50,13 @@ def night_calendar(tz: ZoneInfo, start: time, end: time) -> BusinessCalendar:
     return BusinessCalendar(tz, {weekday: [Window(start, end)] for weekday in range(7)})
 
 
-def paris(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=PARIS)
+paris = in_zone(PARIS)
 
 
-def nyc(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=NEW_YORK)
+nyc = in_zone(NEW_YORK)
 
 
-def utc(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+utc = in_zone(UTC)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from tests.support import (
     REPORTER,
     TL,
     WORKER,
+    in_zone,
     make_snapshot,
     paris,
 )
@@ -34,17 +35,7 @@ from worker.core.messages import Mention, Text
 from worker.core.record import Record
 from worker.core.snapshot import Change, Comment
 
-
-def utc(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+utc = in_zone(UTC)
 
 
 def kinds(d: Decision) -> list[str]:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.support import in_zone
 from worker.core.planning import Cadence
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -16,28 +17,10 @@ NEW_YORK = ZoneInfo("America/New_York")
 FORTNIGHT = timedelta(days=14)
 
 
-def paris(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=PARIS)
+paris = in_zone(PARIS)
 
 
-def utc(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+utc = in_zone(UTC)
 
 
 def test_ten_oclock_paris_stays_ten_oclock_across_spring_forward() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
+from tests.support import in_zone
 from worker.core.messages import Doc, Mention, Text
 from worker.jira.adf import to_adf, to_text
 from worker.jira.jql import by_keys, full_scan, in_list, quote
@@ -81,16 +82,7 @@ HISTORIES: list[dict[str, Any]] = [
 ]
 
 
-def utc(
-    year: int,
-    month: int,
-    day: int,
-    hour: int = 0,
-    minute: int = 0,
-    second: int = 0,
-    microsecond: int = 0,
-) -> datetime:
-    return datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+utc = in_zone(UTC)
 
 
 def test_snapshot_fields_and_history() -> None:
