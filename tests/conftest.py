@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.notify.fake_slack import FakeSlack
 from tests.support import ROOT, WORKER
 from worker.config.model import Config
 from worker.core.decide import Context
@@ -57,3 +58,13 @@ def ctx(example_config: Config) -> Context:
         clocks=build_clocks(example_config),
         worker_account_id=WORKER,
     )
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A fake Slack Web API on loopback (tests/notify/fake_slack.py), stopped after the test."""
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

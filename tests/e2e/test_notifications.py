@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import parse_qs
 
-import pytest
 import responses
 
 from tests.e2e.harness import World
@@ -24,15 +22,6 @@ TWILIO = {
     "TWILIO_FROM": "+15559990000",
 }
 PHONES = {CPO: "+33600000001", CTO: "+33600000002", PD: "+33600000005"}
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def to_numbers(url: str) -> list[str]:

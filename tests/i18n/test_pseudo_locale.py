@@ -160,15 +160,6 @@ def world(example_config: Config) -> Iterator[World]:
     yield from start_world(config, paris(2026, 3, 2, 9, 0))
 
 
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
-
-
 QUARTERS = (timedelta(minutes=15),) * 24  # six hours of cycles every 15 minutes
 # the same events in fewer cycles: two hours of quarters (routing, nudges, the escalation and the
 # reminders at both levels), then a jump to the resolve deadline breached at the top of the ladder

@@ -11,12 +11,9 @@ from tests.notify.notify_smtp import Mailbox, SmtpServer, serve
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    server = FakeSlack().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def fake_slack(slack: FakeSlack) -> FakeSlack:
+    """The fake Slack of tests/conftest.py under the name these tests use."""
+    return slack
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,13 +14,6 @@ from worker.web.dedupe import SeenIds
 from worker.web.jira_hooks import BadPayload, issue_keys
 from worker.web.settings import WebSettings, WebSetupError
 from worker.web.verify import jira_signature, jira_signature_ok
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
 
 
 def _message(event: str) -> Message:
