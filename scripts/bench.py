@@ -80,11 +80,22 @@ class SimIssue:
 class Seeder:
     """Seeds a :class:`JiraSite` as if people had worked on it and a worker had polled every minute."""
 
-    def __init__(self, site: Any, config: Any, worker_account: str, rng: random.Random) -> None:
+    def __init__(
+        self,
+        site: Any,
+        config: Any,
+        worker_account: str,
+        rng: random.Random,
+        *,
+        legacy: bool = False,
+    ) -> None:
         from worker.config.clocks import build_clocks
         from worker.core.decide import Context
 
         self.site, self.config, self.worker, self.rng = site, config, worker_account, rng
+        # legacy: records as an older worker wrote them, without the last-read mark and the list
+        # of the worker's comments (the first cold tick after an upgrade); else as this one does
+        self.legacy = legacy
         self.ctx = Context(
             config.rules, config.directory, build_clocks(config), worker_account_id=worker_account
         )
@@ -251,12 +262,20 @@ class Seeder:
 
     def _apply(self, sim: SimIssue, decision: Any, record: Any, at: datetime) -> Any:
         from worker.core.actions import AddWatcher, Assign, PostComment
-        from worker.core.record import Journal, fit, to_json
+        from worker.core.record import OWN_COMMENTS_LIMIT, Journal, LastRead, fit, to_json
         from worker.core.snapshot import Change
+        from worker.cycle.gather import newest_id
         from worker.jira.adf import to_adf, to_text
 
         if not decision.actions and not decision.changed:
             return record
+        # what the decision read: the worker stores it as the record's last-read mark
+        histories = self.site.histories(sim.key)
+        read = LastRead(
+            sim.updated,
+            newest_id(c.id for c in sim.comments),
+            histories[-1].id if histories else None,
+        )
         for action in decision.actions:
             self.actions[action.kind] += 1
             if isinstance(action, Assign) and sim.assignee != action.account_id:
@@ -282,6 +301,14 @@ class Seeder:
         final = replace(
             record, writer="seeded", journal=Journal(record.journal.done, ()), outbox=()
         ).with_done(*[a.id for a in decision.actions])
+        if not self.legacy:
+            own = [(c.id, c.action_id) for c in sim.comments if c.action_id]
+            final = replace(
+                final,
+                # the worker's own new comment counts as read (``apply.with_own_comments``)
+                last_read=replace(read, comment=newest_id(c.id for c in sim.comments)),
+                own_comments=tuple(own[-OWN_COMMENTS_LIMIT:]),
+            )
         self.site.set_property(sim.key, self.prop, to_json(fit(final).record), at=at)
         # this version's worker watches every issue with an open record (how a cold tick finds
         # them without scanning ordinary issues) and stops when the record closes
@@ -328,6 +355,7 @@ def sandbox_main(
     latency: bool = False,
     ordinary: int = 0,
     burst: int = 0,
+    legacy: bool = False,
 ) -> None:
     """Seed N escalations, serve them over HTTP, and obey the orchestrator's commands.
 
@@ -348,7 +376,7 @@ def sandbox_main(
     login = seed_organisation(site, config)
     site.add_user(REPORTER, "Rita Reporter", email="rita@example.com")
     rng = random.Random(seed)
-    seeder = Seeder(site, config, login.account_id, rng)
+    seeder = Seeder(site, config, login.account_id, rng, legacy=legacy)
     t0 = time.perf_counter()
     new = 0 if burst else max(1, n // 100)
     ages = (10, 45, 120, 240, 600, 1440, 2 * 1440, 4 * 1440)
@@ -747,10 +775,11 @@ def bench_n(
     latency: bool = False,
     ordinary: int = 0,
     cold_only: bool = False,
+    legacy: bool = False,
 ) -> tuple[list[Row], dict[str, Any]]:
     """Cold tick, warm steady cycle and full resync at one N, the worker and its baselines
     (``cold_only``: the worker's cold tick alone, after the first cycle that sets the site up)."""
-    sandbox = Agent(ctx, sandbox_main, n, seed, latency, ordinary)
+    sandbox = Agent(ctx, sandbox_main, n, seed, latency, ordinary, 0, legacy)
     _url, env, stats = sandbox.conn.recv()
     log(
         f"N={n:,} latency={'modelled' if latency else 'loopback'}: seeded {stats['issues']:,} "
@@ -1011,6 +1040,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="measure only the worker's cold tick (after the first cycle that sets the site up)",
     )
+    ap.add_argument(
+        "--legacy-records",
+        action="store_true",
+        help="seed the records as an older worker wrote them (no last-read mark, no list of the "
+        "worker's comments): the first cold tick after an upgrade",
+    )
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument(
         "--latency",
@@ -1043,6 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
                 latency=latency,
                 ordinary=int(n * args.ordinary),
                 cold_only=args.cold_only,
+                legacy=args.legacy_records,
             )
             rows += got
         for n in args.burst:

@@ -115,3 +115,66 @@ def test_a_deadline_due_during_a_long_full_cycle_is_acted_on_before_it_ends(
     assert comment_posts[0] < searches[-1]  # acted on while the cycle was still paging
     assert sched.services >= 1
     assert_exactly_once(world, [first, *later])
+
+
+def _reminded_twice(world: World) -> str:
+    """An S1 nobody answers, ticked until the worker has written the same words twice (reminders
+    at the top of the ladder: the same text, two actions)."""
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-scope"))
+    for _ in range(200):
+        world.tick()
+        texts = Counter(c.text for c in world.worker_comments(key))
+        if texts and max(texts.values()) >= 2:
+            return key
+        world.clock.advance(timedelta(minutes=10))
+    raise AssertionError("no repeated reminder in 200 ticks")
+
+
+def test_repeated_reminders_need_no_comment_read_in_a_cold_cycle(world: World) -> None:
+    """Comments embedded in a search carry no action ids; the record lists the worker's comments
+    with theirs, so two reminders with the same words are not mistaken for a doubled comment."""
+    key = _reminded_twice(world)
+    record = world.record(key)
+    assert len(record["own_comments"]) == len(world.worker_comments(key))
+    world.clock.advance(timedelta(seconds=30))  # before the next deadline: nothing to do
+    world.tick()  # a tick reads back the worker's own effects once
+    world.clock.advance(timedelta(seconds=30))
+    report = world.tick()  # a new process, nothing to do
+    assert not report.errors and not report.actions
+    assert report.requests["GET issue/{key}/comment"] == 0, report.requests
+    assert len(world.worker_comments(key)) == len(world.record(key)["own_comments"])
+
+
+def test_an_older_workers_record_has_its_repeated_reminders_read_once_more(world: World) -> None:
+    """The same issue with a record of a worker that kept no list: the comments are read whole."""
+    key = _reminded_twice(world)
+    world.clock.advance(timedelta(seconds=30))
+    world.tick()
+    world.clock.advance(timedelta(seconds=30))
+    prop = world.config.jira.property_key
+    stored = dict(world.record(key))
+    del stored["own_comments"]
+    world.site.set_property(key, prop, stored)
+    report = world.tick()
+    assert not report.errors and not report.actions
+    assert report.requests["GET issue/{key}/comment"] == 1, report.requests
+
+
+def test_a_comment_the_record_does_not_list_is_read_and_its_copy_deleted(world: World) -> None:
+    """A process whose record write was lost posted a copy of an action's comment: it is not in the
+    record's list, so the next cold cycle reads the comments whole and deletes the later copy."""
+    from worker.jira.mapping import COMMENT_PROPERTY
+
+    key = _reminded_twice(world)
+    last = world.worker_comments(key)[-1]
+    world.site.add_comment(
+        key,
+        world.login.account_id,
+        last.raw.body,
+        properties={COMMENT_PROPERTY: dict(last.raw.properties[COMMENT_PROPERTY])},
+    )
+    count = len(world.worker_comments(key))
+    world.clock.advance(timedelta(seconds=30))
+    report = world.tick()
+    assert report.requests["GET issue/{key}/comment"] >= 1
+    assert len(world.worker_comments(key)) == count - 1

@@ -24,6 +24,7 @@ KIND = "escalation-worker/record"
 PART_KIND = "escalation-worker/timeline-part"
 TIMELINE_LIMIT = 60  # events kept in the record; older ones move to timeline parts
 DONE_LIMIT = 200
+OWN_COMMENTS_LIMIT = 30  # the worker's newest comments whose action ids the record keeps
 MAX_BYTES = 32_000  # Jira refuses entity properties above 32,768 bytes; keep a margin
 
 
@@ -201,6 +202,10 @@ class Record:
     history: tuple[int, ...] = ()  # epochs of earlier escalations, each kept in its own property
     timeline_parts: int = 0  # older timeline events of this epoch, moved to numbered properties
     last_read: LastRead | None = None  # absent in records of older workers: read everything once
+    # (comment id, action id) of the worker's newest comments on the issue: comments embedded in a
+    # search carry no action ids, and this is how a cold cycle tells two reminders with the same
+    # words (two actions) from one comment posted twice without reading the comments again
+    own_comments: tuple[tuple[str, str], ...] = ()
     schema: int = SCHEMA
 
     @property
@@ -365,7 +370,19 @@ def to_json(record: Record) -> dict[str, Any]:
     out["notify_retry"] = [notify_to_json(n) for n in record.notify_retry]
     if record.last_read is not None:  # optional: older workers ignore it, newer ones read it
         out["last_read"] = record.last_read.to_json()
+    if record.own_comments:  # optional too: older workers ignore it
+        out["own_comments"] = [[c, a] for c, a in record.own_comments]
     return out
+
+
+def _own_comments_in(value: Any) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(
+        isinstance(x, list) and len(x) == 2 and all(isinstance(i, str) for i in x) for x in value
+    ):
+        raise RecordError("own_comments: expected [comment id, action id] pairs")
+    return tuple((c, a) for c, a in value)
 
 
 def _event_json(e: Event) -> dict[str, Any]:
@@ -450,6 +467,7 @@ def from_json(data: Any) -> Record:
             # an unreadable retry payload is left out (it was only a retry), never the whole record
             notify_retry=tuple(n for n in map(_notify_or_none, retry) if n is not None),
             last_read=LastRead.from_json(data.get("last_read")),
+            own_comments=_own_comments_in(data.get("own_comments")),
         )
     except RecordError:
         raise

@@ -19,6 +19,7 @@ Protocol for one issue (docs/design.md, "How each effect happens exactly once"):
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from worker.core.decision import Decision
 from worker.core.delivery import OutboxEntry
 from worker.core.i18n_marks import N_
 from worker.core.record import (
+    OWN_COMMENTS_LIMIT,
     Event,
     Record,
     archived,
@@ -513,7 +515,7 @@ class Applier:
                         f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
                     )
                 record = retried
-            result.record = self._write(key, record)
+            result.record = self._write(key, with_own_comments(record, fresh))
             self._drop_slots(claim)
             return result
 
@@ -572,6 +574,7 @@ class Applier:
             # the next cycle continues from here
             partial = replace(intent, writer=self.claim, claimed_at=None).with_done(*sorted(done))
             partial = replace(partial, outbox=tuple(outbox), notify_retry=tuple(retry))
+            partial = with_own_comments(partial, fresh, self.gateway.posted_comments(key))
             if self._abandoned:
                 partial = partial.with_events(*self._abandoned)
             self._write(key, partial)
@@ -594,7 +597,7 @@ class Applier:
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)
-        final = with_own_comment(final, self.gateway.posted_comment(key))
+        final = with_own_comments(final, fresh, self.gateway.posted_comments(key))
         final = self._archive(key, fresh.record, final)
         try:
             result.record = self._write(key, final)
@@ -643,12 +646,13 @@ class Applier:
         Two processes can only both comment if Jira's create-if-absent failed, or a process acted after
         pausing longer than the lease; whichever worker next reads the comments deletes the later copies.
         """
-        comments = loaded.snapshot.comments
-        if not comments:
+        if not loaded.snapshot.comments:
             return
+        comments = known_actions(loaded.snapshot.comments, loaded.record)
         if maybe_doubled(comments):
-            # comments from a search carry no action ids: two identical comments of one author
-            # (the worker's) are read again whole, with their ids, to tell a duplicate for sure
+            # comments from a search carry no action ids, and the record does not list this one
+            # (posted by a process whose record write was lost, or by an older worker): the
+            # comments are read again whole, with their ids, to tell a duplicate for sure
             try:
                 comments = tuple(self.gateway.comments(loaded.snapshot.key))
             except JiraError as exc:
@@ -716,6 +720,7 @@ class Applier:
                     attempt=attempt,
                 )
                 if found:
+                    self.gateway.note_own_comment(key, found, action.id)
                     return
                 if attempt == AMBIGUOUS_ATTEMPTS:
                     raise
@@ -827,16 +832,22 @@ def run_now(job: Callable[[], None]) -> None:
     job()
 
 
+def known_actions(comments: Sequence[Comment], record: Record | None) -> tuple[Comment, ...]:
+    """The comments, with the action id the record lists for each of the worker's own."""
+    known = dict(record.own_comments) if record is not None else {}
+    if not known or all(c.action_id is not None or c.id not in known for c in comments):
+        return tuple(comments)
+    return tuple(
+        c if c.action_id is not None or c.id not in known else replace(c, action_id=known[c.id])
+        for c in comments
+    )
+
+
 def maybe_doubled(comments: Sequence[Comment]) -> bool:
-    """Two comments of the same author with the same text, read without their action ids."""
-    seen: set[tuple[str | None, str]] = set()
-    for c in comments:
-        if c.action_id is not None or not c.text:
-            continue
-        if (c.author, c.text) in seen:
-            return True
-        seen.add((c.author, c.text))
-    return False
+    """A comment whose action id is unknown has the author and text of another comment: it may be
+    the other one posted twice (a comment's words follow from its action)."""
+    texts = Counter((c.author, c.text) for c in comments if c.text)
+    return any(c.action_id is None and c.text and texts[(c.author, c.text)] > 1 for c in comments)
 
 
 PERMISSIONS = {
@@ -846,12 +857,31 @@ PERMISSIONS = {
 }
 
 
-def with_own_comment(record: Record, comment_id: str | None) -> Record:
-    """The worker's own newest comment counts as read: the next cold cycle needs no comment read
-    just because the worker commented (see ``worker.cycle.gather``)."""
-    if comment_id is None or record.last_read is None:
-        return record
-    return replace(record, last_read=replace(record.last_read, comment=comment_id))
+def with_own_comments(
+    record: Record, fresh: Loaded, posted: Sequence[tuple[str, str]] = ()
+) -> Record:
+    """The record with the worker's comments it knows of: those the stored record listed (a new
+    escalation on the issue starts from an empty record), those read whole with their action ids,
+    and those this process just posted; the newest ``OWN_COMMENTS_LIMIT`` are kept.
+
+    The newest one posted also counts as read: the next cold cycle needs no comment read just
+    because the worker commented (see ``worker.cycle.gather``).
+    """
+    stored = fresh.record.own_comments if fresh.record is not None else ()
+    read = tuple((c.id, c.action_id) for c in fresh.snapshot.comments or () if c.action_id)
+    merged = dict.fromkeys(stored + record.own_comments + read + tuple(posted))
+    newest = sorted(merged, key=lambda p: _comment_order(p[0]))[-OWN_COMMENTS_LIMIT:]
+    own = tuple(newest)
+    if own != record.own_comments:
+        record = replace(record, own_comments=own)
+    if posted and record.last_read is not None:
+        newest_posted = max((c for c, _ in posted), key=_comment_order)
+        record = replace(record, last_read=replace(record.last_read, comment=newest_posted))
+    return record
+
+
+def _comment_order(comment_id: str) -> tuple[int, str]:
+    return (int(comment_id), "") if comment_id.isdigit() else (-1, comment_id)
 
 
 def refusal_hint(action: Action, status: int | None) -> str:

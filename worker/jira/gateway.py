@@ -118,7 +118,7 @@ class JiraGateway:
         self.property_key = property_key
         self.sprint_field = sprint_field
         self.page_size = page_size
-        self._posted: dict[str, str] = {}
+        self._posted: dict[str, list[tuple[str, str]]] = {}
         self._posted_lock = threading.Lock()
         self.server_clock = ServerClock()
 
@@ -463,14 +463,20 @@ class JiraGateway:
         )
         comment_id = str((resp.body or {}).get("id", ""))
         if comment_id:
-            with self._posted_lock:
-                self._posted[key] = comment_id
+            self.note_own_comment(key, comment_id, action_id)
         return comment_id
 
-    def posted_comment(self, key: str) -> str | None:
-        """The id of the newest comment this process posted on ``key`` (for the record's last read)."""
+    def note_own_comment(self, key: str, comment_id: str, action_id: str) -> None:
+        """Remember that comment ``comment_id`` on ``key`` is this worker's, for ``action_id``
+        (posted now, or found after an answer that left the post's fate unknown)."""
         with self._posted_lock:
-            return self._posted.pop(key, None)
+            self._posted.setdefault(key, []).append((comment_id, action_id))
+
+    def posted_comments(self, key: str) -> list[tuple[str, str]]:
+        """(comment id, action id) of the comments this process posted on ``key`` since last asked,
+        oldest first (for the record's last read and its list of the worker's comments)."""
+        with self._posted_lock:
+            return self._posted.pop(key, [])
 
     def remove_watcher(self, key: str, account_id: str) -> None:
         self.http.call(
