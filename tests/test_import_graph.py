@@ -157,7 +157,7 @@ def test_the_check_finds_a_cycle_round_about_and_under_type_checking(tmp_path: P
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(layer.split())
     for layer in (
-        "worker core argtypes paging redact sanitise",  # pure or standard-library only
+        "worker core argtypes memory paging redact sanitise",  # pure or standard-library only
         "errors defaults i18n",  # the error types and exit codes; the shipped rules; translations
         "config",
         "jira confluence poster sandbox",  # adapters, and the fakes of Jira and Confluence

@@ -104,6 +104,7 @@ def test_settings_are_typed() -> None:
     assert config.confluence.publish_interval == timedelta(minutes=60)
     assert config.schedule.poll_interval == timedelta(minutes=1)
     assert config.schedule.jitter == timedelta(seconds=5)
+    assert (config.schedule.concurrency, config.schedule.burst_concurrency) == (4, 16)
     assert (config.schedule.weekly_digest.weekday, config.schedule.weekly_digest.at) == (
         0,
         time(9, 0),
@@ -305,3 +306,20 @@ def test_wrong_shapes_anywhere_are_reported_never_raised(ws: Workspace) -> None:
             assert (config is None) == bool(issues), path
             for issue in issues:
                 assert issue.line is not None and issue.fix and issue.message.endswith("."), issue
+
+
+@pytest.mark.parametrize(
+    ("lines", "pools"),
+    [
+        ("", (4, 16)),
+        ("\n  concurrency: 1", (1, 1)),  # a pool of one turns parallel work off, bursts included
+        ("\n  concurrency: 8\n  burst_concurrency: 4", (8, 8)),  # never narrower
+        ("\n  burst_concurrency: 32", (4, 32)),
+    ],
+)
+def test_the_burst_pool_follows_the_everyday_pool(
+    ws: Workspace, lines: str, pools: tuple[int, int]
+) -> None:
+    ws.edit("config.yaml", "  jitter: 5s", "  jitter: 5s" + lines)
+    schedule = load_config(Path("config.yaml")).schedule
+    assert (schedule.concurrency, schedule.burst_concurrency) == pools

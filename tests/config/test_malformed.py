@@ -82,6 +82,14 @@ CASES = [
         id="unknown_key",
     ),
     pytest.param(
+        [(C, "  jitter: 5s", "  jitter: 5s\n  burst_concurrency: 64")],
+        [
+            "config.yaml:32: schedule › burst_concurrency: burst_concurrency must be between 1 and 32, got 64.",
+            "  ==> fix: 16 is the default; Jira's per-second limits cap what more would bring",
+        ],
+        id="burst_concurrency_out_of_range",
+    ),
+    pytest.param(
         [
             (TYP, "    number: 3\n", "    number: three\n"),
         ],

@@ -99,6 +99,7 @@ _SCHEDULE_KEYS = (
     "weekly_digest",
     "monthly_review",
     "concurrency",
+    "burst_concurrency",
 )
 _SECRET_KEYS = {
     "token",
@@ -505,7 +506,21 @@ class _ConfigLoader:
                 "use a small number (4 is the default); Jira's rate limits cap what more would bring",
             )
             concurrency = None
-        return ScheduleSettings(poll, resync, jitter, weekly, monthly, concurrency or d.concurrency)
+        burst = r.get(body, path, "burst_concurrency", "int")
+        if burst is not None and not 1 <= burst <= 32:
+            r.issue(
+                (*path, "burst_concurrency"),
+                f"burst_concurrency must be between 1 and 32, got {burst}.",
+                "16 is the default; Jira's per-second limits cap what more would bring",
+            )
+            burst = None
+        concurrency = concurrency or d.concurrency
+        if burst is None:  # a pool of one turns parallel work off, bursts included
+            burst = d.burst_concurrency if concurrency > 1 else 1
+        # never narrower than the everyday pool
+        return ScheduleSettings(
+            poll, resync, jitter, weekly, monthly, concurrency, max(concurrency, burst)
+        )
 
     def _mode(self, top: dict[str, Any]) -> str:
         value = self.r.get(top, (), "mode", "str", default="live")

@@ -68,6 +68,9 @@ class ScheduleSettings:
     weekly_digest: WeeklyAt = WeeklyAt(0, time(9, 0))
     monthly_review: MonthlyAt = MonthlyAt(1, time(8, 0))
     concurrency: int = 4  # requests in flight at once for different issues (search partitions too)
+    # when more deadlines fall due at once than ``concurrency`` issues (the start of a business
+    # day), their effects go out on up to this many issues at once, under the same rate limits
+    burst_concurrency: int = 16
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ from worker.jira import jql
 from worker.jira.gateway import JiraGateway, JiraPagingError
 from worker.jira.http import JiraError
 from worker.jira.mapping import parse_time
+from worker.memory import give_back_memory
 from worker.paging import RunawayPaging
 
 log = structlog.get_logger("worker.cycle")
@@ -221,6 +222,7 @@ class Cycle:
         should_stop: Callable[[], bool] = lambda: False,
         settle_sleep: Callable[[float], None] = time.sleep,
         concurrency: int | None = None,
+        burst_concurrency: int | None = None,
         between: Callable[[], None] = lambda: None,
         shadow: ShadowBook | None = None,
     ) -> None:
@@ -229,6 +231,9 @@ class Cycle:
         self.should_stop = should_stop
         self.between = between  # the scheduler's chance to run due work inside a long cycle
         self.concurrency = max(1, concurrency or config.schedule.concurrency)
+        if burst_concurrency is None:  # a pool given here (tests, benchmarks) is the burst's too
+            burst_concurrency = concurrency or config.schedule.burst_concurrency
+        self.burst_concurrency = max(self.concurrency, burst_concurrency)
         self.batch_size = 4 * self.concurrency  # claims waiting for one settle at most
         self.settle_sleep = settle_sleep  # waits for another process's write (claims, storm slots)
         self.claim_token = new_claim_token()
@@ -421,6 +426,9 @@ class Cycle:
             return self._run(dry_run=dry_run, keys=keys)
         finally:
             mark_live(self.claim_token, False)
+            # the search pages of this cycle are garbage now: give their heap back, so that the
+            # next full cycle starts from what the memory of the issues needs (worker.memory)
+            give_back_memory()
 
     # -- what the scheduler asks between polls ----------------------------------------------------
 
@@ -480,7 +488,7 @@ class Cycle:
             report.acted += bool(d.actions)
             batch.append((loaded, with_last_read(loaded, guard.guard(d, now))))
         self._before_batch(guard, batch, ctx, now)
-        self._apply_batch(applier, batch, now, report)
+        self._apply_batch(applier, batch, now, report, self._width(batch))
         self._finish_first_day(ctx, guard, now, report, live=writes)
         report.duration_s = time.perf_counter() - t0
         report.requests = Counter(self.gateway.http.counts) - counts_before
@@ -566,12 +574,12 @@ class Cycle:
                     self._remember(item, d, now)
             if len(batch) >= self.batch_size:
                 self._before_batch(guard, batch, ctx, now)
-                self._apply_batch(applier, batch, now, report)
+                self._apply_batch(applier, batch, now, report, self._width(batch))
                 batch = []
             if live and not batch:
                 self.between()  # due deadlines and wake-ups do not wait for the end of this cycle
         self._before_batch(guard, batch, ctx, now)
-        self._apply_batch(applier, batch, now, report)
+        self._apply_batch(applier, batch, now, report, self._width(batch))
         if dry_run:
             self._adopted = [
                 a
@@ -714,77 +722,78 @@ class Cycle:
         m.search_plan = new
         log.info("search_plan", ranges=new.parts)
 
-    def _map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        """``fn`` over ``items``: in order on this thread, or on the pool when there are several."""
-        if self.concurrency <= 1 or len(items) <= 1:
+    def _width(self, batch: Sequence[object]) -> int:
+        """Threads for a batch of effects: more issues to act on at once than the everyday pool
+        holds (the start of a business day) go out on the wider pool, under the same limiter."""
+        return self.burst_concurrency if len(batch) > self.concurrency else self.concurrency
+
+    def _map(
+        self, fn: Callable[[Any], Any], items: Sequence[Any], width: int | None = None
+    ) -> list[Any]:
+        """``fn`` over ``items``: in order on this thread, or on a pool of ``width`` threads
+        (``concurrency`` unless said) when there are several."""
+        width = width or self.concurrency
+        if width <= 1 or len(items) <= 1:
             return [fn(x) for x in items]
         # a pool per batch: no thread outlives the work it was made for
-        with ThreadPoolExecutor(min(self.concurrency, len(items)), "issue") as pool:
+        with ThreadPoolExecutor(min(width, len(items)), "issue") as pool:
             return list(pool.map(fn, items))
 
-    # Complexity over 10 (C901): claim all, settle once, finish all; the two nested functions are the
-    # per-issue steps run on the pool, and each counts towards the complexity of this one.
-    def _apply_batch(  # noqa: C901
+    def _apply_batch(
         self,
         applier: Applier | ShadowApplier,
         batch: list[tuple[Loaded, Decision]],
         now: datetime,
         report: CycleReport,
+        width: int | None = None,
     ) -> None:
-        """Claim each issue, then finish each; different issues in parallel (one issue's
-        effects stay in order, on one thread). After a stop, nothing new is claimed or started:
-        claims not yet finished are released (their intent withdrawn) for the next cycle."""
+        """Claim each issue and finish it, one issue after the other on each thread of the pool;
+        different issues in parallel (one issue's effects stay in order, on one thread), so the
+        first effect goes out as soon as its own claim is won, not once the whole batch is
+        claimed. After a stop, nothing new is claimed or started: a claim won just before it is
+        released (its intent withdrawn) for the next cycle."""
         if not batch:
             return
 
-        def claim(entry: tuple[Loaded, Decision]) -> Any:
+        def act(entry: tuple[Loaded, Decision]) -> tuple[bool, ApplyResult | None]:
+            """(claimed, result) of one issue."""
             item, d = entry
             if self.should_stop():
-                return None
-            return self._guard(item, report, partial(applier.claim_issue, item, d))
-
-        claims: list[tuple[Loaded, Decision, Claim]] = []
-        for (item, d), outcome in zip(batch, self._map(claim, batch), strict=True):
-            if isinstance(outcome, ApplyResult):
-                self._record_result(item, d, outcome, now, report)
-            elif outcome is not None:
-                claims.append((item, d, outcome))
-        if not claims:
-            self._save_unstored()
-            return
-        if not self.should_stop():
-            applier.settle()
-
-        def finish(entry: tuple[Loaded, Decision, Claim]) -> ApplyResult | None:
-            item, _, c = entry
+                return False, None
+            outcome = self._guard(item, report, partial(applier.claim_issue, item, d))
+            if not isinstance(outcome, Claim):
+                return False, outcome if isinstance(outcome, ApplyResult) else None
             if self.should_stop():
                 if isinstance(applier, Applier):
-                    self._release(applier, c, report)
-                return None
-            result: ApplyResult | None = self._guard(item, report, partial(applier.finish, c))
-            return result
+                    self._release(applier, outcome, report)
+                return True, None
+            result: ApplyResult | None = self._guard(item, report, partial(applier.finish, outcome))
+            return True, result
 
-        with self._slot_cleanup(applier, len(claims)):
-            results = self._map(finish, claims)
-        for (item, d, _), result in zip(claims, results, strict=True):
-            if self.progress is not None:
+        with self._slot_cleanup(applier, len(batch), width):
+            results = self._map(act, batch, width)
+        for (item, d), (claimed, result) in zip(batch, results, strict=True):
+            if claimed and self.progress is not None:
                 self.progress(report, "act")
             if result is not None:
                 self._record_result(item, d, result, now, report)
         self._save_unstored()
 
     @contextmanager
-    def _slot_cleanup(self, applier: Applier | ShadowApplier, issues: int) -> Iterator[None]:
+    def _slot_cleanup(
+        self, applier: Applier | ShadowApplier, issues: int, width: int | None = None
+    ) -> Iterator[None]:
         """While a batch of several issues finishes on the pool, the claim slots they leave are
-        deleted on helper threads (at most ``concurrency`` deletions in flight): a deletion follows
+        deleted on helper threads (at most ``width`` deletions in flight): a deletion follows
         the completion write and nothing waits for its answer, so an issue's thread goes on to the
         next issue instead of waiting one more round trip. Every deletion is done when the block
         ends; one that raised anything but a Jira error (those are handled inside) raises it then."""
-        if self.concurrency <= 1 or issues <= 1 or not isinstance(applier, Applier):
+        width = width or self.concurrency
+        if width <= 1 or issues <= 1 or not isinstance(applier, Applier):
             yield
             return
         jobs: list[Future[None]] = []
-        with ThreadPoolExecutor(self.concurrency, "slot-cleanup") as helpers:
+        with ThreadPoolExecutor(width, "slot-cleanup") as helpers:
 
             def defer(job: Callable[[], None]) -> None:
                 jobs.append(helpers.submit(job))
