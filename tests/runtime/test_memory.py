@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import platform
 
 import pytest
@@ -18,7 +19,7 @@ def test_glibc_malloc_trim_is_found_and_called() -> None:
 
 
 def test_without_a_c_library_nothing_is_trimmed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(memory.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     memory._malloc_trim.cache_clear()
     try:
         assert memory.give_back_memory() is False
