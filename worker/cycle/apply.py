@@ -152,8 +152,10 @@ class Applier:
         lease: timedelta = timedelta(minutes=2),
         max_confession_wait: float = 1.0,
         texts: Texts = ENGLISH,
+        stopping: Callable[[], bool] = lambda: False,
     ) -> None:
         self.texts = texts  # the language of the timeline entries written here
+        self.stopping = stopping  # the process is shutting down: no new claim
         # the host's clock: SLA decisions and elapsed time, never compared with another host's
         self.now = now
         self.max_confession_wait = max_confession_wait
@@ -303,6 +305,9 @@ class Applier:
                 else:
                     todo.append(action)
 
+        if self.stopping():  # a stop asked during the fresh read: claim nothing new
+            result.note = "stopping; left to the next cycle"
+            return result
         slot = slot_key(pk, state, generation)
         t0 = time.perf_counter()
         try:

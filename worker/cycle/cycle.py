@@ -222,7 +222,6 @@ class Cycle:
         should_stop: Callable[[], bool] = lambda: False,
         settle_sleep: Callable[[float], None] = time.sleep,
         concurrency: int | None = None,
-        burst_concurrency: int | None = None,
         between: Callable[[], None] = lambda: None,
         shadow: ShadowBook | None = None,
     ) -> None:
@@ -231,9 +230,9 @@ class Cycle:
         self.should_stop = should_stop
         self.between = between  # the scheduler's chance to run due work inside a long cycle
         self.concurrency = max(1, concurrency or config.schedule.concurrency)
-        if burst_concurrency is None:  # a pool given here (tests, benchmarks) is the burst's too
-            burst_concurrency = concurrency or config.schedule.burst_concurrency
-        self.burst_concurrency = max(self.concurrency, burst_concurrency)
+        # a pool given here (tests, benchmarks) is the burst's too
+        burst = concurrency or config.schedule.burst_concurrency
+        self.burst_concurrency = max(self.concurrency, burst)
         self.batch_size = 4 * self.concurrency  # claims waiting for one settle at most
         self.settle_sleep = settle_sleep  # waits for another process's write (claims, storm slots)
         self.claim_token = new_claim_token()
@@ -747,11 +746,9 @@ class Cycle:
         report: CycleReport,
         width: int | None = None,
     ) -> None:
-        """Claim each issue and finish it, one issue after the other on each thread of the pool;
-        different issues in parallel (one issue's effects stay in order, on one thread), so the
-        first effect goes out as soon as its own claim is won, not once the whole batch is
-        claimed. After a stop, nothing new is claimed or started: a claim won just before it is
-        released (its intent withdrawn) for the next cycle."""
+        """Claim each issue and finish it on one thread (its effects in order), different issues
+        in parallel: an issue's first effect goes out once its own claim is won. After a stop,
+        nothing new is claimed or started; a claim won just before is released for the next cycle."""
         if not batch:
             return
 
@@ -1007,6 +1004,7 @@ class Cycle:
             now=self.now,
             sleep=self.settle_sleep,
             texts=self.texts,
+            stopping=self.should_stop,
         )
 
     def _guard(self, item: Loaded, report: CycleReport, step: Callable[[], Any]) -> Any:
