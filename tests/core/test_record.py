@@ -9,6 +9,7 @@ import pytest
 
 from worker.core.delivery import EntryStatus, OutboxEntry
 from worker.core.record import (
+    LEGACY_SCHEMA,
     MAX_BYTES,
     SCHEMA,
     TIMELINE_LIMIT,
@@ -42,12 +43,16 @@ def test_a_schema_1_record_is_upgraded_and_a_newer_one_refused() -> None:
     old["schema"] = 1
     rec = from_json(old)
     assert (
-        rec.schema == SCHEMA == 2
+        rec.schema == LEGACY_SCHEMA == 2
         and rec.epoch == 3
         and rec.current.level == 1
         and rec.journal.done == ("a",)
     )
-    assert to_json(rec)["schema"] == 2
+    # read, it keeps the number it was stored with (its claim protocol and slot names follow it);
+    # the applier writes every record in this worker's schema
+    assert to_json(rec)["schema"] == 2 and SCHEMA == 3
+    assert from_json({**stored, "schema": 2}).schema == 2
+    assert from_json(stored).schema == SCHEMA
     with pytest.raises(NewerSchema):
         from_json({**stored, "schema": SCHEMA + 1})
     with pytest.raises(RecordError):

@@ -314,7 +314,10 @@ def test_a_long_cycle_checks_and_renews_its_claim_before_each_effect(
 # --- request cost ----------------------------------------------------------------------------
 
 
-def test_exclusion_costs_five_requests_per_acted_issue(example_config: Config) -> None:
+def test_the_shared_slot_costs_five_requests_per_first_routing(example_config: Config) -> None:
+    """No record yet: a worker of schema 2 may claim the same issue and reads only the shared slots,
+    so a first routing keeps their protocol. Every later action on the issue costs four
+    (test_claims_own.py::test_exclusion_costs_four_requests_per_acted_issue)."""
     channel = CountingChannel()
     with make_world(example_config, START) as world:
         keys = [s2(world) for _ in range(3)]
@@ -334,8 +337,9 @@ def test_exclusion_costs_five_requests_per_acted_issue(example_config: Config) -
         assert per_issue["GET"] == 2 * len(keys) + sends
         assert per_issue["PUT"] == len(keys)
         assert per_issue["DELETE"] == len(keys)
-        for key in keys:  # no slot left at rest
+        for key in keys:  # no slot left at rest; the record now claimed the schema-3 way
             assert not [k for k in world.site.issue(key).properties if ".claim." in k]
+            assert world.record(key)["schema"] == 3
 
 
 # --- liveness of a claim ---------------------------------------------------------------------

@@ -94,7 +94,7 @@ def test_an_escalated_s1_record_is_continued_not_rerouted(world: World) -> None:
     tick(world, paris(2026, 3, 2, 9, 20), providers)
 
     rec = world.record(key)
-    assert rec["schema"] == 2  # upgraded in place, in the same property
+    assert rec["schema"] == 3  # upgraded in place, in the same property
     for name in ("epoch", "revision", "level", "owner", "opened_at", "level_started_at"):
         assert rec[name] == old[name], name
     assert set(old["done"]) <= set(rec["done"])
@@ -132,7 +132,7 @@ def test_a_schema_1_record_left_mid_send_is_settled_not_rerouted(world: World) -
     rec = world.record(key)
     # the old worker died during its first routing: what it stored was the claim on an empty record
     assert old["epoch"] == 0 and old["status"] == "invalid"
-    assert rec["schema"] == 2 and rec["epoch"] == 1 and rec["pending"] == []
+    assert rec["schema"] == 3 and rec["epoch"] == 1 and rec["pending"] == []
     assert worker_comment_ids(world, key) == ["SHOP-1#1.0:comment:routed:L0"]
     assert worker_assignments(world, key) == [data["issue"]["assignee"]]
     # the Slack DM may have gone out before the crash: abandoned, not re-sent; email used instead

@@ -55,7 +55,7 @@ def test_an_issue_escalated_three_times_shows_three_escalations(
 
     rec = world.record(key)
     prop = world.config.jira.property_key
-    assert rec["epoch"] == 3 and rec["history"] == [1, 2] and rec["schema"] == 2
+    assert rec["epoch"] == 3 and rec["history"] == [1, 2] and rec["schema"] == 3
     for epoch in (1, 2):
         old = world.site.property(key, f"{prop}.history.{epoch}")
         assert old["epoch"] == epoch and old["status"] == "closed" and old["pending"] == []

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 from worker.core.actions import Notify
 from worker.core.delivery import SETTLED, OutboxEntry
 
-SCHEMA = 2
+# 3: written by workers that claim with a property of their own (docs/design.md, "Mutual
+# exclusion"); schema-2 workers leave such records alone (NewerSchema). The fields are schema 2's.
+SCHEMA = 3
+LEGACY_SCHEMA = 2  # the newest schema whose workers claim with the shared slots only
 KIND = "escalation-worker/record"
 PART_KIND = "escalation-worker/timeline-part"
 TIMELINE_LIMIT = 60  # events kept in the record; older ones move to timeline parts
@@ -414,10 +417,13 @@ def upgrade(data: Mapping[str, Any]) -> dict[str, Any]:
         # 1 -> 2: earlier escalations and older timeline events kept in further properties
         data = {**data, "schema": 2, "history": [], "timeline_parts": 0}
         schema = 2
-    if schema != SCHEMA:
+    if schema not in (LEGACY_SCHEMA, SCHEMA):
         raise RecordError(
             f"unsupported schema version {schema!r} (this worker reads 1 to {SCHEMA})"
         )
+    # 2 -> 3 adds no field; the record keeps the number it was stored with (``Record.schema``), so
+    # that it serialises as a schema-2 worker serialises it (same digest, same claim slot names)
+    # and the claim protocol of its state is known. The next write of this worker stores ``SCHEMA``.
     return dict(data)
 
 
@@ -468,6 +474,7 @@ def from_json(data: Any) -> Record:
             notify_retry=tuple(n for n in map(_notify_or_none, retry) if n is not None),
             last_read=LastRead.from_json(data.get("last_read")),
             own_comments=_own_comments_in(data.get("own_comments")),
+            schema=int(data["schema"]),
         )
     except RecordError:
         raise
@@ -690,6 +697,7 @@ def archived(record: Record) -> Record:
 __all__ = [
     "DONE_LIMIT",
     "KIND",
+    "LEGACY_SCHEMA",
     "MAX_BYTES",
     "PART_KIND",
     "SCHEMA",

@@ -23,7 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from functools import partial
+from typing import Any, Protocol
 
 import structlog
 
@@ -35,6 +36,7 @@ from worker.core.delivery import OutboxEntry
 from worker.core.i18n_marks import N_
 from worker.core.record import (
     OWN_COMMENTS_LIMIT,
+    SCHEMA,
     Event,
     Record,
     archived,
@@ -50,15 +52,21 @@ from worker.core.texts import ENGLISH, Texts
 from worker.cycle.claims import (
     HOST,
     SLOT_SCAN,
+    Survey,
+    claim_id,
     claim_live,
+    claims_seen,
     confession,
     digest,
     mark_live,
     new_claim_token,
+    own_claim_key,
+    own_claim_value,
     pid_alive,
     read_slot,
     slot_key,
     slot_value,
+    survey,
 )
 from worker.cycle.gather import Gatherer, Loaded
 from worker.jira.adf import to_adf
@@ -93,6 +101,7 @@ class Notifier(Protocol):
     ) -> list[OutboxEntry]: ...
 
 
+MET = "claims this state too; left to it"  # (the note of a claimer that met another)
 AMBIGUOUS_ATTEMPTS = 2  # sends of one comment per cycle when the answers leave its fate unknown
 
 
@@ -135,6 +144,9 @@ class ApplyResult:
     unfinished: bool = False  # effects left pending for the next cycle (an error of this cycle)
     unstored: str = ""  # the new record was refused (a fallback was stored): why
     stored_state: str = ""  # digest of the record stored on the issue after this apply
+    # stood back from a claim of the same state whose holder may have stood back too (two claimers
+    # that met): the issue stays due, so the next cycle tries again rather than the next full one
+    retry: bool = False
 
 
 class Applier:
@@ -204,8 +216,18 @@ class Applier:
                 return result
             # a record write (and the re-sending of failed notifications) is a change of the record
             # too: it takes the claim of the state it builds on, but needs no fresh read of the issue
+            if own_protocol(loaded.record):
+                return self._claim_own(loaded, decision, result, refresh=False)
             return self._claim(loaded, decision, [], set(), set(), result, None)
+        if own_protocol(loaded.record):
+            return self._claim_own(loaded, decision, result, refresh=True)
+        return self._claim_shared(loaded, decision, result)
 
+    def _claim_shared(
+        self, loaded: Loaded, decision: Decision, result: ApplyResult
+    ) -> Claim | ApplyResult:
+        """The shared-slot protocol (no record yet, or one of schema 2): fresh read with the slots of
+        the state, re-decide if needed, then ``_claim``."""
         expected = digest(loaded.record)
         fresh = self.gatherer.refresh(
             loaded,
@@ -217,6 +239,14 @@ class Applier:
         if fresh.blocked:
             result.note = f"record written by a newer worker ({fresh.problem}); left untouched"
             return result
+        if own_protocol(fresh.record):
+            # the search was older than the record: decide on the record as it is, and claim its
+            # state the schema-3 way
+            decision = self.redecide(fresh)
+            if not decision.actions and not (decision.changed and decision.record is not None):
+                result.note = "fresh read showed nothing left to do"
+                return result
+            return self._claim_own(fresh, decision, result, refresh=True)
         if (
             fresh.record != loaded.record
             or fresh.snapshot.updated != loaded.snapshot.updated
@@ -237,6 +267,212 @@ class Applier:
         done = set(base.journal.done) if base else set()
         pending = set(base.journal.pending) if base else set()
         return self._claim(fresh, decision, [], done, pending, result, expected)
+
+    # -- claims of one's own (records of schema 3; docs/design.md "Claims of one's own") --------
+
+    def _claim_own(
+        self, loaded: Loaded, decision: Decision, result: ApplyResult, *, refresh: bool
+    ) -> Claim | ApplyResult:
+        """Claim the state the search showed with a property of our own, then read the issue with
+        every claim in it (one current read), decide on that read and act only if no other live
+        claim names the state. Four requests with the completion and the claim's deletion."""
+        key = loaded.snapshot.key
+        if self.stopping():
+            result.note = "stopping; left to the next cycle"
+            return result
+        state = digest(loaded.record)
+        name = own_claim_key(self.gateway.property_key, state, self.claim)
+        ids = [a.id for a in decision.actions]
+        if not self._put_own(key, name, state, ids, ()):
+            # our key is derived from our token, nobody else writes it: a 200 is a retried write of
+            # ours or a claim this process left behind. Not what the protocol expects: give way
+            log.info("claim_lost", issue=key, slot=name, reason="own claim existed (200)")
+            self._delete_slots(key, [name])
+            result.note = "the claim was found already written; left to the next cycle"
+            return result
+        exclude = big_properties(self.gateway.property_key, loaded.record)
+        fresh: Loaded | None = loaded
+        if refresh:
+            fresh = self.gatherer.refresh(loaded, all_but=exclude)
+            props: Mapping[str, Any] | None = fresh.extra if fresh is not None else None
+        else:
+            props = self.gateway.all_properties(key, exclude)
+        if fresh is None or props is None:
+            result.note = "the issue is gone or no longer visible to the worker"
+            return result
+        if refresh and fresh.blocked:
+            self._delete_slots(key, [name])
+            result.note = f"record written by a newer worker ({fresh.problem}); left untouched"
+            return result
+        found = self._others(key, name, state, fresh.record if refresh else None, props, result)
+        if isinstance(found, ApplyResult):
+            return found
+        if refresh and (
+            fresh.record != loaded.record
+            or fresh.snapshot.updated != loaded.snapshot.updated
+            or fresh.snapshot.labels != loaded.snapshot.labels
+            or not loaded.description_read
+        ):
+            decision = self.redecide(fresh)
+            if not decision.actions and not (decision.changed and decision.record is not None):
+                self._delete_slots(key, [name])
+                result.note = "fresh read showed nothing left to do"
+                return result
+        return self._take_own(fresh, decision, result, name, state, ids, found)
+
+    def _put_own(
+        self, key: str, name: str, state: str, ids: Sequence[str], over: Sequence[str]
+    ) -> bool:
+        """Write our own claim of ``state`` (pending ``ids``); True when Jira created it (201)."""
+        value = own_claim_value(self.claim, self.server_now(), ids, state, over)
+        try:
+            return self.gateway.put_property(key, name, value)
+        except JiraError as exc:
+            if refused_write(exc):
+                raise RecordNotStored(
+                    f"record not stored: the claim write was refused ({exc})", exc.status, state
+                ) from exc
+            raise
+
+    def _others(
+        self,
+        key: str,
+        name: str,
+        state: str,
+        record: Record | None,
+        props: Mapping[str, Any],
+        result: ApplyResult,
+    ) -> Survey | ApplyResult:
+        """What the read after our claim says: go on (the survey: claims of dead holders to take over)
+        or give way (an ApplyResult, our claim withdrawn). With another live claim of the state, the
+        higher claim id gives way at once and the lower reads once more: it goes on only when the
+        other claim is gone, so two claimers in lockstep do not both stand back every time."""
+        pk = self.gateway.property_key
+        for attempt in (0, 1):
+            if attempt == 0 and record is None:
+                record = read_record(props.get(pk))[0]
+            elif attempt == 1:
+                again = self.gateway.all_properties(key, big_properties(pk, record))
+                if again is None:
+                    result.note = "the issue is gone or no longer visible to the worker"
+                    return result
+                props, record = again, read_record(again.get(pk))[0]
+            seen = claims_seen(pk, props)
+            found = survey(seen, state, self.claim, self.server_now(), self.lease)
+            if found.stale:
+                self.defer(partial(self._delete_slots, key, list(found.stale)))
+            why = self._give_way(record, state, found, attempt)
+            if why is None:
+                return found
+            if why != "wait":
+                log.info("claim_lost", issue=key, slot=name, reason=why)
+                self._delete_slots(key, [name])
+                result.note = why
+                # two claimers met: the other may have stood back too, so the issue stays due
+                result.retry = why.endswith(MET)
+                return result
+            self.sleep(self.max_confession_wait / 4)
+        raise AssertionError("unreachable: the second read decides")
+
+    def _give_way(
+        self, record: Record | None, state: str, found: Survey, attempt: int
+    ) -> str | None:
+        """Why this process must not act on the claimed state (None: it may; "wait": read again)."""
+        if digest(record) != state:
+            return "the record changed since it was read; decided again next cycle"
+        if found.mine is None or found.mine.token != self.claim:
+            return (
+                "our claim is not on the issue (removed by another process); left to the next cycle"
+            )
+        if record is not None and record.journal.pending and self.claim_is_live(record):
+            return f"another worker process ({record.writer}) is applying this issue's actions; left to it"
+        if not found.live:
+            return None
+        mine = claim_id(self.claim)
+        lower = [s for s in found.live if not s.cid or s.cid < mine]
+        if lower or attempt or found.over_me:
+            holder = (lower or found.live)[0].held.token
+            return f"another worker process ({holder}) {MET}"
+        return "wait"
+
+    def _take_own(
+        self,
+        fresh: Loaded,
+        decision: Decision,
+        result: ApplyResult,
+        name: str,
+        state: str,
+        claimed: Sequence[str],
+        found: Survey,
+    ) -> Claim | ApplyResult:
+        """Our claim stands: take over what dead holders listed, correct the claim when it does not
+        list what is about to be done, and hand the claim to ``finish``."""
+        key = fresh.snapshot.key
+        base = fresh.record
+        done = set(base.journal.done) if base else set()
+        pending = set(base.journal.pending) if base else set()
+        over = [s.held.token for s in found.dead if s.held.token]
+        if base is not None and base.journal.pending and base.writer not in (None, self.claim):
+            over.append(base.writer)  # a record written mid-way by a holder that is gone
+        for s in found.dead:
+            pending.update(s.held.pending)
+        todo, fresh = self._todo(fresh, decision, done, pending, result)
+        if self.stopping():  # a stop asked during the read: give the claim back, act on nothing
+            self._delete_slots(key, [name])
+            result.note = "stopping; left to the next cycle"
+            return result
+        if over or not {a.id for a in todo} <= set(claimed):
+            # a successor of ours would look only for the ids our claim lists; and a holder we take
+            # over learns it from ``over`` at its next check: correct the claim before acting
+            self._put_own(key, name, state, [a.id for a in todo], sorted(set(over)))
+        server = self.server_now()
+        intent_base = base if base is not None else Record(epoch=0, status="invalid")
+        intent = (
+            replace(intent_base, writer=self.claim, claimed_at=server)
+            .with_done(*sorted(done))
+            .with_pending(*(a.id for a in todo))
+        )
+        return Claim(
+            fresh,
+            decision,
+            todo,
+            done,
+            intent,
+            result,
+            name,
+            state,
+            0,
+            self.now(),
+            own=True,
+            taken=tuple(s.name for s in found.dead),
+            over=tuple(sorted(set(over))),
+        )
+
+    def _todo(
+        self,
+        fresh: Loaded,
+        decision: Decision,
+        done: set[str],
+        pending: set[str],
+        result: ApplyResult,
+    ) -> tuple[list[Action], Loaded]:
+        """The decision's actions not known to be done (and the issue, its comments read whole when
+        a previous holder may have acted): for such ids the effect is looked for first."""
+        todo: list[Action] = []
+        if decision.actions and pending:
+            # a previous holder may have acted: read the comments whole (with their action
+            # ids; those of a search carry none) before deciding what is left to do
+            fresh = self.gatherer.with_comments(fresh)
+            self.compensate(fresh)
+        for action in decision.actions:
+            if action.id in done:
+                result.skipped.append(action.id)
+            elif action.id in pending and self._already_happened(fresh, action):
+                result.skipped.append(action.id)
+                done.add(action.id)
+            else:
+                todo.append(action)
+        return todo, fresh
 
     # Complexity over 10 (C901) and 95 lines: winning the claim slot is one protocol (read the
     # slots of this state, skip live holders, take over a dead one's pending ids, create the slot,
@@ -290,20 +526,7 @@ class Applier:
             pending.update(held.pending)
             generation += 1
 
-        if decision.actions:
-            if pending:
-                # a previous holder may have acted: read the comments whole (with their action
-                # ids; those of a search carry none) before deciding what is left to do
-                fresh = self.gatherer.with_comments(fresh)
-                self.compensate(fresh)
-            for action in decision.actions:
-                if action.id in done:
-                    result.skipped.append(action.id)
-                elif action.id in pending and self._already_happened(fresh, action):
-                    result.skipped.append(action.id)
-                    done.add(action.id)
-                else:
-                    todo.append(action)
+        todo, fresh = self._todo(fresh, decision, done, pending, result)
 
         if self.stopping():  # a stop asked during the fresh read: claim nothing new
             result.note = "stopping; left to the next cycle"
@@ -419,7 +642,10 @@ class Applier:
         slot at rest. Safe for exclusion: a late process that creates a deleted slot again finds,
         on its read-back, a record that is no longer the state it claimed, and stands back."""
         pk = self.gateway.property_key
-        names = [slot_key(pk, claim.state, g) for g in range(claim.generation, -1, -1)]
+        if claim.own:
+            names = [claim.slot, *claim.taken]
+        else:
+            names = [slot_key(pk, claim.state, g) for g in range(claim.generation, -1, -1)]
         key = claim.fresh.snapshot.key
         # nothing waits for this answer: the record has already left the state (see ``defer``)
         self.defer(lambda: self._delete_slots(key, names))
@@ -444,41 +670,63 @@ class Applier:
         if not due and not force:
             return True
         key = claim.fresh.snapshot.key
-        pk = self.gateway.property_key
-        if claim.written is None:
+        left = [a.id for a in claim.todo if a.id not in claim.done]
+        if claim.written is None and not claim.own:
             ok = self._still_ours(key, claim.state, claim.slot, claim.generation, claim.todo)
             if ok and not force:
                 self.gateway.put_property(
-                    key,
-                    claim.slot,
-                    slot_value(
-                        self.claim,
-                        self.server_now(),
-                        [a.id for a in claim.todo if a.id not in claim.done],
-                        claim.state,
-                    ),
+                    key, claim.slot, slot_value(self.claim, self.server_now(), left, claim.state)
                 )
+        elif claim.written is None:
+            ok = self._own_still_ours(claim, claim.state, claim.fresh.record)
+            if ok and not force:
+                self._put_own(key, claim.slot, claim.state, left, claim.over)
         else:
             # an intermediate record of ours is the claim now: it must still be there, untaken
-            taken = slot_key(pk, claim.written, 0)
-            got = self.gateway.issue_properties(key, [pk, taken])
-            ok = (
-                got is not None
-                and got.get(pk) is not None
-                and digest(read_record(got.get(pk))[0]) == claim.written
-                and taken not in got
-            )
+            ok = self._own_still_ours(claim, claim.written, claim.intent)
             if ok and not force:
                 self._write_intermediate(claim, claim.intent)
-        if ok and not force:
-            claim.confirmed = self.now()
-        else:
+        if not ok:
             log.warning(
                 "claim_expired",
                 issue=key,
                 hint="this process was slower than the lease; another one took the issue over",
             )
+        elif not force:
+            claim.confirmed = self.now()
         return ok
+
+    def _own_still_ours(self, claim: Claim, state: str, record: Record | None) -> bool:
+        """One read of every claim: the record is still ``state``, our own claim is still there (until
+        a record written mid-way is the claim) and no claim of that state says it took us over.
+
+        (A taker of a schema-3 state, or of a record written mid-way -- always schema 3 -- claims
+        with a claim of its own and names us in ``over`` before acting.) Another claim of the state
+        without ``over`` is a newcomer that gives way -- or, once our claim is old enough to look
+        dead to others (half a lease: a taker needs a whole one), possibly a taker whose correction
+        is on its way: then read once more after a short pause, and stop if it is still there."""
+        key = claim.fresh.snapshot.key
+        pk = self.gateway.property_key
+        for attempt in (0, 1):
+            got = self.gateway.all_properties(key, big_properties(pk, record))
+            stored = read_record(got.get(pk))[0] if got is not None else None
+            if got is None or digest(stored) != state:
+                return False
+            server = self.server_now()
+            found = survey(claims_seen(pk, got), state, self.claim, server, self.lease)
+            if found.over_me:
+                return False
+            if claim.written is None and (found.mine is None or found.mine.token != self.claim):
+                return False
+            since = found.mine.at if claim.written is None and found.mine else None
+            if claim.written is not None and stored is not None:
+                since = stored.claimed_at
+            others = [s for s in (*found.live, *found.dead) if s.name not in claim.taken]
+            if not others or (since is not None and server - since < self.lease / 2):
+                return True
+            if attempt == 0:
+                self.sleep(self.max_confession_wait / 4)
+        return False
 
     def finish(self, claim: Claim) -> ApplyResult:
         """Perform the effects while the claim is ours, then record them done."""
@@ -787,8 +1035,11 @@ class Applier:
         return replace(record, outbox=tuple(outbox), notify_retry=tuple(keep))
 
     def _write(self, key: str, record: Record) -> Record:
-        """Store ``record`` (timeline parts first, see ``fit``); returns what was stored."""
-        fitted = fit(record)
+        """Store ``record`` (timeline parts first, see ``fit``); returns what was stored.
+
+        Always in this worker's schema: from then on its states are claimed the schema-3 way and
+        schema-2 workers leave the issue alone (docs/design.md, "Rolling upgrades")."""
+        fitted = fit(replace(record, schema=SCHEMA))
         if not fitted.fits:
             raise RecordTooLarge(
                 f"the escalation record of {key} does not fit in a Jira property "
@@ -846,6 +1097,23 @@ def known_actions(comments: Sequence[Comment], record: Record | None) -> tuple[C
         c if c.action_id is not None or c.id not in known else replace(c, action_id=known[c.id])
         for c in comments
     )
+
+
+def own_protocol(record: Record | None) -> bool:
+    """Whether a state is claimed with a property of one's own: records stored by a schema-3 worker.
+    No record or an older one: the shared slots, which schema-2 workers read too (design.md)."""
+    return record is not None and record.schema >= SCHEMA
+
+
+def big_properties(property_key: str, record: Record | None) -> list[str]:
+    """The worker's own properties that the read of every claim leaves out (``*all,-key``): closed
+    escalations kept whole and the timeline parts of the present one, each up to 32 KB."""
+    if record is None:
+        return []
+    return [
+        *(history_key(property_key, e) for e in record.history),
+        *(part_key(property_key, record.epoch, n) for n in range(1, record.timeline_parts + 1)),
+    ]
 
 
 def maybe_doubled(comments: Sequence[Comment]) -> bool:
@@ -1038,6 +1306,9 @@ class Claim:
     generation: int = 0
     confirmed: datetime = field(default_factory=lambda: datetime.min)  # host clock, elapsed only
     written: str | None = None  # digest of our latest intermediate record, once one is written
+    own: bool = False  # claimed with a property of our own (schema 3), not a shared slot
+    taken: tuple[str, ...] = ()  # claims of dead holders taken over: deleted with ours
+    over: tuple[str, ...] = ()  # their tokens, listed in our claim
 
 
 def size_of(record: Record) -> int:

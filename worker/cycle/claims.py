@@ -18,11 +18,12 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import socket
 import threading
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -166,6 +167,7 @@ class Slot:
     at: datetime | None
     pending: tuple[str, ...]
     lost: str | None = None  # set in a confession: the token of the process that lost the slot
+    over: tuple[str, ...] = ()  # a process's own claim: the tokens of the dead holders it took over
 
 
 def slot_value(token: str, at: datetime, pending: list[str], state: str) -> dict[str, Any]:
@@ -207,9 +209,104 @@ def read_slot(value: Any) -> Slot | None:
     pending = value.get("pending")
     ids = tuple(str(p) for p in pending) if isinstance(pending, list) else ()
     lost = value.get("lost")
+    over = value.get("over")
     return Slot(
         str(token) if isinstance(token, str) else None,
         at,
         ids,
         str(lost) if isinstance(lost, str) else None,
+        tuple(str(t) for t in over) if isinstance(over, list) else (),
     )
+
+
+# --- a claim of one's own (records of schema 3) ------------------------------------------------
+#
+# Each process claims a record state with a property only it writes:
+# ``<property_key>.claim.<state>.<claim id>``. Nothing is ever overwritten, so the claim is always
+# created (201); then one current read of the issue with every property (``*all``) shows the record
+# and every claim of every process. docs/design.md ("Claims of one's own") says why at most one of
+# several claimers of a state acts.
+
+_OWN_ID = re.compile(r"p[0-9a-f]{16}")
+
+
+def claim_id(token: str) -> str:
+    """The short id naming ``token``'s claims (and ordering them: the higher id gives way)."""
+    return "p" + hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+def own_claim_key(property_key: str, state: str, token: str) -> str:
+    """``<property_key>.claim.<state>.p<16 hex>`` (at most 245 characters: within Jira's 255)."""
+    return f"{slot_key(property_key, state)}.{claim_id(token)}"
+
+
+def own_claim_value(
+    token: str, at: datetime, pending: Sequence[str], state: str, over: Sequence[str] = ()
+) -> dict[str, Any]:
+    value = slot_value(token, at, list(pending), state)
+    if over:
+        value["over"] = list(over)
+    return value
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A claim found on the issue: its property, the state it names, the claim id of its process
+    (``""`` for a shared slot of the older protocol) and its value."""
+
+    name: str
+    state: str
+    cid: str
+    held: Slot
+
+
+def claims_seen(property_key: str, props: Mapping[str, Any]) -> list[Seen]:
+    """Every claim among an issue's properties: own claims and shared slots, of any state."""
+    prefix = slot_key(property_key, "")
+    out = []
+    for name, value in props.items():
+        if not name.startswith(prefix):
+            continue
+        state, _, suffix = name[len(prefix) :].partition(".")
+        if suffix and not suffix.isdigit() and not _OWN_ID.fullmatch(suffix):
+            continue
+        held = read_slot(value)
+        if held is None or not state:
+            continue
+        out.append(Seen(name, state, "" if not suffix or suffix.isdigit() else suffix, held))
+    return out
+
+
+@dataclass
+class Survey:
+    """What one read of every claim says to the process ``own`` that claimed ``state``."""
+
+    mine: Slot | None = None  # our own claim as read (None: it is not there)
+    live: list[Seen] = field(default_factory=list)  # others' live claims and slots of the state
+    dead: list[Seen] = field(default_factory=list)  # of the state, their holders gone: taken over
+    stale: list[str] = field(default_factory=list)  # claims of states the record has left
+    over_me: bool = False  # a claim of the state says it took ``own`` over
+
+
+def survey(
+    seen: Sequence[Seen],
+    state: str,
+    own: str,
+    server_now: datetime,
+    lease: timedelta,
+) -> Survey:
+    out = Survey()
+    mine = claim_id(own)
+    for s in seen:
+        if s.state != state:
+            out.stale.append(s.name)  # nobody acts on a state the record has left
+        elif s.cid == mine:
+            out.mine = s.held
+        elif own in s.held.over:
+            out.over_me = True
+            out.live.append(s)
+        elif claim_live(s.held.token, s.held.at, own, server_now, lease):
+            out.live.append(s)
+        else:
+            out.dead.append(s)
+    return out

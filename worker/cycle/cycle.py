@@ -1087,7 +1087,9 @@ class Cycle:
                 self.config.rules, replace(d, record=result.record), item.snapshot.summary
             )
             self._adopted += [found] if found is not None else []
-        if result.failed or result.note:
+        if result.retry:
+            self._keep_due(item, now)  # two claimers met and both may have stood back
+        elif result.failed or result.note:
             self.memory.issues.pop(key, None)  # read it fresh next time
         else:
             self._remember(Loaded(item.snapshot, record, None, False), d, now)
@@ -1106,6 +1108,18 @@ class Cycle:
                 self.gateway.remove_watcher(key, me)
         except JiraError as exc:  # harmless: tried again at the next full cycle
             log.warning("watch_failed", issue=key, error=str(exc), hint="tried again next cycle")
+
+    def _keep_due(self, item: Loaded, now: datetime) -> None:
+        """Remember the issue as it was read, due now: the next cycle, even an incremental one that
+        does not find it in its search, claims it again (and finds the record moved on if the other
+        claimer acted)."""
+        self._unpacked.pop(item.snapshot.key, None)
+        rec = item.record
+        if rec is None or rec.status != "open":
+            return
+        self.memory.remember(
+            item.snapshot.key, Cached(Loaded(slim(item.snapshot, rec), rec, None, False), now), now
+        )
 
     def _remember(self, item: Loaded, d: Decision, now: datetime) -> None:
         rec = d.record if d.record is not None else item.record

@@ -275,17 +275,35 @@ class Gatherer:
             return listed
         return self.gateway.comments(key)
 
-    def refresh(self, loaded: Loaded, extra_properties: Sequence[str] = ()) -> Loaded | None:
+    def refresh(
+        self,
+        loaded: Loaded,
+        extra_properties: Sequence[str] = (),
+        *,
+        all_but: Sequence[str] | None = None,
+    ) -> Loaded | None:
         """The issue as it is now. The changelog and comments are read again only if it changed.
 
-        ``extra_properties`` (up to four) are read in the same request and returned in ``extra``.
+        ``extra_properties`` (up to four) are read in the same request and returned in ``extra``;
+        with ``all_but``, every property of the issue except those (and the record) is.
         """
-        issue = self.gateway.issue_with(loaded.snapshot.key, extra_properties)
+        key = loaded.snapshot.key
+        if all_but is not None:
+            issue = self.gateway.issue_all(key, all_but)
+        else:
+            issue = self.gateway.issue_with(key, extra_properties)
         if issue is None:
             return None
         rec, problem, blocked = self.record(issue)
         props = issue.get("properties") or {}
-        extra = {k: props[k] for k in extra_properties if isinstance(props, Mapping) and k in props}
+        if not isinstance(props, Mapping):
+            props = {}
+        wanted = (
+            [k for k in props if k != self.gateway.property_key]
+            if all_but is not None
+            else extra_properties
+        )
+        extra = {k: props[k] for k in wanted if k in props}
         updated = snapshot_from_json(issue, sprint_field=self.gateway.sprint_field)
         if updated.updated == loaded.snapshot.updated and updated.labels == loaded.snapshot.labels:
             snap = loaded.snapshot
@@ -296,7 +314,6 @@ class Gatherer:
                 # already have happened reads them whole
                 snap = replace(snap, comments=None)
             return Loaded(snap, rec, problem, blocked, loaded.read, extra=extra)
-        key = loaded.snapshot.key
         histories = self.gateway.changelog(key)
         comments = self.gateway.comments(key)
         snap = snapshot_from_json(

@@ -410,6 +410,34 @@ class JiraGateway:
             return None
         return dict(resp.body or {})
 
+    def issue_all(self, key: str, exclude: Sequence[str]) -> dict[str, Any] | None:
+        """``issue`` with every entity property of the issue but ``exclude`` (``properties=*all,-k``,
+        as the spec of GET issue allows): the record and every claim in one current read."""
+        return self._all(key, ",".join(self.fields), exclude)
+
+    def all_properties(self, key: str, exclude: Sequence[str]) -> dict[str, Any] | None:
+        """Every entity property of the issue but ``exclude``, in one current read (``fields=updated``);
+        None when the issue is gone."""
+        issue = self._all(key, "updated", exclude)
+        if issue is None:
+            return None
+        props = issue.get("properties") or {}
+        return dict(props) if isinstance(props, Mapping) else {}
+
+    def _all(self, key: str, fields: str, exclude: Sequence[str]) -> dict[str, Any] | None:
+        resp = self._timed(
+            "GET",
+            f"{API}/issue/{_k(key)}",
+            params={
+                "fields": fields,
+                "properties": ",".join(["*all", *(f"-{k}" for k in exclude)]),
+            },
+            allow=(404, 403),
+        )
+        if resp.status != 200:
+            return None
+        return dict(resp.body or {})
+
     def record_value(self, key: str) -> Any | None:
         resp = self.http.call(
             "GET", f"{API}/issue/{_k(key)}/properties/{_k(self.property_key)}", allow=(404,)

@@ -3,7 +3,7 @@ histories and comments (with the visibility rules of what a caller may see)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from worker.sandbox.app import Request
@@ -78,7 +78,12 @@ def issue_json(
         }
         out["fields"] = {name: field_json(site, req, rec, state, name, search) for name in wanted}
     if prop_keys:
-        out["properties"] = {k: state.properties[k] for k in prop_keys if k in state.properties}
+        # search takes up to five keys by name; GET issue also takes ``*all`` and ``-key``
+        out["properties"] = (
+            {k: state.properties[k] for k in prop_keys if k in state.properties}
+            if search
+            else selected_properties(state.properties, prop_keys)
+        )
     if "changelog" in expand:
         histories = rec.histories[: state.n_histories]
         limit = SEARCH_CHANGELOG_LIMIT if search else 100
@@ -90,6 +95,18 @@ def issue_json(
             "histories": [history_json(site, req, h) for h in newest],
         }
     return out
+
+
+def selected_properties(props: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """The issue properties a ``properties`` parameter asks for, as the spec of GET issue describes
+    it: ``*all`` for every property, a key for that one, a key prefixed with ``-`` excluded
+    (``*all,-prop1``: every property but ``prop1``)."""
+    excluded = {k[1:] for k in keys if k.startswith("-")}
+    if "*all" in keys:
+        names: Sequence[str] = list(props)
+    else:
+        names = [k for k in keys if not k.startswith("-")]
+    return {k: props[k] for k in names if k in props and k not in excluded}
 
 
 def field_json(
