@@ -540,3 +540,40 @@ def test_big_properties_are_left_out_of_the_read() -> None:
         f"{PK}.history.3.2",
     ]
     assert big_properties(PK, None) == []
+
+
+def test_a_long_escalation_checks_and_renews_its_claim(example_config: Config) -> None:
+    """Half a lease gone between the claim and the effects (429 waits, a slow provider): the claim is
+    read back with every claim and renewed (a new ``at`` in Jira's time) before the first effect."""
+    channel = CountingChannel()
+    with make_world(example_config, START) as world:
+        key = routed(world, channel)
+        cyc = worker(world, channel)
+        cyc.identify()
+        ctx = cyc.context()
+        loaded = cyc.gatherer.load_one(key)
+        assert loaded is not None
+        now = world.clock.now()
+        applier = cyc._applier(ctx, now)
+        assert isinstance(applier, Applier)
+        claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
+        assert isinstance(claim, Claim) and claim.own
+        world.clock.advance(LEASE / 2 + timedelta(seconds=1))
+        mark = len(world.site.request_log)
+        result = applier.finish(claim)
+        assert result.performed and not result.note
+        later = world.site.request_log[mark:]
+        renewals = [r.json for r in later if r.method == "PUT" and r.path.endswith(claim.slot)]
+        assert renewals, "the claim was renewed"
+        renewed = read_slot(renewals[0])
+        assert renewed is not None and renewed.at is not None
+        assert renewed.at >= world.clock.now() - timedelta(seconds=1)
+        first_effect = next(
+            i for i, r in enumerate(later) if r.path.endswith(("/assignee", "/comment"))
+        )
+        assert any(
+            r.method == "GET"
+            and "properties=*all" in "&".join(f"{k}={v}" for k, vs in r.query.items() for v in vs)
+            for r in later[:first_effect]
+        )
+        escalated_once(world, key, channel)
