@@ -252,8 +252,10 @@ def test_lockstep_the_lower_stands_back_too_when_the_withdrawal_is_late(
         assert order.completed
         not_escalated(world, key, channel)
         assert claims_on(world, key) == []
-        # the issue stays due in both: the next cycle of either, an incremental one whose search
-        # does not return the issue (not updated for hours), escalates it
+        # the issue stays due in both, again 30 s later (the other might have been acting): the next
+        # cycle of either from then on, an incremental one whose search does not return the issue
+        # (not updated for hours), escalates it
+        world.clock.advance(timedelta(seconds=31))
         report = hi.run()
         assert report.mode == "incremental"
         escalated_once(world, key, channel)

@@ -67,6 +67,8 @@ from worker.memory import give_back_memory
 from worker.paging import RunawayPaging
 
 log = structlog.get_logger("worker.cycle")
+# two processes that claimed the same issue at once and both stood back try again after this
+RETRY_AFTER_MEETING = timedelta(seconds=30)
 
 MAX_NEAR_LABELS = 200  # a JQL of reasonable length; a site with more has a labelling problem
 
@@ -1110,15 +1112,19 @@ class Cycle:
             log.warning("watch_failed", issue=key, error=str(exc), hint="tried again next cycle")
 
     def _keep_due(self, item: Loaded, now: datetime) -> None:
-        """Remember the issue as it was read, due now: the next cycle, even an incremental one that
-        does not find it in its search, claims it again (and finds the record moved on if the other
-        claimer acted)."""
+        """Remember the issue as it was read, due again shortly (``RETRY_AFTER_MEETING``): a cycle
+        from then on, even an incremental one that does not find it in its search, claims it again
+        (and finds the record moved on if the other claimer acted). Not at once: the other claimer
+        may be in the middle of its effects (a slow provider call), and ``run`` wakes for due work."""
         self._unpacked.pop(item.snapshot.key, None)
         rec = item.record
         if rec is None or rec.status != "open":
             return
+        again = now + RETRY_AFTER_MEETING
         self.memory.remember(
-            item.snapshot.key, Cached(Loaded(slim(item.snapshot, rec), rec, None, False), now), now
+            item.snapshot.key,
+            Cached(Loaded(slim(item.snapshot, rec), rec, None, False), again),
+            now,
         )
 
     def _remember(self, item: Loaded, d: Decision, now: datetime) -> None:
