@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from tests.e2e.harness import REPORTER, World
 from tests.faults.faults_support import assert_exactly_once, cycle
 from worker.cycle.cycle import Cached, Memory
@@ -140,3 +142,34 @@ def test_comment_bodies_in_search_pages_arrive_as_the_text_the_worker_reads() ->
     body = issue["fields"]["comment"]["comments"][0]["body"]
     assert isinstance(body, str) and "@Ana" in body
     assert comment_from_json(issue["fields"]["comment"]["comments"][0]) == before
+
+
+def test_a_resync_holding_the_memory_of_many_issues_pages_with_half_the_pool(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold full cycle (a cron tick) pages its search with the whole pool; ``run``'s periodic
+    resync, which already holds the memory of many issues, with half of it (two search pages in
+    flight fewer: the resync's peak RSS at N = 10,000)."""
+    from worker.jira.gateway import JiraGateway
+
+    widths: list[int] = []
+    original = JiraGateway.search_partitioned
+
+    def recorded(self: JiraGateway, queries: Any, **kw: Any) -> Any:
+        widths.append(kw["concurrency"])
+        return original(self, queries, **kw)
+
+    monkeypatch.setattr(JiraGateway, "search_partitioned", recorded)
+    for i in range(6):
+        world.issue(f"Problem {i}")
+    memory = Memory()
+    run = cycle(world, memory=memory)
+    run.narrow_search_from = 5
+    assert run.run().mode == "full"  # first cycle: nothing in memory yet
+    first = list(widths)
+    world.clock.advance(timedelta(minutes=1))
+    memory.last_full_at = None  # the next cycle is a full resync
+    widths.clear()
+    assert run.run().mode == "full"
+    assert first and set(first) == {run.concurrency}
+    assert widths and set(widths) == {run.concurrency // 2}
