@@ -208,6 +208,8 @@ class CycleReport:
 
 
 class Cycle:
+    narrow_search_from = 1000  # remembered issues from which a full search pages narrower
+
     def __init__(
         self,
         config: Config,
@@ -232,11 +234,9 @@ class Cycle:
         self.should_stop = should_stop
         self.between = between  # the scheduler's chance to run due work inside a long cycle
         self.concurrency = max(1, concurrency or config.schedule.concurrency)
-        # a pool given here (tests, benchmarks) is the burst's too
-        burst = concurrency or config.schedule.burst_concurrency
+        burst = concurrency or config.schedule.burst_concurrency  # a pool given here is the burst's
         self.burst_concurrency = max(self.concurrency, burst)
         self.batch_size = 4 * self.concurrency  # claims waiting for one settle at most
-        self.narrow_search_from = 1000  # remembered issues from which a full search pages narrower
         self.settle_sleep = settle_sleep  # waits for another process's write (claims, storm slots)
         self.claim_token = new_claim_token()
         self.config = config
