@@ -71,3 +71,37 @@ def test_a_pool_of_one_keeps_bursts_serial(example_config: Config) -> None:
         keys = _route_all(world, 4)
         assert hold.most == 1
         assert_exactly_once(world, keys)
+
+
+def test_each_thread_of_the_pool_keeps_its_own_abandoned_notifications() -> None:
+    """One Applier finishes several issues at once on the pool: the notifications abandoned while
+    applying one issue must land in that issue's record, never in another's."""
+    from datetime import UTC, datetime
+
+    from worker.core.record import Event
+    from worker.cycle.apply import Applier
+
+    applier = object.__new__(Applier)
+    applier._local = threading.local()
+    started, other_done = threading.Event(), threading.Event()
+    seen: list[list[Event]] = []
+    mine = Event(datetime(2026, 3, 2, tzinfo=UTC), "notified", "mine")
+
+    def first() -> None:
+        applier._abandoned = []
+        applier._abandoned.append(mine)
+        started.set()
+        other_done.wait(30)
+        seen.append(list(applier._abandoned))
+
+    def second() -> None:
+        started.wait(30)
+        applier._abandoned = []  # another issue starts on another thread
+        other_done.set()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert seen == [[mine]]

@@ -18,6 +18,7 @@ Protocol for one issue (docs/design.md, "How each effect happens exactly once"):
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -182,9 +183,20 @@ class Applier:
         # how a slot deletion is run: at once by default; a cycle with a pool hands it to a
         # helper thread for the batch, so the issue's thread goes on (``Cycle._slot_cleanup``)
         self.defer: Callable[[Callable[[], None]], None] = run_now
-        self._abandoned: list[
-            Event
-        ] = []  # notifications abandoned while applying the current issue
+        # notifications abandoned while applying the current issue: one list per thread, as a
+        # pool finishes several issues on this one Applier at once
+        self._local = threading.local()
+
+    @property
+    def _abandoned(self) -> list[Event]:
+        events: list[Event] | None = getattr(self._local, "abandoned", None)
+        if events is None:
+            events = self._local.abandoned = []
+        return events
+
+    @_abandoned.setter
+    def _abandoned(self, events: list[Event]) -> None:
+        self._local.abandoned = events
 
     # -- public -------------------------------------------------------------------------------
 
