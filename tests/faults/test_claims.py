@@ -33,6 +33,7 @@ from worker.app import build_cycle, connection
 from worker.config.model import Config
 from worker.core.decision import Decision
 from worker.core.record import Journal, Record
+from worker.cycle import apply
 from worker.cycle.apply import HOST, Applier, Claim, mark_live, new_claim_token, pid_alive
 from worker.cycle.claims import (
     MACHINE,
@@ -51,6 +52,13 @@ from worker.sandbox.faults import FaultRule, Hold, Match, Ordering
 
 START = paris(2026, 3, 2, 9, 0)
 LEASE = timedelta(minutes=2)
+
+
+@pytest.fixture(autouse=True)
+def shared_slot_for_new_issues(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These races are of the shared slot: new issues take it here (records of schema 2 still do
+    in production; new issues take claims of one's own, tests/faults/test_claims_own.py)."""
+    monkeypatch.setattr(apply, "SHARED_SLOT_FOR_NEW_ISSUES", True)
 
 
 def worker(

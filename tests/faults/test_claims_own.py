@@ -171,6 +171,35 @@ def test_get_issue_returns_every_property_or_all_but_the_excluded(
 # --- request cost ------------------------------------------------------------------------------
 
 
+def test_a_first_routing_costs_four_requests_too(example_config: Config) -> None:
+    """A new issue (no record yet) is claimed with a claim of one's own as well: claim PUT, the read
+    of the issue with every claim, the record PUT and the claim's DELETE, besides the effects."""
+    channel = CountingChannel()
+    with make_world(example_config, START) as world:
+        keys = [s2(world) for _ in range(3)]
+        world.site.request_log.clear()
+        worker(world, channel).run()
+        assert len(channel.sent) == len(keys)  # one Slack DM per new escalation
+        for key in keys:
+            assert world.record(key)["status"] == "open"
+            mine = [r for r in world.site.request_log if f"/issue/{key}" in r.path]
+            kinds = Counter(
+                "effect"
+                if r.path.endswith(("/assignee", "/watchers", "/comment"))
+                else "claim"
+                if ".claim." in r.path
+                else f"{r.method} {'record' if r.path.endswith(f'properties/{PK}') else 'issue'}"
+                for r in mine
+            )
+            assert kinds["effect"] == 3, kinds  # the routing: assignment, watcher, comment
+            # one Slack DM: its pre-send check (a read) and its intent (a record write)
+            per_send = {"GET issue": 1, "PUT record": 1}
+            exclusion = kinds - Counter(effect=3) - Counter(per_send)
+            assert exclusion == Counter({"claim": 2, "GET issue": 1, "PUT record": 1}), kinds
+            assert sum(exclusion.values()) == 4
+            assert claims_on(world, key) == []
+
+
 def test_exclusion_costs_four_requests_per_acted_issue(example_config: Config) -> None:
     """Per escalated issue (a record of schema 3): the claim PUT, the read of the issue with every
     claim, the record PUT and the claim's DELETE -- four, besides the effects. A provider call adds
@@ -308,9 +337,10 @@ def test_paused_after_claiming_the_takeover_wins(example_config: Config) -> None
     after (its claim corrected to say so), escalates and deletes both claims; A wakes, reads a record
     that moved on, stands back."""
     channel = CountingChannel()
-    hold = Hold(full_read(), times=1)
+    hold = Hold(full_read(), times=0)  # armed once the issue is routed (routing reads so too)
     with make_world(example_config, START, hooks=(hold,)) as world:
         key = routed(world, channel)
+        hold.times = 1
         a, b = worker(world, channel), worker(world, channel)
         with running(a):
             assert hold.wait_arrived()
