@@ -178,3 +178,30 @@ def test_a_comment_the_record_does_not_list_is_read_and_its_copy_deleted(world: 
     report = world.tick()
     assert report.requests["GET issue/{key}/comment"] >= 1
     assert len(world.worker_comments(key)) == count - 1
+
+
+def test_after_its_next_write_an_older_workers_record_needs_no_comment_read(
+    world: World,
+) -> None:
+    """The whole read of an older worker's record teaches the worker its comments' action ids; the
+    issue's next record write lists them, and later cold cycles read nothing again."""
+    key = _reminded_twice(world)
+    prop = world.config.jira.property_key
+    stored = dict(world.record(key))
+    del stored["own_comments"]
+    world.site.set_property(key, prop, stored)
+    reminders = len(world.worker_comments(key))
+    for _ in range(200):  # until the worker writes the record again (its next reminder)
+        world.clock.advance(timedelta(minutes=10))
+        world.tick()
+        if len(world.worker_comments(key)) > reminders:
+            break
+    else:
+        raise AssertionError("no further reminder in 200 ticks")
+    assert len(world.record(key)["own_comments"]) == len(world.worker_comments(key))
+    world.clock.advance(timedelta(seconds=30))
+    world.tick()  # a tick reads back the worker's own effects once
+    world.clock.advance(timedelta(seconds=30))
+    report = world.tick()
+    assert not report.errors and not report.actions
+    assert report.requests["GET issue/{key}/comment"] == 0, report.requests

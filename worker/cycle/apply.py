@@ -186,6 +186,10 @@ class Applier:
         # notifications abandoned while applying the current issue: one list per thread, as a
         # pool finishes several issues on this one Applier at once
         self._local = threading.local()
+        # the worker's own comments whose action ids a whole read taught this cycle, per issue: the
+        # next record write of the issue lists them, so the read is not needed again
+        self._learned: dict[str, dict[str, str]] = {}
+        self._learned_lock = threading.Lock()
 
     @property
     def _abandoned(self) -> list[Event]:
@@ -780,7 +784,9 @@ class Applier:
                         f"re-tried {len(record.notify_retry)} notification(s) with a failed channel"
                     )
                 record = retried
-            result.record = self._write(key, with_own_comments(record, fresh))
+            result.record = self._write(
+                key, with_own_comments(record, fresh, (), self._taught(key))
+            )
             self._drop_slots(claim)
             return result
 
@@ -839,7 +845,9 @@ class Applier:
             # the next cycle continues from here
             partial = replace(intent, writer=self.claim, claimed_at=None).with_done(*sorted(done))
             partial = replace(partial, outbox=tuple(outbox), notify_retry=tuple(retry))
-            partial = with_own_comments(partial, fresh, self.gateway.posted_comments(key))
+            partial = with_own_comments(
+                partial, fresh, self.gateway.posted_comments(key), self._taught(key)
+            )
             if self._abandoned:
                 partial = partial.with_events(*self._abandoned)
             self._write(key, partial)
@@ -862,7 +870,9 @@ class Applier:
         failures = [e for e in intent.timeline if e.kind == "failed" and e not in final.timeline]
         if failures or notified or self._abandoned:
             final = final.with_events(*failures, *self._abandoned, *notified)
-        final = with_own_comments(final, fresh, self.gateway.posted_comments(key))
+        final = with_own_comments(
+            final, fresh, self.gateway.posted_comments(key), self._taught(key)
+        )
         final = self._archive(key, fresh.record, final)
         try:
             result.record = self._write(key, final)
@@ -913,16 +923,23 @@ class Applier:
         """
         if not loaded.snapshot.comments:
             return
-        comments = known_actions(loaded.snapshot.comments, loaded.record)
+        key = loaded.snapshot.key
+        with self._learned_lock:
+            learned = dict(self._learned.get(key, {}))
+        comments = known_actions(loaded.snapshot.comments, loaded.record, learned)
         if maybe_doubled(comments):
             # comments from a search carry no action ids, and the record does not list this one
             # (posted by a process whose record write was lost, or by an older worker): the
             # comments are read again whole, with their ids, to tell a duplicate for sure
             try:
-                comments = tuple(self.gateway.comments(loaded.snapshot.key))
+                comments = tuple(self.gateway.comments(key))
             except JiraError as exc:
-                log.info("compensation_deferred", issue=loaded.snapshot.key, error=str(exc))
+                log.info("compensation_deferred", issue=key, error=str(exc))
                 return
+            with self._learned_lock:
+                self._learned.setdefault(key, {}).update(
+                    (c.id, c.action_id) for c in comments if c.action_id
+                )
         seen: set[str] = set()
         for c in sorted(comments, key=lambda c: (c.created, int(c.id) if c.id.isdigit() else 0)):
             if c.action_id is None:
@@ -945,6 +962,11 @@ class Applier:
                         hint="the worker account needs 'Delete own comments'",
                     )
             seen.add(c.action_id)
+
+    def _taught(self, key: str) -> tuple[tuple[str, str], ...]:
+        """The worker's comments of ``key`` a whole read taught this cycle (taken once)."""
+        with self._learned_lock:
+            return tuple(self._learned.pop(key, {}).items())
 
     # -- effects ------------------------------------------------------------------------------
 
@@ -1100,9 +1122,13 @@ def run_now(job: Callable[[], None]) -> None:
     job()
 
 
-def known_actions(comments: Sequence[Comment], record: Record | None) -> tuple[Comment, ...]:
-    """The comments, with the action id the record lists for each of the worker's own."""
+def known_actions(
+    comments: Sequence[Comment], record: Record | None, learned: Mapping[str, str] | None = None
+) -> tuple[Comment, ...]:
+    """The comments, with the action id the record (or a whole read this cycle) gives each of
+    the worker's own."""
     known = dict(record.own_comments) if record is not None else {}
+    known.update(learned or {})
     if not known or all(c.action_id is not None or c.id not in known for c in comments):
         return tuple(comments)
     return tuple(
@@ -1153,25 +1179,31 @@ PERMISSIONS = {
 
 
 def with_own_comments(
-    record: Record, fresh: Loaded, posted: Sequence[tuple[str, str]] = ()
+    record: Record,
+    fresh: Loaded,
+    posted: Sequence[tuple[str, str]] = (),
+    learned: Sequence[tuple[str, str]] = (),
 ) -> Record:
     """The record with the worker's comments it knows of: those the stored record listed (a new
-    escalation on the issue starts from an empty record), those read whole with their action ids,
-    and those this process just posted; the newest ``OWN_COMMENTS_LIMIT`` are kept.
+    escalation on the issue starts from an empty record), those read whole with their action ids
+    (by the fresh read, or by compensation: ``learned``), and those this process just posted; the
+    newest ``OWN_COMMENTS_LIMIT`` are kept.
 
     The newest one posted also counts as read: the next cold cycle needs no comment read just
     because the worker commented (see ``worker.cycle.gather``).
     """
     stored = fresh.record.own_comments if fresh.record is not None else ()
     read = tuple((c.id, c.action_id) for c in fresh.snapshot.comments or () if c.action_id)
-    merged = dict.fromkeys(stored + record.own_comments + read + tuple(posted))
+    merged = dict.fromkeys(stored + record.own_comments + read + tuple(learned) + tuple(posted))
     newest = sorted(merged, key=lambda p: _comment_order(p[0]))[-OWN_COMMENTS_LIMIT:]
     own = tuple(newest)
     if own != record.own_comments:
         record = replace(record, own_comments=own)
     if posted and record.last_read is not None:
+        mark = record.last_read.comment
         newest_posted = max((c for c, _ in posted), key=_comment_order)
-        record = replace(record, last_read=replace(record.last_read, comment=newest_posted))
+        if mark is None or _comment_order(newest_posted) > _comment_order(mark):
+            record = replace(record, last_read=replace(record.last_read, comment=newest_posted))
     return record
 
 
