@@ -205,3 +205,22 @@ def test_after_its_next_write_an_older_workers_record_needs_no_comment_read(
     report = world.tick()
     assert not report.errors and not report.actions
     assert report.requests["GET issue/{key}/comment"] == 0, report.requests
+
+
+def test_due_work_after_an_action_claims_the_state_it_stored(world: World) -> None:
+    """``run`` remembers each issue as its record was stored (not as decided): the next deadline,
+    served from memory, claims the state Jira holds and acts, instead of finding "the record
+    changed" and waiting for the next full cycle."""
+    key = world.issue("Payments down", labels=("escalation-S1", "escalation-type-scope"))
+    memory = Memory()
+    run = cycle(world, memory=memory)
+    run.run()  # routes it
+    for _ in range(3):  # the next deadlines (nudge, breach, ...), as run's scheduler serves them
+        before = len(world.worker_comments(key))
+        due_at = memory.next_deadline()
+        assert due_at is not None
+        world.clock.set(due_at + timedelta(seconds=1))
+        report = run.act_on(run.due_keys(world.clock.now()))
+        assert not report.errors, report.errors
+        assert len(world.worker_comments(key)) == before + 1
+        assert key in memory.issues

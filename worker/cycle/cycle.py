@@ -1102,7 +1102,10 @@ class Cycle:
         elif result.failed or result.note:
             self.memory.issues.pop(key, None)  # read it fresh next time
         else:
-            self._remember(Loaded(item.snapshot, record, None, False), d, now)
+            # remembered as stored: the next claim of the issue names the state Jira holds (the
+            # record written adds what apply knows -- writer, journal, the worker's comments)
+            stored = d if record is d.record else replace(d, record=record)
+            self._remember(Loaded(item.snapshot, record, None, False), stored, now)
 
     def _watch(self, key: str, rec: Record | None) -> None:
         """Keep the worker watching exactly the issues with an open record: that is how a cold
