@@ -609,3 +609,32 @@ def test_a_long_escalation_checks_and_renews_its_claim(example_config: Config) -
             for r in later[:first_effect]
         )
         escalated_once(world, key, channel)
+
+
+def test_a_claim_of_ones_own_that_lapsed_is_deleted(example_config: Config) -> None:
+    """A process whose claim lapsed before a provider call stops; nobody else would delete its own
+    claim (a taker that named it holds what it lists), so it deletes it itself: no claim at rest."""
+    from worker.cycle.apply import ClaimLapsed
+
+    channel = CountingChannel()
+    with make_world(example_config, START) as world:
+        key = routed(world, channel)
+        cyc = worker(world, channel)
+        cyc.identify()
+        ctx = cyc.context()
+        loaded = cyc.gatherer.load_one(key)
+        assert loaded is not None and own_protocol(loaded.record)
+        now = world.clock.now()
+        applier = cyc._applier(ctx, now)
+        assert isinstance(applier, Applier)
+        claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
+        assert isinstance(claim, Claim), claim
+        assert claims_on(world, key)  # our claim is on the issue
+
+        def lapse(_: Claim) -> Any:
+            raise ClaimLapsed
+
+        applier._finish = lapse  # type: ignore[method-assign,assignment]
+        result = applier.finish(claim)
+        assert "taken over" in result.note
+        assert claims_on(world, key) == []

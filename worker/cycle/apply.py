@@ -752,6 +752,10 @@ class Applier:
             claim.result.note = (
                 "claim taken over before a notification; the process that took over completes it"
             )
+            if claim.slot.endswith(claim_id(self.claim)):
+                # a claim of our own: nobody else deletes it once we stop (a taker that named us
+                # already holds what it lists), so it would stay on the issue at rest
+                self._delete_slots(claim.fresh.snapshot.key, [claim.slot])
             return claim.result
 
     # Complexity over 10 (C901) and ~125 lines: the effects in order with their failure classes
