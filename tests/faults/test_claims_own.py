@@ -131,6 +131,20 @@ def two_workers(
         yield world, order, key, lo, hi, channel
 
 
+def claimed(world: World, cyc: Cycle, key: str) -> tuple[Applier, Claim]:
+    """``cyc`` reads ``key`` fresh, decides and wins its claim of one's own (no effect yet)."""
+    cyc.identify()
+    ctx = cyc.context()
+    loaded = cyc.gatherer.load_one(key)
+    assert loaded is not None and own_protocol(loaded.record)
+    now = world.clock.now()
+    applier = cyc._applier(ctx, now)
+    assert isinstance(applier, Applier)
+    claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
+    assert isinstance(claim, Claim) and claim.own, claim
+    return applier, claim
+
+
 def statuses(world: World, token: str, method: str) -> list[int]:
     name = claim_id(token)
     return [
@@ -370,15 +384,7 @@ def test_crash_between_claim_and_completion(example_config: Config) -> None:
     with make_world(example_config, START) as world:
         key = routed(world, channel)
         a = worker(world, channel)
-        a.identify()
-        ctx = a.context()
-        loaded = a.gatherer.load_one(key)
-        assert loaded is not None and own_protocol(loaded.record)
-        now = world.clock.now()
-        applier = a._applier(ctx, now)
-        assert isinstance(applier, Applier)
-        claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
-        assert isinstance(claim, Claim) and claim.own
+        applier, claim = claimed(world, a, key)
         for action in claim.todo:
             if isinstance(action, (Assign, PostComment)):
                 applier._perform(claim.fresh, action)
@@ -581,15 +587,7 @@ def test_a_long_escalation_checks_and_renews_its_claim(example_config: Config) -
     with make_world(example_config, START) as world:
         key = routed(world, channel)
         cyc = worker(world, channel)
-        cyc.identify()
-        ctx = cyc.context()
-        loaded = cyc.gatherer.load_one(key)
-        assert loaded is not None
-        now = world.clock.now()
-        applier = cyc._applier(ctx, now)
-        assert isinstance(applier, Applier)
-        claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
-        assert isinstance(claim, Claim) and claim.own
+        applier, claim = claimed(world, cyc, key)
         world.clock.advance(LEASE / 2 + timedelta(seconds=1))
         mark = len(world.site.request_log)
         result = applier.finish(claim)
@@ -620,15 +618,7 @@ def test_a_claim_of_ones_own_that_lapsed_is_deleted(example_config: Config) -> N
     with make_world(example_config, START) as world:
         key = routed(world, channel)
         cyc = worker(world, channel)
-        cyc.identify()
-        ctx = cyc.context()
-        loaded = cyc.gatherer.load_one(key)
-        assert loaded is not None and own_protocol(loaded.record)
-        now = world.clock.now()
-        applier = cyc._applier(ctx, now)
-        assert isinstance(applier, Applier)
-        claim = applier.claim_issue(loaded, decide(ctx, loaded.snapshot, loaded.record, now))
-        assert isinstance(claim, Claim), claim
+        applier, claim = claimed(world, cyc, key)
         assert claims_on(world, key)  # our claim is on the issue
 
         def lapse(_: Claim) -> Any:

@@ -341,6 +341,11 @@ class Applier:
     ) -> bool:
         """Write our own claim of ``state`` (pending ``ids``); True when Jira created it (201)."""
         value = own_claim_value(self.claim, self.server_now(), ids, state, over)
+        return self._put_claim(key, name, value, state)
+
+    def _put_claim(self, key: str, name: str, value: Mapping[str, Any], state: str) -> bool:
+        """Write a claim (a slot or our own); True when Jira created it (201). A claim Jira
+        refuses for good is the record not stored."""
         try:
             return self.gateway.put_property(key, name, value)
         except JiraError as exc:
@@ -549,16 +554,9 @@ class Applier:
             return result
         slot = slot_key(pk, state, generation)
         t0 = time.perf_counter()
-        try:
-            created = self.gateway.put_property(
-                key, slot, slot_value(self.claim, server, [a.id for a in todo], state)
-            )
-        except JiraError as exc:
-            if refused_write(exc):
-                raise RecordNotStored(
-                    f"record not stored: the claim write was refused ({exc})", exc.status, state
-                ) from exc
-            raise
+        created = self._put_claim(
+            key, slot, slot_value(self.claim, server, [a.id for a in todo], state), state
+        )
         latency = time.perf_counter() - t0
         if not created:
             # our PUT replaced the winner's value: say so in the slot, for the winner's read-back
@@ -752,7 +750,7 @@ class Applier:
             claim.result.note = (
                 "claim taken over before a notification; the process that took over completes it"
             )
-            if claim.slot.endswith(claim_id(self.claim)):
+            if claim.own:
                 # a claim of our own: nobody else deletes it once we stop (a taker that named us
                 # already holds what it lists), so it would stay on the issue at rest
                 self._delete_slots(claim.fresh.snapshot.key, [claim.slot])
